@@ -1,0 +1,403 @@
+"""The `commonplace` command line.
+
+Every command prints a clear one-line error for bad input or a faulty environment (exit 2)
+and keeps tracebacks for bugs in the log file (exit 1). With `--json`, the last thing on
+stdout is one JSON object: that is the contract evaluation relies on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import logging.handlers
+import sys
+import tempfile
+from pathlib import Path
+
+from app.settings import Settings, SettingsError, load_settings
+from models.errors import CommonplaceError
+
+log = logging.getLogger("commonplace")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("commonplace-desktop")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="commonplace", description=(
+        "A private, local-first memory of what you saw on your screen."))
+    p.add_argument("--version", action="version", version=f"commonplace {_version()}")
+    p.add_argument("--data-dir", type=Path, help="put everything (database, frames, models) here")
+    p.add_argument("--config", type=Path, help="config file (default: the user config dir)")
+    p.add_argument("--passphrase-file", type=Path,
+                   help="file whose first line is the passphrase (else $COMMONPLACE_PASSPHRASE)")
+    p.add_argument("--now", help="reference time (ISO 8601) for relative dates in questions")
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("import-frames", help="import screenshots listed in a frames.jsonl manifest")
+    s.add_argument("manifest", type=Path)
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--no-llm", action="store_true", help="deterministic memory floor only")
+
+    s = sub.add_parser("import-chat", help="import a chat history in LoCoMo format")
+    s.add_argument("file", type=Path)
+    s.add_argument("--sample", help="only this sample_id")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--no-llm", action="store_true", help="deterministic memory floor only")
+
+    s = sub.add_parser("search", help="hybrid search over everything imported or captured")
+    s.add_argument("query")
+    s.add_argument("--limit", type=int, default=None)
+    s.add_argument("--from", dest="start", help="only after this time (ISO 8601)")
+    s.add_argument("--to", dest="end", help="only before this time (ISO 8601)")
+    s.add_argument("--mode", choices=["hybrid", "bm25", "vector"], default="hybrid")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("ask", help="answer a question from your history, with citations")
+    s.add_argument("question")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--no-llm", action="store_true", help="purely extractive answer")
+
+    s = sub.add_parser("eval", help="import a data set into a fresh temporary store and score it")
+    es = s.add_subparsers(dest="eval_kind", metavar="KIND", required=True)
+    e = es.add_parser("screens", help="a screens folder: frames.jsonl + questions.jsonl")
+    e.add_argument("dir", type=Path)
+    e.add_argument("--k", type=int, default=5)
+    e.add_argument("--json", action="store_true")
+    e.add_argument("--no-answers", action="store_true", help="retrieval figures only")
+    e = es.add_parser("locomo", help="a LoCoMo-format chat file")
+    e.add_argument("file", type=Path)
+    e.add_argument("--sample")
+    e.add_argument("--k", type=int, default=10)
+    e.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("doctor", help="what is installed, where data lives, what is missing")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("model", help="language models: list, load plan, benchmark")
+    ms = s.add_subparsers(dest="model_cmd", metavar="ACTION", required=True)
+    m = ms.add_parser("list")
+    m.add_argument("--json", action="store_true")
+    m = ms.add_parser("plan")
+    m.add_argument("--budget-mb", type=int)
+    m.add_argument("--json", action="store_true")
+    m = ms.add_parser("bench")
+    m.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("capture", help="run the headless screen-capture service")
+    s.add_argument("--duration", type=float, help="stop after this many seconds")
+    s.add_argument("--interval", type=float, help="base capture interval in seconds")
+
+    s = sub.add_parser("passwd", help="change the passphrase (re-wraps the key)")
+    s.add_argument("--new-passphrase-file", type=Path, required=True)
+
+    sub.add_parser("run", help="open the desktop app (the default)")
+    return p
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+def _setup_logging(settings: Settings, verbose: bool) -> None:
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    err = logging.StreamHandler(sys.stderr)
+    err.setLevel(logging.INFO if verbose else logging.WARNING)
+    err.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root.addHandler(err)
+    try:
+        settings.paths.logs_dir.mkdir(parents=True, exist_ok=True)
+        fh = logging.handlers.RotatingFileHandler(settings.paths.logs_dir / "commonplace.log",
+                                                  maxBytes=2_000_000, backupCount=3)
+        fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(fh)
+    except OSError:
+        pass  # an unwritable data dir is reported by the store with a clear message
+    for noisy in ("chromadb", "httpx", "onnxruntime", "RapidOCR", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _now(args) -> dt.datetime | None:
+    if not args.now:
+        return None
+    try:
+        ts = dt.datetime.fromisoformat(args.now.replace("Z", "+00:00"))
+    except ValueError:
+        raise SettingsError(f"--now {args.now!r} is not an ISO 8601 time.") from None
+    return ts if ts.tzinfo else ts.astimezone()
+
+
+def _emit(args, obj: dict, human: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(obj, ensure_ascii=False, default=str))
+    else:
+        print(human)
+
+
+class _Progress:
+    """A one-line progress bar on stderr (only on a terminal: logs stay clean)."""
+
+    def __init__(self, label: str) -> None:
+        self._label = label
+        self._tty = sys.stderr.isatty()
+
+    def __call__(self, i: int, n: int) -> None:
+        if self._tty:
+            width = 30
+            done = int(width * i / max(n, 1))
+            sys.stderr.write(f"\r{self._label} [{'#' * done}{'.' * (width - done)}] {i}/{n}")
+            if i >= n:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _core(settings: Settings, args):
+    from app.wiring import open_core, read_passphrase
+
+    return open_core(settings, passphrase=read_passphrase(args.passphrase_file))
+
+
+# -- commands --------------------------------------------------------------------------
+
+def cmd_import_frames(settings, args) -> int:
+    from capture.importer import FrameImporter
+    from memory.redact import Redactor
+
+    core = _core(settings, args)
+    try:
+        redact = Redactor().redact if settings.privacy.redact else None
+        report = FrameImporter(store=core.store, ocr=core.ocr, redact=redact,
+                               image_quality=settings.capture.image_quality
+                               ).run(args.manifest, progress=_Progress("importing"))
+        pipeline = _run_pipeline(core, args, since_frames=True)
+    finally:
+        core.close()
+    for p in report.problems:
+        print(f"warning: {p}", file=sys.stderr)
+    out = report.as_dict() | {"memories": pipeline}
+    _emit(args, out, f"{report.kept} frames kept, {report.merged} near-duplicates merged, "
+                     f"{report.already} already imported, {len(report.problems)} problems.")
+    return 0
+
+
+def cmd_import_chat(settings, args) -> int:
+    from memory.chat_import import import_chat
+
+    core = _core(settings, args)
+    try:
+        report = import_chat(args.file, store=core.store, sample=args.sample)
+        pipeline = _run_pipeline(core, args, since_frames=False)
+    finally:
+        core.close()
+    for p in report.problems:
+        print(f"warning: {p}", file=sys.stderr)
+    _emit(args, report.as_dict() | {"memories": pipeline},
+          f"{report.turns} turns from {report.samples} conversations imported, "
+          f"{report.already} already there, {len(report.problems)} problems.")
+    return 0
+
+
+def _run_pipeline(core, args, *, since_frames: bool) -> dict:
+    """Turn new observations into memories (the memory pipeline, when present)."""
+    try:
+        from memory.pipeline import run_pending
+    except ImportError:
+        return {}
+    return run_pending(core, use_llm=not getattr(args, "no_llm", False))
+
+
+def _parse_time(value: str | None, flag: str) -> float | None:
+    if not value:
+        return None
+    try:
+        ts = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise SettingsError(f"{flag} {value!r} is not an ISO 8601 time.") from None
+    return (ts if ts.tzinfo else ts.astimezone()).timestamp()
+
+
+def cmd_search(settings, args) -> int:
+    limit = args.limit or settings.memory.search_limit
+    if limit < 1:
+        raise SettingsError("--limit must be at least 1.")
+    start, end = _parse_time(args.start, "--from"), _parse_time(args.end, "--to")
+    rng = (start or 0.0, end or 1e12) if (start or end) else None
+    core = _core(settings, args)
+    try:
+        hits = core.retriever.search(args.query, limit=limit, now=_now(args), mode=args.mode,
+                                     ts_range=rng)
+    finally:
+        core.close()
+    human = "\n".join(f"{i}. [{h.timestamp or '?'}] {' '.join(h.text.split())[:160]}\n"
+                      f"   {', '.join(h.sources[:4])}" for i, h in enumerate(hits, 1))
+    _emit(args, {"query": args.query, "hits": [h.as_json() for h in hits]},
+          human or "No matches.")
+    return 0
+
+
+def cmd_ask(settings, args) -> int:
+    from memory.answer import Answerer
+
+    core = _core(settings, args)
+    try:
+        answerer = Answerer(core.retriever, None if args.no_llm else core.backend,
+                            store=core.store)
+        ans = answerer.ask(args.question, now=_now(args))
+    finally:
+        core.close()
+    cites = "\n".join(f"  [{i}] {c}" for i, c in enumerate(ans.citations, 1))
+    _emit(args, ans.as_json(), f"{ans.answer}\n{cites}".rstrip())
+    return 0
+
+
+def cmd_eval(settings, args) -> int:
+    from dataclasses import replace
+
+    from app.wiring import open_core
+    from memory import evaluate
+
+    tmp = Path(tempfile.mkdtemp(prefix="commonplace-eval-"))
+    # A fresh, unencrypted store: evaluation data is not the user's, and it is deleted after.
+    eval_settings = replace(settings, paths=replace(settings.paths, data_dir=tmp),
+                            privacy=replace(settings.privacy, encrypt=False))
+    core = open_core(eval_settings, passphrase=None)
+    try:
+        if args.eval_kind == "screens":
+            from capture.importer import FrameImporter
+
+            report = FrameImporter(store=core.store, ocr=core.ocr).run(
+                args.dir / "frames.jsonl", progress=_Progress("importing"))
+            _run_pipeline(core, args, since_frames=True)
+            questions = evaluate.read_questions(args.dir / "questions.jsonl")
+            answer = None
+            if not args.no_answers:
+                from memory.answer import Answerer, judge_screen
+
+                answerer = Answerer(core.retriever, core.backend, store=core.store)
+                answer = lambda q, now: judge_screen(answerer, q, now)  # noqa: E731
+            out = evaluate.eval_screens(core.retriever, questions, k=args.k, answer=answer)
+            out["import"] = report.as_dict()
+            human = (f"screens: hit@{args.k} {out[f'hit@{args.k}']} (plain BM25 "
+                     f"{out[f'baseline_bm25_hit@{args.k}']}) over "
+                     f"{out['questions_answerable']} answerable questions")
+            if answer:
+                human += (f"; answers accepted {out['answer_accepted']}, abstention "
+                          f"{out['abstention_accuracy']}")
+        else:
+            from memory.chat_import import import_chat, load_samples
+
+            import_chat(args.file, store=core.store, sample=args.sample)
+            _run_pipeline(core, args, since_frames=False)
+            out = evaluate.eval_locomo(core.retriever, load_samples(args.file), k=args.k,
+                                       sample=args.sample)
+            k = args.k
+            human = "\n".join([f"locomo ({out['n']} questions, categories 1-4): "
+                               f"recall@{k} {out[f'recall@{k}']} hit@{k} {out[f'hit@{k}']} | "
+                               f"plain BM25 recall@{k} {out[f'baseline_bm25_recall@{k}']}"]
+                              + [f"  {c}: {v}" for c, v in out["per_category"].items()])
+    finally:
+        core.close()
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    _emit(args, out, human)
+    return 0
+
+
+def cmd_doctor(settings, args) -> int:
+    from app.doctor import diagnose
+
+    report = diagnose(settings)
+    lines = [f"{'ok ' if c['ok'] else 'MISSING'} {c['name']}: {c['detail']}"
+             for c in report["checks"]]
+    _emit(args, report, "\n".join(lines))
+    return 0
+
+
+def cmd_model(settings, args) -> int:
+    from models import cli_support
+
+    models_dir = settings.paths.models_dir
+    if args.model_cmd == "list":
+        rows = cli_support.model_list(models_dir)
+        human = "\n".join(f"{r.get('name')}: {r.get('capability')}, "
+                          f"{r.get('size_mb', r.get('file_size', '?'))} "
+                          f"({r.get('path')})" for r in rows) or "No models."
+        _emit(args, {"models": rows}, human)
+    elif args.model_cmd == "plan":
+        plan = cli_support.model_plan(settings.llm, models_dir, budget_mb=args.budget_mb)
+        _emit(args, plan, json.dumps(plan, indent=1, default=str))
+    else:
+        res = cli_support.model_bench(settings.llm, models_dir)
+        _emit(args, res, json.dumps(res, indent=1, default=str))
+    return 0
+
+
+def cmd_capture(settings, args) -> int:
+    from app.capture_cmd import run_capture_command
+
+    return run_capture_command(settings, args)
+
+
+def cmd_passwd(settings, args) -> int:
+    from app.wiring import read_passphrase
+    from memory.errors import LockedError
+    from memory.store.database import change_passphrase
+
+    old = read_passphrase(args.passphrase_file)
+    new = read_passphrase(args.new_passphrase_file)
+    if not old:
+        raise LockedError("Give the current passphrase with --passphrase-file or "
+                          "$COMMONPLACE_PASSPHRASE.")
+    change_passphrase(settings.paths.data_dir, old, new)
+    print("Passphrase changed; the data was not re-encrypted (only its key was re-wrapped).")
+    return 0
+
+
+def cmd_run(settings, args) -> int:
+    from app.gui import run_gui
+
+    return run_gui(settings, args)
+
+
+COMMANDS = {"import-frames": cmd_import_frames, "import-chat": cmd_import_chat,
+            "search": cmd_search, "ask": cmd_ask, "eval": cmd_eval, "doctor": cmd_doctor,
+            "model": cmd_model, "capture": cmd_capture, "passwd": cmd_passwd, "run": cmd_run}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings(data_dir=args.data_dir, config_file=args.config)
+    except CommonplaceError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    _setup_logging(settings, args.verbose)
+    try:
+        return COMMANDS[command](settings, args)
+    except CommonplaceError as e:
+        log.info("command failed: %s", e)
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; everything committed so far is kept.", file=sys.stderr)
+        return 130
+    except Exception:
+        log.exception("internal error in %s", command)
+        where = settings.paths.logs_dir / "commonplace.log"
+        print(f"error: an internal error stopped `{command}`; details are in {where}. "
+              "Your stored data is intact.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

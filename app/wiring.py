@@ -1,0 +1,88 @@
+"""The one composition root: builds the concrete objects in order and hands each its parts.
+
+Nothing here is global: `open_core()` returns a `Core` whose `close()` is the single
+shutdown path. Models are prepared on first use into the data dir (the embedding model is
+converted from its PyPI package, the default GGUF assembled from its chunk packages);
+nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.settings import Settings
+from capture.ocr import OcrEngine
+from memory.retrieval import Retriever
+from memory.store.store import Store
+from memory.errors import LockedError
+
+log = logging.getLogger(__name__)
+
+PASSPHRASE_ENV = "COMMONPLACE_PASSPHRASE"
+
+
+def read_passphrase(passphrase_file: Path | None) -> str | None:
+    """From --passphrase-file (first line) or $COMMONPLACE_PASSPHRASE; None if neither."""
+    if passphrase_file:
+        try:
+            line = Path(passphrase_file).read_text("utf-8").splitlines()
+        except OSError as e:
+            raise LockedError(f"Cannot read the passphrase file {passphrase_file}: "
+                             f"{e.strerror or e}.") from e
+        if not line or not line[0]:
+            raise LockedError(f"The passphrase file {passphrase_file} is empty.")
+        return line[0]
+    return os.environ.get(PASSPHRASE_ENV) or None
+
+
+@dataclass
+class Core:
+    """The headless application: stores, OCR, retrieval; the LLM is built lazily."""
+
+    settings: Settings
+    store: Store
+    ocr: OcrEngine
+    retriever: Retriever
+    _backend: object | None = field(default=None, repr=False)
+
+    def backend(self):
+        if self._backend is None:
+            from app.prepare import ensure_bundled_gguf
+            from models.factory import build_backend
+
+            if self.settings.llm.backend == "llama" and self.settings.llm.model == "bundled":
+                ensure_bundled_gguf(self.settings.paths.models_dir)
+            self._backend = build_backend(self.settings.llm, self.settings.paths.models_dir)
+            log.info("llm backend ready: %s", self.settings.llm.backend)
+        return self._backend
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+        self.store.close()
+        log.info("core closed")
+
+
+def build_embedder(settings: Settings):
+    from app.prepare import ensure_minilm
+    from models.embeddings import OnnxEmbedder
+
+    return OnnxEmbedder(ensure_minilm(settings.paths.models_dir),
+                        threads=settings.memory.embed_threads)
+
+
+def open_core(settings: Settings, *, passphrase: str | None, repair: bool = True) -> Core:
+    embedder = build_embedder(settings)
+    log.info("embedder ready")
+    mem = settings.memory
+    store = Store.open(settings.paths.data_dir, passphrase=passphrase,
+                       encrypt_new=settings.privacy.encrypt, embedder=embedder,
+                       chroma_host=mem.chroma_host or None, chroma_port=mem.chroma_port)
+    if repair:
+        store.repair()
+    ocr = OcrEngine(max_width=settings.capture.ocr_max_width)
+    retriever = Retriever(store, rrf_k=mem.rrf_k, candidates=mem.candidates)
+    return Core(settings=settings, store=store, ocr=ocr, retriever=retriever)

@@ -1,0 +1,496 @@
+"""Continuous capture: a scheduled poll that grabs, a writer that OCRs and stores.
+
+Two threads, one job each:
+
+- the poll (an APScheduler job, every `window_poll_s`) reads pause / disk / idle / active
+  window state, asks the privacy filter *before* grabbing, grabs when the Cadence says so,
+  re-checks the window after the grab, and compares a thumbnail with the last kept frame.
+  Pointer-only and identical frames are dropped here, before any encoding.
+- the writer (a plain thread that owns every database write) OCRs only the changed regions
+  (carrying the previous frame's lines outside them), redacts, stores the frame and its
+  docs, batches observations onto the caller's queue, embeds pending docs, and enforces
+  retention when the scheduler asks.
+
+Faults never stop the service: each one sets a clear status (logged once), and capture
+retries or waits (disk low, display gone, store unwritable) until it can go on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import logging
+import queue
+import signal
+import threading
+import time
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from PIL import Image
+
+from capture.batches import Batcher, Observation
+from capture.change import ChangeKind, Thumb, compare, dhash, merge_regions
+from capture.errors import CaptureError, OcrError
+from capture.idle import IdleSource
+from capture.ocr import OcrEngine
+from capture.privacy import PauseState, PrivacyFilter, redact as redact_text
+from capture.retention import enforce_retention, free_disk_mb
+from capture.screen import Cadence, Grabber, Reason, ScreenGrabber
+from capture.settings import CaptureSettings, PrivacySettings
+from capture.window import WindowInfo, WindowSource
+from memory.errors import DiskFullError, StoreError
+from memory.indexing import frame_docs
+from memory.store.frames import OcrLine, encode_image
+from memory.store.store import Store
+
+log = logging.getLogger(__name__)
+
+MAX_QUEUED_FRAMES = 4     # grabbed frames waiting for the writer; beyond, the poll waits
+DISK_CHECK_S = 10.0
+RETRY_MIN_S, RETRY_MAX_S = 2.0, 60.0
+FULL_OCR_AREA = 0.6       # changed regions covering more than this share → OCR all
+
+
+class State(str, enum.Enum):
+    STOPPED = "stopped"
+    RECORDING = "recording"
+    PAUSED = "paused"
+    EXCLUDED = "excluded"
+    IDLE = "idle"
+    DISK_LOW = "disk-low"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class CaptureStatus:
+    state: State
+    message: str = ""
+    last_frame_at: float | None = None   # wall-clock epoch of the last stored frame
+    frames_stored: int = 0
+    frames_dropped: int = 0              # identical / pointer-only: not stored
+    frames_excluded: int = 0             # polls that found an excluded window
+    ocr_failures: int = 0
+    batches_sent: int = 0
+    pending_observations: int = 0
+    last_error: str | None = None
+
+
+@dataclass
+class _Grabbed:
+    image: Image.Image
+    ts: dt.datetime
+    window: WindowInfo | None
+    regions: list[tuple[int, int, int, int]]
+    full_ocr: bool
+    changed: bool
+
+
+_STOP = object()
+_RETENTION = object()
+
+
+class CaptureService:
+    """The service owns the window and idle sources it is given (closed by `stop`)."""
+
+    def __init__(self, store: Store, ocr: OcrEngine, settings: CaptureSettings,
+                 privacy: PrivacySettings, window_source: WindowSource,
+                 idle_source: IdleSource, out_queue: queue.Queue,
+                 clock: Callable[[], float] = time.monotonic, *,
+                 grabber: Grabber | None = None,
+                 wall: Callable[[], float] = time.time) -> None:
+        self._store = store
+        self._ocr = ocr
+        self._s = settings
+        self._privacy = PrivacyFilter(privacy)
+        self._redact = redact_text if privacy.redact else None
+        self._windows = window_source
+        self._idle = idle_source
+        self._clock = clock
+        self._wall = wall
+        self._grabber = grabber or ScreenGrabber(monitor=settings.monitor)
+        self._pause = PauseState(clock)
+        self._cadence = Cadence(settings.interval_s, settings.max_interval_s, settings.keyframe_s)
+        self._batcher = Batcher(out_queue, settings.batch_seconds, settings.batch_frames, clock)
+        self._work: queue.Queue = queue.Queue()
+        self._lock = threading.Lock()
+        self._status = CaptureStatus(State.STOPPED)
+        self._logged: set[str] = set()
+        self._scheduler = None
+        self._writer: threading.Thread | None = None
+        self._stopping = threading.Event()
+        # poll-thread state
+        self._prev_thumb: Thumb | None = None
+        self._last_key: tuple[str, str] | None = None
+        self._last_app: str | None = None
+        self._blocked_until = 0.0
+        self._retry_s = RETRY_MIN_S
+        self._next_disk_check = 0.0
+        self._was_excluded = False
+        self._disk_low = False
+        # writer-thread state
+        self._prev_lines: list[OcrLine] | None = None
+        self._since_full = 0
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def start(self, *, schedule: bool = True) -> None:
+        """Start the writer and the scheduled poll (`schedule=False`: the caller drives
+        `poll()` itself, as tests do with an injected clock)."""
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        if self._scheduler is not None or self._writer is not None:
+            raise CaptureError("capture is already running")
+        self._stopping.clear()
+        self._set(State.RECORDING, "")
+        self._writer = threading.Thread(target=self._write_loop, name="capture-writer",
+                                        daemon=True)
+        self._writer.start()
+        if not schedule:
+            return
+        # One executor thread: the poll always runs on the same thread, which owns the
+        # mss handle and the X connections of the window and idle sources.
+        sched = BackgroundScheduler(executors={"default": ThreadPoolExecutor(1)},
+                                    job_defaults={"coalesce": True, "max_instances": 1,
+                                                  "misfire_grace_time": 5})
+        poll_s = min(self._s.window_poll_s, self._s.interval_s)
+        now = dt.datetime.now().astimezone()
+        sched.add_job(self.poll, "interval", seconds=poll_s, id="capture-poll",
+                      next_run_time=now)
+        sched.add_job(self._work.put, "interval", args=[_RETENTION], id="capture-retention",
+                      seconds=self._s.retention_every_s, next_run_time=now)
+        sched.start()
+        self._scheduler = sched
+        log.info("capture started: every %.1f s (up to %.0f s when unchanged), monitor %s",
+                 self._s.interval_s, self._s.max_interval_s, self._s.monitor or "all")
+
+    def stop(self, timeout: float = 10.0) -> CaptureStatus:
+        """Stop polling, store what was grabbed, flush the batch; wait at most `timeout`."""
+        deadline = time.monotonic() + timeout
+        self._stopping.set()
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=True)  # waits for one poll at most (a grab)
+            self._scheduler = None
+        if self._writer is not None:
+            self._work.put(_STOP)
+            self._writer.join(max(0.0, deadline - time.monotonic()))
+            if self._writer.is_alive():
+                log.warning("capture writer still busy after %.0f s; it finishes in the "
+                            "background", timeout)
+            self._writer = None
+        for closer in (self._grabber.close, self._windows.close, self._idle.close):
+            try:
+                closer()
+            except Exception as e:  # a display already gone: nothing left to release
+                log.debug("close during stop: %s", e)
+        self._set(State.STOPPED, "")
+        log.info("capture stopped: %d frames stored", self._status.frames_stored)
+        return self.status()
+
+    def pause(self, minutes: float | None = None) -> None:
+        self._pause.pause(minutes)
+        msg = f"paused for {minutes:g} min" if minutes else "paused"
+        self._set(State.PAUSED, msg)
+        log.info("capture %s", msg)
+
+    def resume(self) -> None:
+        self._pause.resume()
+        self._cadence.restart()
+        self._set(State.RECORDING, "")
+        log.info("capture resumed")
+
+    def status(self) -> CaptureStatus:
+        with self._lock:
+            return replace(self._status, batches_sent=self._batcher.sent,
+                           pending_observations=self._batcher.pending)
+
+    # -- status helpers ----------------------------------------------------------------
+    def _set(self, state: State, message: str, *, error: str | None = None, **counts) -> None:
+        with self._lock:
+            s = self._status
+            extra = {k: getattr(s, k) + v for k, v in counts.items()}
+            self._status = replace(s, state=state, message=message,
+                                   last_error=error if error is not None else s.last_error,
+                                   **extra)
+
+    def _count(self, **counts) -> None:
+        with self._lock:
+            self._status = replace(self._status, **{k: getattr(self._status, k) + v
+                                                    for k, v in counts.items()})
+
+    def _fault(self, state: State, message: str, *, retry: bool = True) -> None:
+        """A fault: logged once per distinct message, shown in the status, retried later."""
+        if message not in self._logged:
+            self._logged.add(message)
+            log.warning("capture: %s", message)
+        self._set(state, message, error=message)
+        if retry:
+            self._blocked_until = self._clock() + self._retry_s
+            self._retry_s = min(RETRY_MAX_S, self._retry_s * 2)
+            self._cadence.restart()
+
+    # -- the poll (scheduler thread) ---------------------------------------------------
+    def poll(self) -> None:
+        """One scheduled step; public so tests can drive it with an injected clock."""
+        if self._stopping.is_set():
+            return
+        try:
+            self._poll()
+        except Exception as e:  # worker boundary: a bug must not kill the schedule
+            log.exception("capture poll failed")
+            self._fault(State.ERROR, f"Capture step failed: {e}")
+
+    def _poll(self) -> None:
+        now = self._clock()
+        if self._pause.paused():
+            left = self._pause.remaining_s()
+            self._set(State.PAUSED, f"paused, {left / 60:.0f} min left" if left else "paused")
+            self._cadence.restart()
+            return
+        if now < self._blocked_until:
+            return
+        if now >= self._next_disk_check:
+            self._next_disk_check = now + DISK_CHECK_S
+            try:
+                free = free_disk_mb(self._store.layout.data_dir)
+            except OSError as e:
+                return self._fault(State.ERROR, f"Cannot read free disk space: {e}")
+            self._disk_low = free < self._s.min_free_disk_mb
+            if self._disk_low:
+                self._fault(State.DISK_LOW, (
+                    f"Capture paused: only {free:.0f} MB free on the data disk (the minimum is "
+                    f"{self._s.min_free_disk_mb} MB). Free some space; capture resumes by itself."),
+                    retry=False)
+        if self._disk_low:
+            self._cadence.restart()
+            return
+        idle = self._idle.state()
+        if idle.locked or (idle.idle_s is not None and idle.idle_s >= self._s.idle_after_s):
+            self._set(State.IDLE, "screen locked" if idle.locked else "user idle")
+            self._cadence.restart()
+            return
+        win = self._windows.active()
+        if not self._privacy.allows(win):
+            self._excluded()
+            return
+        self._was_excluded = False
+        key = (win.app, win.title) if win else None
+        reason = self._cadence.due(now, window_changed=key != self._last_key)
+        if reason is None:
+            self._recording()
+            return
+        if self._work.qsize() >= MAX_QUEUED_FRAMES:
+            return  # the writer is behind (OCR): grab again when it has caught up
+        try:
+            image = self._grabber.grab()
+        except CaptureError as e:
+            return self._fault(State.ERROR, str(e))
+        after = self._windows.active()
+        if not self._privacy.allows(after):
+            del image  # never stored, never OCR'd
+            self._excluded()
+            return
+        if ((after.app, after.title) if after else None) != key:
+            return  # switched mid-grab: the next poll sees the new window
+        self._handle(image, win, key, reason, now)
+
+    def _handle(self, image: Image.Image, win: WindowInfo | None, key, reason: Reason,
+                now: float) -> None:
+        thumb = Thumb.of(image)
+        change = compare(self._prev_thumb, thumb)
+        app = win.app if win else None
+        app_switch = app != self._last_app
+        changed = change.kind is ChangeKind.CHANGED
+        keep = changed or reason in (Reason.FIRST, Reason.KEYFRAME) or \
+            (reason is Reason.WINDOW and app_switch)
+        self._cadence.grabbed(now, changed=changed or reason is Reason.WINDOW, kept=keep)
+        self._last_key = key
+        if not keep:
+            self._count(frames_dropped=1)
+            self._recording()
+            return
+        full = reason in (Reason.FIRST, Reason.WINDOW) or app_switch or \
+            self._prev_thumb is None or thumb.size != self._prev_thumb.size
+        self._prev_thumb = thumb
+        self._last_app = app
+        regions = change.regions if change.kind is not ChangeKind.SAME else []
+        self._work.put(_Grabbed(image, dt.datetime.fromtimestamp(self._wall()).astimezone(),
+                                win, regions, full, changed))
+        self._recording()
+
+    def _recording(self) -> None:
+        self._retry_s = RETRY_MIN_S
+        msg = getattr(self._grabber, "notice", "") or ""
+        with self._lock:
+            if self._status.state is not State.RECORDING or self._status.message != msg:
+                self._status = replace(self._status, state=State.RECORDING, message=msg)
+
+    def _excluded(self) -> None:
+        if not self._was_excluded:
+            log.info("excluded window: not captured")
+            self._was_excluded = True
+            self._count(frames_excluded=1)
+        self._set(State.EXCLUDED, "excluded window: not captured")
+        # Leaving the excluded window counts as a window switch (an immediate grab).
+        self._last_key = ("\x00excluded", "")
+        self._last_app = "\x00excluded"
+
+    # -- the writer (its own thread; the only one that writes to the store) ------------
+    def _write_loop(self) -> None:
+        sent = self._batcher.sent
+        while True:
+            try:
+                item = self._work.get(timeout=0.5)
+            except queue.Empty:
+                item = None
+            if item is _STOP:
+                break
+            try:
+                if item is _RETENTION:
+                    self._retention()
+                elif item is not None:
+                    self._store_frame(item)
+                self._batcher.poll()
+                if self._batcher.sent != sent:
+                    sent = self._batcher.sent
+                    self._embed()
+            except Exception as e:  # worker boundary: keep writing the next frames
+                log.exception("capture writer step failed")
+                self._fault(State.ERROR, f"Storing a frame failed: {e}", retry=False)
+        # Drain what was grabbed before stop, then flush the open batch.
+        while True:
+            try:
+                item = self._work.get_nowait()
+            except queue.Empty:
+                break
+            if isinstance(item, _Grabbed):
+                try:
+                    self._store_frame(item)
+                except Exception:  # worker boundary during shutdown
+                    log.exception("capture writer step failed during stop")
+        self._batcher.flush()
+        self._embed()
+
+    def _embed(self) -> None:
+        try:
+            with self._store.errors():
+                self._store.docs.embed_pending()
+        except StoreError as e:  # docs stay pending; reconcile() embeds them later
+            self._fault(State.ERROR, f"Indexing text failed (it will be retried): {e}",
+                        retry=False)
+
+    def _retention(self) -> None:
+        try:
+            enforce_retention(self._store, max_mb=self._s.max_frames_mb,
+                              max_age_days=self._s.max_frame_age_days, now=self._wall())
+        except (StoreError, OSError) as e:
+            self._fault(State.ERROR, f"Retention could not delete old images: {e}",
+                        retry=False)
+
+    def _store_frame(self, g: _Grabbed) -> None:
+        lines = self._ocr_lines(g)
+        title = g.window.title if g.window else ""
+        if self._redact:
+            lines = [OcrLine(self._redact(l.text), l.box, l.score) for l in lines]
+            title = self._redact(title)
+        app = g.window.app if g.window else ""
+        url = g.window.url if g.window else None
+        try:
+            blob = encode_image(g.image, quality=self._s.image_quality)
+            with self._store.errors():
+                frame_id = self._store.frames.add(
+                    image_bytes=blob, ts=g.ts, app=app, window_title=title, url=url,
+                    width=g.image.width, height=g.image.height, phash=dhash(g.image),
+                    sources=[], ocr_lines=lines)
+                frame = self._store.frames.get(frame_id)
+                self._store.docs.add(frame_docs(frame))
+        except DiskFullError as e:
+            self._prev_lines = None  # the next stored frame gets a full OCR
+            return self._fault(State.DISK_LOW, str(e))
+        except (StoreError, OSError) as e:
+            self._prev_lines = None
+            return self._fault(State.ERROR, f"Cannot store frames: {e}")
+        self._prev_lines = lines
+        with self._lock:
+            self._status = replace(self._status, last_frame_at=g.ts.timestamp(),
+                                   frames_stored=self._status.frames_stored + 1)
+        self._batcher.add(Observation(frame_id, frame.ts, frame.ts_epoch, app, title, url,
+                                      frame.ocr_text))
+
+    def _ocr_lines(self, g: _Grabbed) -> list[OcrLine]:
+        prev = self._prev_lines
+        try:
+            if g.full_ocr or prev is None or self._since_full + 1 >= self._s.full_ocr_every:
+                self._since_full = 0
+                return self._ocr.recognize(g.image)
+            if not g.regions:
+                return list(prev)  # a keyframe of an unchanged screen
+            self._since_full += 1
+            return changed_region_ocr(self._ocr, g.image, prev, g.regions)
+        except OcrError as e:
+            self._count(ocr_failures=1)
+            if "ocr" not in self._logged:
+                self._logged.add("ocr")
+                log.warning("OCR failed on a frame; stored without new text: %s", e)
+            return list(prev or [])
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def changed_region_ocr(ocr: OcrEngine, image: Image.Image, prev: list[OcrLine],
+                       regions: list[tuple[int, int, int, int]]) -> list[OcrLine]:
+    """OCR the changed regions only; keep the previous lines that lie outside them.
+
+    Regions are widened along the text direction and grown to cover any previous line they
+    touch, so a line is always read whole, never as a fragment next to its old copy.
+    """
+    w, h = image.size
+    boxes = merge_regions(regions, pad=8, size=image.size)
+    boxes = [(max(0, x0 - 40), y0, min(w, x1 + 40), y1) for x0, y0, x1, y1 in boxes]
+    grown = True
+    while grown:
+        grown = False
+        for i, b in enumerate(boxes):
+            for l in prev:
+                if _overlaps(l.box, b):
+                    u = (min(b[0], l.box[0]), min(b[1], l.box[1]),
+                         max(b[2], l.box[2] + 1), max(b[3], l.box[3] + 1))
+                    if u != b:
+                        boxes[i] = b = (max(0, u[0]), max(0, u[1]), min(w, u[2]), min(h, u[3]))
+                        grown = True
+        boxes = merge_regions(boxes, pad=0, size=image.size)
+    area = sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in boxes)
+    if area > FULL_OCR_AREA * w * h:
+        return ocr.recognize(image)
+    kept = [l for l in prev if not any(_overlaps(l.box, b) for b in boxes)]
+    new = [l for b in boxes for l in ocr.recognize(image, region=b)]
+    return sorted(kept + new, key=lambda l: (l.box[1] // 8, l.box[0]))
+
+
+def run_capture(service: CaptureService, duration_s: float | None = None, *,
+                stop_timeout: float = 15.0) -> CaptureStatus:
+    """Run capture until `duration_s` passes or SIGINT/SIGTERM; always stops cleanly.
+
+    For the `commonplace capture` command. Signal handlers are installed only when called
+    from the main thread, and the previous handlers are restored afterwards.
+    """
+    done = threading.Event()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, lambda *_: done.set())
+    end = None if duration_s is None else time.monotonic() + duration_s
+    try:
+        service.start()
+        while not done.is_set():
+            left = None if end is None else end - time.monotonic()
+            if left is not None and left <= 0:
+                break
+            done.wait(0.5 if left is None else min(0.5, left))
+    finally:
+        status = service.stop(stop_timeout)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return status

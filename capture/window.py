@@ -1,0 +1,123 @@
+"""Which window is in front: a small protocol with one backend per OS.
+
+`WindowSource.active()` returns the focused top-level window's app, title, process id and,
+for browsers, the page URL when the title gives it away. Backends are chosen by
+`default_window_source()` at run time (never at import) and each imports its platform
+library lazily, so Linux runs without pywin32 or pyobjc and vice versa.
+
+A source is owned by one thread (X11 connections are not thread-safe): the capture thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from dataclasses import dataclass
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WindowInfo:
+    app: str            # program name, lower-case where the OS gives a class/bundle name
+    title: str
+    pid: int | None = None
+    url: str | None = None
+
+
+class WindowSource(Protocol):
+    def active(self) -> WindowInfo | None:
+        """The focused window, or None when there is none or it cannot be read."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class NullWindowSource:
+    """No window metadata (an unsupported platform, or a test)."""
+
+    def active(self) -> WindowInfo | None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+# -- browser URLs from titles --------------------------------------------------------------
+
+BROWSERS = {
+    "firefox": "Mozilla Firefox", "firefox-esr": "Mozilla Firefox", "navigator": "Mozilla Firefox",
+    "librewolf": "LibreWolf", "chromium": "Chromium", "chromium-browser": "Chromium",
+    "google-chrome": "Google Chrome", "chrome": "Google Chrome", "brave-browser": "Brave",
+    "brave": "Brave", "microsoft-edge": "Microsoft Edge", "msedge": "Microsoft Edge",
+    "vivaldi-stable": "Vivaldi", "vivaldi": "Vivaldi", "opera": "Opera", "safari": "Safari",
+    "epiphany": "Web", "org.gnome.epiphany": "Web", "qutebrowser": "qutebrowser",
+}
+_BROWSER_SUFFIX = re.compile(
+    r"\s+[-\u2013\u2014|]\s+(?:Mozilla Firefox(?: Private Browsing)?|Firefox|Google Chrome|"
+    r"Chromium|Brave|Microsoft\u200b? Edge|Microsoft Edge|Vivaldi|Opera|Safari|LibreWolf|"
+    r"qutebrowser|Web)\s*$", re.IGNORECASE)
+_URL = re.compile(r"\b((?:https?|file)://[^\s<>\"'|]+)", re.IGNORECASE)
+_HOSTLIKE = re.compile(
+    r"^(?:(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}|localhost)"
+    r"(?::\d{1,5})?(?:/[^\s]*)?$", re.IGNORECASE)
+# File names look like domains ("notes.txt", "report.pdf"); these endings are not TLDs we want.
+_FILE_EXT = {"txt", "md", "py", "pdf", "doc", "docx", "xls", "xlsx", "png", "jpg", "jpeg",
+             "gif", "json", "csv", "html", "htm", "js", "ts", "c", "h", "rs", "go", "java",
+             "log", "cfg", "ini", "toml", "yaml", "yml", "sh", "zip", "tar", "gz", "odt",
+             "ods", "svg", "webp", "mp4", "mp3", "xml", "sql", "ipynb", "rb", "php"}
+
+
+def is_browser(app: str, title: str = "") -> bool:
+    return app.lower() in BROWSERS or bool(_BROWSER_SUFFIX.search(title))
+
+
+def url_from_title(title: str, app: str = "") -> str | None:
+    """A URL read from a window title, or None.
+
+    An explicit URL anywhere in the title wins (some browsers and extensions put it
+    there). Otherwise, only for a browser window, a host-looking segment of
+    "Page - host - Browser" or "host/path - Browser" becomes https://host...
+    """
+    if not title:
+        return None
+    m = _URL.search(title)
+    if m:
+        return m.group(1).rstrip(".,;:)]}")
+    if not is_browser(app, title):
+        return None
+    body = _BROWSER_SUFFIX.sub("", title).strip()
+    for part in reversed(re.split(r"\s+[-\u2013\u2014|]\s+", body)):
+        part = part.strip().rstrip("/")
+        if not part or " " in part or not _HOSTLIKE.match(part):
+            continue
+        host = part.split("/", 1)[0].split(":", 1)[0]
+        if host.rsplit(".", 1)[-1].lower() in _FILE_EXT:
+            continue
+        return "https://" + part
+    return None
+
+
+def with_url(info: WindowInfo) -> WindowInfo:
+    if info.url:
+        return info
+    url = url_from_title(info.title, info.app)
+    return WindowInfo(info.app, info.title, info.pid, url) if url else info
+
+
+def default_window_source() -> WindowSource:
+    """The backend for this platform, or a NullWindowSource (logged) when none works."""
+    try:
+        if sys.platform.startswith("win"):
+            from capture.window_win import WinWindowSource
+            return WinWindowSource()
+        if sys.platform == "darwin":
+            from capture.window_mac import MacWindowSource
+            return MacWindowSource()
+        from capture.window_x11 import open_x11_source
+        return open_x11_source()
+    except Exception as e:  # a missing library or no display: capture goes on without titles
+        log.warning("window metadata unavailable: %s", e)
+        return NullWindowSource()

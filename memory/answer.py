@@ -1,0 +1,213 @@
+"""The chat agent: answers grounded only in retrieved evidence, with citations.
+
+Tiers, chosen by the model's measured capability, never by hope:
+- completion-only model (the bundled base Gemma 3 270M): few-shot extractive answering,
+  "Text / Question / Answer" stopped at the newline. The answer must occur in the evidence
+  text (a cheap hallucination guard, after HaluMem); otherwise it is rejected.
+- instruction-following model: a chat turn told to answer only from the numbered evidence
+  and to say when it is not there.
+- no model, or a rejected or failed model answer: the best-supported evidence line, quoted
+  with its citation (also the baseline `eval` prints).
+Weak evidence (the question's content words mostly absent and the vectors far) abstains.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from memory.retrieval import Hit, Retriever
+from memory.store.docs import STOPWORDS
+from models.errors import CommonplaceError
+
+log = logging.getLogger(__name__)
+
+ABSTAIN = "I don't see that in your history."
+_WORD = re.compile(r"[a-z0-9]+(?:[.,:'][a-z0-9]+)*")
+QUESTION_WORDS = STOPWORDS | {"much", "many", "long", "time", "tonight", "today", "yesterday",
+                              "around", "which", "whose", "should", "bring", "need", "does"}
+
+# Two worked examples, written for this prompt (not taken from any data set).
+FEW_SHOT = (
+    "Text: Order 88213 shipped on 4 June. Delivery to Harbour Street expected Friday.\n"
+    "Question: Where is the order being delivered?\n"
+    "Answer: Harbour Street\n\n"
+    "Text: Standup notes - deploy window moved to 16:45, owner: Priya.\n"
+    "Question: When is the deploy window?\n"
+    "Answer: 16:45\n\n"
+)
+
+
+@dataclass
+class Answer:
+    answer: str
+    abstained: bool
+    citations: list[str]
+    model: str
+    extractive: bool
+    tier: str  # "llm-extractive" | "llm-chat" | "extractive" | "abstain"
+    evidence: list[Hit] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"answer": self.answer, "abstained": self.abstained, "citations": self.citations,
+                "model": self.model, "extractive": self.extractive, "tier": self.tier}
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if w not in QUESTION_WORDS and len(w) > 1]
+
+
+def _stem(w: str) -> str:
+    return w[:5] if len(w) > 5 else w
+
+
+def coverage(question: str, text: str) -> float:
+    """Share of the question's content words (crudely stemmed) present in `text`."""
+    q = {_stem(w) for w in content_words(question)}
+    if not q:
+        return 0.0
+    t = {_stem(w) for w in _WORD.findall(text.lower())}
+    return len(q & t) / len(q)
+
+
+def _norm(s: str) -> str:
+    return " ".join(re.sub(r"[^\w.,:/@#%€£$-]+", " ", s.lower()).split())
+
+
+def supported(answer: str, evidence: str) -> bool:
+    return supported_span(answer, evidence) is not None
+
+
+def supported_span(answer: str, evidence: str) -> str | None:
+    """The longest run of the answer's words that occurs verbatim in the evidence.
+
+    A small model decorates ("$1,240.00 GBP" for "1,240.00 GBP"): trimming words at either
+    end keeps what the evidence backs. The span must keep a number or at least half of
+    the answer's words, else the answer is unsupported.
+    """
+    words = _norm(answer).strip(" .,:").replace("$", "").replace("€", "").replace("£", "").split()
+    lines = [_norm(l) for l in evidence.splitlines()]
+    for size in range(len(words), 0, -1):
+        for start in range(0, len(words) - size + 1):
+            span = " ".join(words[start:start + size]).strip(" .,:")
+            pattern = rf"(?<![\w]){re.escape(span)}(?![\w])"
+            if span and any(re.search(pattern, ev) for ev in lines):
+                if size * 2 >= len(words) or any(c.isdigit() for c in span):
+                    return span
+                return None
+    return None
+
+
+_WANTS_NUMBER = re.compile(r"^\s*(how (much|many|long|old|far)|when|what (time|date|day|year|"
+                           r"score|number|percentage|price|amount))\b", re.IGNORECASE)
+
+
+def best_lines(question: str, hits: list[Hit], n: int = 6) -> list[tuple[str, Hit]]:
+    """Evidence lines ranked by how much of the question they cover (then by hit rank).
+
+    A question that asks for a number, time or date prefers lines that hold digits.
+    """
+    wants_number = bool(_WANTS_NUMBER.match(question))
+    scored = []
+    for rank, h in enumerate(hits):
+        for line in h.text.splitlines():
+            line = line.strip()
+            if line:
+                bonus = 0.3 if wants_number and any(c.isdigit() for c in line) else 0.0
+                scored.append((coverage(question, line) + bonus, -rank, line, h))
+    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    seen, out = set(), []
+    for _cov, _r, line, h in scored:
+        if line not in seen:
+            seen.add(line)
+            out.append((line, h))
+        if len(out) >= n:
+            break
+    return out
+
+
+class Answerer:
+    def __init__(self, retriever: Retriever, backend: Callable | None, *, store=None,
+                 evidence_hits: int = 5, min_coverage: float = 0.5) -> None:
+        """`backend` is a callable returning an LlmBackend (built lazily), or None."""
+        self._retriever = retriever
+        self._backend = backend
+        self._store = store
+        self._k = evidence_hits
+        self._min_coverage = min_coverage
+
+    def ask(self, question: str, *, now: dt.datetime | None = None) -> Answer:
+        hits = self._retriever.search(question, limit=self._k, now=now)
+        best = max((coverage(question, h.text) for h in hits), default=0.0)
+        if not hits or best < self._min_coverage:
+            return Answer(ABSTAIN, True, [], self._model_name(), True, "abstain", hits)
+        lines = best_lines(question, hits)
+        if self._backend is not None:
+            try:
+                got = self._llm_answer(question, lines, hits)
+                if got:
+                    return got
+            except CommonplaceError as e:
+                log.warning("model answer failed, falling back to extractive: %s", e)
+        line, hit = lines[0]
+        return Answer(line, False, list(hit.sources), "extractive", True, "extractive", hits)
+
+    def _model_name(self) -> str:
+        return "extractive"
+
+    def _llm_answer(self, question: str, lines, hits: list[Hit]) -> Answer | None:
+        backend = self._backend()
+        info = backend.info
+        evidence = "\n".join(l for l, _h in lines)
+        if info.capability == "instruct":
+            from models.backend import Message
+
+            numbered = "\n".join(f"[{i}] {l}" for i, (l, _h) in enumerate(lines, 1))
+            msgs = [Message("system", "Answer the user's question using only the numbered "
+                                      "evidence from their own screen history. Answer in one "
+                                      f"short sentence. If the evidence does not answer it, "
+                                      f"reply exactly: {ABSTAIN}"),
+                    Message("user", f"Evidence:\n{numbered}\n\nQuestion: {question}")]
+            text = backend.chat(msgs, max_tokens=96).text.strip()
+            if not text:
+                return None
+            if ABSTAIN.lower().rstrip(".") in text.lower():
+                return Answer(ABSTAIN, True, [], info.name, False, "llm-chat", hits)
+            cited = [h for l, h in lines if coverage(text, l) > 0.3] or [lines[0][1]]
+            return Answer(text, False, _sources(cited), info.name, False, "llm-chat", hits)
+        prompt = f"{FEW_SHOT}Text: {' '.join(evidence.split())}\nQuestion: {question}\nAnswer:"
+        raw = backend.complete(prompt, max_tokens=24, stop=["\n"]).text.strip()
+        text = supported_span(raw, evidence)
+        if text is None:
+            log.info("model answer %r not found in the evidence; rejected", raw)
+            return None
+        text = _original_case(text, evidence)
+        cited = [h for l, h in lines if supported(text, l)]
+        return Answer(text, False, _sources(cited), info.name, True, "llm-extractive", hits)
+
+
+def _original_case(span: str, evidence: str) -> str:
+    """The span as the evidence writes it (normalisation lower-cased it)."""
+    m = re.search(r"[ \t]+".join(re.escape(w) for w in span.split()), evidence, re.IGNORECASE)
+    return m.group(0) if m else span
+
+
+def _sources(hits: list[Hit]) -> list[str]:
+    out: list[str] = []
+    for h in hits:
+        for s in h.sources:
+            if s not in out:
+                out.append(s)
+    return out
+
+
+def judge_screen(answerer: Answerer, q: dict, now: dt.datetime | None) -> dict:
+    """Score one screens question: any accepted answer as a case-insensitive substring."""
+    ans = answerer.ask(q["question"], now=now)
+    accepted = (not ans.abstained and
+                any(a.lower() in ans.answer.lower() for a in q.get("answers") or []))
+    return {"answer": ans.answer, "abstained": ans.abstained, "accepted": accepted,
+            "citations": ans.citations, "tier": ans.tier, "model": ans.model}

@@ -1,0 +1,117 @@
+"""Query analysis: a time range resolved against `now`, and the topic words left over.
+
+Handles the expressions people use when asking about their own day: "today",
+"yesterday (morning|afternoon|evening)", "this morning", "tonight", "around lunchtime",
+"around noon", "last week", "last Tuesday", "on Monday", "in March", "on 6 March",
+"N days/hours ago". Anything not understood leaves the range open: retrieval then
+searches all time, so a misparse can only widen, never hide, results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december"]
+PARTS = {"morning": (5, 12), "afternoon": (12, 18), "evening": (17, 23), "night": (18, 24),
+         "lunchtime": (11, 15), "lunch": (11, 15), "noon": (11, 13)}
+_MONTH_RE = "|".join(MONTHS + [m[:3] for m in MONTHS])
+
+
+@dataclass(frozen=True)
+class QueryAnalysis:
+    text: str
+    topic: str
+    start: dt.datetime | None
+    end: dt.datetime | None
+    time_phrase: str | None
+
+    @property
+    def ts_range(self) -> tuple[float, float] | None:
+        if self.start is None or self.end is None:
+            return None
+        return self.start.timestamp(), self.end.timestamp()
+
+
+def _day(d: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    s = d.replace(hour=0, minute=0, second=0, microsecond=0)
+    return s, s + dt.timedelta(days=1)
+
+
+def _part(day_start: dt.datetime, part: str) -> tuple[dt.datetime, dt.datetime]:
+    a, b = PARTS[part]
+    return day_start + dt.timedelta(hours=a), day_start + dt.timedelta(hours=b)
+
+
+def _month_index(name: str) -> int:
+    name = name.lower()[:3]
+    return [m[:3] for m in MONTHS].index(name) + 1
+
+
+def analyse(text: str, *, now: dt.datetime) -> QueryAnalysis:
+    """Find one time expression in `text`; `now` must be timezone-aware."""
+    q = text.lower()
+    today, _ = _day(now)
+    rng: tuple[dt.datetime, dt.datetime] | None = None
+    phrase = None
+
+    def hit(m: re.Match, r: tuple[dt.datetime, dt.datetime]) -> None:
+        nonlocal rng, phrase
+        if rng is None:
+            rng, phrase = r, m.group(0)
+
+    parts = "|".join(PARTS)
+    if m := re.search(rf"\byesterday(?:\s+({parts}))?\b", q):
+        d = today - dt.timedelta(days=1)
+        hit(m, _part(d, m.group(1)) if m.group(1) else (d, today))
+    if m := re.search(rf"\b(?:this|today'?s?)\s+({parts})\b|\btonight\b", q):
+        hit(m, _part(today, m.group(1) or "night"))
+    if m := re.search(r"\btoday\b", q):
+        hit(m, (today, today + dt.timedelta(days=1)))
+    if m := re.search(rf"\b(?:around|at|during|over)\s+({parts})\b", q):
+        hit(m, _part(today, m.group(1)))
+    if m := re.search(r"\b(\d+)\s+(day|hour|week)s?\s+ago\b", q):
+        n, unit = int(m.group(1)), m.group(2)
+        delta = {"day": dt.timedelta(days=n), "hour": dt.timedelta(hours=n),
+                 "week": dt.timedelta(weeks=n)}[unit]
+        centre = now - delta
+        hit(m, _day(centre) if unit != "hour" else (centre - dt.timedelta(hours=1),
+                                                    centre + dt.timedelta(hours=1)))
+    if m := re.search(r"\blast\s+week\b", q):
+        start = today - dt.timedelta(days=today.weekday() + 7)
+        hit(m, (start, start + dt.timedelta(days=7)))
+    if m := re.search(r"\bthis\s+week\b", q):
+        start = today - dt.timedelta(days=today.weekday())
+        hit(m, (start, now))
+    if m := re.search(rf"\b(last|on|this)\s+({'|'.join(WEEKDAYS)})\b", q):
+        back = (today.weekday() - WEEKDAYS.index(m.group(2))) % 7 or 7
+        d = today - dt.timedelta(days=back)
+        hit(m, (d, d + dt.timedelta(days=1)))
+    if m := re.search(rf"\b(?:on\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b(?:\s+(\d{{4}}))?"
+                      rf"|\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", q):
+        day = int(m.group(1) or m.group(5))
+        month = _month_index(m.group(2) or m.group(4))
+        year = int(m.group(3) or m.group(6) or now.year)
+        try:
+            d = now.replace(year=year, month=month, day=day, hour=0, minute=0, second=0,
+                            microsecond=0)
+            if not (m.group(3) or m.group(6)) and d > now:
+                d = d.replace(year=year - 1)
+            hit(m, (d, d + dt.timedelta(days=1)))
+        except ValueError:
+            pass
+    if m := re.search(rf"\bin\s+({_MONTH_RE})\b(?:\s+(\d{{4}}))?", q):
+        month = _month_index(m.group(1))
+        year = int(m.group(2)) if m.group(2) else (now.year if month <= now.month else now.year - 1)
+        s = now.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
+        e = s.replace(year=year + (month == 12), month=month % 12 + 1)
+        hit(m, (s, e))
+    topic = text
+    if phrase:
+        topic = re.sub(re.escape(phrase), " ", text, flags=re.IGNORECASE)
+        topic = " ".join(topic.split())
+    return QueryAnalysis(text=text, topic=topic or text, start=rng[0] if rng else None,
+                         end=rng[1] if rng else None, time_phrase=phrase)

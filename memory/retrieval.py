@@ -1,0 +1,119 @@
+"""Hybrid retrieval: FTS5 BM25 and vector similarity, fused by reciprocal rank.
+
+When the question names a time ("yesterday afternoon", "around noon"), both retrievers
+run twice, inside the range and over all time; the in-range lists weigh more in the
+fusion, so the range focuses the answer without hiding a hit whose time was misread.
+Near-duplicate hits (the same text seen in several frames) collapse into one hit that
+carries every source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from memory.query import QueryAnalysis, analyse
+from memory.store.store import Store
+
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass
+class Hit:
+    kind: str
+    id: int
+    text: str
+    timestamp: str | None
+    score: float
+    sources: list[str] = field(default_factory=list)
+    ref_id: int = 0
+    app: str = ""
+
+    def as_json(self) -> dict:
+        return {"kind": self.kind, "id": self.id, "text": self.text,
+                "timestamp": self.timestamp, "score": round(self.score, 6),
+                "sources": self.sources}
+
+
+def rrf(lists: Sequence[tuple[list[tuple[int, float]], float]], k: int) -> dict[int, float]:
+    """Reciprocal-rank fusion of ranked id lists, each with a weight."""
+    fused: dict[int, float] = {}
+    for ranked, weight in lists:
+        for rank, (doc_id, _score) in enumerate(ranked):
+            fused[doc_id] = fused.get(doc_id, 0.0) + weight / (k + rank + 1)
+    return fused
+
+
+def _tokens(text: str) -> set[str]:
+    return set(_TOKEN.findall(text.lower()))
+
+
+def near_duplicate(a: set[str], b: set[str], threshold: float = 0.85) -> bool:
+    if not a or not b:
+        return False
+    return len(a & b) / len(a | b) >= threshold
+
+
+class Retriever:
+    def __init__(self, store: Store, *, rrf_k: int = 60, candidates: int = 50) -> None:
+        self._store = store
+        self._rrf_k = rrf_k
+        self._candidates = candidates
+
+    def analyse(self, query: str, now: dt.datetime | None = None) -> QueryAnalysis:
+        return analyse(query, now=now or dt.datetime.now().astimezone())
+
+    def search(self, query: str, *, limit: int = 10, now: dt.datetime | None = None,
+               kinds: Sequence[str] | None = None, mode: str = "hybrid",
+               ts_range: tuple[float, float] | None = None) -> list[Hit]:
+        """mode: 'hybrid' (default), 'bm25' or 'vector' (the latter two are baselines)."""
+        qa = self.analyse(query, now)
+        rng = ts_range or qa.ts_range
+        n = max(self._candidates, limit * 3)
+        docs = self._store.docs
+        lists: list[tuple[list[tuple[int, float]], float]] = []
+        with self._store.errors():
+            if mode in ("hybrid", "bm25"):
+                lists.append((docs.fts(query, k=n, kinds=kinds), 1.0))
+                if rng:
+                    lists.append((docs.fts(qa.topic, k=n, kinds=kinds, ts_range=rng), 1.5))
+            if mode in ("hybrid", "vector"):
+                lists.append((docs.vector(query, k=n, kinds=kinds), 1.0))
+                if rng:
+                    lists.append((docs.vector(qa.topic, k=n, kinds=kinds, ts_range=rng), 1.5))
+            fused = rrf(lists, self._rrf_k)
+            ranked = sorted(fused.items(), key=lambda kv: -kv[1])
+            found = docs.get([i for i, _ in ranked[: n]])
+            hits = self._collapse([(found[i], s) for i, s in ranked[: n] if i in found], limit)
+            self._resolve_frame_sources(hits)
+        return hits
+
+    def _collapse(self, scored, limit: int) -> list[Hit]:
+        hits: list[Hit] = []
+        token_sets: list[set[str]] = []
+        for doc, score in scored:
+            toks = _tokens(doc.text)
+            for h, t in zip(hits, token_sets):
+                if near_duplicate(toks, t):
+                    h.sources = list(dict.fromkeys(h.sources + doc.sources))
+                    break
+            else:
+                hits.append(Hit(kind=doc.kind, id=doc.id, text=doc.text, timestamp=doc.ts,
+                                score=score, sources=list(doc.sources), ref_id=doc.ref_id,
+                                app=doc.app))
+                token_sets.append(toks)
+                if len(hits) >= limit:
+                    break
+        return hits
+
+    def _resolve_frame_sources(self, hits: list[Hit]) -> None:
+        """A frame's sources grow as near-duplicates merge into it: read them fresh."""
+        for h in hits:
+            if h.kind == "frame":
+                rows = self._store.db.execute(
+                    "SELECT source FROM frame_sources WHERE frame_id = ? ORDER BY ts, source",
+                    [h.ref_id]).fetchall()
+                extra = [s for s in h.sources if s not in {r[0] for r in rows}]
+                h.sources = [r[0] for r in rows] + extra

@@ -1,0 +1,24 @@
+"""The settings section owned by memory: stores, retrieval and the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MemorySettings:
+    chroma_host: str = ""            # empty = embedded Chroma under the data dir
+    chroma_port: int = 8000
+    search_limit: int = 10
+    rrf_k: int = 60                  # reciprocal-rank fusion constant
+    candidates: int = 50             # per-retriever candidates before fusion
+    embed_threads: int = 0           # 0 = automatic
+    use_llm: bool = True             # False = deterministic floor only
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.search_limit <= 1000:
+            raise ValueError("memory.search_limit must be between 1 and 1000")
+        if self.rrf_k < 1 or self.candidates < 1:
+            raise ValueError("memory.rrf_k and memory.candidates must be positive")
+        if not 0 < self.chroma_port < 65536:
+            raise ValueError("memory.chroma_port must be a TCP port")

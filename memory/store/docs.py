@@ -1,0 +1,173 @@
+"""Searchable units ("docs") in SQLite + FTS5, mirrored as vectors in a VectorIndex.
+
+A doc is written to SQLite first (`embedded = 0`), then embedded and upserted into the
+vector index, then marked `embedded = 1`. A crash anywhere in between is healed by
+`reconcile()`: pending docs are embedded again (upsert is idempotent) and vector ids that
+have no row any more are deleted from the index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import sqlite_utils
+
+from memory.store.vectors import Embedder, VectorIndex
+
+log = logging.getLogger(__name__)
+
+# Function words that only add noise to an OR-query; BM25 would down-weight them anyway,
+# but they make every doc a candidate and slow large indexes down.
+STOPWORDS = frozenset("""a an and are as at be been but by can could did do does for from
+had has have how i if in into is it its me my of on or our so than that the their them
+then there these they this to was we were what when where which who whom why will with
+would you your yours he she his her him hers about after before did does done just also
+any some""".split())
+
+_WORD = re.compile(r"[\w][\w'.,:/@#-]*[\w]|[\w]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class NewDoc:
+    kind: str
+    ref_id: int
+    text: str
+    ts: str | None
+    ts_epoch: float | None
+    app: str
+    sources: list[str]
+    embed_text: str | None = None  # what to embed, when it differs from the indexed text
+
+
+@dataclass(frozen=True)
+class Doc:
+    id: int
+    kind: str
+    ref_id: int
+    text: str
+    ts: str | None
+    ts_epoch: float | None
+    app: str
+    sources: list[str]
+
+
+def content_hash(kind: str, text: str) -> str:
+    return hashlib.sha256(f"{kind}\x00{' '.join(text.split()).lower()}".encode()).hexdigest()
+
+
+def fts_query(text: str) -> str:
+    """A safe FTS5 query: each content word quoted, OR-ed (user text never reaches SQL)."""
+    words = []
+    for w in _WORD.findall(text.lower()):
+        for part in re.split(r"[^\w]+", w):
+            if part and part not in STOPWORDS and part not in words:
+                words.append(part)
+    return " OR ".join(f'"{w}"' for w in words)
+
+
+class DocIndex:
+    def __init__(self, db: sqlite_utils.Database, vectors: VectorIndex, embedder: Embedder) -> None:
+        self._db = db
+        self._vectors = vectors
+        self._embedder = embedder
+
+    def add(self, docs: Iterable[NewDoc]) -> list[int]:
+        """Insert docs (merging sources into an existing doc of identical content)."""
+        ids = []
+        with self._db.atomic():
+            for d in docs:
+                h = content_hash(d.kind, d.text)
+                row = self._db.execute("SELECT id, sources FROM docs WHERE content_hash = ?",
+                                       [h]).fetchone()
+                if row:
+                    merged = list(dict.fromkeys(json.loads(row[1]) + d.sources))
+                    self._db["docs"].update(row[0], {"sources": json.dumps(merged)})
+                    ids.append(row[0])
+                    continue
+                ids.append(self._db["docs"].insert({
+                    "kind": d.kind, "ref_id": d.ref_id, "text": d.text, "ts": d.ts,
+                    "ts_epoch": d.ts_epoch, "app": d.app, "sources": json.dumps(d.sources),
+                    "content_hash": h, "embedded": 0,
+                    "embed_text": d.embed_text,
+                }).last_pk)
+        return ids
+
+    def embed_pending(self, *, batch: int = 64, progress=None) -> int:
+        """Embed every doc not yet in the vector index. Returns how many were embedded."""
+        done = 0
+        while True:
+            rows = list(self._db.query(
+                "SELECT id, kind, text, embed_text, ts_epoch FROM docs WHERE embedded = 0 "
+                "ORDER BY id LIMIT ?", [batch]))
+            if not rows:
+                return done
+            vecs = self._embedder.embed([r["embed_text"] or r["text"] for r in rows])
+            self._vectors.upsert([r["id"] for r in rows], vecs, kinds=[r["kind"] for r in rows],
+                                 ts_epochs=[r["ts_epoch"] or 0.0 for r in rows])
+            with self._db.atomic():
+                self._db.execute(f"UPDATE docs SET embedded = 1 WHERE id IN "
+                                 f"({','.join('?' * len(rows))})", [r["id"] for r in rows])
+            done += len(rows)
+            if progress:
+                progress(done)
+
+    def reconcile(self) -> dict:
+        """Bring the vector index in step with SQLite after a crash or an outside change."""
+        in_index = self._vectors.ids()
+        rows = {r[0]: r[1] for r in self._db.execute("SELECT id, embedded FROM docs").fetchall()}
+        stray = [i for i in in_index if i not in rows]
+        self._vectors.delete(stray)
+        lost = [i for i, e in rows.items() if e and i not in in_index]
+        if lost:
+            with self._db.atomic():
+                for i in lost:
+                    self._db["docs"].update(i, {"embedded": 0})
+        embedded = self.embed_pending()
+        if stray or embedded:
+            log.info("vector reconcile: %d stray ids removed, %d docs embedded", len(stray),
+                     embedded)
+        return {"stray_vectors_removed": len(stray), "docs_embedded": embedded}
+
+    def get(self, ids: Sequence[int]) -> dict[int, Doc]:
+        if not ids:
+            return {}
+        rows = self._db.query(f"SELECT * FROM docs WHERE id IN ({','.join('?' * len(ids))})",
+                              list(ids))
+        return {r["id"]: Doc(r["id"], r["kind"], r["ref_id"], r["text"], r["ts"], r["ts_epoch"],
+                             r["app"] or "", json.loads(r["sources"] or "[]")) for r in rows}
+
+    def fts(self, query: str, *, k: int, kinds: Sequence[str] | None = None,
+            ts_range: tuple[float, float] | None = None) -> list[tuple[int, float]]:
+        """BM25 ranking: (doc id, score) with higher = better (FTS5's bm25() negated)."""
+        q = fts_query(query)
+        if not q:
+            return []
+        sql = ("SELECT docs.id, -bm25(docs_fts) AS score FROM docs_fts "
+               "JOIN docs ON docs.id = docs_fts.rowid WHERE docs_fts MATCH ?")
+        args: list = [q]
+        if kinds:
+            sql += f" AND docs.kind IN ({','.join('?' * len(kinds))})"
+            args += list(kinds)
+        if ts_range:
+            sql += " AND docs.ts_epoch BETWEEN ? AND ?"
+            args += list(ts_range)
+        sql += " ORDER BY bm25(docs_fts) LIMIT ?"
+        args.append(k)
+        return [(r[0], r[1]) for r in self._db.execute(sql, args).fetchall()]
+
+    def vector(self, query: str, *, k: int, kinds: Sequence[str] | None = None,
+               ts_range: tuple[float, float] | None = None) -> list[tuple[int, float]]:
+        vec = self._embedder.embed([query])[0]
+        return [(h.id, h.score) for h in self._vectors.query(vec, k=k, kinds=kinds,
+                                                              ts_range=ts_range)]
+
+    def delete(self, ids: Sequence[int]) -> None:
+        with self._db.atomic():
+            for i in ids:
+                self._db["docs"].delete(i)
+        self._vectors.delete(list(ids))

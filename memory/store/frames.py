@@ -1,0 +1,164 @@
+"""The frame store: compressed (and, by default, encrypted) screenshots plus their rows.
+
+Order of writes, for crash safety: the image file is written atomically first, then its
+row is committed. A crash in between leaves an orphan file, which `repair()` removes at
+start-up; a row never points at a missing file unless the file was deleted behind our back
+(`repair()` reports those and keeps the row, since its OCR text is still a memory).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from memory.errors import StoreError
+from memory.store.crypto import Keys
+from memory.store.database import atomic_write, os_error
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    text: str
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in full-frame pixels
+    score: float
+
+
+@dataclass(frozen=True)
+class Frame:
+    id: int
+    ts: str
+    ts_epoch: float
+    app: str
+    window_title: str
+    url: str | None
+    width: int
+    height: int
+    phash: str
+    file: str
+    bytes: int
+    ocr_text: str
+    ocr_lines: list[OcrLine] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+
+def encode_image(image, *, quality: int = 82) -> bytes:
+    """WebP at a quality that keeps small UI text legible for OCR and the viewer."""
+    buf = io.BytesIO()
+    image.convert("RGB").save(buf, format="WEBP", quality=quality, method=4)
+    return buf.getvalue()
+
+
+class FrameRepo:
+    def __init__(self, db: sqlite_utils.Database, root: Path, keys: Keys | None) -> None:
+        self._db = db
+        self._root = root
+        self._keys = keys
+
+    # -- writing -----------------------------------------------------------------------
+    def add(self, *, image_bytes: bytes, ts: dt.datetime, app: str, window_title: str,
+            url: str | None, width: int, height: int, phash: str, sources: list[str],
+            ocr_lines: list[OcrLine]) -> int:
+        """Store one kept frame and the sources merged into it; returns its id."""
+        rel = f"{ts:%Y/%m/%d}/{uuid.uuid4().hex}.webp" + (".enc" if self._keys else "")
+        path = self._root / rel
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise os_error(e, path.parent) from e
+        blob = self._keys.seal_frame(image_bytes, rel.encode()) if self._keys else image_bytes
+        atomic_write(path, blob)
+        try:
+            with self._db.atomic():
+                frame_id = self._db["frames"].insert({
+                    "ts": ts.isoformat(), "ts_epoch": ts.timestamp(), "app": app or "",
+                    "window_title": window_title or "", "url": url, "width": width,
+                    "height": height, "phash": phash, "file": rel, "bytes": len(blob),
+                    "ocr_text": "\n".join(l.text for l in ocr_lines),
+                    "ocr_lines": json.dumps([[l.text, list(l.box), round(l.score, 3)]
+                                             for l in ocr_lines]),
+                    "created_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+                }).last_pk
+                for s in sources:
+                    self._db["frame_sources"].insert(
+                        {"frame_id": frame_id, "source": s, "ts": ts.isoformat()})
+        except BaseException:
+            path.unlink(missing_ok=True)  # no row committed: the file must not linger
+            raise
+        return frame_id
+
+    def add_source(self, frame_id: int, source: str, ts: dt.datetime) -> None:
+        with self._db.atomic():
+            self._db["frame_sources"].insert({"frame_id": frame_id, "source": source,
+                                              "ts": ts.isoformat()}, ignore=True)
+
+    # -- reading -----------------------------------------------------------------------
+    def has_source(self, source: str) -> bool:
+        return bool(self._db.execute("SELECT 1 FROM frame_sources WHERE source = ?",
+                                     [source]).fetchone())
+
+    def get(self, frame_id: int) -> Frame:
+        rows = list(self._db.query("SELECT * FROM frames WHERE id = ?", [frame_id]))
+        if not rows:
+            raise StoreError(f"No frame with id {frame_id}.")
+        return self._frame(rows[0])
+
+    def between(self, start: float, end: float) -> list[Frame]:
+        return [self._frame(r) for r in self._db.query(
+            "SELECT * FROM frames WHERE ts_epoch BETWEEN ? AND ? ORDER BY ts_epoch", [start, end])]
+
+    def last(self) -> Frame | None:
+        rows = list(self._db.query("SELECT * FROM frames ORDER BY ts_epoch DESC LIMIT 1"))
+        return self._frame(rows[0]) if rows else None
+
+    def read_image(self, frame: Frame) -> bytes:
+        """The frame's WebP bytes, decrypted; StoreError if the file is gone or damaged."""
+        path = self._root / frame.file
+        try:
+            blob = path.read_bytes()
+        except FileNotFoundError:
+            raise StoreError(f"The image of frame {frame.id} ({frame.ts}) is missing: "
+                             "it may have been removed by retention.") from None
+        except OSError as e:
+            raise os_error(e, path) from e
+        return self._keys.open_frame(blob, frame.file.encode()) if self._keys else blob
+
+    def _frame(self, r: dict) -> Frame:
+        lines = [OcrLine(t, tuple(b), s) for t, b, s in json.loads(r["ocr_lines"] or "[]")]
+        sources = [s["source"] for s in self._db.query(
+            "SELECT source FROM frame_sources WHERE frame_id = ? ORDER BY ts, source", [r["id"]])]
+        return Frame(id=r["id"], ts=r["ts"], ts_epoch=r["ts_epoch"], app=r["app"] or "",
+                     window_title=r["window_title"] or "", url=r["url"], width=r["width"],
+                     height=r["height"], phash=r["phash"] or "", file=r["file"],
+                     bytes=r["bytes"] or 0, ocr_text=r["ocr_text"] or "", ocr_lines=lines,
+                     sources=sources)
+
+    # -- upkeep ------------------------------------------------------------------------
+    def repair(self) -> dict:
+        """Remove image files that no row points at (left by a crash mid-write)."""
+        known = {r["file"] for r in self._db.query("SELECT file FROM frames")}
+        removed, missing = 0, 0
+        if self._root.exists():
+            for dirpath, _dirs, files in os.walk(self._root):
+                for name in files:
+                    p = Path(dirpath) / name
+                    rel = p.relative_to(self._root).as_posix()
+                    if rel not in known:
+                        p.unlink(missing_ok=True)
+                        removed += 1
+        for rel in known:
+            if not (self._root / rel).exists():
+                missing += 1
+        if removed or missing:
+            log.info("frame store repair: %d orphan files removed, %d rows without image",
+                     removed, missing)
+        return {"orphan_files_removed": removed, "rows_without_image": missing}

@@ -1,0 +1,113 @@
+"""Vector indexes. Score contract: `score` is cosine similarity, higher = more similar.
+
+Chroma holds vectors, ids and the two filter fields (kind, ts_epoch) only: never text.
+The text of record is in the (encrypted) SQLite database.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from memory.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class VectorHit:
+    id: int
+    score: float  # cosine similarity, higher = more similar
+
+
+class Embedder(Protocol):
+    @property
+    def dim(self) -> int: ...
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class VectorIndex(Protocol):
+    def upsert(self, ids: Sequence[int], vectors: np.ndarray, *, kinds: Sequence[str],
+               ts_epochs: Sequence[float]) -> None: ...
+
+    def query(self, vector: np.ndarray, *, k: int, kinds: Sequence[str] | None = None,
+              ts_range: tuple[float, float] | None = None) -> list[VectorHit]: ...
+
+    def delete(self, ids: Sequence[int]) -> None: ...
+
+    def ids(self) -> set[int]: ...
+
+    def count(self) -> int: ...
+
+
+class ChromaIndex:
+    """An embedded (PersistentClient) or remote (HttpClient) Chroma collection."""
+
+    COLLECTION = "docs"
+
+    def __init__(self, *, path: Path | None = None, host: str | None = None, port: int = 8000,
+                 embedder: Embedder) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        from models.embeddings import ChromaEmbeddingFunction
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        try:
+            if host:
+                self._client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            # Always pass our local function: without it Chroma falls back to a default
+            # that downloads a model at the first add/query.
+            self._col = self._client.get_or_create_collection(
+                self.COLLECTION, embedding_function=ChromaEmbeddingFunction(embedder),
+                metadata={"hnsw:space": "cosine"})
+        except Exception as e:  # chromadb raises many unrelated types for one cause
+            where = f"{host}:{port}" if host else str(path)
+            raise StoreError(f"The vector store at {where} cannot be opened: {e}") from e
+
+    def upsert(self, ids, vectors, *, kinds, ts_epochs) -> None:
+        if not len(ids):
+            return
+        metas = [{"kind": k, "ts": float(t or 0.0)} for k, t in zip(kinds, ts_epochs)]
+        self._col.upsert(ids=[str(i) for i in ids], embeddings=np.asarray(vectors, np.float32),
+                         metadatas=metas)
+
+    def query(self, vector, *, k, kinds=None, ts_range=None) -> list[VectorHit]:
+        n = self.count()
+        if n == 0:
+            return []
+        clauses = []
+        if kinds:
+            clauses.append({"kind": {"$in": list(kinds)}})
+        if ts_range:
+            clauses += [{"ts": {"$gte": ts_range[0]}}, {"ts": {"$lte": ts_range[1]}}]
+        where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
+        res = self._col.query(query_embeddings=[np.asarray(vector, np.float32)],
+                              n_results=min(k, n), where=where, include=["distances"])
+        return [VectorHit(int(i), 1.0 - float(d))
+                for i, d in zip(res["ids"][0], res["distances"][0])]
+
+    def delete(self, ids) -> None:
+        if len(ids):
+            self._col.delete(ids=[str(i) for i in ids])
+
+    def ids(self) -> set[int]:
+        out: set[int] = set()
+        offset, page = 0, 5000
+        while True:
+            got = self._col.get(include=[], limit=page, offset=offset)["ids"]
+            out.update(int(i) for i in got)
+            if len(got) < page:
+                return out
+            offset += page
+
+    def count(self) -> int:
+        return self._col.count()

@@ -1,0 +1,291 @@
+import datetime as dt
+import logging
+import queue
+
+import pytest
+
+from capture.errors import CaptureError
+from capture.idle import IdleState
+from capture.service import CaptureService, State, changed_region_ocr, run_capture
+from capture.settings import CaptureSettings, PrivacySettings
+from capture.window import WindowInfo
+from memory.errors import DiskFullError
+from memory.store.frames import OcrLine
+
+from capture_fakes import FakeGrabber, FakeIdle, FakeOcr, FakeWindows, screen, wait_for
+
+NOTES = WindowInfo("notesapp", "Shopping - Notes", 42)
+VAULT = WindowInfo("keepassxc", "Bank logins.kdbx - KeePassXC", 43)
+
+
+@pytest.fixture
+def rig(store, clock):
+    class Rig:
+        pass
+
+    r = Rig()
+    r.lines = ["Buy apples", "Call the dentist", "Pay rent"]
+    r.grabber = FakeGrabber(screen(r.lines))
+    r.windows = FakeWindows(NOTES)
+    r.idle = FakeIdle()
+    r.ocr = FakeOcr()
+    r.ocr.texts = list(r.lines)
+    r.q = queue.Queue()
+    r.clock = clock
+    r.store = store
+
+    def make(**kw):
+        settings = CaptureSettings(**{"interval_s": 2.0, "keyframe_s": 300.0, **kw})
+        r.svc = CaptureService(store, r.ocr, settings, PrivacySettings(), r.windows, r.idle,
+                               r.q, clock, grabber=r.grabber)
+        r.svc.start(schedule=False)
+        return r.svc
+
+    def show(lines):
+        r.lines = lines
+        r.grabber.image = screen(lines)
+        r.ocr.texts = list(lines)
+
+    def step(seconds=0.5, n=1):
+        for _ in range(n):
+            clock.advance(seconds)
+            r.svc.poll()
+
+    def frames():
+        return store.frames.between(0, 1e12)
+
+    r.make, r.show, r.step, r.frames = make, show, step, frames
+    yield r
+    if getattr(r, "svc", None):
+        r.svc.stop(5)
+
+
+def stored(r, n):
+    assert wait_for(lambda: r.svc.status().frames_stored >= n), r.svc.status()
+    assert wait_for(lambda: r.svc._work.qsize() == 0)
+    return r.frames()
+
+
+def test_static_screen_stores_one_frame_and_backs_off(rig):
+    svc = rig.make()
+    rig.svc.poll()
+    frames = stored(rig, 1)
+    assert frames[0].app == "notesapp" and frames[0].window_title == "Shopping - Notes"
+    assert frames[0].ocr_text.splitlines() == rig.lines
+    rig.step(0.5, n=120)  # one minute of an unchanged screen
+    st = svc.status()
+    assert st.frames_stored == 1 and st.state is State.RECORDING
+    # 2 s backing off by 1.5x: 2, 3, 4.5, 6.75, 10.1, 15.2, 22.8 ... → a handful, not 30
+    assert 1 + 4 <= rig.grabber.grabs <= 1 + 8
+    assert st.frames_dropped == rig.grabber.grabs - 1
+
+
+def test_changed_region_ocr_reads_only_the_change_and_carries_the_rest(rig):
+    rig.make()
+    rig.svc.poll()
+    stored(rig, 1)
+    rig.ocr.calls.clear()
+    rig.show(rig.lines[:2] + ["Pay rent on Friday", "Book flights"])
+    rig.step(2.0)
+    frames = stored(rig, 2)
+    assert frames[-1].ocr_text.splitlines() == rig.lines
+    assert len(rig.ocr.calls) == 1 and rig.ocr.calls[0] is not None
+    x0, y0, x1, y1 = rig.ocr.calls[0]
+    assert y0 > 50 and (x1 - x0) * (y1 - y0) < 800 * 450 * 0.5  # not the first two lines
+
+
+def test_full_ocr_every_n_changed_frames(rig):
+    rig.make(full_ocr_every=3)
+    rig.svc.poll()
+    stored(rig, 1)
+    for i in range(6):
+        rig.show(rig.lines[:2] + [f"line number {i} " * (i + 1)])
+        rig.step(2.0)
+        stored(rig, 2 + i)
+    full = [c for c in rig.ocr.calls if c is None]
+    assert len(full) == 3  # the first, then every third
+
+
+def test_window_switch_grabs_at_once_and_reads_all(rig):
+    rig.make()
+    rig.svc.poll()
+    stored(rig, 1)
+    rig.ocr.calls.clear()
+    rig.windows.info = WindowInfo("writer", "Plan.odt - Writer", 7)
+    rig.show(["Quarterly plan", "Hire two people"])
+    rig.step(0.3)  # well before the 2 s interval
+    frames = stored(rig, 2)
+    assert frames[-1].app == "writer" and rig.ocr.calls == [None]
+
+
+def test_excluded_window_is_never_grabbed_or_logged(rig, caplog):
+    caplog.set_level(logging.DEBUG)
+    rig.make()
+    rig.svc.poll()
+    stored(rig, 1)
+    grabs = rig.grabber.grabs
+    rig.windows.info = VAULT
+    rig.show(["bank pin 7731"])
+    rig.step(0.5, n=10)
+    assert rig.grabber.grabs == grabs
+    st = rig.svc.status()
+    assert st.state is State.EXCLUDED and st.frames_excluded == 1
+    rig.windows.info = NOTES
+    rig.show(["Buy apples"])
+    rig.step(0.5)
+    frames = stored(rig, 2)
+    text = " ".join(r.getMessage() for r in caplog.records)
+    assert "excluded window" in text and "Bank logins" not in text and "7731" not in text
+    assert all("7731" not in f.ocr_text and "Bank" not in f.window_title for f in frames)
+
+
+def test_switch_to_excluded_mid_grab_is_dropped(rig):
+    rig.make()
+    rig.windows.info = NOTES
+
+    def switch():
+        rig.windows.info = VAULT
+    rig.grabber.on_grab = switch
+    rig.svc.poll()
+    rig.svc.stop(5)
+    assert rig.grabber.grabs == 1 and rig.frames() == []
+    rig.svc = None
+
+
+def test_pause_for_minutes_then_resumes_by_itself(rig):
+    rig.make()
+    rig.svc.pause(1)
+    rig.step(0.5, n=20)
+    assert rig.grabber.grabs == 0 and rig.svc.status().state is State.PAUSED
+    rig.step(50.0)
+    assert rig.grabber.grabs == 1
+    rig.svc.pause()
+    rig.step(600)
+    assert rig.grabber.grabs == 1
+    rig.svc.resume()
+    rig.step(0.5)
+    assert rig.grabber.grabs == 2 and rig.svc.status().state is State.RECORDING
+
+
+def test_idle_and_locked_stop_grabbing(rig):
+    rig.make(idle_after_s=60)
+    rig.idle.value = IdleState(61.0, False)
+    rig.step(0.5, n=5)
+    assert rig.grabber.grabs == 0 and rig.svc.status().state is State.IDLE
+    rig.idle.value = IdleState(1.0, True)
+    rig.step(0.5)
+    assert rig.grabber.grabs == 0 and rig.svc.status().message == "screen locked"
+    rig.idle.value = IdleState(0.0, False)
+    rig.step(0.5)
+    assert rig.grabber.grabs == 1
+
+
+def test_display_error_sets_status_once_and_recovers(rig, caplog):
+    rig.make()
+    rig.grabber.fail = CaptureError("Screen capture failed: display :9 gone")
+    rig.step(0.5, n=30)
+    st = rig.svc.status()
+    assert st.state is State.ERROR and "display :9 gone" in st.last_error
+    assert sum("display :9 gone" in r.getMessage() for r in caplog.records) == 1
+    rig.grabber.fail = None
+    rig.step(60.0)
+    stored(rig, 1)
+    assert rig.svc.status().state is State.RECORDING
+
+
+def test_disk_low_pauses_with_a_clear_status(rig, monkeypatch):
+    import capture.service as service
+    monkeypatch.setattr(service, "free_disk_mb", lambda p: 100.0)
+    rig.make(min_free_disk_mb=500)
+    rig.step(0.5, n=5)
+    st = rig.svc.status()
+    assert rig.grabber.grabs == 0 and st.state is State.DISK_LOW and "100 MB free" in st.message
+    monkeypatch.setattr(service, "free_disk_mb", lambda p: 10_000.0)
+    rig.step(30.0)
+    assert rig.grabber.grabs == 1
+
+
+def test_full_disk_on_write_keeps_what_was_stored(rig, monkeypatch):
+    rig.make()
+    rig.svc.poll()
+    stored(rig, 1)
+    real_add = rig.store.frames.add
+
+    def full(**kw):
+        raise DiskFullError("The disk is full: could not write x.")
+    monkeypatch.setattr(rig.store.frames, "add", full)
+    rig.show(["Something new"])
+    rig.step(2.0)
+    assert wait_for(lambda: rig.svc.status().state is State.DISK_LOW)
+    assert len(rig.frames()) == 1
+    monkeypatch.setattr(rig.store.frames, "add", real_add)
+    rig.step(60.0)
+    frames = stored(rig, 2)
+    assert frames[-1].ocr_text == "Something new"
+
+
+def test_ocr_failure_stores_the_frame_without_new_text(rig):
+    rig.make()
+    rig.ocr.fail_next = True
+    rig.svc.poll()
+    frames = stored(rig, 1)
+    assert frames[0].ocr_text == "" and rig.svc.status().ocr_failures == 1
+
+
+def test_keyframe_stores_an_unchanged_screen_without_ocr(rig):
+    rig.make(keyframe_s=60, max_interval_s=120)
+    rig.svc.poll()
+    stored(rig, 1)
+    rig.ocr.calls.clear()
+    rig.step(0.5, n=125)
+    frames = stored(rig, 2)
+    assert frames[-1].ocr_text == frames[0].ocr_text and rig.ocr.calls == []
+
+
+def test_redaction_before_storage(rig):
+    rig.windows.info = WindowInfo("notesapp", "card 4111 1111 1111 1111", 1)
+    rig.show(["pay with 4111 1111 1111 1111"])
+    rig.make()
+    rig.svc.poll()
+    f = stored(rig, 1)[0]
+    assert "4111" not in f.ocr_text and "4111" not in f.window_title
+
+
+def test_observations_batched_and_flushed_on_stop(rig):
+    rig.make(batch_frames=2)
+    rig.svc.poll()
+    for i in range(2):
+        rig.show([f"note {i} " * (3 + 4 * i)])
+        rig.step(2.0)
+        stored(rig, 2 + i)  # the fake OCR reads the script, not the image: one at a time
+    batch = rig.q.get(timeout=2)
+    assert [o.text for o in batch.observations] == ["Buy apples\nCall the dentist\nPay rent",
+                                                    "note 0 " * 3]
+    assert batch.observations[0].app == "notesapp"
+    rig.svc.stop(5)
+    last = rig.q.get_nowait()
+    assert [o.text for o in last.observations] == ["note 1 " * 7]
+    assert rig.store.db.execute("SELECT COUNT(*) FROM docs WHERE embedded = 0").fetchone()[0] == 0
+    rig.svc = None
+
+
+def test_changed_region_ocr_regrows_to_whole_lines():
+    ocr = FakeOcr()
+    ocr.texts = ["hello world", "second"]
+    prev = [OcrLine("hello wor", (10, 10, 118, 34), 0.9), OcrLine("second", (10, 50, 82, 74), 0.9)]
+    img = screen(ocr.texts)
+    lines = changed_region_ocr(ocr, img, prev, [(110, 12, 140, 30)])
+    assert [l.text for l in lines] == ["hello world", "second"]
+
+
+def test_run_capture_for_a_duration_with_the_scheduler(store):
+    q = queue.Queue()
+    ocr = FakeOcr()
+    ocr.texts = ["x"]
+    svc = CaptureService(store, ocr, CaptureSettings(interval_s=0.2, window_poll_s=0.1),
+                         PrivacySettings(), FakeWindows(NOTES), FakeIdle(), q,
+                         grabber=FakeGrabber(screen(["x"])))
+    st = run_capture(svc, 1.0)
+    assert st.state is State.STOPPED and st.frames_stored == 1
+    assert q.get_nowait().frame_ids == [store.frames.last().id]
+    assert store.frames.last().ts_epoch == pytest.approx(dt.datetime.now().timestamp(), abs=5)

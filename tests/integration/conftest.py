@@ -1,0 +1,216 @@
+"""Integration fixtures: a real X server (Xvfb) and real Qt windows on it.
+
+Every process here is started by a fixture and ended by its PID; nothing is killed by name.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+SCREEN = (1600, 900)
+
+
+def _free_display() -> int:
+    for n in range(90, 190):
+        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
+            return n
+    raise RuntimeError("no free X display number in :90-:189")
+
+
+def _wait_for_x(display: str, proc: subprocess.Popen, timeout: float = 15.0) -> None:
+    from Xlib import display as xdisplay
+    from Xlib.error import DisplayError
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise RuntimeError(f"Xvfb exited with {proc.returncode}")
+        try:
+            xdisplay.Display(display).close()
+            return
+        except (DisplayError, OSError):
+            time.sleep(0.1)
+    raise RuntimeError(f"Xvfb on {display} did not answer within {timeout:.0f} s")
+
+
+@pytest.fixture(scope="session")
+def xvfb():
+    """Start `Xvfb :N -screen 0 1600x900x24 -nolisten tcp`; yield its DISPLAY (also set in
+    os.environ for the session's duration); kill it by PID at the end."""
+    if not shutil.which("Xvfb"):
+        pytest.skip("Xvfb is not installed (apt-get install xvfb)")
+    n = _free_display()
+    display = f":{n}"
+    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24",
+                             "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    old = os.environ.get("DISPLAY")
+    try:
+        _wait_for_x(display, proc)
+        os.environ["DISPLAY"] = display
+        yield display
+    finally:
+        if old is None:
+            os.environ.pop("DISPLAY", None)
+        else:
+            os.environ["DISPLAY"] = old
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+QT_WINDOW = textwrap.dedent(r'''
+    import queue, sys, threading
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    title, x, y, w, h = sys.argv[1], *map(int, sys.argv[2:6])
+    text = sys.argv[6].replace("\\n", "\n")
+    app = QApplication(sys.argv[:1])
+    ed = QPlainTextEdit()
+    ed.setReadOnly(True)
+    ed.setFont(QFont("DejaVu Sans", 22))
+    ed.setPlainText(text)
+    ed.setWindowTitle(title)
+    ed.setGeometry(x, y, w, h)
+    ed.show()
+    cmds = queue.Queue()
+    threading.Thread(target=lambda: [cmds.put(l.rstrip("\n")) for l in sys.stdin],
+                     daemon=True).start()
+
+    def pump():
+        while not cmds.empty():
+            line = cmds.get()
+            cmd, _, arg = line.partition(" ")
+            arg = arg.replace("\\n", "\n")
+            if cmd == "append":
+                ed.moveCursor(ed.textCursor().MoveOperation.End)
+                ed.insertPlainText(arg)
+            elif cmd == "set":
+                ed.setPlainText(arg)
+            elif cmd == "title":
+                ed.setWindowTitle(arg)
+            elif cmd == "focus":
+                ed.raise_()
+                ed.activateWindow()
+            elif cmd == "quit":
+                app.quit()
+            print("ok", flush=True)
+
+    t = QTimer()
+    t.timeout.connect(pump)
+    t.start(30)
+    QTimer.singleShot(400, lambda: print("ready", int(ed.winId()), flush=True))
+    app.exec()
+''')
+
+
+class QtWindow:
+    """A Qt text window in its own process; commands over stdin, acknowledged on stdout."""
+
+    def __init__(self, script: Path, display: str, *, app: str, title: str, text: str,
+                 geometry=(0, 0, SCREEN[0], SCREEN[1])) -> None:
+        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb",
+                   QT_LOGGING_RULES="*.debug=false;qt.qpa.*=false")
+        # argv[0] names the X resource (WM_CLASS) Qt reports, so each window is its own "app".
+        link = script.parent / app
+        if not link.exists():
+            link.symlink_to(script)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(link), title, *map(str, geometry), text.replace("\n", "\\n")],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            env=env)
+        line = self.proc.stdout.readline()
+        if not line.startswith("ready"):
+            raise RuntimeError(f"Qt window did not start (exit {self.proc.poll()})")
+        self.winid = int(line.split()[1])
+
+    def send(self, cmd: str) -> None:
+        self.proc.stdin.write(cmd.replace("\n", "\\n") + "\n")
+        self.proc.stdin.flush()
+        if self.proc.stdout.readline().strip() != "ok":
+            raise RuntimeError("Qt window did not acknowledge " + cmd.split()[0])
+        time.sleep(0.25)  # let the X server draw it
+
+    def focus(self) -> None:
+        self.send("focus")
+        subprocess.run(["xdotool", "windowfocus", "--sync", str(self.winid)],
+                       env=dict(os.environ), timeout=5, check=False)
+        subprocess.run(["xdotool", "windowraise", str(self.winid)], env=dict(os.environ),
+                       timeout=5, check=False)
+        time.sleep(0.2)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write("quit\n")
+                self.proc.stdin.flush()
+                self.proc.wait(3)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait(3)
+
+
+@pytest.fixture
+def qt_windows(xvfb, tmp_path):
+    """A factory of QtWindow processes on the Xvfb display, all closed (by PID) at the end."""
+    script = tmp_path / "qt_window.py"
+    script.write_text(QT_WINDOW)
+    made: list[QtWindow] = []
+
+    def make(**kw) -> QtWindow:
+        w = QtWindow(script, xvfb, **kw)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.close()
+
+
+class MemoryVectors:
+    """A small in-memory VectorIndex (cosine), so these tests need no Chroma."""
+
+    def __init__(self) -> None:
+        self._v: dict[int, np.ndarray] = {}
+
+    def upsert(self, ids, vectors, *, kinds, ts_epochs) -> None:
+        for i, v in zip(ids, vectors):
+            self._v[int(i)] = np.asarray(v, dtype=np.float32)
+
+    def query(self, vector, *, k, kinds=None, ts_range=None):
+        return []
+
+    def delete(self, ids) -> None:
+        for i in ids:
+            self._v.pop(int(i), None)
+
+    def ids(self) -> set[int]:
+        return set(self._v)
+
+    def count(self) -> int:
+        return len(self._v)
+
+
+@pytest.fixture
+def plain_store(tmp_path):
+    from memory.store.store import Store
+    from models.embeddings import HashEmbedder
+
+    store = Store.open(tmp_path / "data", passphrase=None, encrypt_new=False,
+                       embedder=HashEmbedder(), vectors=MemoryVectors())
+    yield store
+    store.close()
