@@ -96,7 +96,7 @@ def _components(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
 
 def compare(prev: Thumb | None, cur: Thumb) -> Change:
     """Classify `cur` against the last kept frame's thumbnail."""
-    if prev is None or prev.pixels.shape != cur.pixels.shape:
+    if prev is None or prev.size != cur.size or prev.pixels.shape != cur.pixels.shape:
         w, h = cur.size
         return Change(ChangeKind.CHANGED, [(0, 0, w, h)], 1.0)
     diff = np.abs(prev.pixels.astype(np.int16) - cur.pixels.astype(np.int16)) > PIXEL_DELTA

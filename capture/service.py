@@ -24,6 +24,7 @@ import queue
 import signal
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 MAX_QUEUED_FRAMES = 4     # grabbed frames waiting for the writer; beyond, the poll waits
 DISK_CHECK_S = 10.0
 RETRY_MIN_S, RETRY_MAX_S = 2.0, 60.0
+RECENT_WINDOWS = 8        # windows whose last frame's OCR is kept for switching back
 FULL_OCR_AREA = 0.6       # changed regions covering more than this share → OCR all
 
 
@@ -81,8 +83,9 @@ class _Grabbed:
     image: Image.Image
     ts: dt.datetime
     window: WindowInfo | None
-    regions: list[tuple[int, int, int, int]]
-    full_ocr: bool
+    regions: list[tuple[int, int, int, int]]  # changed, relative to the `base` frame
+    token: int          # this frame, for later frames to build on
+    base: int | None    # the kept frame whose OCR lines carry over; None = read in full
     changed: bool
 
 
@@ -121,6 +124,9 @@ class CaptureService:
         self._stopping = threading.Event()
         # poll-thread state
         self._prev_thumb: Thumb | None = None
+        self._token = 0
+        self._last_token: int | None = None
+        self._recent: OrderedDict = OrderedDict()  # window key -> (token, thumb)
         self._last_key: tuple[str, str] | None = None
         self._last_app: str | None = None
         self._blocked_until = 0.0
@@ -129,7 +135,7 @@ class CaptureService:
         self._was_excluded = False
         self._disk_low = False
         # writer-thread state
-        self._prev_lines: list[OcrLine] | None = None
+        self._lines: OrderedDict[int, list[OcrLine]] = OrderedDict()  # token -> stored lines
         self._since_full = 0
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -150,6 +156,10 @@ class CaptureService:
             return
         # One executor thread: the poll always runs on the same thread, which owns the
         # mss handle and the X connections of the window and idle sources.
+        # APScheduler logs every run at INFO: twice a second is noise, not news.
+        quiet = logging.getLogger("apscheduler.executors.default")
+        if quiet.level == logging.NOTSET:
+            quiet.setLevel(logging.WARNING)
         sched = BackgroundScheduler(executors={"default": ThreadPoolExecutor(1)},
                                     job_defaults={"coalesce": True, "max_instances": 1,
                                                   "misfire_grace_time": 5})
@@ -218,10 +228,12 @@ class CaptureService:
             self._status = replace(self._status, **{k: getattr(self._status, k) + v
                                                     for k, v in counts.items()})
 
-    def _fault(self, state: State, message: str, *, retry: bool = True) -> None:
-        """A fault: logged once per distinct message, shown in the status, retried later."""
-        if message not in self._logged:
-            self._logged.add(message)
+    def _fault(self, state: State, message: str, *, retry: bool = True,
+               log_key: str | None = None) -> None:
+        """A fault: logged once per distinct message (or `log_key`), shown in the status,
+        retried later."""
+        if (log_key or message) not in self._logged:
+            self._logged.add(log_key or message)
             log.warning("capture: %s", message)
         self._set(state, message, error=message)
         if retry:
@@ -256,11 +268,13 @@ class CaptureService:
             except OSError as e:
                 return self._fault(State.ERROR, f"Cannot read free disk space: {e}")
             self._disk_low = free < self._s.min_free_disk_mb
-            if self._disk_low:
+            if not self._disk_low:
+                self._logged.discard("disk-low")  # a new episode is logged again
+            else:
                 self._fault(State.DISK_LOW, (
                     f"Capture paused: only {free:.0f} MB free on the data disk (the minimum is "
                     f"{self._s.min_free_disk_mb} MB). Free some space; capture resumes by itself."),
-                    retry=False)
+                    retry=False, log_key="disk-low")
         if self._disk_low:
             self._cadence.restart()
             return
@@ -309,13 +323,24 @@ class CaptureService:
             self._count(frames_dropped=1)
             self._recording()
             return
-        full = reason in (Reason.FIRST, Reason.WINDOW) or app_switch or \
-            self._prev_thumb is None or thumb.size != self._prev_thumb.size
+        # OCR builds on a previous frame: the last kept one, or after a window switch the
+        # last kept frame of the window switched to (alt-tab back costs no full OCR).
+        base, base_change = self._last_token, change
+        if reason in (Reason.FIRST, Reason.WINDOW) or app_switch:
+            cached = self._recent.get(key)
+            base, base_change = (cached[0], compare(cached[1], thumb)) if cached else (None, None)
+        self._token += 1
+        self._recent[key] = (self._token, thumb)
+        self._recent.move_to_end(key)
+        while len(self._recent) > RECENT_WINDOWS:
+            self._recent.popitem(last=False)
+        self._last_token = self._token
         self._prev_thumb = thumb
         self._last_app = app
-        regions = change.regions if change.kind is not ChangeKind.SAME else []
+        regions = base_change.regions if base_change and \
+            base_change.kind is not ChangeKind.SAME else []
         self._work.put(_Grabbed(image, dt.datetime.fromtimestamp(self._wall()).astimezone(),
-                                win, regions, full, changed))
+                                win, regions, self._token, base, changed))
         self._recording()
 
     def _recording(self) -> None:
@@ -405,12 +430,12 @@ class CaptureService:
                 frame = self._store.frames.get(frame_id)
                 self._store.docs.add(frame_docs(frame))
         except DiskFullError as e:
-            self._prev_lines = None  # the next stored frame gets a full OCR
             return self._fault(State.DISK_LOW, str(e))
         except (StoreError, OSError) as e:
-            self._prev_lines = None
             return self._fault(State.ERROR, f"Cannot store frames: {e}")
-        self._prev_lines = lines
+        self._lines[g.token] = lines  # only stored frames are built on
+        while len(self._lines) > 2 * RECENT_WINDOWS:
+            self._lines.popitem(last=False)
         with self._lock:
             self._status = replace(self._status, last_frame_at=g.ts.timestamp(),
                                    frames_stored=self._status.frames_stored + 1)
@@ -418,9 +443,9 @@ class CaptureService:
                                       frame.ocr_text))
 
     def _ocr_lines(self, g: _Grabbed) -> list[OcrLine]:
-        prev = self._prev_lines
+        prev = self._lines.get(g.base) if g.base is not None else None
         try:
-            if g.full_ocr or prev is None or self._since_full + 1 >= self._s.full_ocr_every:
+            if prev is None or self._since_full + 1 >= self._s.full_ocr_every:
                 self._since_full = 0
                 return self._ocr.recognize(g.image)
             if not g.regions:
@@ -435,36 +460,38 @@ class CaptureService:
             return list(prev or [])
 
 
-def _overlaps(a, b) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+def _inside(line: tuple[int, int, int, int], region: tuple[int, int, int, int]) -> bool:
+    """A line belongs to a region when its vertical centre is in it and they overlap across.
+
+    OCR boxes of neighbouring lines overlap by a few pixels; the centre test keeps a region
+    from swallowing the lines above and below it.
+    """
+    cy = (line[1] + line[3]) / 2
+    return region[1] <= cy <= region[3] and line[0] < region[2] and region[0] < line[2]
 
 
 def changed_region_ocr(ocr: OcrEngine, image: Image.Image, prev: list[OcrLine],
                        regions: list[tuple[int, int, int, int]]) -> list[OcrLine]:
     """OCR the changed regions only; keep the previous lines that lie outside them.
 
-    Regions are widened along the text direction and grown to cover any previous line they
-    touch, so a line is always read whole, never as a fragment next to its old copy.
+    Regions are widened along the text direction and grown to cover the previous lines
+    they cut through, so a line is read whole, never as a fragment next to its old copy.
     """
     w, h = image.size
     boxes = merge_regions(regions, pad=8, size=image.size)
     boxes = [(max(0, x0 - 40), y0, min(w, x1 + 40), y1) for x0, y0, x1, y1 in boxes]
-    grown = True
-    while grown:
-        grown = False
-        for i, b in enumerate(boxes):
-            for l in prev:
-                if _overlaps(l.box, b):
-                    u = (min(b[0], l.box[0]), min(b[1], l.box[1]),
-                         max(b[2], l.box[2] + 1), max(b[3], l.box[3] + 1))
-                    if u != b:
-                        boxes[i] = b = (max(0, u[0]), max(0, u[1]), min(w, u[2]), min(h, u[3]))
-                        grown = True
-        boxes = merge_regions(boxes, pad=0, size=image.size)
+    grown = []
+    for b in boxes:
+        for l in prev:
+            if _inside(l.box, b):
+                b = (min(b[0], l.box[0]), min(b[1], l.box[1]), max(b[2], l.box[2] + 1),
+                     max(b[3], l.box[3] + 1))
+        grown.append((max(0, b[0]), max(0, b[1]), min(w, b[2]), min(h, b[3])))
+    boxes = merge_regions(grown, pad=0, size=image.size)
     area = sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in boxes)
     if area > FULL_OCR_AREA * w * h:
         return ocr.recognize(image)
-    kept = [l for l in prev if not any(_overlaps(l.box, b) for b in boxes)]
+    kept = [l for l in prev if not any(_inside(l.box, b) for b in boxes)]
     new = [l for b in boxes for l in ocr.recognize(image, region=b)]
     return sorted(kept + new, key=lambda l: (l.box[1] // 8, l.box[0]))
 

@@ -141,13 +141,14 @@ class Answerer:
 
     def ask(self, question: str, *, now: dt.datetime | None = None) -> Answer:
         hits = self._retriever.search(question, limit=self._k, now=now)
-        best = max((coverage(question, h.text) for h in hits), default=0.0)
+        topic = self._retriever.analyse(question, now).topic
+        best = max((coverage(topic, h.text) for h in hits), default=0.0)
         if not hits or best < self._min_coverage:
             return Answer(ABSTAIN, True, [], self._model_name(), True, "abstain", hits)
-        lines = best_lines(question, hits)
+        lines = best_lines(topic, hits)
         if self._backend is not None:
             try:
-                got = self._llm_answer(question, lines, hits)
+                got = self._llm_answer(question, focus(lines[0], hits), hits)
                 if got:
                     return got
             except CommonplaceError as e:
@@ -181,12 +182,29 @@ class Answerer:
         prompt = f"{FEW_SHOT}Text: {' '.join(evidence.split())}\nQuestion: {question}\nAnswer:"
         raw = backend.complete(prompt, max_tokens=24, stop=["\n"]).text.strip()
         text = supported_span(raw, evidence)
+        if text is not None and not set(content_words(text)) - set(content_words(question)) \
+                and not any(c.isdigit() for c in text):
+            text = None  # it only repeats the question's own words: not an answer
         if text is None:
             log.info("model answer %r not found in the evidence; rejected", raw)
             return None
         text = _original_case(text, evidence)
         cited = [h for l, h in lines if supported(text, l)]
         return Answer(text, False, _sources(cited), info.name, True, "llm-extractive", hits)
+
+
+def focus(best: tuple[str, Hit], hits: list[Hit], window: int = 4) -> list[tuple[str, Hit]]:
+    """The evidence for the model: the best line's own passage, a few lines either side.
+
+    One coherent passage, as in the few-shot examples; lines from several screens mixed
+    together lead a small model to take a number from the wrong one.
+    """
+    line, hit = best
+    header = hit.text.splitlines()[0].strip() if hit.text else ""
+    body = [l.strip() for l in hit.text.splitlines()[1:]
+            if l.strip() and not (header and header in l)] or [line]
+    i = body.index(line) if line in body else 0
+    return [(l, hit) for l in body[max(0, i - window): i + window + 1]]
 
 
 def _original_case(span: str, evidence: str) -> str:

@@ -19,8 +19,8 @@ def frame_passages(frame: Frame) -> list[str]:
     passages, cur, words = [], [], 0
     for line in frame.ocr_lines:
         text = line.text.strip()
-        if not text or text == header:
-            continue
+        if not text or (header and header in text and len(text) < len(header) + 16):
+            continue  # the window's own title bar: already the passage header
         n = len(text.split())
         if cur and words + n > PASSAGE_WORDS:
             passages.append(cur)

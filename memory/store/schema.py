@@ -42,3 +42,6 @@ def m001_frames_turns_docs(db):
     db["docs"].create_index(["content_hash"])
     db["docs"].enable_fts(["text"], tokenize="porter unicode61 remove_diacritics 2",
                           create_triggers=True)
+
+
+import memory.store.schema_memories  # noqa: F401

@@ -254,6 +254,7 @@ def test_redaction_before_storage(rig):
 def test_observations_batched_and_flushed_on_stop(rig):
     rig.make(batch_frames=2)
     rig.svc.poll()
+    stored(rig, 1)
     for i in range(2):
         rig.show([f"note {i} " * (3 + 4 * i)])
         rig.step(2.0)
@@ -289,3 +290,21 @@ def test_run_capture_for_a_duration_with_the_scheduler(store):
     assert st.state is State.STOPPED and st.frames_stored == 1
     assert q.get_nowait().frame_ids == [store.frames.last().id]
     assert store.frames.last().ts_epoch == pytest.approx(dt.datetime.now().timestamp(), abs=5)
+
+
+def test_switching_back_to_a_seen_window_reuses_its_text(rig):
+    rig.make()
+    rig.svc.poll()
+    stored(rig, 1)
+    notes_lines = list(rig.lines)
+    rig.windows.info = WindowInfo("writer", "Plan.odt - Writer", 7)
+    rig.show(["Quarterly plan", "Hire two people"])
+    rig.step(0.5)
+    stored(rig, 2)
+    rig.ocr.calls.clear()
+    rig.windows.info = NOTES
+    rig.show(notes_lines)
+    rig.step(0.5)
+    frames = stored(rig, 3)
+    assert frames[-1].app == "notesapp" and frames[-1].ocr_text.splitlines() == notes_lines
+    assert rig.ocr.calls == []  # the same screen as before: no OCR at all

@@ -1,0 +1,121 @@
+"""Shared fixtures: building blocks over real parts (real SQLite/SQLCipher files, a real
+Chroma store, the real ONNX embedder and OCR), each in a temporary directory."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EVAL = REPO.parent / "shared" / "eval"
+SCREENS = EVAL / "screens-dev"
+CONVERSATIONS = EVAL / "conversations_dev.json"
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch, tmp_path_factory):
+    """No test reads the user's config or passphrase by accident."""
+    monkeypatch.delenv("COMMONPLACE_PASSPHRASE", raising=False)
+    monkeypatch.setenv("COMMONPLACE_CONFIG", str(tmp_path_factory.getbasetemp() / "none.toml"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+
+
+@pytest.fixture(scope="session")
+def embedder(tmp_path_factory):
+    from app.prepare import ensure_minilm
+    from models.embeddings import OnnxEmbedder
+
+    return OnnxEmbedder(ensure_minilm(tmp_path_factory.mktemp("models")))
+
+
+@pytest.fixture
+def settings_factory(tmp_path):
+    from app.settings import load_settings
+
+    def make(encrypt: bool = True, data_dir: Path | None = None, **overrides):
+        ov = {"privacy": {"encrypt": encrypt}}
+        for k, v in overrides.items():
+            ov.setdefault(k, {}).update(v)
+        return load_settings(data_dir=data_dir or tmp_path / "data",
+                             config_file=tmp_path / "config.toml", overrides=ov)
+    return make
+
+
+@pytest.fixture
+def open_store(tmp_path, embedder):
+    """Open (or reopen) a real store: SQLCipher + frame files + embedded Chroma."""
+    from memory.store.store import Store
+
+    opened = []
+
+    def make(data_dir: Path | None = None, *, passphrase: str | None = PASSPHRASE,
+             encrypt: bool = True):
+        s = Store.open(data_dir or tmp_path / "data", passphrase=passphrase,
+                       encrypt_new=encrypt, embedder=embedder)
+        opened.append(s)
+        return s
+    yield make
+    for s in opened:
+        try:
+            s.close()
+        except Exception:
+            pass
+
+
+@pytest.fixture(scope="session")
+def ocr():
+    from capture.ocr import OcrEngine
+
+    return OcrEngine()
+
+
+@pytest.fixture(scope="session")
+def screens_store(tmp_path_factory, embedder, ocr):
+    """The dev screenshots imported once (OCR is the slow part) into an encrypted store."""
+    from capture.importer import FrameImporter
+    from memory.redact import Redactor
+    from memory.store.store import Store
+
+    data = tmp_path_factory.mktemp("screens") / "data"
+    store = Store.open(data, passphrase=PASSPHRASE, encrypt_new=True, embedder=embedder)
+    report = FrameImporter(store=store, ocr=ocr, redact=Redactor().redact).run(
+        SCREENS / "frames.jsonl")
+    store.import_report = report
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def screen_questions():
+    return [json.loads(l) for l in (SCREENS / "questions.jsonl").read_text().splitlines()
+            if l.strip()]
+
+
+@pytest.fixture(scope="session")
+def bundled_gguf(tmp_path_factory):
+    from app.prepare import ensure_bundled_gguf
+    from models.registry import prepare_bundled
+
+    d = tmp_path_factory.mktemp("gguf")
+    ensure_bundled_gguf(d)
+    return prepare_bundled(d)
+
+
+def run_cli(*args, env=None, data_dir=None, passphrase=PASSPHRASE, timeout=900):
+    """Run the real `commonplace` entry point in a subprocess; returns CompletedProcess."""
+    import subprocess
+    import sys
+
+    e = dict(os.environ)
+    e.pop("COMMONPLACE_PASSPHRASE", None)
+    if passphrase:
+        e["COMMONPLACE_PASSPHRASE"] = passphrase
+    e.update(env or {})
+    pre = ["--data-dir", str(data_dir)] if data_dir else []
+    return subprocess.run([sys.executable, "-m", "app.cli", *pre, *args], capture_output=True,
+                          text=True, timeout=timeout, env=e, cwd=REPO)

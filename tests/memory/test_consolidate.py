@@ -1,0 +1,67 @@
+import datetime as dt
+
+from memory.consolidate import consolidate, period_line, strength
+from memory.items import EPISODIC, SEMANTIC
+from memory.pipeline import repo_for
+
+NOW = dt.datetime(2026, 3, 30, 12, 0, tzinfo=dt.timezone.utc)
+
+
+def _episode(repo, start, minutes, app, what, src):
+    s = dt.datetime.fromisoformat(start)
+    return repo.add(EPISODIC, {"occurred_at": s.isoformat(),
+                               "ended_at": (s + dt.timedelta(minutes=minutes)).isoformat(),
+                               "event_type": "app_session", "app": app,
+                               "summary": f"{app}: {what}"}, sources=[src],
+                    occurred_at=s.isoformat())
+
+
+def test_temporal_tree_and_idempotent_refresh(open_store):
+    store = open_store()
+    repo = repo_for(store)
+    a = _episode(repo, "2026-02-17T09:05:00+00:00", 25, "Chromium", "PR #418", "f1")
+    b = _episode(repo, "2026-02-17T09:40:00+00:00", 10, "Evolution", "Inbox", "f2")
+    c = _episode(repo, "2026-02-17T10:10:00+00:00", 5, "Zoom", "Call", "f3")
+    out = consolidate(store, now=NOW)
+    assert out["summaries"]["hours"] == 2 and out["summaries"]["days"] == 1
+    hour = repo.get(repo.get(a).parent_id)
+    assert hour.fields["event_type"] == "summary_hour"
+    assert "09:00–10:00: Chromium (PR #418) 25 min, Evolution (Inbox) 10 min" in hour.text
+    assert repo.get(b).parent_id == hour.id and set(hour.sources) == {"f1", "f2"}
+    day = repo.get(hour.parent_id)
+    assert day.fields["event_type"] == "summary_day" and repo.get(repo.get(c).parent_id).parent_id == day.id
+    n = store.db["memories"].count
+    again = consolidate(store, now=NOW)
+    assert again["summaries"]["add"] == 0 and again["summaries"]["update"] == 0
+    assert store.db["memories"].count == n
+
+
+def test_duplicates_merge_with_sources_unioned(open_store):
+    store = open_store()
+    repo = repo_for(store)
+    x = repo.add(SEMANTIC, {"name": "Orchard Health", "summary": "client of Leo"}, sources=["a"])
+    y = repo.add(SEMANTIC, {"name": "Orchard  health", "summary": "client of leo"}, sources=["b"])
+    z = repo.add(SEMANTIC, {"name": "Greenway Clinic", "summary": "physio"}, sources=["c"])
+    out = consolidate(store, now=NOW)
+    assert out["merged"] == 1
+    assert repo.get(y).status == "superseded" and repo.get(y).superseded_by == x
+    assert repo.get(x).sources == ["a", "b"] and repo.get(z).status == "active"
+    assert any(o["op"] == "merge" for o in repo.history(x) if o["kind"] == "op")
+
+
+def test_forgetting_fades_stale_items_but_not_pinned_and_deletes_nothing(open_store):
+    store = open_store()
+    repo = repo_for(store)
+    old = repo.add(SEMANTIC, {"name": "Stale Thing"}, sources=["a"], importance=0.5)
+    kept = repo.add(SEMANTIC, {"name": "Pinned Thing"}, sources=["b"], importance=0.5)
+    repo.pin(kept)
+    used = repo.add(SEMANTIC, {"name": "Used Thing"}, sources=["c"], importance=0.5)
+    repo.touch([used, used, used])
+    n = store.db["memories"].count
+    consolidate(store, now=dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=30))
+    s_old, s_kept, s_used = (repo.get(i).strength for i in (old, kept, used))
+    assert s_old < 0.01 and s_kept >= 1.0 and s_old < s_used < 0.5
+    assert store.db["memories"].count == n
+    assert all(repo.get(i).status == "active" for i in (old, kept, used))
+    assert "09:00–10:00" in period_line(dt.datetime(2026, 1, 1, 9), dt.datetime(2026, 1, 1, 10), [])
+    assert strength(repo.get(kept), NOW) >= 1.0

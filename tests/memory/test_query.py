@@ -1,0 +1,45 @@
+import datetime as dt
+
+from hypothesis import given, strategies as st
+
+from memory.query import analyse
+
+NOW = dt.datetime(2026, 2, 17, 20, 0).astimezone()  # a Tuesday evening
+
+
+def rng(q):
+    a = analyse(q, now=NOW)
+    return (a.start.strftime("%m-%d %H"), a.end.strftime("%m-%d %H")) if a.start else None
+
+
+def test_relative_days_and_parts():
+    assert rng("what did I read yesterday afternoon") == ("02-16 12", "02-16 18")
+    assert rng("what was I cooking around noon?") == ("02-17 11", "02-17 13")
+    assert rng("around lunchtime") == ("02-17 11", "02-17 15")
+    assert rng("this morning") == ("02-17 05", "02-17 12")
+    assert rng("what time is climbing tonight") == ("02-17 18", "02-18 00")
+    assert rng("today") == ("02-17 00", "02-18 00")
+
+
+def test_weekdays_months_and_dates():
+    assert rng("last Tuesday") == ("02-10 00", "02-11 00")
+    assert rng("on Monday") == ("02-16 00", "02-17 00")
+    assert rng("in January") == ("01-01 00", "02-01 00")
+    assert rng("in March") == ("03-01 00", "04-01 00")  # last March: the past, not next month
+    assert analyse("in March", now=NOW).start.year == 2025
+    assert rng("what happened on 6 February") == ("02-06 00", "02-07 00")
+    assert rng("2 days ago") == ("02-15 00", "02-16 00")
+
+
+def test_topic_drops_the_time_phrase_and_plain_questions_have_no_range():
+    a = analyse("What was I cooking research for around noon?", now=NOW)
+    assert "noon" not in a.topic and "cooking" in a.topic
+    assert analyse("How much was the Marrow Studio invoice?", now=NOW).ts_range is None
+
+
+@given(st.text(max_size=200))
+def test_any_text_parses_without_error(text):
+    a = analyse(text, now=NOW)
+    assert (a.start is None) == (a.end is None)
+    if a.start:
+        assert a.start < a.end

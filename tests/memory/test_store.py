@@ -1,0 +1,119 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from memory.errors import LockedError, StoreError
+from memory.store import database
+from memory.store.docs import NewDoc, fts_query
+from memory.store.frames import OcrLine, encode_image
+from tests.conftest import PASSPHRASE
+
+SECRET = "Zanzibar-Quokka-77341"
+
+
+def _add_frame(store, text=SECRET, when=None):
+    img = Image.new("RGB", (320, 200), "white")
+    ts = when or dt.datetime(2026, 2, 17, 9, 0).astimezone()
+    fid = store.frames.add(image_bytes=encode_image(img), ts=ts, app="Editor",
+                           window_title="notes.txt", url=None, width=320, height=200,
+                           phash="00", sources=[f"cap:{ts.isoformat()}"],
+                           ocr_lines=[OcrLine(text, (0, 0, 100, 20), 0.99)])
+    store.docs.add([NewDoc("frame", fid, text, ts.isoformat(), ts.timestamp(), "Editor",
+                           [f"cap:{ts.isoformat()}"])])
+    store.docs.embed_pending()
+    return fid
+
+
+def _grep(root: Path, needle: str) -> list[Path]:
+    hits = []
+    for p in root.rglob("*"):
+        if p.is_file() and needle.encode() in p.read_bytes():
+            hits.append(p)
+    return hits
+
+
+def test_encrypted_store_keeps_no_plaintext_and_reopens(open_store, tmp_path):
+    store = open_store()
+    fid = _add_frame(store)
+    store.close()
+    assert _grep(tmp_path / "data", SECRET) == []
+    again = open_store()
+    frame = again.frames.get(fid)
+    assert frame.ocr_text == SECRET
+    assert again.frames.read_image(frame)[:4] == b"RIFF"  # decrypted WebP
+    assert again.integrity() == "ok"
+
+
+def test_plain_store_is_greppable_so_the_encryption_test_can_fail(open_store, tmp_path):
+    store = open_store(passphrase=None, encrypt=False)
+    _add_frame(store)
+    store.close()
+    assert _grep(tmp_path / "data", SECRET)
+
+
+def test_wrong_or_missing_passphrase_is_a_clear_error(open_store, tmp_path):
+    open_store().close()
+    with pytest.raises(LockedError, match="Wrong passphrase"):
+        open_store(passphrase="nope")
+    with pytest.raises(LockedError, match="COMMONPLACE_PASSPHRASE"):
+        open_store(passphrase=None)
+
+
+def test_new_encrypted_store_without_passphrase_says_how(open_store, tmp_path):
+    with pytest.raises(LockedError, match="--passphrase-file"):
+        open_store(tmp_path / "fresh", passphrase=None)
+    assert not (tmp_path / "fresh" / database.DB_FILE).exists()
+
+
+def test_change_passphrase_rewraps_without_reencrypting(open_store, tmp_path):
+    store = open_store()
+    fid = _add_frame(store)
+    db_bytes = (tmp_path / "data" / database.DB_FILE).stat().st_size
+    store.close()
+    database.change_passphrase(tmp_path / "data", PASSPHRASE, "new secret")
+    with pytest.raises(LockedError):
+        open_store(passphrase=PASSPHRASE)
+    s = open_store(passphrase="new secret")
+    assert s.frames.get(fid).ocr_text == SECRET
+    assert (tmp_path / "data" / database.DB_FILE).stat().st_size >= db_bytes
+
+
+def test_repair_removes_orphan_frame_files_and_reconciles_vectors(open_store, tmp_path):
+    store = open_store()
+    _add_frame(store)
+    orphan = tmp_path / "data" / "frames" / "2026" / "orphan.webp.enc"
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"left by a crash")
+    # a vector whose row is gone, and a row whose vector is gone
+    store.vectors.upsert([999_999], store.docs._embedder.embed(["stray"]),
+                         kinds=["frame"], ts_epochs=[0.0])
+    doc_id = next(iter(store.vectors.ids() - {999_999}))
+    store.vectors.delete([doc_id])
+    report = store.repair()
+    assert report["orphan_files_removed"] == 1 and not orphan.exists()
+    assert report["stray_vectors_removed"] == 1
+    assert report["docs_embedded"] == 1
+    assert store.vectors.ids() == {r[0] for r in store.db.execute("SELECT id FROM docs")}
+
+
+def test_identical_content_is_deduplicated_before_embedding(open_store):
+    store = open_store()
+    a = store.docs.add([NewDoc("frame", 1, "same text here", None, None, "", ["a"])])
+    b = store.docs.add([NewDoc("frame", 2, "Same  text here", None, None, "", ["b"])])
+    assert a == b
+    assert store.docs.get(a)[a[0]].sources == ["a", "b"]
+
+
+def test_fts_query_never_lets_user_syntax_through():
+    q = fts_query('invoice" OR 1=1; DROP TABLE docs; -- NEAR(a b)')
+    assert '"' not in q.replace('" OR "', "").strip('"')
+    assert fts_query("the of and") == ""
+
+
+def test_unusable_data_dir_is_a_clear_error(open_store, tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a folder should be")
+    with pytest.raises(StoreError, match="blocker"):
+        open_store(blocker / "data")

@@ -1,0 +1,152 @@
+"""Settings round-trip, the tray over a fake capture controller, first run, memories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from ui.settings_dialog import SettingsDialog, dump_toml
+from ui.tray import Tray
+
+
+def test_settings_round_trip(qtbot, settings_factory, tmp_path, grab):
+    import tomllib
+
+    from app.gui import save_settings
+    from app.settings import load_settings
+
+    settings = settings_factory()
+    dlg = SettingsDialog(settings, save_settings)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.interval.setValue(7.5)
+    dlg.apps.setPlainText("KeePassXC\nsignal")
+    dlg.ram.setValue(1536)
+    grab(dlg, "settings_dialog")
+    with qtbot.waitSignal(dlg.saved, timeout=2000) as saved:
+        qtbot.mouseClick(dlg.buttons.button(QDialogButtonBox.StandardButton.Save),
+                         Qt.MouseButton.LeftButton)
+    new = saved.args[0]
+    assert new.capture.interval_s == 7.5 and new.llm.ram_budget_mb == 1536
+    reloaded = load_settings(config_file=settings.paths.config_file)
+    assert reloaded == new
+    assert reloaded.privacy.excluded_apps == ("keepassxc", "signal")
+    # the fallback writer produces the same tables
+    from app.settings import to_toml_dict
+    assert tomllib.loads(dump_toml(to_toml_dict(new))) == tomllib.loads(
+        settings.paths.config_file.read_text())
+
+
+def test_settings_invalid_value_is_shown_inline(qtbot, settings_factory):
+    saved = []
+    dlg = SettingsDialog(settings_factory(), saved.append)
+    qtbot.addWidget(dlg)
+    dlg.backend.setCurrentText("openai")   # needs a server URL
+    dlg.server.setText("")
+    dlg.accept()
+    assert not saved and dlg.error.isVisibleTo(dlg) and "server_url" in dlg.error.text()
+
+
+@dataclass
+class FakeStatus:
+    state: str
+    message: str = ""
+
+
+class FakeCapture:
+    def __init__(self) -> None:
+        self.state = "recording"
+        self.calls: list = []
+        self.broken = False
+
+    def pause(self, minutes=None):
+        self.calls.append(("pause", minutes))
+        self.state = "paused"
+
+    def resume(self):
+        self.calls.append(("resume",))
+        self.state = "recording"
+
+    def status(self):
+        if self.broken:
+            raise OSError("screen grab failed")
+        return FakeStatus(self.state, "")
+
+
+def test_tray_pause_resume_drives_capture(qtbot):
+    cap = FakeCapture()
+    tray = Tray(cap, poll_ms=60000)
+    assert tray.state == "recording" and not tray.resume_action.isEnabled()
+    with qtbot.waitSignal(tray.stateChanged, timeout=1000) as s:
+        tray.pause15_action.trigger()
+    assert s.args == ["paused"] and cap.calls == [("pause", 15)]
+    assert tray.resume_action.isEnabled() and not tray.pause_action.isEnabled()
+    with qtbot.waitSignal(tray.stateChanged, timeout=1000) as s:
+        tray.resume_action.trigger()
+    assert s.args == ["recording"] and cap.calls[-1] == ("resume",)
+    tray.pause_action.trigger()
+    assert cap.calls[-1] == ("pause", None)
+    cap.broken = True
+    with qtbot.waitSignal(tray.stateChanged, timeout=1000) as s:
+        tray.refresh()
+    assert s.args == ["error"] and "screen grab failed" in tray.status_action.text()
+    with qtbot.waitSignal(tray.quitRequested, timeout=1000):
+        tray.quit_action.trigger()
+    tray.close()
+
+
+def test_tray_without_capture_says_off(qtbot):
+    tray = Tray(None, poll_ms=60000)
+    assert tray.state == "off" and not tray.pause_action.isEnabled()
+    tray.close()
+
+
+def test_first_run_explains_and_lets_the_user_choose(qtbot, settings_factory, grab):
+    from ui.first_run import FirstRunDialog
+
+    s = settings_factory()
+    dlg = FirstRunDialog(s)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    text = dlg.findChild(type(dlg.layout().itemAt(0).widget())).text()
+    assert str(s.paths.data_dir) in text and "encrypted" in text
+    grab(dlg, "first_run")
+    with qtbot.waitSignal(dlg.accepted, timeout=1000):
+        qtbot.mouseClick(dlg.start_button, Qt.MouseButton.LeftButton)
+
+
+def test_memories_browser_without_and_with_table(qtbot, open_store, pools, grab, tmp_path):
+    import sqlite3
+
+    import sqlite_utils
+
+    from ui.memories.browser import MemoriesBrowser
+
+    bare = sqlite_utils.Database(sqlite3.connect(tmp_path / "bare.db", check_same_thread=False))
+    b = MemoriesBrowser(bare, pools[0])
+    qtbot.addWidget(b)
+    b.show()
+    with qtbot.waitSignal(b.loaded, timeout=5000) as got:
+        b.refresh()
+    assert got.args == [-1] and "No memories yet" in b.notice.text()
+    grab(b, "memories_missing")
+    store = open_store(encrypt=False, passphrase=None)
+    b._db = store.db
+    common = {"fields": "{}", "status": "active", "tier": "long"}
+    store.db["memories"].insert_all([
+        {"type": "fact", "text": "Leo's invoice to Marrow Studio was 1,240",
+         "updated_at": "1", **common},
+        {"type": "task", "text": "Buy lentils", "updated_at": "2", **common},
+        {"type": "task", "text": "Old task", "updated_at": "3", **common,
+         "status": "superseded"}])
+    with qtbot.waitSignal(b.loaded, timeout=5000) as got:
+        b.refresh()
+    assert got.args == [2] and b.list.item(0).text().startswith("[task] Buy lentils")
+    b.types.setCurrentText("fact")
+    with qtbot.waitSignal(b.loaded, timeout=5000) as got:
+        b.refresh()
+    assert got.args == [1]
+    grab(b, "memories_list")

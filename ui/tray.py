@@ -1,0 +1,135 @@
+"""The tray: capture state at a glance, pause/resume, open, quit.
+
+It drives capture through a small protocol, so tests use a fake and the app the real
+`capture.service.CaptureService` (or nothing, when capture is off).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+PAUSE_MINUTES = 15
+COLOURS = {"recording": "#d93025", "paused": "#f2a600", "error": "#7b1fa2",
+           "off": "#9e9e9e"}
+
+
+class CaptureController(Protocol):
+    def pause(self, minutes: float | None = None) -> None: ...
+    def resume(self) -> None: ...
+    def status(self): ...   # has .state (str or str-Enum) and .message
+
+
+def state_of(status) -> tuple[str, str]:
+    """(recording | paused | error | off, a line for the menu) from a capture status."""
+    if status is None:
+        return "off", "Capture is off"
+    raw = getattr(status.state, "value", status.state)
+    msg = getattr(status, "message", "") or ""
+    if raw == "recording":
+        return "recording", "Recording"
+    if raw == "paused":
+        return "paused", f"Paused{' — ' + msg if msg and msg != 'paused' else ''}"
+    if raw in ("error", "disk-low"):
+        return "error", f"Capture problem: {msg or raw}"
+    if raw in ("idle", "excluded"):
+        return "recording", f"Recording (now {raw})"
+    return "off", "Capture is stopped"
+
+
+def _icon(colour: str) -> QIcon:
+    pm = QPixmap(32, 32)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setBrush(QColor(colour))
+    p.setPen(Qt.PenStyle.NoPen)
+    p.drawEllipse(4, 4, 24, 24)
+    p.end()
+    return QIcon(pm)
+
+
+class Tray(QObject):
+    openRequested = Signal()
+    quitRequested = Signal()
+    stateChanged = Signal(str)
+
+    def __init__(self, capture: CaptureController | None, *, poll_ms: int = 2000,
+                 parent=None) -> None:
+        super().__init__(parent)
+        self._capture = capture
+        self.state = ""
+        self.menu = QMenu()
+        self.status_action = QAction("…", self.menu, enabled=False)
+        self.pause_action = QAction("Pause", self.menu)
+        self.pause15_action = QAction(f"Pause for {PAUSE_MINUTES} minutes", self.menu)
+        self.resume_action = QAction("Resume", self.menu)
+        self.open_action = QAction("Open Commonplace", self.menu)
+        self.quit_action = QAction("Quit", self.menu)
+        for a in (self.status_action, None, self.pause_action, self.pause15_action,
+                  self.resume_action, None, self.open_action, self.quit_action):
+            self.menu.addSeparator() if a is None else self.menu.addAction(a)
+        self.icon = QSystemTrayIcon()
+        self.icon.setContextMenu(self.menu)
+        self._timer = QTimer(self, interval=poll_ms)
+        self._connect_signals()
+        self.refresh()
+        self._timer.start()
+
+    def _connect_signals(self) -> None:
+        self.pause_action.triggered.connect(lambda: self._do("pause", None))
+        self.pause15_action.triggered.connect(lambda: self._do("pause", PAUSE_MINUTES))
+        self.resume_action.triggered.connect(lambda: self._do("resume"))
+        self.open_action.triggered.connect(self.openRequested)
+        self.quit_action.triggered.connect(self.quitRequested)
+        self.icon.activated.connect(self._activated)
+        self._timer.timeout.connect(self.refresh)
+
+    def show(self) -> None:
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.icon.show()
+
+    def set_capture(self, capture: CaptureController | None) -> None:
+        self._capture = capture
+        self.refresh()
+
+    def _do(self, what: str, *args) -> None:
+        if self._capture is None:
+            return
+        try:
+            getattr(self._capture, what)(*args)
+        except Exception as e:  # a capture fault is a state to show, not a crash
+            self._show("error", f"Capture problem: {e}")
+            return
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            status = self._capture.status() if self._capture is not None else None
+        except Exception as e:  # same boundary as above: shown, never raised into Qt
+            self._show("error", f"Capture problem: {e}")
+            return
+        self._show(*state_of(status))
+
+    def _show(self, state: str, line: str) -> None:
+        self.status_action.setText(line)
+        has = self._capture is not None
+        self.pause_action.setEnabled(has and state == "recording")
+        self.pause15_action.setEnabled(has and state == "recording")
+        self.resume_action.setEnabled(has and state in ("paused", "error"))
+        if state != self.state:
+            self.state = state
+            self.icon.setIcon(_icon(COLOURS[state]))
+            self.stateChanged.emit(state)
+        self.icon.setToolTip(f"Commonplace — {line}")
+
+    def _activated(self, reason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.openRequested.emit()
+
+    def close(self) -> None:
+        self._timer.stop()
+        self.icon.hide()

@@ -1,0 +1,118 @@
+"""The one thin Qt adapter for long work (superqt's `thread_worker` shape).
+
+The work itself is a plain callable, or a generator that yields progress and returns a
+result; it knows nothing of Qt. `Worker.run()` turns every exception into `errored`, so a
+failure in a worker thread is a signal, never a traceback on stderr. Results cross threads
+as plain data, bytes or QImage (never QPixmap or widgets).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import threading
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class WorkerSignals(QObject):
+    started = Signal()
+    yielded = Signal(object)
+    returned = Signal(object)
+    errored = Signal(object)   # the exception
+    finished = Signal()        # always last, after returned or errored
+
+
+class Worker(QRunnable):
+    """Runs `fn(*args, **kwargs)` on a pool thread; a generator's yields become `yielded`."""
+
+    def __init__(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # the pool below keeps it alive until `finished`
+        self.signals = WorkerSignals()
+        self._fn, self._args, self._kwargs = fn, args, kwargs
+        self._abort = threading.Event()
+
+    def abort(self) -> None:
+        """Ask a generator to stop at its next yield (a plain callable runs to the end)."""
+        self._abort.set()
+
+    @property
+    def aborted(self) -> bool:
+        return self._abort.is_set()
+
+    def run(self) -> None:
+        s = self.signals
+        s.started.emit()
+        try:
+            result = self._fn(*self._args, **self._kwargs)
+            if inspect.isgenerator(result):
+                result = self._drain(result)
+            if not self._abort.is_set():
+                s.returned.emit(result)
+        except Exception as e:  # the worker boundary: every failure becomes a signal
+            log.debug("worker %s failed", getattr(self._fn, "__name__", self._fn),
+                      exc_info=True)
+            s.errored.emit(e)
+        finally:
+            s.finished.emit()
+
+    def _drain(self, gen):
+        try:
+            while True:
+                if self._abort.is_set():
+                    gen.close()
+                    return None
+                self.signals.yielded.emit(next(gen))
+        except StopIteration as stop:
+            return stop.value
+
+
+class WorkerPool:
+    """Owns a QThreadPool and the workers in flight; `shutdown()` waits a bounded time.
+
+    `max_threads=1` makes the pool the one owner of a resource (e.g. store reads).
+    """
+
+    def __init__(self, name: str, *, max_threads: int = 1) -> None:
+        self.name = name
+        self._pool = QThreadPool()
+        self._pool.setMaxThreadCount(max_threads)
+        self._live: set[Worker] = set()
+        self._closed = False
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any,
+               on_yielded: Callable | None = None, on_returned: Callable | None = None,
+               on_errored: Callable | None = None, on_finished: Callable | None = None,
+               **kwargs: Any) -> Worker:
+        """Connect the handlers first, then start: no signal can be missed."""
+        w = Worker(fn, *args, **kwargs)
+        for sig, slot in ((w.signals.yielded, on_yielded), (w.signals.returned, on_returned),
+                          (w.signals.errored, on_errored), (w.signals.finished, on_finished)):
+            if slot is not None:
+                sig.connect(slot)
+        w.signals.finished.connect(lambda: self._live.discard(w))
+        if self._closed:
+            return w  # shutting down: never started, its handlers never run
+        self._live.add(w)
+        self._pool.start(w)
+        return w
+
+    @property
+    def busy(self) -> int:
+        return len(self._live)
+
+    def shutdown(self, timeout_ms: int = 3000) -> bool:
+        """Abort everything, drop what has not started, wait at most `timeout_ms`."""
+        self._closed = True
+        for w in list(self._live):
+            w.abort()
+        self._pool.clear()
+        done = self._pool.waitForDone(timeout_ms)
+        if not done:
+            log.warning("%s workers still busy after %d ms; leaving them", self.name,
+                        timeout_ms)
+        return done
