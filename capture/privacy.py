@@ -84,45 +84,8 @@ class PauseState:
 
 # -- redaction ---------------------------------------------------------------------------
 
-_CARD = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
-_SECRETS = [
-    re.compile(r"\b(?:sk|pk|rk)[-_](?:live|test|proj)?[-_]?[A-Za-z0-9]{16,}\b"),
-    re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}\b"),
-    re.compile(r"\bAKIA[0-9A-Z]{16}\b"),
-    re.compile(r"\bxox[abpr]-[A-Za-z0-9-]{10,}\b"),
-    re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),
-    re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
-    re.compile(r"(?i)\b(password|passwd|pwd|secret|api[_-]?key|token)\s*[:=]\s*\S+"),
-]
-
-
-def _luhn(digits: str) -> bool:
-    total, alt = 0, False
-    for ch in reversed(digits):
-        d = int(ch)
-        if alt:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-        alt = not alt
-    return total % 10 == 0
-
-
-def _iban_ok(s: str) -> bool:
-    s = s.replace(" ", "")
-    if not 15 <= len(s) <= 34:
-        return False
-    n = "".join(str(int(c, 36)) for c in s[4:] + s[:4])
-    return int(n) % 97 == 1
-
-
 def redact(text: str) -> str:
-    def card(m: re.Match) -> str:
-        digits = re.sub(r"\D", "", m.group(0))
-        return "[card]" if 13 <= len(digits) <= 19 and _luhn(digits) else m.group(0)
+    """Mask secrets in screen text before storage (one implementation: memory.redact)."""
+    from memory.redact import Redactor
 
-    text = _CARD.sub(card, text)
-    text = _IBAN.sub(lambda m: "[iban]" if _iban_ok(m.group(0)) else m.group(0), text)
-    for p in _SECRETS[:-1]:
-        text = p.sub("[secret]", text)
-    return _SECRETS[-1].sub(lambda m: f"{m.group(1)}: [secret]", text)
+    return Redactor().redact(text)

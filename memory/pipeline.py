@@ -133,7 +133,7 @@ def apply_floor(repo: MemoryRepo, batch: Sequence[Observation], *, batch_id: str
                             reason="same window session")
                 op, mid = "merge", open_id
             else:
-                op, mid = repo.upsert(c)
+                op, mid = repo.upsert(c, fuzzy=False)
             counts["by_op"][op] = counts["by_op"].get(op, 0) + 1
             if op == "add":
                 counts["by_type"][c.type] = counts["by_type"].get(c.type, 0) + 1

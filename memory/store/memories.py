@@ -222,14 +222,15 @@ class MemoryRepo:
             for i, s in values.items():
                 self._db.execute("UPDATE memories SET strength = ? WHERE id = ?", [s, i])
 
-    def upsert(self, c: Candidate) -> tuple[str, int]:
-        """Apply a candidate: merge into the same/near-identical item, else add.
+    def upsert(self, c: Candidate, *, fuzzy: bool = True) -> tuple[str, int]:
+        """Apply a candidate: merge into the same (or, with `fuzzy`, a near-identical) item,
+        else add. Returns (op, memory id) with op "merge" or "add".
 
-        Returns (op, memory id) with op "merge" or "add".
-        """
+        The floor passes fuzzy=False: its items repeat exactly, and the FTS scan per
+        candidate would grow with the store; consolidation merges the near-identical."""
         f = normalise(c.type, c.fields)
         same = self.find_similar(c.type, render(c.type, f), identity_key=identity(c.type, f),
-                                 limit=1)
+                                 limit=1, threshold=SIMILAR if fuzzy else 1.01)
         if same:
             return "merge", self.merge(same[0].id, sources=c.sources, tier=c.tier,
                                        reason=c.reason or "seen again")
@@ -298,16 +299,20 @@ class MemoryRepo:
             out = [self._memory(r) for r in self._db.query(
                 "SELECT * FROM memories WHERE identity = ? AND status = 'active' ORDER BY id",
                 [identity_key])]
-        q = fts_query(text)
+        q = fts_query(text) if threshold <= 1.0 else ""
+        if not out and threshold > 1.0:  # exact text only
+            out = [self._memory(r) for r in self._db.query(
+                "SELECT * FROM memories WHERE type = ? AND text = ? AND status = 'active' "
+                "ORDER BY id LIMIT 1", [type_, text])]
         if q and len(out) < limit:
             rows = self._db.execute(
-                "SELECT m.id FROM docs_fts JOIN docs d ON d.id = docs_fts.rowid JOIN memories m "
+                "SELECT m.id, m.text FROM docs_fts JOIN docs d ON d.id = docs_fts.rowid JOIN memories m "
                 "ON m.doc_id = d.id WHERE docs_fts MATCH ? AND d.kind = 'memory' AND m.type = ? "
                 "AND m.status = 'active' ORDER BY bm25(docs_fts) LIMIT 20", [q, type_]).fetchall()
-            for (mid,) in rows:
-                m = self.get(mid)
-                if m and m.id not in {o.id for o in out} and similarity(m.text, text) >= threshold:
-                    out.append(m)
+            have = {o.id for o in out}
+            for mid, mtext in rows:
+                if mid not in have and similarity(mtext, text) >= threshold:
+                    out.append(self.get(mid))
         return out[:limit]
 
     def reveal(self, memory_id: int) -> dict:
@@ -378,10 +383,18 @@ class MemoryRepo:
                                        "reason": reason, "tier": tier})
 
     def _index(self, mid: int) -> None:
-        """(Re)build the memory's doc: its text and sources; ts = occurred or updated time."""
+        """(Re)build the memory's doc: its text and sources; ts = occurred or updated time.
+
+        When only the sources changed (a merge), the doc's sources are rewritten in place:
+        its text, and so its vector, stay valid, and nothing is re-embedded."""
+        r = self._db.execute("SELECT m.type, m.text, m.occurred_at, m.updated_at, m.doc_id, "
+                             "d.text FROM memories m LEFT JOIN docs d ON d.id = m.doc_id "
+                             "WHERE m.id = ?", [mid]).fetchone()
+        if r[4] and r[5] == r[1]:
+            self._db.execute("UPDATE docs SET sources = ? WHERE id = ?",
+                             [json.dumps(self.sources(mid)), r[4]])
+            return
         self._unindex(mid)
-        r = self._db.execute("SELECT type, text, occurred_at, updated_at FROM memories "
-                             "WHERE id = ?", [mid]).fetchone()
         ts = r[2] or r[3]
         app = ""
         if r[0] == EPISODIC:

@@ -28,6 +28,8 @@ def m002_memories(db):
     db["memories"].create_index(["identity"])
     db["memories"].create_index(["occurred_epoch"])
     db["memories"].create_index(["parent_id"])
+    db["memories"].create_index(["doc_id"])
+    db["memories"].create_index(["type", "text"])
     db["memory_sources"].create({"memory_id": int, "source": str, "ts": str},
                                 pk=("memory_id", "source"),
                                 foreign_keys=[("memory_id", "memories", "id")])
