@@ -16,6 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from app import privacy_cmds
+from app.scale_cmds import cmd_vectors
 from app.settings import Settings, SettingsError, load_settings
 from models.errors import CommonplaceError
 
@@ -99,6 +101,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("passwd", help="change the passphrase (re-wraps the key)")
     s.add_argument("--new-passphrase-file", type=Path, required=True)
+
+    s = sub.add_parser("export", help="export everything you own (JSON + images) to a folder")
+    s.add_argument("dest", type=Path, help="a new or empty folder")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("forget", help="delete everything captured or imported in a time range")
+    s.add_argument("--from", dest="start", required=True, help="start (ISO 8601)")
+    s.add_argument("--to", dest="end", required=True, help="end (ISO 8601)")
+    s.add_argument("--app", help="only frames of this app")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("vectors", help="the vector index: status, move to/from a Chroma server")
+    vs = s.add_subparsers(dest="vectors_cmd", metavar="ACTION", required=True)
+    v = vs.add_parser("status", help="where the vectors are and whether they match the database")
+    v.add_argument("--json", action="store_true")
+    v = vs.add_parser("migrate", help="copy the vectors to a Chroma server or back, then verify")
+    to = v.add_mutually_exclusive_group(required=True)
+    to.add_argument("--to-server", metavar="HOST:PORT")
+    to.add_argument("--to-local", action="store_true")
+    v.add_argument("--from", dest="source", metavar="HOST:PORT",
+                   help="the server to copy from (default: the configured one / embedded)")
+    v.add_argument("--json", action="store_true")
 
     sub.add_parser("run", help="open the desktop app (the default)")
     return p
@@ -370,7 +394,9 @@ def cmd_run(settings, args) -> int:
 
 COMMANDS = {"import-frames": cmd_import_frames, "import-chat": cmd_import_chat,
             "search": cmd_search, "ask": cmd_ask, "eval": cmd_eval, "doctor": cmd_doctor,
-            "model": cmd_model, "capture": cmd_capture, "passwd": cmd_passwd, "run": cmd_run}
+            "model": cmd_model, "capture": cmd_capture, "passwd": cmd_passwd, "run": cmd_run,
+            "export": privacy_cmds.cmd_export, "forget": privacy_cmds.cmd_forget,
+            "vectors": cmd_vectors}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,10 +8,13 @@ in their adapters.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
+
+from models.errors import ModelError
 
 Role = Literal["system", "user", "assistant"]
 Capability = Literal["instruct", "completion"]
@@ -158,3 +161,20 @@ class LlmBackend(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
     def close(self) -> None: ...
+
+
+def completion_from_openai(reply: dict, started: float) -> Completion:
+    """A Completion from an OpenAI-style reply (llama-cpp-python and servers share the shape)."""
+    try:
+        choice = reply["choices"][0]
+        text = choice["message"]["content"] if "message" in choice else choice["text"]
+        usage = reply.get("usage") or {}
+        return Completion(
+            text=text or "",
+            prompt_tokens=int(usage.get("prompt_tokens", 0)),
+            completion_tokens=int(usage.get("completion_tokens", 0)),
+            finish_reason=str(choice.get("finish_reason") or "stop"),
+            seconds=time.perf_counter() - started,
+        )
+    except (KeyError, IndexError, TypeError, ValueError):
+        raise ModelError(f"The model server's reply is not an OpenAI-style completion: {str(reply)[:200]}") from None

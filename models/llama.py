@@ -19,7 +19,8 @@ from concurrent.futures import Future
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from models.backend import CancelToken, Completion, Message, ModelInfo, Prompt
+from models.backend import (CancelToken, Completion, Message, ModelInfo, Prompt,
+                            completion_from_openai)
 from models.errors import CancelledError, ModelError, ModelLoadError
 from models.grammar import build_grammar, parse_and_validate, tighten_schema
 from models.planner import LoadPlan, advise_readahead
@@ -98,7 +99,7 @@ class LlamaCppBackend:
             out = llm.create_completion(
                 prompt, max_tokens=max_tokens, stop=list(stop) or None, temperature=temperature
             )
-            return _completion(out, started)
+            return completion_from_openai(out, started)
 
         return self._call(job)
 
@@ -109,7 +110,7 @@ class LlamaCppBackend:
         def job(llm: Any) -> Completion:
             started = time.perf_counter()
             out = llm.create_chat_completion(payload, max_tokens=max_tokens, temperature=temperature)
-            return _completion(out, started)
+            return completion_from_openai(out, started)
 
         return self._call(job)
 
@@ -168,7 +169,7 @@ class LlamaCppBackend:
                 out = llm.create_completion(prompt, max_tokens=max_tokens, grammar=grammar, temperature=0.0)
             else:
                 out = llm.create_chat_completion(payload, max_tokens=max_tokens, grammar=grammar, temperature=0.0)
-            return _completion(out, started)
+            return completion_from_openai(out, started)
 
         done = self._call(job)
         return parse_and_validate(done.text, tight)
@@ -322,19 +323,6 @@ def _route_native_log(llama_cpp: Any) -> None:
 
     _native_log_cb.append(forward)
     llama_cpp.llama_log_set(forward, ctypes.c_void_p(0))
-
-
-def _completion(out: dict, started: float) -> Completion:
-    choice = out["choices"][0]
-    text = choice["message"]["content"] if "message" in choice else choice["text"]
-    usage = out.get("usage") or {}
-    return Completion(
-        text=text or "",
-        prompt_tokens=int(usage.get("prompt_tokens", 0)),
-        completion_tokens=int(usage.get("completion_tokens", 0)),
-        finish_reason=str(choice.get("finish_reason") or "stop"),
-        seconds=time.perf_counter() - started,
-    )
 
 
 def _translate(exc: BaseException) -> BaseException:

@@ -18,7 +18,8 @@ from typing import Any
 
 import httpx
 
-from models.backend import CancelToken, Completion, Message, ModelInfo, Prompt
+from models.backend import (CancelToken, Completion, Message, ModelInfo, Prompt,
+                            completion_from_openai)
 from models.errors import BackendUnavailableError, ModelError
 from models.grammar import parse_and_validate, tighten_schema
 
@@ -76,13 +77,13 @@ class OpenAICompatibleBackend:
     ) -> Completion:
         body = self._body(prompt=prompt, max_tokens=max_tokens, temperature=temperature, stop=list(stop) or None)
         started = time.perf_counter()
-        return _completion(self._post("/v1/completions", body), started)
+        return completion_from_openai(self._post("/v1/completions", body), started)
 
     def chat(self, messages: Sequence[Message], *, max_tokens: int, temperature: float = 0.0) -> Completion:
         self._require_chat()
         body = self._body(messages=[m.as_dict() for m in messages], max_tokens=max_tokens, temperature=temperature)
         started = time.perf_counter()
-        return _completion(self._post("/v1/chat/completions", body), started)
+        return completion_from_openai(self._post("/v1/chat/completions", body), started)
 
     def stream(
         self,
@@ -135,7 +136,7 @@ class OpenAICompatibleBackend:
                 reply = self._post(path, body)
         else:
             reply = self._post(path, body)
-        return parse_and_validate(_completion(reply, started).text, tight)
+        return parse_and_validate(completion_from_openai(reply, started).text, tight)
 
     def count_tokens(self, text: str) -> int:
         """Exact via llama-cpp-python's `/extras/tokenize/count` or llama.cpp's `/tokenize`;
@@ -230,17 +231,3 @@ def _completion_constraint(schema: dict) -> dict[str, Any]:
         return {}
 
 
-def _completion(reply: dict[str, Any], started: float) -> Completion:
-    try:
-        choice = reply["choices"][0]
-        text = choice["message"]["content"] if "message" in choice else choice["text"]
-        usage = reply.get("usage") or {}
-        return Completion(
-            text=text or "",
-            prompt_tokens=int(usage.get("prompt_tokens", 0)),
-            completion_tokens=int(usage.get("completion_tokens", 0)),
-            finish_reason=str(choice.get("finish_reason") or "stop"),
-            seconds=time.perf_counter() - started,
-        )
-    except (KeyError, IndexError, TypeError, ValueError):
-        raise ModelError(f"The model server's reply is not an OpenAI-style completion: {str(reply)[:200]}") from None

@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import shutil
 
 import pytest
 
@@ -26,8 +27,24 @@ def _state(store):
 
 
 # -- the dev screens ----------------------------------------------------------------------
-def test_pipeline_on_dev_screens(screens_store):
-    store = screens_store
+@pytest.fixture
+def screens_copy(screens_store, open_store, tmp_path):
+    """A private copy of the shared dev-screens store (database and key record; the vector
+    index is rebuilt by repair), so the pipeline's memories never reach other tests."""
+    src = screens_store.layout.data_dir
+    screens_store.db.execute("PRAGMA wal_checkpoint(FULL)")
+    dst = tmp_path / "screens-copy"
+    dst.mkdir()
+    for name in ("commonplace.json", "commonplace.db", "commonplace.db-wal"):
+        if (src / name).exists():
+            shutil.copy2(src / name, dst / name)
+    store = open_store(dst)
+    store.repair()
+    return store
+
+
+def test_pipeline_on_dev_screens(screens_copy):
+    store = screens_copy
     first = run_store(store, use_llm=False)
     assert first["observations"] == store.db["frames"].count
     assert first["llm"] == {"ran": False, "skipped": "disabled (--no-llm)", "batches": 0,

@@ -1,0 +1,158 @@
+"""Export everything the user owns from a store, in open formats.
+
+`DEST/commonplace-export.json` holds every table of record (frames with their OCR text,
+lines and sources, chat turns, memories and their provenance, whatever tables later
+migrations add) as plain JSON rows; `DEST/frames/<id>.webp` holds each frame's image,
+decrypted. Internal tables (the search index, its FTS shadow tables, migration and
+pipeline bookkeeping) are left out: they are derived from the tables of record.
+
+The export is plaintext by design (it is the user's way out), so the folder is created
+readable by its owner only, and a non-empty destination is refused rather than mixed into.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from memory.errors import StoreError
+from memory.store.database import os_error
+from memory.store.store import Store
+
+log = logging.getLogger(__name__)
+
+EXPORT_FILE = "commonplace-export.json"
+EXPORT_FORMAT = 1
+# Derived or bookkeeping tables: rebuilt from the tables of record, not the user's data.
+INTERNAL_TABLES = frozenset({"docs", "processed_observations"})
+_JSON_COLUMNS = {("frames", "ocr_lines"), ("docs", "sources"), ("memories", "fields"),
+                 ("memory_versions", "fields")}
+
+
+@dataclass
+class ExportReport:
+    dest: Path
+    tables: dict[str, int] = field(default_factory=dict)
+    images: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"dest": str(self.dest), "tables": self.tables, "images": self.images,
+                "problems": self.problems}
+
+
+def exported_tables(store: Store) -> list[str]:
+    """Every table of record: not SQLite's, not FTS (or its shadows), not bookkeeping."""
+    rows = store.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+                            "ORDER BY name").fetchall()
+    virtual = [n for n, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL TABLE")]
+    out = []
+    for name, _sql in rows:
+        if name.startswith(("sqlite_", "_")) or name in INTERNAL_TABLES or name in virtual:
+            continue
+        if any(name.startswith(f"{v}_") for v in virtual):
+            continue  # FTS5 shadow tables (docs_fts_data, _idx, _config, ...)
+        out.append(name)
+    return out
+
+
+def _prepare_dest(dest: Path) -> None:
+    try:
+        if dest.exists():
+            if not dest.is_dir():
+                raise StoreError(f"{dest} exists and is not a folder; give an empty or new "
+                                 "folder to export into.")
+            if any(dest.iterdir()):
+                raise StoreError(f"{dest} is not empty; give an empty or new folder to "
+                                 "export into (nothing was written).")
+        dest.mkdir(parents=True, exist_ok=True, mode=0o700)
+        (dest / "frames").mkdir(mode=0o700, exist_ok=True)
+    except OSError as e:
+        raise os_error(e, dest) from e
+
+
+def _row(store: Store, table: str, row: dict, frame_sources: dict[int, list[str]]) -> dict:
+    for col in list(row):
+        if (table, col) in _JSON_COLUMNS and isinstance(row[col], str):
+            try:
+                row[col] = json.loads(row[col])
+            except ValueError:
+                pass  # keep the raw text: an export never drops a value it cannot parse
+    if table == "frames":
+        row["ocr_lines"] = [{"text": t, "box": b, "score": s}
+                            for t, b, s in (row.get("ocr_lines") or [])]
+        row["sources"] = frame_sources.get(row["id"], [])
+    if table == "memories" and row.get("sealed_value") and store.keys is not None:
+        # The user's own vault value, opened: the export is their plaintext copy.
+        row["vault_value"] = store.keys.open_value(row.pop("sealed_value"))
+    return row
+
+
+def export_store(store: Store, dest: Path) -> ExportReport:
+    """Write the export into `dest` (new or empty). Returns counts and per-item problems."""
+    dest = Path(dest)
+    _prepare_dest(dest)
+    report = ExportReport(dest=dest)
+    tables = exported_tables(store)
+    out_path = dest / EXPORT_FILE
+    with store.errors():
+        frame_sources: dict[int, list[str]] = {}
+        for r in store.db.execute("SELECT frame_id, source FROM frame_sources "
+                                  "ORDER BY ts, source").fetchall():
+            frame_sources.setdefault(r[0], []).append(r[1])
+        try:
+            fh = open(out_path, "w", encoding="utf-8", opener=_private_opener)
+        except OSError as e:
+            raise os_error(e, out_path) from e
+        with fh:
+            head = {"format": "commonplace-export", "version": EXPORT_FORMAT,
+                    "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+                    "source_encrypted": store.encrypted, "images": "frames/<frame id>.webp"}
+            fh.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "tables": {')
+            for ti, table in enumerate(tables):
+                fh.write(("," if ti else "") + f"\n {json.dumps(table)}: [")
+                n = 0
+                for row in store.db.query(f"SELECT * FROM [{table}] ORDER BY rowid"):
+                    row = _row(store, table, dict(row), frame_sources)
+                    if table == "frames":
+                        row["image"] = _write_image(store, row, dest, report)
+                    fh.write(("," if n else "") + "\n  " + json.dumps(row, ensure_ascii=False,
+                                                                        default=str))
+                    n += 1
+                fh.write("\n ]")
+                report.tables[table] = n
+            fh.write("\n}}\n")
+    log.info("export: %s tables, %d images to %s", len(tables), report.images, dest)
+    return report
+
+
+def _private_opener(path, flags):
+    return os.open(path, flags, 0o600)
+
+
+def _write_image(store: Store, row: dict, dest: Path, report: ExportReport) -> str | None:
+    from memory.store.frames import Frame
+
+    frame = Frame(id=row["id"], ts=row["ts"], ts_epoch=row["ts_epoch"], app=row.get("app") or "",
+                  window_title=row.get("window_title") or "", url=row.get("url"),
+                  width=row.get("width") or 0, height=row.get("height") or 0,
+                  phash=row.get("phash") or "", file=row["file"], bytes=row.get("bytes") or 0,
+                  ocr_text=row.get("ocr_text") or "")
+    try:
+        data = store.frames.read_image(frame)
+    except StoreError as e:
+        report.problems.append(f"frame {frame.id}: {e}")
+        return None
+    rel = f"frames/{frame.id}.webp"
+    path = dest / rel
+    try:
+        with open(path, "wb", opener=_private_opener) as f:
+            f.write(data)
+    except OSError as e:
+        raise os_error(e, path) from e
+    report.images += 1
+    return rel
