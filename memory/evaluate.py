@@ -3,7 +3,8 @@
 Screens (`questions.jsonl` beside a frame manifest): hit@K = a top-K hit cites an evidence
 frame. LoCoMo (categories 1-4, as published scores count them): evidence recall@K over the
 first K distinct sources in rank order, and hit@K. Every figure is computed for the product
-(hybrid) and for plain BM25 in the same run, and every question is listed with its evidence
+(hybrid, over raw text and memories) and for plain BM25 over the raw frames or turns
+alone in the same run, and every question is listed with its evidence
 and retrieved sources so anyone can recompute the figures.
 """
 
@@ -69,7 +70,7 @@ def eval_screens(retriever: Retriever, questions: list[dict], *, k: int,
     for q in questions:
         now = _when(q.get("asked_at"))
         hits = retriever.search(q["question"], limit=k, now=now)
-        base = retriever.search(q["question"], limit=k, now=now, mode="bm25")
+        base = retriever.search(q["question"], limit=k, now=now, mode="bm25", kinds=["frame"])
         evidence = set(q.get("evidence") or [])
         row = {"id": q.get("id"), "question": q["question"], "evidence": sorted(evidence),
                "abstain": bool(q.get("abstain")), "retrieved": distinct_sources(hits),
@@ -126,7 +127,7 @@ def eval_locomo(retriever: Retriever, samples: list[dict], *, k: int,
             if not evidence:
                 continue
             hits = retriever.search(q["question"], limit=k * 3)
-            base = retriever.search(q["question"], limit=k * 3, mode="bm25")
+            base = retriever.search(q["question"], limit=k * 3, mode="bm25", kinds=["turn"])
             got, got_b = distinct_sources(hits, k), distinct_sources(base, k)
             ev = set(evidence)
             r = {"question": q["question"], "category": cat, "evidence": evidence,

@@ -193,4 +193,14 @@ def run_pending(core, *, use_llm: bool) -> dict:
             backend = core.backend()
         except ModelError as e:
             log.warning("LLM tier unavailable: %s", e)
-    return run_store(core.store, backend=backend, use_llm=use_llm)
+    result = run_store(core.store, backend=backend, use_llm=use_llm)
+    if result.get("observations"):
+        # New episodes: bring the temporal tree (hour/day summaries), duplicate merging and
+        # fading up to date, so a question can be answered at the right granularity.
+        import datetime as dt
+
+        from memory.consolidate import consolidate
+
+        result["consolidation"] = consolidate(core.store, now=dt.datetime.now(dt.timezone.utc),
+                                              backend=backend if use_llm else None)
+    return result

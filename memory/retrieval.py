@@ -88,7 +88,22 @@ class Retriever:
             found = docs.get([i for i, _ in ranked[: n]])
             hits = self._collapse([(found[i], s) for i, s in ranked[: n] if i in found], limit)
             self._resolve_frame_sources(hits)
+            self._order_memory_sources(hits, [found[i] for i, _ in ranked[: n] if i in found])
         return hits
+
+    @staticmethod
+    def _order_memory_sources(hits: list[Hit], ranked_docs) -> None:
+        """A memory (an episode of a whole session, say) may cite many moments: list first
+        those that the raw evidence ranked highest for this query, so the citations a
+        reader (or `eval`) looks at first are the relevant ones, not the session's start."""
+        best: dict[str, int] = {}
+        for rank, d in enumerate(ranked_docs):
+            if d.kind != "memory":
+                for src in d.sources:
+                    best.setdefault(src, rank)
+        for h in hits:
+            if h.kind == "memory" and len(h.sources) > 1:
+                h.sources.sort(key=lambda src: best.get(src, len(ranked_docs)))
 
     def _collapse(self, scored, limit: int) -> list[Hit]:
         hits: list[Hit] = []
