@@ -140,6 +140,22 @@ class Answerer:
         self._min_coverage = min_coverage
 
     def ask(self, question: str, *, now: dt.datetime | None = None) -> Answer:
+        ans = self._ask(question, now)
+        if not ans.abstained:
+            self._reinforce(ans)
+        return ans
+
+    def _reinforce(self, ans: Answer) -> None:
+        """Memories that answered a question are recalled: they fade more slowly."""
+        used = [h.ref_id for h in ans.evidence
+                if h.kind == "memory" and set(h.sources) & set(ans.citations)]
+        if used and self._store is not None:
+            from memory.store.memories import MemoryRepo
+
+            with self._store.errors():
+                MemoryRepo(self._store.db, self._store.docs, self._store.keys).touch(used)
+
+    def _ask(self, question: str, now: dt.datetime | None) -> Answer:
         hits = self._retriever.search(question, limit=self._k, now=now)
         topic = self._retriever.analyse(question, now).topic
         best = max((coverage(topic, h.text) for h in hits), default=0.0)

@@ -83,13 +83,30 @@ class Retriever:
                 lists.append((docs.vector(query, k=n, kinds=kinds), 1.0))
                 if rng:
                     lists.append((docs.vector(qa.topic, k=n, kinds=kinds, ts_range=rng), 1.5))
-            fused = rrf(lists, self._rrf_k)
+            fused = self._fade(rrf(lists, self._rrf_k))
             ranked = sorted(fused.items(), key=lambda kv: -kv[1])
             found = docs.get([i for i, _ in ranked[: n]])
             hits = self._collapse([(found[i], s) for i, s in ranked[: n] if i in found], limit)
             self._resolve_frame_sources(hits)
             self._order_memory_sources(hits, [found[i] for i, _ in ranked[: n] if i in found])
         return hits
+
+    def _fade(self, fused: dict[int, float]) -> dict[int, float]:
+        """Lower the rank of faded memories (forgetting curve); pinned ones never fade.
+
+        A memory's weight is 0.6 + 0.4 * (strength / importance): a stale, unused memory
+        drops behind fresh evidence but is never hidden, and raw text is untouched."""
+        if not fused or "memories" not in self._store.db.table_names():
+            return fused
+        ids = list(fused)
+        rows = self._store.db.execute(
+            f"SELECT doc_id, strength, importance, pinned FROM memories WHERE doc_id IN "
+            f"({','.join('?' * len(ids))})", ids).fetchall()
+        for doc_id, strength, importance, pinned in rows:
+            if pinned or strength is None or not importance:
+                continue
+            fused[doc_id] *= 0.6 + 0.4 * min(1.0, max(0.0, strength / importance))
+        return fused
 
     @staticmethod
     def _order_memory_sources(hits: list[Hit], ranked_docs) -> None:
