@@ -42,14 +42,27 @@ def med(xs: list[float]) -> float:
     return statistics.median(xs)
 
 
-def time_ocr(engine, images, region=None) -> tuple[list[float], int]:
-    times, n_lines = [], 0
-    for im in images:
+def time_ocr(engine, images, regions=None) -> tuple[list[float], int, list]:
+    times, n_lines, found = [], 0, []
+    for k, im in enumerate(images):
         t = time.perf_counter()
-        lines = engine.recognize(im, region=region)
+        lines = engine.recognize(im, region=regions[k] if regions else None)
         times.append(time.perf_counter() - t)
         n_lines += len(lines)
-    return times, n_lines
+        found.append(lines)
+    return times, n_lines, found
+
+
+def strip_around_text(lines, width: int, height: int, w: int = 960, h: int = 64):
+    """A w x h region centred on the widest text line below the title bars (so it has text)."""
+    body = [l for l in lines if l.box[1] > 80] or lines
+    if not body:
+        return (0, height // 2 - h // 2, w, height // 2 + h // 2)
+    b = max(body, key=lambda l: l.box[2] - l.box[0]).box
+    cx, cy = (b[0] + b[2]) // 2, (b[1] + b[3]) // 2
+    x0 = min(max(0, cx - w // 2), max(0, width - w))
+    y0 = min(max(0, cy - h // 2), max(0, height - h))
+    return (x0, y0, x0 + w, y0 + h)
 
 
 def copy_dev(dest: Path, *, distinct_titles: bool) -> Path:
@@ -78,7 +91,6 @@ def main() -> None:
 
     import logging
     logging.basicConfig(level=logging.WARNING)
-    from PIL import Image
 
     from app.prepare import ensure_minilm
     from capture.importer import FrameImporter, load_image
@@ -98,26 +110,30 @@ def main() -> None:
     fast, full = OcrEngine(), OcrEngine(max_width=4000)
     for e in (fast, full):  # build + warm (model load is not per-frame cost)
         e.recognize(images[0])
-    t_fast, l_fast = time_ocr(fast, images)
+    t_fast, l_fast, found = time_ocr(fast, images)
     log(f"ocr 1280: median {med(t_fast):.3f}s/frame")
-    t_full, l_full = time_ocr(full, images)
+    t_full, l_full, _ = time_ocr(full, images)
     log(f"ocr full: median {med(t_full):.3f}s/frame")
-    w = images[0].width
-    strip = (max(0, w // 2 - 480), 400, max(0, w // 2 - 480) + 960, 464)
+    strips = [strip_around_text(f, im.width, im.height) for f, im in zip(found, images)]
     t_strip: list[float] = []
     l_strip = 0
     for _ in range(args.strip_repeats):
-        ts, ls = time_ocr(fast, images, region=strip)
+        ts, ls, _ = time_ocr(fast, images, regions=strips)
         t_strip += ts
         l_strip += ls
-    log(f"ocr strip 960x64: median {med(t_strip) * 1e3:.1f}ms")
+    log(f"ocr strip 960x64 (with text): median {med(t_strip) * 1e3:.1f}ms")
+    blank = (0, images[0].height - 64, 960, images[0].height)  # bottom margin: no text
+    t_blank, l_blank, _ = time_ocr(fast, images, regions=[blank] * len(images))
+    log(f"ocr blank strip 960x64: median {med(t_blank) * 1e3:.1f}ms")
     out["ocr"] = {
         "frames_timed": len(images),
         "default_1280_s_per_frame_median": round(med(t_fast), 3),
         "full_res_s_per_frame_median": round(med(t_full), 3),
         "default_1280_lines_total": l_fast, "full_res_lines_total": l_full,
         "strip_960x64_s_median": round(med(t_strip), 4),
-        "strip_region": strip, "strip_lines_total": l_strip, "strip_samples": len(t_strip),
+        "strip_regions": "960x64 centred on each frame's widest body text line",
+        "strip_lines_total": l_strip, "strip_samples": len(t_strip),
+        "blank_strip_960x64_s_median": round(med(t_blank), 4), "blank_strip_lines": l_blank,
         "load_after": load(),
     }
 
@@ -137,7 +153,8 @@ def main() -> None:
             runs = []
             for r in range(args.repeats):
                 t = time.perf_counter()
-                store = Store.open(tmp / f"data-{name}-{r}", passphrase="bench-pass" if enc else None,
+                store = Store.open(tmp / f"data-{name}-{r}",
+                                   passphrase="bench-pass" if enc else None,
                                    encrypt_new=enc, embedder=embedder)
                 open_s = time.perf_counter() - t
                 t = time.perf_counter()
@@ -168,6 +185,8 @@ def main() -> None:
                                               / o["default_1280_s_per_frame_median"], 2),
         "ocr_full_frame_over_strip": round(o["default_1280_s_per_frame_median"]
                                            / o["strip_960x64_s_median"], 1),
+        "ocr_lines_full_res_over_1280": round(o["full_res_lines_total"]
+                                              / max(1, o["default_1280_lines_total"]), 2),
         "import_unencrypted_over_naive_frames_per_s": round(
             i["unencrypted"]["frames_per_s"] / i["naive_unencrypted"]["frames_per_s"], 2),
         "import_encrypted_over_naive_frames_per_s": round(

@@ -22,7 +22,6 @@ from capture.change import Thumb, compare, dhash
 from capture.errors import CaptureError, ImageError
 from capture.ocr import OcrEngine
 from memory.errors import ImportProblem, StoreError
-from memory.indexing import frame_docs
 from memory.store.frames import OcrLine, encode_image
 from memory.store.store import Store
 
@@ -97,7 +96,11 @@ def read_manifest(manifest: Path, problems: list[str]):
                 problems.append(f"{where}: absolute path {file!r} refused; paths are "
                                 "relative to the manifest's folder.")
                 continue
-            path = (root / file).resolve()
+            try:
+                path = (root / file).resolve()
+            except (ValueError, OSError) as err:  # NUL bytes, unencodable names, loops
+                problems.append(f"{where}: path {file!r} is not a usable file name ({err}).")
+                continue
             if not path.is_relative_to(root):
                 problems.append(f"{where}: path {file!r} leaves the manifest's folder; refused.")
                 continue
@@ -181,13 +184,9 @@ class FrameImporter:
             lines = []
         if self._redact:
             lines = [OcrLine(self._redact(l.text), l.box, l.score) for l in lines]
-        with self._store.errors():
-            frame_id = self._store.frames.add(
-                image_bytes=encode_image(image, quality=self._quality), ts=e.ts, app=e.app,
-                window_title=self._redact(e.window_title) if self._redact else e.window_title,
-                url=None, width=image.width, height=image.height, phash=dhash(image),
-                sources=[e.file], ocr_lines=lines)
-            frame = self._store.frames.get(frame_id)
-            self._store.docs.add(frame_docs(frame))
-        return frame_id
+        return self._store.add_frame(
+            image_bytes=encode_image(image, quality=self._quality), ts=e.ts, app=e.app,
+            window_title=self._redact(e.window_title) if self._redact else e.window_title,
+            url=None, width=image.width, height=image.height, phash=dhash(image),
+            sources=[e.file], ocr_lines=lines)
 

@@ -41,7 +41,6 @@ from capture.screen import Cadence, Grabber, Reason, ScreenGrabber
 from capture.settings import CaptureSettings, PrivacySettings
 from capture.window import WindowInfo, WindowSource
 from memory.errors import DiskFullError, StoreError
-from memory.indexing import frame_docs
 from memory.store.frames import OcrLine, encode_image
 from memory.store.store import Store
 
@@ -422,13 +421,10 @@ class CaptureService:
         url = g.window.url if g.window else None
         try:
             blob = encode_image(g.image, quality=self._s.image_quality)
-            with self._store.errors():
-                frame_id = self._store.frames.add(
-                    image_bytes=blob, ts=g.ts, app=app, window_title=title, url=url,
-                    width=g.image.width, height=g.image.height, phash=dhash(g.image),
-                    sources=[], ocr_lines=lines)
-                frame = self._store.frames.get(frame_id)
-                self._store.docs.add(frame_docs(frame))
+            self._store.add_frame(
+                image_bytes=blob, ts=g.ts, app=app, window_title=title, url=url,
+                width=g.image.width, height=g.image.height, phash=dhash(g.image),
+                sources=[], ocr_lines=lines)
         except DiskFullError as e:
             return self._fault(State.DISK_LOW, str(e))
         except (StoreError, OSError) as e:

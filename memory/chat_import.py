@@ -112,7 +112,12 @@ def iter_turns(sample: Any, index: int, path: Path, problems: list[str]) -> Iter
             if not text.strip() and not caption.strip():
                 problems.append(f"{path}: {sample_id} {dia_id} has no text; skipped.")
                 continue
-            ts = start + dt.timedelta(seconds=TURN_SPACING_S * j) if start else None
+            try:
+                ts = start + dt.timedelta(seconds=TURN_SPACING_S * j) if start else None
+                if ts:
+                    ts.timestamp()  # some platforms overflow only here
+            except (OverflowError, OSError, ValueError):
+                ts = None  # an impossible session date: keep the turn, undated
             yield Turn(source=f"{sample_id}:{dia_id.strip()}", sample_id=sample_id,
                        dia_id=dia_id.strip(), session=num, speaker=str(t.get("speaker") or ""),
                        text=text, caption=caption, ts=ts)

@@ -190,7 +190,22 @@ def _forget_memories(store: Store, gone_sources: set[str]) -> tuple[list[int], l
     by_memory: dict[int, list[str]] = {}
     for mid, src in store.db.execute("SELECT memory_id, source FROM memory_sources").fetchall():
         by_memory.setdefault(mid, []).append(src)
-    doomed = sorted(m for m, srcs in by_memory.items() if all(s in gone_sources for s in srcs))
+    doomed = {m for m, srcs in by_memory.items() if all(s in gone_sources for s in srcs)}
+    # A summary (a day's or a session's roll-up) quotes every item it covers: citing any
+    # forgotten item is enough to drop it, or the forgotten titles live on in its text.
+    touched = [m for m, srcs in by_memory.items()
+               if m not in doomed and any(s in gone_sources for s in srcs)]
+    for k in range(0, len(touched), 500):
+        chunk = touched[k:k + 500]
+        for mid, fields in store.db.execute(
+                f"SELECT id, fields FROM memories WHERE id IN {_in(chunk)}", chunk).fetchall():
+            try:
+                kind = str(json.loads(fields or "{}").get("event_type") or "")
+            except (ValueError, AttributeError):
+                kind = ""
+            if kind.startswith("summary"):
+                doomed.add(mid)
+    doomed = sorted(doomed)
     # Partly forgotten memories keep their text but no longer cite what is gone.
     for mid, srcs in by_memory.items():
         if mid not in doomed and any(s in gone_sources for s in srcs):

@@ -75,11 +75,14 @@ def analyse(text: str, *, now: dt.datetime) -> QueryAnalysis:
         hit(m, _part(today, m.group(1)))
     if m := re.search(r"\b(\d+)\s+(day|hour|week)s?\s+ago\b", q):
         n, unit = int(m.group(1)), m.group(2)
-        delta = {"day": dt.timedelta(days=n), "hour": dt.timedelta(hours=n),
-                 "week": dt.timedelta(weeks=n)}[unit]
-        centre = now - delta
-        hit(m, _day(centre) if unit != "hour" else (centre - dt.timedelta(hours=1),
-                                                    centre + dt.timedelta(hours=1)))
+        try:
+            delta = {"day": dt.timedelta(days=n), "hour": dt.timedelta(hours=n),
+                     "week": dt.timedelta(weeks=n)}[unit]
+            centre = now - delta
+            hit(m, _day(centre) if unit != "hour" else (centre - dt.timedelta(hours=1),
+                                                        centre + dt.timedelta(hours=1)))
+        except OverflowError:
+            pass  # before the start of the calendar: leave the range open
     if m := re.search(r"\blast\s+week\b", q):
         start = today - dt.timedelta(days=today.weekday() + 7)
         hit(m, (start, start + dt.timedelta(days=7)))

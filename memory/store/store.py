@@ -71,6 +71,20 @@ class Store:
         log.info("store open: %s (%s)", layout.data_dir, "encrypted" if keys else "plain")
         return store
 
+    def add_frame(self, **frame) -> int:
+        """Store a kept frame and its searchable passages in ONE transaction.
+
+        Takes FrameRepo.add's keywords. A crash can then leave at most an orphan image
+        file (removed by `repair()`), never a frame row without its docs: a re-import
+        skips a source it already has, so such a frame would stay unsearchable for good.
+        """
+        from memory.indexing import frame_docs
+
+        with self.errors(), self.db.atomic():
+            frame_id = self.frames.add(**frame)
+            self.docs.add(frame_docs(self.frames.get(frame_id)))
+        return frame_id
+
     def errors(self):
         """Context manager turning database and disk faults into clear StoreErrors."""
         return database.translate_errors(self.layout.db)

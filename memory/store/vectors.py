@@ -13,7 +13,9 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-from memory.errors import StoreError
+from contextlib import contextmanager
+
+from memory.errors import DiskFullError, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,23 @@ class VectorIndex(Protocol):
     def count(self) -> int: ...
 
 
+@contextmanager
+def _chroma_faults(where: str):
+    """chromadb raises its own InternalError (and others) for environment faults."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except Exception as e:  # chromadb has no common base class for its faults
+        msg = str(e)
+        low = msg.lower()
+        if "disk i/o" in low or "disk is full" in low or "no space" in low or "quota" in low:
+            raise DiskFullError(f"The disk is full: the vector store at {where} could not be "
+                                "written. Free some space; everything stored before is "
+                                "intact and is indexed again at the next start.") from e
+        raise StoreError(f"The vector store at {where} failed: {msg}") from e
+
+
 class ChromaIndex:
     """An embedded (PersistentClient) or remote (HttpClient) Chroma collection."""
 
@@ -58,6 +77,8 @@ class ChromaIndex:
         from models.embeddings import ChromaEmbeddingFunction
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        where = f"{host}:{port}" if host else str(path)
+        self._where = where
         try:
             if host:
                 self._client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
@@ -70,15 +91,15 @@ class ChromaIndex:
                 self.COLLECTION, embedding_function=ChromaEmbeddingFunction(embedder),
                 metadata={"hnsw:space": "cosine"})
         except Exception as e:  # chromadb raises many unrelated types for one cause
-            where = f"{host}:{port}" if host else str(path)
             raise StoreError(f"The vector store at {where} cannot be opened: {e}") from e
 
     def upsert(self, ids, vectors, *, kinds, ts_epochs) -> None:
         if not len(ids):
             return
         metas = [{"kind": k, "ts": float(t or 0.0)} for k, t in zip(kinds, ts_epochs)]
-        self._col.upsert(ids=[str(i) for i in ids], embeddings=np.asarray(vectors, np.float32),
-                         metadatas=metas)
+        with _chroma_faults(self._where):
+            self._col.upsert(ids=[str(i) for i in ids], embeddings=np.asarray(vectors, np.float32),
+                             metadatas=metas)
 
     def query(self, vector, *, k, kinds=None, ts_range=None) -> list[VectorHit]:
         n = self.count()
@@ -90,24 +111,28 @@ class ChromaIndex:
         if ts_range:
             clauses += [{"ts": {"$gte": ts_range[0]}}, {"ts": {"$lte": ts_range[1]}}]
         where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
-        res = self._col.query(query_embeddings=[np.asarray(vector, np.float32)],
-                              n_results=min(k, n), where=where, include=["distances"])
+        with _chroma_faults(self._where):
+            res = self._col.query(query_embeddings=[np.asarray(vector, np.float32)],
+                                  n_results=min(k, n), where=where, include=["distances"])
         return [VectorHit(int(i), 1.0 - float(d))
                 for i, d in zip(res["ids"][0], res["distances"][0])]
 
     def delete(self, ids) -> None:
         if len(ids):
-            self._col.delete(ids=[str(i) for i in ids])
+            with _chroma_faults(self._where):
+                self._col.delete(ids=[str(i) for i in ids])
 
     def ids(self) -> set[int]:
         out: set[int] = set()
         offset, page = 0, 5000
         while True:
-            got = self._col.get(include=[], limit=page, offset=offset)["ids"]
+            with _chroma_faults(self._where):
+                got = self._col.get(include=[], limit=page, offset=offset)["ids"]
             out.update(int(i) for i in got)
             if len(got) < page:
                 return out
             offset += page
 
     def count(self) -> int:
-        return self._col.count()
+        with _chroma_faults(self._where):
+            return self._col.count()

@@ -76,9 +76,6 @@ def test_kill_9_during_imports_loses_nothing(open_store, tmp_path):
     assert final["frame_sources"] == len(FRAMES) and final["frames"] == len(FRAMES)
 
 
-@pytest.mark.xfail(strict=True, reason="capture/importer.py commits a frame row and its docs in "
-                   "two transactions, and a re-import skips a frame whose source is known: a "
-                   "crash in between leaves that frame unsearchable for good")
 def test_crash_between_frame_row_and_its_docs_is_healed(open_store, ocr, tmp_path, monkeypatch):
     from capture.importer import FrameImporter
     from memory.store.docs import DocIndex
