@@ -57,5 +57,10 @@ $(STAMP): pyproject.toml $(WHEELS)/.llama-$(LLAMA_VER)
 models: $(STAMP)
 	$(PY) -m app.prepare
 
+# The Linux app folder (PyInstaller) and its .deb; not part of CI (about 5 minutes).
+package: $(STAMP) models
+	$(PIP) install -q -e ".[package]"
+	packaging/build_linux.sh && packaging/make_deb.sh
+
 clean:
 	rm -rf $(VENV) build *.egg-info
