@@ -283,7 +283,7 @@ class CaptureService:
             self._cadence.restart()
             return
         win = self._windows.active()
-        if not self._privacy.allows(win):
+        if not self._screen_allowed(win):
             self._excluded()
             return
         self._was_excluded = False
@@ -299,13 +299,21 @@ class CaptureService:
         except CaptureError as e:
             return self._fault(State.ERROR, str(e))
         after = self._windows.active()
-        if not self._privacy.allows(after):
+        if not self._screen_allowed(after):
             del image  # never stored, never OCR'd
             self._excluded()
             return
         if ((after.app, after.title) if after else None) != key:
             return  # switched mid-grab: the next poll sees the new window
         self._handle(image, win, key, reason, now)
+
+    def _screen_allowed(self, win: WindowInfo | None) -> bool:
+        """The focused window is allowed, and no excluded window shows beside it."""
+        if not self._privacy.allows(win):
+            return False
+        visible = getattr(self._windows, "visible", None)
+        others = visible() if visible is not None else None
+        return all(self._privacy.allows(w) for w in others or ())
 
     def _handle(self, image: Image.Image, win: WindowInfo | None, key, reason: Reason,
                 now: float) -> None:
@@ -421,10 +429,12 @@ class CaptureService:
         url = g.window.url if g.window else None
         try:
             blob = encode_image(g.image, quality=self._s.image_quality)
-            self._store.add_frame(
+            frame_id = self._store.add_frame(
                 image_bytes=blob, ts=g.ts, app=app, window_title=title, url=url,
                 width=g.image.width, height=g.image.height, phash=dhash(g.image),
                 sources=[], ocr_lines=lines)
+            with self._store.errors():
+                frame = self._store.frames.get(frame_id)
         except DiskFullError as e:
             return self._fault(State.DISK_LOW, str(e))
         except (StoreError, OSError) as e:

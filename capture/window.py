@@ -34,6 +34,11 @@ class WindowSource(Protocol):
 
     def close(self) -> None: ...
 
+    # Optional: `visible() -> list[WindowInfo] | None`, the top-level windows that show at
+    # least partly on screen. A source that has it lets capture refuse a frame in which an
+    # excluded window shows behind the focused one (a password manager left open beside
+    # the editor). None means "could not be read"; capture then goes by the focused window.
+
 
 class NullWindowSource:
     """No window metadata (an unsupported platform, or a test)."""

@@ -69,6 +69,59 @@ class XlibWindowSource:
             self.close()
             return None
 
+    def visible(self) -> list[WindowInfo] | None:
+        """Top-level windows with some part not covered by windows stacked above them.
+
+        The root's children come bottom to top; each one that is viewable is a client or a
+        window manager's frame around one (the client is then found one or two levels
+        down, by WM_CLASS). Coverage is tested on a coarse grid of points, which is exact
+        enough to tell "hidden" from "a strip of it shows".
+        """
+        from Xlib import X, error
+
+        try:
+            if self._d is None:
+                self._connect()
+            shown: list[tuple[object, tuple[int, int, int, int]]] = []
+            for child in self._root.query_tree().children:
+                try:
+                    if child.get_attributes().map_state != X.IsViewable:
+                        continue
+                    g = child.get_geometry()
+                    client = self._client_of(child)
+                except (error.BadWindow, error.BadDrawable, error.BadMatch):
+                    continue
+                if client is not None:
+                    shown.append((client, (g.x, g.y, g.width, g.height)))
+                else:  # an override-redirect popup or decoration: it still covers
+                    shown.append((None, (g.x, g.y, g.width, g.height)))
+            out = []
+            for i, (client, rect) in enumerate(shown):
+                if client is None or not _uncovered(rect, [r for _, r in shown[i + 1:]]):
+                    continue
+                try:
+                    out.append(with_url(self._describe(client)))
+                except (error.BadWindow, error.BadDrawable, error.BadMatch, error.BadValue):
+                    continue
+            return out
+        except (error.ConnectionClosedError, error.DisplayError, OSError) as e:
+            log.debug("X connection lost (%s); will reconnect", e)
+            self.close()
+            return None
+
+    def _client_of(self, win, depth: int = 2):
+        from Xlib import X
+
+        if win.get_full_property(self._atoms["WM_CLASS"], X.AnyPropertyType) is not None:
+            return win
+        if depth == 0:
+            return None
+        for child in win.query_tree().children:
+            found = self._client_of(child, depth - 1)
+            if found is not None:
+                return found
+        return None
+
     def _active_window(self):
         from Xlib import X
 
@@ -107,6 +160,21 @@ class XlibWindowSource:
         if p is not None and len(p.value):
             pid = int(p.value[0])
         return WindowInfo(app=app, title=title, pid=pid)
+
+
+def _uncovered(rect: tuple[int, int, int, int],
+               above: list[tuple[int, int, int, int]], grid: int = 12) -> bool:
+    """Whether any point of a grid over `rect` lies outside every rectangle in `above`."""
+    x, y, w, h = rect
+    if w <= 0 or h <= 0:
+        return False
+    for i in range(grid):
+        px = x + (2 * i + 1) * w / (2 * grid)
+        for j in range(grid):
+            py = y + (2 * j + 1) * h / (2 * grid)
+            if not any(ax <= px < ax + aw and ay <= py < ay + ah for ax, ay, aw, ah in above):
+                return True
+    return False
 
 
 def _text(value) -> str:

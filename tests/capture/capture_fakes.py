@@ -97,9 +97,13 @@ class FakeGrabber:
 class FakeWindows:
     def __init__(self, info: WindowInfo | None) -> None:
         self.info = info
+        self.others: list[WindowInfo] = []   # shown on screen besides the focused one
 
     def active(self):
         return self.info
+
+    def visible(self):
+        return ([self.info] if self.info else []) + self.others
 
     def close(self) -> None:
         pass

@@ -139,6 +139,29 @@ def test_excluded_window_is_never_grabbed_or_logged(rig, caplog):
     assert all("7731" not in f.ocr_text and "Bank" not in f.window_title for f in frames)
 
 
+def test_excluded_window_showing_behind_the_focused_one_blocks_the_frame(rig):
+    rig.make()
+    rig.svc.poll()
+    stored(rig, 1)
+    grabs = rig.grabber.grabs
+    rig.windows.others = [VAULT]          # focus stays on Notes; the vault shows beside it
+    rig.show(["Buy apples", "bank pin 7731"])
+    rig.step(0.5, n=10)
+    assert rig.grabber.grabs == grabs and rig.svc.status().state is State.EXCLUDED
+    rig.windows.others = []               # closed: capture goes on
+    rig.show(["Buy apples"])
+    rig.step(0.5)
+    assert all("7731" not in f.ocr_text for f in stored(rig, 2))
+
+
+def test_uncovered_tells_hidden_from_partly_shown():
+    from capture.window_x11 import _uncovered
+    assert not _uncovered((10, 10, 100, 100), [(0, 0, 200, 200)])
+    assert _uncovered((10, 10, 100, 100), [(0, 0, 100, 200)])   # a 10 px strip shows
+    assert _uncovered((10, 10, 100, 100), [])
+    assert not _uncovered((0, 0, 0, 0), [])
+
+
 def test_switch_to_excluded_mid_grab_is_dropped(rig):
     rig.make()
     rig.windows.info = NOTES

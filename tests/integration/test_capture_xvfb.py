@@ -103,6 +103,8 @@ def test_capture_end_to_end(xvfb, qt_windows, plain_store, ocr, caplog):
                            text=f"Online banking\n{SECRET}")
         vault.focus()
         until(lambda: svc.status().state is State.EXCLUDED, what="excluded state")
+        shown = XlibWindowSource(xvfb).visible()
+        assert shown is not None and "keepassxc" in {w.app for w in shown}
         time.sleep(1.5)
         assert svc.status().frames_stored == n_before
 

@@ -56,8 +56,8 @@ def test_streamed_answer_and_citation_opens_frame(qtbot, window, grab):
 
     fid = next(h.ref_id for h in ans.evidence if h.kind == "frame"
                and set(h.sources) & set(ans.citations))
-    with qtbot.waitSignal(window.timeline.frameShown, timeout=10000,
-                          check_params_cb=lambda i: i == fid):
+    with qtbot.waitSignals([window.timeline.frameShown, window.timeline.imageShown],
+                           timeout=10000, check_params_cbs=[lambda i: i == fid] * 2):
         qtbot.mouseClick(chat.chip_buttons[0], Qt.MouseButton.LeftButton)
     assert window.tabs.currentWidget() is window.timeline
     assert window.timeline.viewer.frame.id == fid

@@ -99,6 +99,7 @@ class TimelineView(QWidget):
         self.track.set_day(day)
         self.track.set_zoom(self.zoom.currentText())
         self.search_info.clear()
+        self.jump.setDate(day.date)   # the jump box tells which day is shown
         if not day.frames:
             self.strip.clear()
             self.viewer.clear(f"Nothing was captured on {day.date:%A %d %B %Y}.")
