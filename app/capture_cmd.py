@@ -12,11 +12,51 @@ from app.wiring import open_core, read_passphrase
 log = logging.getLogger(__name__)
 
 
+def build_capture_service(store, ocr, settings: Settings, batches: queue.Queue, capture=None):
+    """The capture service with this platform's window and idle sources."""
+    from capture.idle import default_idle_source
+    from capture.service import CaptureService
+    from capture.window import default_window_source
+
+    return CaptureService(store, ocr, capture or settings.capture, settings.privacy,
+                          default_window_source(), default_idle_source(), batches)
+
+
+class DesktopCapture:
+    """Capture beside the GUI: its own store connection and OCR engine (the GUI's workers
+    use theirs), the service's start/stop/pause/resume/status, and the observation
+    batches for the app to hand to the memory pipeline."""
+
+    def __init__(self, core) -> None:
+        from capture.ocr import OcrEngine
+
+        self.batches: queue.Queue = queue.Queue(maxsize=1000)
+        self._store = core.store.sibling()
+        ocr = OcrEngine(max_width=core.settings.capture.ocr_max_width)
+        self._service = build_capture_service(self._store, ocr, core.settings, self.batches)
+        self.start, self.pause, self.resume = (self._service.start, self._service.pause,
+                                               self._service.resume)
+        self.status = self._service.status
+
+    def stop(self, timeout: float = 10.0):
+        try:
+            return self._service.stop(timeout)
+        finally:
+            self._store.close()
+
+    def take_batches(self) -> int:
+        """Drain the observation batches; the number of observations they held."""
+        n = 0
+        while True:
+            try:
+                n += len(self.batches.get_nowait())
+            except queue.Empty:
+                return n
+
+
 def run_capture_command(settings: Settings, args) -> int:
     from capture.errors import CaptureError
-    from capture.idle import default_idle_source
-    from capture.service import CaptureService, run_capture
-    from capture.window import default_window_source
+    from capture.service import run_capture
 
     cap = settings.capture
     if args.interval:
@@ -28,8 +68,7 @@ def run_capture_command(settings: Settings, args) -> int:
     core = open_core(settings, passphrase=read_passphrase(args.passphrase_file))
     batches: queue.Queue = queue.Queue(maxsize=1000)
     try:
-        service = CaptureService(core.store, core.ocr, cap, settings.privacy,
-                                 default_window_source(), default_idle_source(), batches)
+        service = build_capture_service(core.store, core.ocr, settings, batches, cap)
         log.info("capture service up (interval %.1f s)", cap.interval_s)
         print("capturing; Ctrl+C stops and flushes everything", flush=True)
         status = run_capture(service, args.duration)

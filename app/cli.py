@@ -124,7 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the server to copy from (default: the configured one / embedded)")
     v.add_argument("--json", action="store_true")
 
-    sub.add_parser("run", help="open the desktop app (the default)")
+    s = sub.add_parser("run", help="open the desktop app (the default)")
+    s.add_argument("--no-capture", action="store_true",
+                   help="browse and ask only; do not record the screen this session")
     return p
 
 
@@ -387,9 +389,11 @@ def cmd_passwd(settings, args) -> int:
 
 
 def cmd_run(settings, args) -> int:
+    from app.capture_cmd import DesktopCapture
     from app.gui import run_gui
 
-    return run_gui(settings, args)
+    capture = None if getattr(args, "no_capture", False) else DesktopCapture
+    return run_gui(settings, args, capture_factory=capture)
 
 
 COMMANDS = {"import-frames": cmd_import_frames, "import-chat": cmd_import_chat,

@@ -16,6 +16,7 @@ from memory.errors import LockedError
 log = logging.getLogger(__name__)
 
 SHUTDOWN_MS = 3000
+PIPELINE_EVERY_MS = 60_000   # captured observations become memories about once a minute
 
 
 def save_settings(settings: Settings) -> None:
@@ -34,6 +35,20 @@ def save_settings(settings: Settings) -> None:
     tmp.write_text(text, "utf-8")
     tmp.replace(path)
     log.info("settings saved to %s", path)
+
+
+def _quit_on_signals(app) -> None:
+    """SIGTERM (logout, `kill`) and Ctrl+C quit through the one shutdown path. Python runs
+    signal handlers only between bytecodes, so a timer lets it in while Qt's loop waits."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
 
 
 def _ask_passphrase(parent=None) -> str | None:
@@ -64,6 +79,8 @@ class GuiApp:
         self.start_capture = True
         self.exit_code = 0
         self._shut = False
+        self._pipeline_timer = None
+        self._pipeline_busy = False
 
     def open(self, passphrase: str | None) -> None:
         self.store_pool.submit(open_core, self.settings, passphrase=passphrase,
@@ -97,6 +114,43 @@ class GuiApp:
         self.window.show()
         self.window.start()
         log.info("main window shown")
+        self._start_pipeline()
+
+    # -- the memory pipeline, fed by capture ------------------------------------------------
+    def _start_pipeline(self) -> None:
+        """Observations left unprocessed (a previous session, an import) are turned into
+        memories now, then whatever capture stored, about once a minute, off the GUI thread."""
+        from PySide6.QtCore import QTimer
+
+        self._run_pipeline()
+        if self.capture is not None:
+            self._pipeline_timer = QTimer(self.app)
+            self._pipeline_timer.timeout.connect(self._pipeline_tick)
+            self._pipeline_timer.start(PIPELINE_EVERY_MS)
+
+    def _pipeline_tick(self) -> None:
+        take = getattr(self.capture, "take_batches", None)
+        if take is not None and take() and not self._pipeline_busy:
+            self._run_pipeline()
+
+    def _run_pipeline(self) -> None:
+        from memory.pipeline import run_pending
+
+        self._pipeline_busy = True
+        self.store_pool.submit(run_pending, self.core, use_llm=self.settings.memory.use_llm,
+                               on_returned=self._pipeline_done, on_errored=self._pipeline_failed)
+
+    def _pipeline_done(self, result: dict) -> None:
+        self._pipeline_busy = False
+        if result.get("observations"):
+            log.info("memory pipeline: %s", result)
+            refresh = getattr(self.window, "refresh", None)
+            if refresh is not None:
+                refresh()
+
+    def _pipeline_failed(self, e: Exception) -> None:
+        self._pipeline_busy = False
+        log.warning("memory pipeline failed (the observations stay queued): %s", e)
 
     def _on_core_error(self, e: Exception) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -117,6 +171,8 @@ class GuiApp:
         if self._shut:
             return
         self._shut = True
+        if self._pipeline_timer is not None:
+            self._pipeline_timer.stop()
         if self.tray is not None:
             self.tray.close()
         if self.chat_pool is not None:
@@ -144,7 +200,7 @@ def run_gui(settings: Settings, args, *,
     from memory.store.database import is_encrypted
     from ui.first_run import FirstRunDialog
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or QApplication(["commonplace"])  # names its X class
     app.setApplicationName("Commonplace")
     app.setQuitOnLastWindowClosed(False)
     try:
@@ -164,6 +220,7 @@ def run_gui(settings: Settings, args, *,
         if passphrase is None:
             return 1
     app.aboutToQuit.connect(gui.shutdown)
+    _quit_on_signals(app)
     gui.open(passphrase)
     code = app.exec()
     gui.shutdown()

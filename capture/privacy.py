@@ -22,10 +22,13 @@ LOCK_SCREEN_APPS = ("gnome-screensaver", "xscreensaver", "i3lock", "swaylock", "
                     "xsecurelock", "kscreenlocker_greet", "loginwindow", "lockapp")
 
 
+SELF_APP = "commonplace"   # our own window: re-recording the user's history is noise at best
+
+
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    reason: str = ""  # "app", "title" or "" — never the title itself
+    reason: str = ""  # "app", "title", "self" or "" — never the title itself
 
 
 class PrivacyFilter:
@@ -37,6 +40,8 @@ class PrivacyFilter:
         if window is None:
             return Decision(True)
         app = window.app.lower()
+        if app == SELF_APP:
+            return Decision(False, "self")
         if app and (app in self._apps or any(a in app for a in self._apps if len(a) > 4)):
             return Decision(False, "app")
         for p in self._titles:

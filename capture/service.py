@@ -308,12 +308,14 @@ class CaptureService:
         self._handle(image, win, key, reason, now)
 
     def _screen_allowed(self, win: WindowInfo | None) -> bool:
-        """The focused window is allowed, and no excluded window shows beside it."""
+        """The focused window is allowed, and no excluded window shows beside it (our own
+        window is skipped when focused, but does not stop capture from behind)."""
         if not self._privacy.allows(win):
             return False
         visible = getattr(self._windows, "visible", None)
         others = visible() if visible is not None else None
-        return all(self._privacy.allows(w) for w in others or ())
+        return all(d.allowed or d.reason == "self"
+                   for d in map(self._privacy.decide, others or ()))
 
     def _handle(self, image: Image.Image, win: WindowInfo | None, key, reason: Reason,
                 now: float) -> None:

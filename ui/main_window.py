@@ -65,6 +65,12 @@ class MainWindow(QMainWindow):
     def start(self, date: dt.date | None = None) -> None:
         self.timeline.load_date(date or dt.date.today())
 
+    def refresh(self) -> None:
+        """New captured frames or memories: update the shown day and the memory list."""
+        self.timeline.refresh()
+        if self.tabs.currentWidget() is self.memories:
+            self.memories.refresh()
+
     def open_frame(self, frame_id: int) -> None:
         self.tabs.setCurrentWidget(self.timeline)
         self.timeline.open_frame(frame_id)

@@ -45,6 +45,7 @@ class Store:
         self.vectors = vectors
         self.frames = FrameRepo(db, layout.frames, keys)
         self.docs = DocIndex(db, vectors, embedder)
+        self._embedder = embedder
 
     @property
     def encrypted(self) -> bool:
@@ -70,6 +71,14 @@ class Store:
         store = cls(layout=layout, db=db, keys=keys, vectors=vectors, embedder=embedder)
         log.info("store open: %s (%s)", layout.data_dir, "encrypted" if keys else "plain")
         return store
+
+    def sibling(self) -> Store:
+        """The same store over a connection of its own, for a thread that writes on its own
+        schedule (capture beside the GUI): SQLite then keeps the two threads' transactions
+        apart. Keys, vector index and embedder are shared; nothing is unlocked again."""
+        db = database.connect(self.layout.db, self.keys)
+        return Store(layout=self.layout, db=db, keys=self.keys, vectors=self.vectors,
+                     embedder=self._embedder)
 
     def add_frame(self, **frame) -> int:
         """Store a kept frame and its searchable passages in ONE transaction.

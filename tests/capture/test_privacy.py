@@ -80,3 +80,8 @@ def test_redact():
     assert "AKIAIOSFODNN7EXAMPLE" not in redact("key AKIAIOSFODNN7EXAMPLE")
     assert redact("password: hunter2 and more") == "password: [redacted] and more"
     assert redact("meeting at 10:30 in room 4") == "meeting at 10:30 in room 4"
+
+
+def test_our_own_window_is_never_captured(f):
+    d = f.decide(WindowInfo("commonplace", "Commonplace"))
+    assert not d.allowed and d.reason == "self"

@@ -331,3 +331,11 @@ def test_switching_back_to_a_seen_window_reuses_its_text(rig):
     frames = stored(rig, 3)
     assert frames[-1].app == "notesapp" and frames[-1].ocr_text.splitlines() == notes_lines
     assert rig.ocr.calls == []  # the same screen as before: no OCR at all
+
+
+def test_our_own_window_behind_does_not_stop_capture(rig):
+    from capture.window import WindowInfo
+    rig.windows.others = [WindowInfo("commonplace", "Commonplace")]
+    rig.make()
+    rig.svc.poll()
+    stored(rig, 1)

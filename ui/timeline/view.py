@@ -113,6 +113,22 @@ class TimelineView(QWidget):
         if self.search.text():
             self.run_search(self.search.text())
 
+    def refresh(self) -> None:
+        """Reload the shown day in place (capture added frames), keeping the selection and
+        without blanking the viewer."""
+        if self.day is not None:
+            self._pool.submit(load_day, self._repo, self.day.date,
+                              on_returned=self._on_refreshed,
+                              on_errored=lambda e: log.warning("timeline refresh: %s", e))
+
+    def _on_refreshed(self, day: Day) -> None:
+        if self.day is None or day.date != self.day.date or \
+                len(day.frames) == len(self.day.frames):
+            return
+        frame = self.viewer.frame
+        self._pending_select, self._pending_at = (frame.id if frame else None), None
+        self._on_day(day)
+
     def _on_error(self, e: Exception) -> None:
         msg = str(e) or e.__class__.__name__
         self.viewer.clear(f"Could not read the timeline: {msg}")
