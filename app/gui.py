@@ -20,15 +20,10 @@ PIPELINE_EVERY_MS = 60_000   # captured observations become memories about once 
 
 
 def save_settings(settings: Settings) -> None:
-    """Write the settings tree to its config file (tomli_w if installed, else a tiny writer)."""
-    from ui.settings_dialog import dump_toml
+    """Write the settings tree to its config file, atomically (a crash keeps the old one)."""
+    import tomli_w
 
-    tables = to_toml_dict(settings)
-    try:
-        import tomli_w
-        text = tomli_w.dumps(tables)
-    except ImportError:
-        text = dump_toml(tables)
+    text = tomli_w.dumps(to_toml_dict(settings))
     path = Path(settings.paths.config_file)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
@@ -195,6 +190,24 @@ def run_gui(settings: Settings, args, *,
     `capture_factory(core)` builds the capture service (start/stop/pause/resume/status);
     without one the app is a viewer of existing history and the tray says capture is off.
     """
+    from app.single_instance import for_data_dir
+
+    guard = for_data_dir(settings.paths.data_dir)
+    if not guard.acquire():
+        if guard.notify("focus"):
+            print("Commonplace is already running; its window was brought to the front.")
+            return 0
+        print("Commonplace is already running for this data directory but does not answer; "
+              "quit it (or end its process) and start again.", file=sys.stderr)
+        return 1
+    try:
+        return _run_gui(settings, args, guard, capture_factory)
+    finally:
+        guard.release()
+
+
+def _run_gui(settings: Settings, args, guard, capture_factory) -> int:
+    from PySide6.QtCore import QObject, Qt, Signal
     from PySide6.QtWidgets import QApplication
 
     from memory.store.database import is_encrypted
@@ -221,6 +234,13 @@ def run_gui(settings: Settings, args, *,
             return 1
     app.aboutToQuit.connect(gui.shutdown)
     _quit_on_signals(app)
+
+    class _Focus(QObject):   # a later launch's "focus", hopped onto the GUI thread
+        asked = Signal()
+
+    focus = _Focus()
+    focus.asked.connect(gui._show_window, Qt.ConnectionType.QueuedConnection)
+    guard.serve(lambda msg: focus.asked.emit() if msg == "focus" else None)
     gui.open(passphrase)
     code = app.exec()
     gui.shutdown()

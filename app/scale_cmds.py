@@ -118,12 +118,12 @@ def _same_neighbours(source, target, probes: int = 5, k: int = 5) -> bool:
     return True
 
 
-def _check_not_running() -> None:
+def _check_not_running(data_dir) -> None:
     """An embedded Chroma must not be written by two processes: refuse while the app runs."""
-    from app.single_instance import SingleInstance
+    from app.single_instance import for_data_dir
     from memory.errors import StoreError
 
-    guard = SingleInstance()
+    guard = for_data_dir(data_dir)
     try:
         if not guard.acquire():
             raise StoreError("Commonplace is running; quit it before moving the vector index.")
@@ -211,7 +211,7 @@ def cmd_vectors(settings, args) -> int:
                     if out.get("docs") is not None else "")
                  + (f"\nerror: {out['error']}" if out.get("error") else ""))
     else:
-        _check_not_running()
+        _check_not_running(settings.paths.data_dir)
         if args.to_server:
             to = parse_hostport(args.to_server)
             source = parse_hostport(args.source) if args.source else Endpoint(None)

@@ -32,6 +32,15 @@ NAME = "commonplace"
 _MAX_MESSAGE = 4096
 
 
+def for_data_dir(data_dir: Path, runtime_dir: Path | None = None) -> SingleInstance:
+    """The guard of one data directory: one app (and one embedded vector index writer) per
+    history; two histories may run side by side."""
+    import hashlib
+
+    tag = hashlib.sha1(str(Path(data_dir).resolve()).encode()).hexdigest()[:12]
+    return SingleInstance(runtime_dir, name=f"{NAME}-{tag}")
+
+
 def default_runtime_dir() -> Path:
     """$XDG_RUNTIME_DIR (per-user, tmpfs) where there is one, else the user cache dir."""
     runtime = os.environ.get("XDG_RUNTIME_DIR")

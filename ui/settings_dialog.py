@@ -8,7 +8,6 @@ validation error is shown inline and the dialog stays open.
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 from typing import Any, Callable
 
@@ -18,24 +17,6 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
                                QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from models.errors import CommonplaceError
-
-
-def dump_toml(tables: dict[str, dict[str, Any]]) -> str:
-    """A tiny TOML writer for flat tables of str/int/float/bool/list (tomli_w if absent)."""
-    def value(v: Any) -> str:
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, (int, float)):
-            return repr(v)
-        if isinstance(v, (list, tuple)):
-            return "[" + ", ".join(value(x) for x in v) + "]"
-        return json.dumps(str(v))   # a JSON string is a valid TOML basic string
-    out = []
-    for name, table in tables.items():
-        out.append(f"[{name}]")
-        out += [f"{k} = {value(v)}" for k, v in table.items() if v is not None]
-        out.append("")
-    return "\n".join(out)
 
 
 def _lines(edit: QPlainTextEdit) -> tuple[str, ...]:

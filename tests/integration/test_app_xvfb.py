@@ -66,6 +66,10 @@ def test_desktop_app_on_a_real_display_captures_and_quits_cleanly(xvfb, qt_windo
                                stderr=subprocess.STDOUT)
     try:
         until(lambda: "commonplace" in _windows(xvfb), timeout=120, what="the main window")
+        # A second launch on the same history raises the first window and leaves.
+        second = subprocess.run([*base, "run"], env=env, capture_output=True, text=True,
+                                timeout=60)
+        assert second.returncode == 0 and "already running" in second.stdout, second
         notes.focus()   # the user goes back to work; the app keeps recording behind it
         time.sleep(6.0)
         from capture.screen import ScreenGrabber
