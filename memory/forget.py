@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from memory.store.store import Store
+from memory.store.memories import iso_epoch
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +42,6 @@ class ForgetReport:
         return {"frames": self.frames, "frame_sources": self.frame_sources, "turns": self.turns,
                 "docs": self.docs, "memories": self.memories, "files": self.files,
                 "problems": self.problems}
-
-
-def _epoch(iso: str | None) -> float | None:
-    if not iso:
-        return None
-    try:
-        t = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return None
-    return (t if t.tzinfo else t.astimezone()).timestamp()
 
 
 def _in(ids: Sequence) -> str:
@@ -75,7 +66,7 @@ def select_frames(store: Store, start: float, end: float, app: str | None) -> li
         "SELECT s.frame_id, s.ts, f.app FROM frame_sources s JOIN frames f ON f.id = s.frame_id"
     ).fetchall()
     for frame_id, ts, frame_app in rows:
-        t = _epoch(ts)
+        t = iso_epoch(ts, naive_is_local=True)
         if t is not None and start <= t <= end and (
                 not app or (frame_app or "").lower() == app.lower()):
             ids.add(frame_id)

@@ -34,14 +34,21 @@ def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat()
 
 
-def _epoch(iso: str | None) -> float | None:
+def iso_epoch(iso: str | None, *, naive_is_local: bool = False) -> float | None:
+    """Seconds since the epoch of an ISO 8601 time (None when absent or unreadable); a
+    time without an offset is UTC, or local time with `naive_is_local`."""
     if not iso:
         return None
     try:
         t = dt.datetime.fromisoformat(iso)
     except ValueError:
         return None
-    return (t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)).timestamp()
+    if t.tzinfo is None:
+        t = t.astimezone() if naive_is_local else t.replace(tzinfo=dt.timezone.utc)
+    return t.timestamp()
+
+
+_epoch = iso_epoch
 
 
 @dataclass

@@ -13,8 +13,9 @@ import textwrap
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
+
+from tests.capture.capture_fakes import MemoryVectors  # noqa: F401  (tests import it here)
 
 SCREEN = (1600, 900)
 
@@ -179,30 +180,6 @@ def qt_windows(xvfb, tmp_path):
     yield make
     for w in made:
         w.close()
-
-
-class MemoryVectors:
-    """A small in-memory VectorIndex (cosine), so these tests need no Chroma."""
-
-    def __init__(self) -> None:
-        self._v: dict[int, np.ndarray] = {}
-
-    def upsert(self, ids, vectors, *, kinds, ts_epochs) -> None:
-        for i, v in zip(ids, vectors):
-            self._v[int(i)] = np.asarray(v, dtype=np.float32)
-
-    def query(self, vector, *, k, kinds=None, ts_range=None):
-        return []
-
-    def delete(self, ids) -> None:
-        for i in ids:
-            self._v.pop(int(i), None)
-
-    def ids(self) -> set[int]:
-        return set(self._v)
-
-    def count(self) -> int:
-        return len(self._v)
 
 
 @pytest.fixture
