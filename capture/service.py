@@ -122,7 +122,8 @@ class CaptureService:
         self._writer: threading.Thread | None = None
         self._stopping = threading.Event()
         # poll-thread state
-        self._prev_thumb: Thumb | None = None
+        self._prev_thumb: Thumb | None = None   # the last kept frame's
+        self._grab_thumb: Thumb | None = None   # the last grabbed frame's, kept or not
         self._token = 0
         self._last_token: int | None = None
         self._recent: OrderedDict = OrderedDict()  # window key -> (token, thumb)
@@ -326,6 +327,9 @@ class CaptureService:
         changed = change.kind is ChangeKind.CHANGED
         keep = changed or reason in (Reason.FIRST, Reason.KEYFRAME) or \
             (reason is Reason.WINDOW and app_switch)
+        if keep and self._busy(reason, app_switch, thumb, now):
+            keep = False   # mid-burst: the settled state (or the next gap) is kept instead
+        self._grab_thumb = thumb
         self._cadence.grabbed(now, changed=changed or reason is Reason.WINDOW, kept=keep)
         self._last_key = key
         if not keep:
@@ -351,6 +355,18 @@ class CaptureService:
         self._work.put(_Grabbed(image, dt.datetime.fromtimestamp(self._wall()).astimezone(),
                                 win, regions, self._token, base, changed))
         self._recording()
+
+    def _busy(self, reason: Reason, app_switch: bool, thumb: Thumb, now: float) -> bool:
+        """A change within `busy_gap_s` of the last kept frame, in the same window, while the
+        screen is still changing since the previous grab: typing or a video. Keeping every
+        such frame would OCR every interval; the state once it settles says the same."""
+        gap, last = self._s.busy_gap_s, self._cadence.last_kept
+        if gap <= 0 or reason is not Reason.INTERVAL or app_switch or last is None or \
+                now - last >= gap:
+            return False
+        settled = self._grab_thumb is not None and \
+            compare(self._grab_thumb, thumb).kind is not ChangeKind.CHANGED
+        return not settled
 
     def _recording(self) -> None:
         self._retry_s = RETRY_MIN_S

@@ -15,6 +15,8 @@ class CaptureSettings:
     interval_s: float = 2.0          # base grab interval
     max_interval_s: float = 30.0     # back-off ceiling when nothing changes
     keyframe_s: float = 300.0        # a frame is kept at least this often
+    busy_gap_s: float = 10.0         # a window that keeps changing (typing, video) is kept
+                                     # at most this often, plus its state once it settles
     monitor: int = 0                 # 0 = all monitors, N = monitor N (mss numbering)
     ocr_max_width: int = 1280
     full_ocr_every: int = 20         # re-OCR the whole frame every N changed frames
@@ -40,6 +42,8 @@ class CaptureSettings:
             raise ValueError("capture.interval_s must be between 0.2 and 3600 seconds")
         if self.max_interval_s < self.interval_s:
             raise ValueError("capture.max_interval_s must be at least capture.interval_s")
+        if not 0 <= self.busy_gap_s <= 3600:
+            raise ValueError("capture.busy_gap_s must be between 0 (off) and 3600 seconds")
         if self.monitor < 0:
             raise ValueError("capture.monitor must be 0 (all) or a monitor number")
         if not 10 <= self.image_quality <= 100:

@@ -35,7 +35,10 @@ def rig(store, clock):
     r.store = store
 
     def make(**kw):
-        settings = CaptureSettings(**{"interval_s": 2.0, "keyframe_s": 300.0, **kw})
+        # busy_gap_s=0: each change kept, so these tests see every mechanism one frame at a
+        # time; the coalescing of bursts has its own test.
+        settings = CaptureSettings(**{"interval_s": 2.0, "keyframe_s": 300.0,
+                                      "busy_gap_s": 0.0, **kw})
         r.svc = CaptureService(store, r.ocr, settings, PrivacySettings(), r.windows, r.idle,
                                r.q, clock, grabber=r.grabber)
         r.svc.start(schedule=False)
@@ -339,3 +342,23 @@ def test_our_own_window_behind_does_not_stop_capture(rig):
     rig.make()
     rig.svc.poll()
     stored(rig, 1)
+
+
+def test_a_burst_of_changes_keeps_one_frame_per_gap_and_the_settled_state(rig):
+    rig.make(busy_gap_s=10.0)
+    rig.svc.poll()
+    stored(rig, 1)
+    for i in range(8):                  # 16 s of typing: a change at every 2 s grab
+        typed = "Typing " + " ".join(["alpha", "bravo", "charlie", "delta", "echo",
+                                      "foxtrot", "golf", "hotel"][:i + 1])
+        rig.show([typed, "Call the dentist", "Pay rent"])
+        rig.step(2.0)
+    frames = stored(rig, 2)
+    # kept: the first frame, then one at the 10 s gap, not one per grab
+    assert len(frames) == 2, [f.ocr_text for f in frames]
+    assert rig.svc.status().frames_dropped >= 6
+    rig.step(2.0)                        # typing stopped: the settled screen is kept at once
+    frames = stored(rig, 3)
+    assert typed in frames[-1].ocr_text
+    rig.step(2.0, n=3)                   # and nothing more while it stays the same
+    assert len(rig.frames()) == 3
