@@ -37,7 +37,7 @@ class MainWindow(QMainWindow):
         self.chat = ChatPanel(chat_pool,
                               lambda backend: Answerer(core.retriever, backend, store=core.store),
                               core.backend if use_llm else None, now=now)
-        self.memories = MemoriesBrowser(core.store.db, store_pool)
+        self.memories = MemoriesBrowser(core.store, store_pool)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.timeline, "Timeline")
         self.tabs.addTab(self.chat, "Ask")
@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         self.chat.citationClicked.connect(self.open_frame)
+        self.memories.frameRequested.connect(self.open_frame)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.settings_action.triggered.connect(self.open_settings)
         self.quit_action.triggered.connect(self.quitRequested)

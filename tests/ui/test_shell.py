@@ -1,4 +1,6 @@
-"""Settings round-trip, the tray over a fake capture controller, first run, memories."""
+"""Settings round-trip, the tray over a fake capture controller, first run.
+
+(The memory browser's tests are in test_memories.py.)"""
 
 from __future__ import annotations
 
@@ -111,36 +113,3 @@ def test_first_run_explains_and_lets_the_user_choose(qtbot, settings_factory, gr
     with qtbot.waitSignal(dlg.accepted, timeout=1000):
         qtbot.mouseClick(dlg.start_button, Qt.MouseButton.LeftButton)
 
-
-def test_memories_browser_without_and_with_table(qtbot, open_store, pools, grab, tmp_path):
-    import sqlite3
-
-    import sqlite_utils
-
-    from ui.memories.browser import MemoriesBrowser
-
-    bare = sqlite_utils.Database(sqlite3.connect(tmp_path / "bare.db", check_same_thread=False))
-    b = MemoriesBrowser(bare, pools[0])
-    qtbot.addWidget(b)
-    b.show()
-    with qtbot.waitSignal(b.loaded, timeout=5000) as got:
-        b.refresh()
-    assert got.args == [-1] and "No memories yet" in b.notice.text()
-    grab(b, "memories_missing")
-    store = open_store(encrypt=False, passphrase=None)
-    b._db = store.db
-    common = {"fields": "{}", "status": "active", "tier": "long"}
-    store.db["memories"].insert_all([
-        {"type": "fact", "text": "Leo's invoice to Marrow Studio was 1,240",
-         "updated_at": "1", **common},
-        {"type": "task", "text": "Buy lentils", "updated_at": "2", **common},
-        {"type": "task", "text": "Old task", "updated_at": "3", **common,
-         "status": "superseded"}])
-    with qtbot.waitSignal(b.loaded, timeout=5000) as got:
-        b.refresh()
-    assert got.args == [2] and b.list.item(0).text().startswith("[task] Buy lentils")
-    b.types.setCurrentText("fact")
-    with qtbot.waitSignal(b.loaded, timeout=5000) as got:
-        b.refresh()
-    assert got.args == [1]
-    grab(b, "memories_list")

@@ -1,45 +1,164 @@
-"""Read memories for the browser (plain Python). The `memories` table belongs to the memory
-pipeline, which may not exist yet; its columns are discovered, never assumed."""
+"""What the memory browser reads and writes (plain Python, no Qt): every function takes the
+Store and runs on the store pool, never on the GUI thread.
+
+Reads go through `MemoryRepo` where it has the call (an item, its history, counts) and through
+one read-only query where the browser needs something lighter than a full `Memory` per row
+(the list) or a join the repository does not make (what a source ref points at). Writes are
+the repository's own: an edit supersedes (tier "user"), a delete is soft, pin is a flag.
+
+A sensitive Knowledge Vault value never leaves here in clear text except from `reveal_value`:
+the list, the detail and every version in the history carry the mask.
+"""
 
 from __future__ import annotations
 
-TYPE_COLUMNS = ("type", "kind", "category")
-TEXT_COLUMNS = ("text", "content", "summary", "body", "title")
-TIME_COLUMNS = ("updated_at", "created_at", "ts", "ts_epoch")
+import datetime as dt
+
+from memory.items import (CORE, EPISODIC, LABELS, MASK, PROCEDURAL, RESOURCE, SEMANTIC, VAULT,
+                          masked, render)
+from memory.store.memories import Memory, MemoryRepo
+
+# The tabs, in the order a person thinks of them (items.TYPES is the managers' order).
+TAB_TYPES = (CORE, EPISODIC, SEMANTIC, PROCEDURAL, RESOURCE, VAULT)
+TAB_LABELS = {CORE: "Core", EPISODIC: "Episodic", SEMANTIC: "Semantic",
+              PROCEDURAL: "Procedural", RESOURCE: "Resource", VAULT: "Knowledge Vault"}
+USER_REASON = "edited by the user"
+TURN_CHARS = 240  # a chat turn's text shown in the provenance list
 
 
-def list_memories(db, *, type_: str | None = None, limit: int = 500) -> dict | None:
-    """{'types': [...], 'rows': [{'type','text','when'}]}, or None when there is no table."""
-    names = {r[0] for r in db.execute(
-        "SELECT name FROM sqlite_master WHERE type IN ('table','view')").fetchall()}
-    if "memories" not in names:
+def repo(store) -> MemoryRepo:
+    return MemoryRepo(store.db, store.docs, store.keys)
+
+
+def has_memories(db) -> bool:
+    """Whether the memory tables exist (a real Store always has them; a bare db may not)."""
+    return bool(db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                           "name = 'memories'").fetchone())
+
+
+def short_text(type_: str, text: str) -> str:
+    """A memory's rendered line without its type label (the tab already says it)."""
+    prefix = f"{LABELS.get(type_, '')}: "
+    return text[len(prefix):] if text.startswith(prefix) else text
+
+
+def list_memories(store, *, type_: str | None, contains: str = "",
+                  limit: int = 1000) -> dict | None:
+    """Counts per type and the active items of one type, pinned first, then newest first.
+
+    `type_` None picks the first tab that has items (else the first tab). `contains` filters
+    on the shown text (case-insensitive); the text never holds a sensitive value. Returns
+    None when there are no memory tables at all.
+    """
+    db = store.db
+    if not has_memories(db):
         return None
-    cols = [r[1] for r in db.execute("PRAGMA table_info(memories)").fetchall()]
-    tcol = next((c for c in TYPE_COLUMNS if c in cols), None)
-    xcol = next((c for c in TEXT_COLUMNS if c in cols), None)
-    wcol = next((c for c in TIME_COLUMNS if c in cols), None)
-    if xcol is None:
-        return {"types": [], "rows": []}
-    # column names come from PRAGMA (known identifiers); user input only as a parameter
-    sel = ", ".join(f'"{c}"' if c else "NULL" for c in (tcol, xcol, wcol))
-    sql = f"SELECT {sel} FROM memories"
-    args: list = []
-    where = []
-    if "status" in cols:   # superseded and deleted memories are history, not the list
-        where.append('"status" = ?')
-        args.append("active")
-    if type_ and tcol:
-        where.append(f'"{tcol}" = ?')
-        args.append(type_)
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    if wcol:
-        sql += f' ORDER BY "{wcol}" DESC'
-    sql += " LIMIT ?"
-    args.append(limit)
-    rows = [{"type": r[0] or "", "text": r[1] or "", "when": r[2]}
-            for r in db.execute(sql, args).fetchall()]
-    types = ([r[0] for r in db.execute(
-        f'SELECT DISTINCT "{tcol}" FROM memories ORDER BY 1').fetchall() if r[0]]
-        if tcol else [])
-    return {"types": types, "rows": rows}
+    counts = repo(store).counts()
+    if type_ is None:
+        type_ = next((t for t in TAB_TYPES if counts.get(t)), TAB_TYPES[0])
+    needle = contains.casefold().strip()
+    rows, matched = [], 0
+    for r in db.execute(
+            "SELECT id, text, pinned, sensitive, occurred_at, created_at FROM memories "
+            "WHERE type = ? AND status = 'active' "
+            "ORDER BY pinned DESC, COALESCE(occurred_epoch, 0) DESC, id DESC", [type_]):
+        text = short_text(type_, r[1] or "")
+        if needle and needle not in text.casefold():
+            continue
+        matched += 1
+        if len(rows) < limit:
+            rows.append({"id": r[0], "text": text, "pinned": bool(r[2]),
+                         "sensitive": bool(r[3]), "when": r[4] or r[5]})
+    return {"counts": {t: counts.get(t, 0) for t in TAB_TYPES}, "type": type_,
+            "rows": rows, "matched": matched, "contains": contains}
+
+
+def load_detail(store, memory_id: int) -> dict:
+    """One item for the detail pane: its (masked) fields, provenance and history."""
+    r = repo(store)
+    m = r.get(memory_id)
+    if m is None:
+        raise LookupError(f"This memory (id {memory_id}) is no longer in the store.")
+    return {"memory": m, "sources": resolve_sources(store.db, memory_id),
+            "history": history_lines(m, r.history(memory_id))}
+
+
+def resolve_sources(db, memory_id: int) -> list[dict]:
+    """What each source ref of a memory points at: a kept frame (its id, so the timeline can
+    open it), an imported chat turn (speaker and text), or nothing still in the store."""
+    out = []
+    for source, ts, frame_id, app, title, speaker, text in db.execute(
+            "SELECT ms.source, ms.ts, fs.frame_id, f.app, f.window_title, t.speaker, t.text "
+            "FROM memory_sources ms "
+            "LEFT JOIN frame_sources fs ON fs.source = ms.source "
+            "LEFT JOIN frames f ON f.id = fs.frame_id "
+            "LEFT JOIN turns t ON t.source = ms.source "
+            "WHERE ms.memory_id = ? ORDER BY ms.ts, ms.source", [memory_id]).fetchall():
+        if frame_id is not None:
+            where = " — ".join(p for p in (app, title) if p)
+            out.append({"kind": "frame", "source": source, "ts": ts, "frame_id": frame_id,
+                        "label": f"Screen · {where}" if where else "Screen"})
+        elif text is not None:
+            said = " ".join(text.split())
+            if len(said) > TURN_CHARS:
+                said = said[:TURN_CHARS - 1] + "…"
+            out.append({"kind": "turn", "source": source, "ts": ts, "frame_id": None,
+                        "label": f"Chat · {speaker}: {said}" if speaker else f"Chat · {said}"})
+        else:
+            out.append({"kind": "gone", "source": source, "ts": ts, "frame_id": None,
+                        "label": f"{source} (no longer in the store)"})
+    return out
+
+
+def history_lines(m: Memory, history: list[dict]) -> list[dict]:
+    """The item's versions and audit entries, oldest first, each with a masked rendering."""
+    lines = []
+    for h in history:
+        if h["kind"] == "version":
+            shown = masked(m.type, h["fields"])
+            if m.sensitive and shown.get("value") and shown["value"] != MASK:
+                shown = {**shown, "value": MASK}  # an old version may predate the flag
+            lines.append({"kind": "version", "at": h["at"], "op": h["op"],
+                          "version": h["version"], "reason": h.get("reason") or "",
+                          "tier": "", "text": short_text(m.type, render(m.type, shown))})
+        else:
+            lines.append({"kind": "op", "at": h["at"], "op": h["op"], "version": None,
+                          "reason": h.get("reason") or "", "tier": h.get("tier") or "",
+                          "text": ""})
+    lines.sort(key=lambda x: (x["at"] or "", x["kind"] == "op"))
+    return lines
+
+
+def reveal_value(store, memory_id: int) -> str | None:
+    """A sensitive vault value in clear, or None when it was never kept (a store without
+    encryption masks such a value for good)."""
+    value = repo(store).reveal(memory_id).get("value")
+    return None if value in (None, "", MASK) else value
+
+
+def save_edit(store, memory_id: int, fields: dict) -> int:
+    """The user's new value for an item: supersedes it; returns the new item's id."""
+    return repo(store).update(memory_id, fields, tier="user", reason=USER_REASON)
+
+
+def set_pinned(store, memory_id: int, pinned: bool) -> int:
+    repo(store).pin(memory_id, pinned, reason="by the user")
+    return memory_id
+
+
+def delete_memory(store, memory_id: int) -> int:
+    repo(store).delete(memory_id, reason="deleted by the user", tier="user")
+    return memory_id
+
+
+def local_time(iso: str | None) -> str:
+    """'2026-02-17 09:31' in local time ('' when absent); an unreadable time as it is."""
+    if not iso:
+        return ""
+    try:
+        t = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return str(iso)
+    if t.tzinfo is not None:
+        t = t.astimezone()
+    return t.strftime("%Y-%m-%d %H:%M")

@@ -1,4 +1,5 @@
-"""Plain data for one day of the timeline (no Qt): frame rows, app runs, colours, search.
+"""Plain data for one day of the timeline (no Qt): frame rows, app runs, the memory
+pipeline's episodes and summaries, colours, search.
 
 Loading a day and matching a search run on a worker thread; the widgets only read the
 result.
@@ -10,6 +11,8 @@ import bisect
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+
+from ui.timeline.bands import Bands, Episode, Summary, load_bands
 
 ZOOMS = {"day": 24 * 3600.0, "hour": 3600.0, "minute": 60.0}
 
@@ -30,6 +33,9 @@ class Day:
     frames: list = field(default_factory=list)   # memory.store.frames.Frame, by ts_epoch
     times: list[float] = field(default_factory=list)
     runs: list[Run] = field(default_factory=list)
+    episodes: list[Episode] = field(default_factory=list)    # by start
+    summaries: list[Summary] = field(default_factory=list)   # hour and day, by start
+    bands: Bands | None = field(default=None, compare=False)  # their layout (worker-made)
 
     def nearest(self, epoch: float) -> int | None:
         """Index of the frame shown at `epoch`: the last one at or before it (else the first)."""
@@ -37,6 +43,15 @@ class Day:
             return None
         i = bisect.bisect_right(self.times, epoch) - 1
         return max(i, 0)
+
+    def first_in(self, lo: float, hi: float, *, slack: float = 1e-3) -> int | None:
+        """Index of the first frame with lo <= ts <= hi (times stored as ISO text and as
+        floats may differ in the last microsecond: `slack` absorbs that)."""
+        i = bisect.bisect_left(self.times, lo - slack)
+        return i if i < len(self.times) and self.times[i] <= hi + slack else None
+
+    def episode(self, memory_id: int) -> Episode | None:
+        return next((e for e in self.episodes if e.id == memory_id), None)
 
     def index_of(self, frame_id: int) -> int | None:
         for i, f in enumerate(self.frames):
@@ -64,12 +79,15 @@ def build_runs(frames, *, gap_s: float = 300.0) -> list[Run]:
     return runs
 
 
-def load_day(frames_repo, date: dt.date) -> Day:
-    """Worker job: read one local day of frames (rows only; images load lazily)."""
+def load_day(frames_repo, date: dt.date, memories_db=None) -> Day:
+    """Worker job: read one local day of frames (rows only; images load lazily) and, from
+    `memories_db` (the store's database; None: no bands), its episodes and summaries."""
     start, end = day_bounds(date)
     frames = frames_repo.between(start, end)
+    episodes, summaries = load_bands(memories_db, start, end)
     return Day(date=date, start=start, end=end, frames=frames,
-               times=[f.ts_epoch for f in frames], runs=build_runs(frames))
+               times=[f.ts_epoch for f in frames], runs=build_runs(frames),
+               episodes=episodes, summaries=summaries, bands=Bands(episodes, summaries))
 
 
 def app_colour(app: str) -> tuple[int, int, int]:

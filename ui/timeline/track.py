@@ -1,25 +1,46 @@
-"""The track: one coloured block per app run, search marks, and a draggable scrubber."""
+"""The track: the day's episode and summary bands, one coloured block per app run, search
+marks, and a draggable scrubber.
+
+Rows, top to bottom: hour (and day) summaries as thin segments, episodes as labelled rounded
+blocks (overlaps stack in lanes), the app runs, then the time axis. All follow the zoom and
+scroll of the view. Band geometry in time (order, lanes, reach) is laid out once per day
+(`set_bands`); the bands of a view are drawn once into a layer (bisecting to what is
+visible), which every repaint of that view (a scrub moving the cursor) only blits.
+"""
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import defaultdict
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
+from ui.timeline.bands import Bands, Episode, Summary
 from ui.timeline.day import ZOOMS, Day, app_colour
+
+SUM_TOP, SUM_H = 3.0, 6.0       # summaries row
+EP_TOP, EP_H = 11.0, 16.0       # episodes row
+BAR_TOP = 29.0                  # app runs, down to the axis
+AXIS_H = 17                     # ticks and their times, under the bar
+HEIGHT = 84
+MIN_W = 4.0                     # a short episode still gets a visible, clickable block
+ROUND_MIN_W = 8.0               # narrower blocks are drawn as plain (batched) rects
+LABEL_MIN_W = 18.0              # narrower blocks carry no text
 
 
 class TrackWidget(QWidget):
-    """Shows [view_start, view_start + span] of a day; click or drag to scrub."""
+    """Shows [view_start, view_start + span] of a day; click or drag to scrub; click an
+    episode to go to it."""
 
-    scrubbed = Signal(float)   # epoch seconds under the pointer
+    scrubbed = Signal(float)        # epoch seconds under the pointer
+    episodeClicked = Signal(int)    # memory id of the episode clicked
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setMinimumHeight(56)
+        self.setFixedHeight(HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMouseTracking(False)
         self._day: Day | None = None
@@ -28,6 +49,15 @@ class TrackWidget(QWidget):
         self._cursor: float | None = None
         self._marks: list[float] = []
         self._colours: dict[str, QColor] = {}
+        self._label_font = QFont(self.font())
+        self._label_font.setPixelSize(10)
+        self._label_metrics = QFontMetricsF(self._label_font)
+        self._elided: dict[tuple[int, int], str] = {}
+        self._press: QPointF | None = None
+        self._press_on_episode = False
+        self._layer: QPixmap | None = None
+        self._layer_key: tuple | None = None
+        self.set_bands(Bands([], []))
 
     # -- state ---------------------------------------------------------------------
     def set_day(self, day: Day | None) -> None:
@@ -36,6 +66,19 @@ class TrackWidget(QWidget):
         self._cursor = None
         self._view_start = day.start if day else 0.0
         self._span = ZOOMS["day"]
+        if day is None:
+            self.set_bands(Bands([], []))
+        else:
+            self.set_bands(day.bands if day.bands is not None
+                           else Bands(day.episodes, day.summaries))
+
+    def set_bands(self, bands: Bands) -> None:
+        """Take a day's laid-out bands (a new day, or the pipeline added memories to it)."""
+        self.bands = bands
+        self.episode_spans, self.hour_spans, self.day_spans = \
+            bands.episodes, bands.hours, bands.days
+        self._elided.clear()
+        self._layer = None
         self.update()
 
     def set_zoom(self, zoom: str) -> None:
@@ -72,29 +115,93 @@ class TrackWidget(QWidget):
         x = min(max(x, 0.0), float(self.width()))
         return self._view_start + x / max(self.width(), 1) * self._span
 
+    @property
+    def bar_rect(self) -> QRectF:
+        return QRectF(0, BAR_TOP, self.width(), self.height() - BAR_TOP - AXIS_H)
+
+    def _px_pad(self) -> float:
+        """MIN_W pixels in seconds at the current zoom."""
+        return MIN_W / max(self.width(), 1) * self._span
+
+    def _episode_rect_at(self, i: int) -> QRectF:
+        sp = self.episode_spans
+        e = sp.items[i]
+        lane_h = EP_H / sp.n_lanes
+        x0, x1 = self.x_of(e.start), self.x_of(e.end)
+        if x1 - x0 < MIN_W:
+            mid = (x0 + x1) / 2
+            x0, x1 = mid - MIN_W / 2, mid + MIN_W / 2
+        gap = 1.0 if sp.n_lanes > 1 else 0.0
+        return QRectF(x0, EP_TOP + sp.lanes[i] * lane_h, x1 - x0, lane_h - gap)
+
+    def episode_rect(self, memory_id: int) -> QRectF | None:
+        """Where the episode is drawn now (widget pixels; may lie outside the widget)."""
+        for i, e in enumerate(self.episode_spans.items):
+            if e.id == memory_id:
+                return self._episode_rect_at(i)
+        return None
+
+    def episode_at(self, pos: QPointF) -> Episode | None:
+        """The episode block under `pos` (the topmost, when blocks overlap)."""
+        if self._day is None or not EP_TOP <= pos.y() <= EP_TOP + EP_H:
+            return None
+        t, pad = self.epoch_at(pos.x()), self._px_pad()
+        hit = None
+        for i in self.episode_spans.visible(t - pad, t + pad):
+            if self._episode_rect_at(i).contains(pos):
+                hit = self.episode_spans.items[i]
+        return hit
+
+    def summary_at(self, pos: QPointF) -> Summary | None:
+        """The hour summary under `pos`, else the day summary there."""
+        if self._day is None or not SUM_TOP - 1 <= pos.y() <= SUM_TOP + SUM_H + 1:
+            return None
+        t = self.epoch_at(pos.x())
+        for spans in (self.hour_spans, self.day_spans):
+            hit = None
+            for i in spans.visible(t, t):
+                s = spans.items[i]
+                if s.start <= t <= s.end:
+                    hit = s
+            if hit is not None:
+                return hit
+        return None
+
+    def tooltip_at(self, pos: QPointF) -> str:
+        band = self.episode_at(pos) or self.summary_at(pos)
+        return band.tooltip if band is not None else ""
+
     # -- painting ------------------------------------------------------------------
+    # Draw calls are batched (one drawRects / drawLines per colour, not one call per item):
+    # a paint costs a few dozen calls however many runs, marks or episodes are in view.
     def paintEvent(self, _event) -> None:
         p = QPainter(self)
         w, h = self.width(), self.height()
         p.fillRect(0, 0, w, h, self.palette().base())
-        bar = QRectF(0, 16, w, h - 24)
+        bar = self.bar_rect
         day = self._day
         if day is not None:
-            self._paint_ticks(p, h)
             lo, hi = self.view_range
+            self._paint_ticks(p, bar)
             # only the runs that overlap the view; runs are few compared to frames
+            blocks: dict[str, list[QRectF]] = defaultdict(list)
             for run in day.runs[self._first_run(lo):]:
                 if run.start > hi:
                     break
                 x0, x1 = self.x_of(run.start), self.x_of(run.end)
-                p.fillRect(QRectF(x0, bar.top(), max(x1 - x0, 1.0), bar.height()),
-                           self._colour(run.app))
-            pen = QPen(QColor(255, 196, 0), 2)
-            p.setPen(pen)
+                blocks[run.app].append(QRectF(x0, bar.top(), max(x1 - x0, 1.0), bar.height()))
+            p.setPen(Qt.PenStyle.NoPen)
+            for app, rects in blocks.items():
+                p.setBrush(self._colour(app))
+                p.drawRects(rects)
             a = bisect.bisect_left(self._marks, lo)
-            for m in self._marks[a:bisect.bisect_right(self._marks, hi)]:
-                x = self.x_of(m)
-                p.drawLine(int(x), int(bar.top()) - 4, int(x), int(bar.top()) + 6)
+            xs = {int(self.x_of(m)) for m in self._marks[a:bisect.bisect_right(self._marks, hi)]}
+            if xs:
+                p.setPen(QPen(QColor(255, 196, 0), 2))
+                top = bar.top()
+                p.drawLines([QLineF(x, top, x, top + 10) for x in sorted(xs)])
+            if len(self.bands):
+                p.drawPixmap(0, 0, self._band_layer())
         if self._cursor is not None:
             p.setPen(QPen(self.palette().highlight().color(), 2))
             x = int(self.x_of(self._cursor))
@@ -112,17 +219,126 @@ class TrackWidget(QWidget):
                 b = m
         return a
 
-    def _paint_ticks(self, p: QPainter, h: int) -> None:
+    def _paint_ticks(self, p: QPainter, bar: QRectF) -> None:
         lo, hi = self.view_range
         step = {ZOOMS["day"]: 3600 * 2, ZOOMS["hour"]: 600, ZOOMS["minute"]: 10}[self._span]
         fmt = "%H:%M" if self._span > 60 else "%H:%M:%S"
         p.setPen(self.palette().text().color())
+        y0, base = int(bar.bottom()) + 1, self.height() - 3
+        ticks = []
         t = (int(lo) // step + 1) * step
         while t < hi:
             x = int(self.x_of(t))
-            p.drawLine(x, 10, x, 15)
-            p.drawText(x + 2, 11, dt.datetime.fromtimestamp(t).strftime(fmt))
+            ticks.append(QLineF(x, y0, x, y0 + 4))
+            p.drawText(x + 2, base, dt.datetime.fromtimestamp(t).strftime(fmt))
             t += step
+        if ticks:
+            p.drawLines(ticks)
+
+    def _band_layer(self) -> QPixmap:
+        """The bands over the current view, drawn once per view (zoom, scroll, size, new
+        bands): scrubbing repaints the cursor over the same layer."""
+        dpr = self.devicePixelRatioF()
+        key = (self._view_start, self._span, self.width(), dpr)   # set_bands drops it
+        if self._layer is None or self._layer_key != key:
+            pm = QPixmap(max(1, round(self.width() * dpr)), round(BAR_TOP * dpr))
+            pm.setDevicePixelRatio(dpr)
+            pm.fill(Qt.GlobalColor.transparent)
+            lp = QPainter(pm)
+            lp.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            lo, hi = self.view_range
+            self._paint_summaries(lp, lo, hi)
+            self._paint_episodes(lp)
+            lp.end()
+            self._layer, self._layer_key = pm, key
+        return self._layer
+
+    def changeEvent(self, e) -> None:
+        if e.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            self._layer = None
+        super().changeEvent(e)
+
+    def _paint_summaries(self, p: QPainter, lo: float, hi: float) -> None:
+        """The day summary as a faint band, its hours as thin segments over it."""
+        pal = self.palette()
+        p.setPen(Qt.PenStyle.NoPen)
+        for spans, colour, inset in ((self.day_spans, pal.midlight().color(), 0.0),
+                                     (self.hour_spans, pal.mid().color(), 1.0)):
+            rects = []
+            for i in spans.visible(lo, hi):
+                s = spans.items[i]
+                if s.end >= lo:
+                    x0, x1 = self.x_of(s.start) + inset, self.x_of(s.end) - inset
+                    rects.append(QRectF(x0, SUM_TOP, max(x1 - x0, 1.0), SUM_H))
+            if rects:
+                p.setBrush(colour)
+                p.drawRects(rects)
+
+    def _paint_episodes(self, p: QPainter) -> None:
+        """Rounded blocks in their app's colour, each labelled with what it was (elided to
+        the part on screen). Blocks too narrow to show rounding are plain rects, and
+        touching ones of one app and lane are drawn as one: at day zoom a busy day is a
+        few dozen rects, not thousands."""
+        sp = self.episode_spans
+        if not len(sp):
+            return
+        lo, hi = self.view_range
+        pad = self._px_pad()
+        v0, scale, w = self._view_start, self.width() / self._span, float(self.width())
+        lane_h = EP_H / sp.n_lanes
+        h = lane_h - (1.0 if sp.n_lanes > 1 else 0.0)
+        items, lanes = sp.items, sp.lanes
+        narrow: dict[tuple[str, int], list[list[float]]] = defaultdict(list)
+        wide: dict[str, list[QRectF]] = defaultdict(list)
+        labels: list[tuple[QRectF, str]] = []
+        for i in sp.visible(lo - pad, hi + pad):
+            e = items[i]
+            if e.end < lo - pad:
+                continue
+            x0, x1 = (e.start - v0) * scale, (e.end - v0) * scale
+            if x1 - x0 < MIN_W:   # as _episode_rect_at
+                mid = (x0 + x1) / 2
+                x0, x1 = mid - MIN_W / 2, mid + MIN_W / 2
+            if x1 - x0 < ROUND_MIN_W:
+                spans = narrow[(e.app, lanes[i])]
+                if spans and x0 <= spans[-1][1] + 1.0:
+                    spans[-1][1] = max(spans[-1][1], x1)
+                else:
+                    spans.append([x0, x1])
+                continue
+            y = EP_TOP + lanes[i] * lane_h
+            wide[e.app].append(QRectF(x0, y, x1 - x0, h))
+            left, right = max(x0, 0.0), min(x1, w)
+            if right - left >= LABEL_MIN_W:
+                text = self._elide(i, right - left - 6)
+                if text:
+                    labels.append((QRectF(left + 3, y, right - left - 6, h), text))
+        for app in dict.fromkeys([a for a, _ in narrow] + list(wide)):
+            fill = self._colour(app)
+            p.setPen(QPen(fill.darker(140), 1))
+            p.setBrush(fill)
+            rects = [QRectF(x0, EP_TOP + lane * lane_h, x1 - x0, h)
+                     for (a, lane), spans in narrow.items() if a == app for x0, x1 in spans]
+            if rects:
+                p.drawRects(rects)
+            for r in wide.get(app, ()):
+                p.drawRoundedRect(r, 3, 3)
+        if labels:
+            p.setPen(QColor(20, 20, 20))
+            p.setFont(self._label_font)
+            flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+            for rect, text in labels:
+                p.drawText(rect, flags, text)
+
+    def _elide(self, i: int, width: float) -> str:
+        key = (i, int(width))
+        text = self._elided.get(key)
+        if text is None:
+            if len(self._elided) > 4000:
+                self._elided.clear()
+            text = self._elided[key] = self._label_metrics.elidedText(
+                self.episode_spans.items[i].label, Qt.TextElideMode.ElideRight, int(width))
+        return text
 
     def _colour(self, app: str) -> QColor:
         c = self._colours.get(app)
@@ -133,11 +349,33 @@ class TrackWidget(QWidget):
     # -- input ---------------------------------------------------------------------
     def mousePressEvent(self, e) -> None:
         if e.button() == Qt.MouseButton.LeftButton and self._day is not None:
-            self.scrubbed.emit(self.epoch_at(e.position().x()))
+            pos = e.position()
+            episode = self.episode_at(pos)
+            self._press, self._press_on_episode = pos, episode is not None
+            if episode is not None:
+                self.episodeClicked.emit(episode.id)
+            else:
+                self.scrubbed.emit(self.epoch_at(pos.x()))
 
     def mouseMoveEvent(self, e) -> None:
         if e.buttons() & Qt.MouseButton.LeftButton and self._day is not None:
+            if self._press_on_episode and self._press is not None and (
+                    e.position() - self._press).manhattanLength() < \
+                    QApplication.startDragDistance():
+                return   # a click on an episode that trembled is still that click
+            self._press_on_episode = False
             self.scrubbed.emit(self.epoch_at(e.position().x()))
+
+    def event(self, e) -> bool:
+        if e.type() == QEvent.Type.ToolTip:
+            text = self.tooltip_at(QPointF(e.pos()))
+            if text:
+                QToolTip.showText(e.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                e.ignore()
+            return True
+        return super().event(e)
 
     def wheelEvent(self, e) -> None:
         """Wheel pans the view by a tenth of its span."""

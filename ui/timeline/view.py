@@ -1,4 +1,5 @@
-"""The timeline: a day's track, a thumbnail strip, the frame viewer, jump-to and search.
+"""The timeline: a day's track (with the memory pipeline's episode and summary bands), a
+thumbnail strip, the frame viewer, jump-to and search.
 
 All store reads run on the store pool; the GUI thread only holds the loaded `Day` and
 paints. Scrubbing updates text at once and coalesces image loads to the last position.
@@ -31,10 +32,15 @@ class TimelineView(QWidget):
     imageFailed = Signal(int, str)
     searchDone = Signal(int)         # matching frames
     failed = Signal(str)             # a calm message was shown inline
+    episodeClicked = Signal(int)     # memory id of an episode clicked on the track
 
-    def __init__(self, frames_repo, pool, parent=None) -> None:
+    def __init__(self, frames_repo, pool, parent=None, *, memories_db=None) -> None:
+        """`memories_db`: the database the memory pipeline writes (episodes, summaries);
+        by default the frames repo's own, the store's one database."""
         super().__init__(parent)
         self._repo = frames_repo
+        self._mem_db = memories_db if memories_db is not None else \
+            getattr(frames_repo, "_db", None)
         self._pool = pool
         self.day: Day | None = None
         self.index: int | None = None
@@ -77,6 +83,7 @@ class TimelineView(QWidget):
         self.search.returnPressed.connect(lambda: self.run_search(self.search.text()))
         self.search.textChanged.connect(lambda t: t or self.run_search(""))
         self.track.scrubbed.connect(self.scrub_to)
+        self.track.episodeClicked.connect(self.open_episode)
         self.strip.frameClicked.connect(self.select_frame_id)
         self._image_timer.timeout.connect(self._load_image)
         self._strip_timer.timeout.connect(self._refresh_strip)
@@ -88,7 +95,7 @@ class TimelineView(QWidget):
         self._pending_at = at
         self.viewer.clear()
         self.viewer.image.setText("Loading the day…")
-        self._pool.submit(load_day, self._repo, date, on_returned=self._on_day,
+        self._pool.submit(load_day, self._repo, date, self._mem_db, on_returned=self._on_day,
                           on_errored=self._on_error)
 
     def _on_day(self, day: Day) -> None:
@@ -117,13 +124,19 @@ class TimelineView(QWidget):
         """Reload the shown day in place (capture added frames), keeping the selection and
         without blanking the viewer."""
         if self.day is not None:
-            self._pool.submit(load_day, self._repo, self.day.date,
+            self._pool.submit(load_day, self._repo, self.day.date, self._mem_db,
                               on_returned=self._on_refreshed,
                               on_errored=lambda e: log.warning("timeline refresh: %s", e))
 
     def _on_refreshed(self, day: Day) -> None:
-        if self.day is None or day.date != self.day.date or \
-                len(day.frames) == len(self.day.frames):
+        if self.day is None or day.date != self.day.date:
+            return
+        if len(day.frames) == len(self.day.frames):
+            if (day.episodes, day.summaries) != (self.day.episodes, self.day.summaries):
+                # the pipeline ran: new bands, the view and selection stay as they are
+                self.day.episodes, self.day.summaries = day.episodes, day.summaries
+                self.day.bands = day.bands
+                self.track.set_bands(day.bands)
             return
         frame = self.viewer.frame
         self._pending_select, self._pending_at = (frame.id if frame else None), None
@@ -151,6 +164,19 @@ class TimelineView(QWidget):
             self.select_index(i, cursor=epoch)
         else:
             self.track.set_cursor(epoch)
+
+    def open_episode(self, memory_id: int) -> None:
+        """Go to an episode: its first frame (or, with none inside it, what was on screen
+        when it began), then tell who listens which episode it was."""
+        ep = self.day.episode(memory_id) if self.day else None
+        if ep is None:
+            return
+        i = self.day.first_in(ep.start, ep.end)
+        if i is not None:
+            self.select_index(i)
+        else:
+            self.scrub_to(ep.start)
+        self.episodeClicked.emit(memory_id)
 
     def select_frame_id(self, frame_id: int) -> None:
         i = self.day.index_of(frame_id) if self.day else None
