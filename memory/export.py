@@ -86,7 +86,8 @@ def _row(store: Store, table: str, row: dict, frame_sources: dict[int, list[str]
         row["ocr_lines"] = [{"text": t, "box": b, "score": s}
                             for t, b, s in (row.get("ocr_lines") or [])]
         row["sources"] = frame_sources.get(row["id"], [])
-    if table == "memories" and row.get("sealed_value") and store.keys is not None:
+    if table in ("memories", "memory_versions") and row.get("sealed_value") and \
+            store.keys is not None:
         # The user's own vault value, opened: the export is their plaintext copy.
         row["vault_value"] = store.keys.open_value(row.pop("sealed_value"))
     return row

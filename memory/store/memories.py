@@ -99,7 +99,7 @@ class MemoryRepo:
                 "parent_id": parent_id, "created_at": at, "updated_at": at,
                 **self._stored(type_, f)}).last_pk
             self._add_sources(mid, sources, at)
-            self._version(mid, f, "add", reason, at)
+            self._version(mid, type_, f, "add", reason, at)
             self._op("add", mid, type_, reason, tier, at)
             self._index(mid)
         return mid
@@ -127,9 +127,9 @@ class MemoryRepo:
                              [new_id, memory_id])
             self._add_sources(new_id, sources, at)
             self._db.execute("INSERT INTO memory_versions (memory_id, version, fields, op, at, "
-                             "reason) SELECT ?, version, fields, op, at, reason FROM "
-                             "memory_versions WHERE memory_id = ?", [new_id, memory_id])
-            self._version(new_id, f, "update", reason, at)
+                             "reason, sealed_value) SELECT ?, version, fields, op, at, reason, "
+                             "sealed_value FROM memory_versions WHERE memory_id = ?", [new_id, memory_id])
+            self._version(new_id, old.type, f, "update", reason, at)
             self._db["memories"].update(memory_id, {"status": "superseded",
                                                     "superseded_by": new_id, "updated_at": at})
             self._unindex(memory_id)
@@ -175,7 +175,7 @@ class MemoryRepo:
         with self._db.atomic():
             self._db["memories"].update(memory_id, {"updated_at": at, **self._stored(m.type, f)})
             self._add_sources(memory_id, sources, at)
-            self._version(memory_id, f, "merge", reason, at)
+            self._version(memory_id, m.type, f, "merge", reason, at)
             self._op("merge", memory_id, m.type, reason, tier, at)
             self._index(memory_id)
 
@@ -195,7 +195,8 @@ class MemoryRepo:
         at = now_iso()
         with self._db.atomic():
             self._db["memories"].update(memory_id, {"status": "deleted", "updated_at": at})
-            self._version(memory_id, self._fields(memory_id), "delete", reason, at)
+            self._version(memory_id, m.type, self._fields(memory_id, reveal=True), "delete",
+                          reason, at)
             self._unindex(memory_id)
             self._op("delete", memory_id, m.type, reason, tier, at)
 
@@ -282,8 +283,8 @@ class MemoryRepo:
         ids = sorted(chain)
         marks = ",".join("?" * len(ids))
         versions = [dict(r) | {"fields": json.loads(r["fields"])} for r in self._db.query(
-            f"SELECT * FROM memory_versions WHERE memory_id IN ({marks}) ORDER BY at, memory_id, "
-            f"version", ids)]
+            f"SELECT memory_id, version, fields, op, at, reason FROM memory_versions WHERE "
+            f"memory_id IN ({marks}) ORDER BY at, memory_id, version", ids)]
         ops = list(self._db.query(f"SELECT * FROM memory_ops WHERE memory_id IN ({marks}) "
                                   f"ORDER BY id", ids))
         seen, out = set(), []
@@ -378,12 +379,15 @@ class MemoryRepo:
                              [source, source]).fetchone()
         return r[0] if r else None
 
-    def _version(self, mid: int, f: dict, op: str, reason: str, at: str) -> None:
+    def _version(self, mid: int, type_: str, f: dict, op: str, reason: str, at: str) -> None:
+        """One more version of a memory, stored like the memory itself (`_stored`): a
+        sensitive value sealed beside masked fields, never in clear text."""
         n = self._db.execute("SELECT COALESCE(MAX(version), 0) + 1 FROM memory_versions "
                              "WHERE memory_id = ?", [mid]).fetchone()[0]
+        stored = self._stored(type_, f)
         self._db["memory_versions"].insert({"memory_id": mid, "version": n, "op": op, "at": at,
-                                            "reason": reason,
-                                            "fields": json.dumps(f, ensure_ascii=False)})
+                                            "reason": reason, "fields": stored["fields"],
+                                            "sealed_value": stored["sealed_value"]})
 
     def _op(self, op: str, mid: int | None, type_: str, reason: str, tier: str, at: str) -> None:
         self._db["memory_ops"].insert({"op": op, "memory_id": mid, "type": type_, "at": at,

@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from memory.agents import AgentReplyError, LlmTier, TypeAgent
-from memory.items import EPISODIC, RESOURCE, SEMANTIC, VAULT
+from memory.items import EPISODIC, MASK, RESOURCE, SEMANTIC, VAULT
 from memory.pipeline import repo_for, run_pending, run_store
 from memory.retrieval import Retriever
 from memory.store.frames import OcrLine
@@ -114,6 +114,46 @@ def test_sensitive_vault_value_sealed_not_indexed(open_store):
     assert "hunter22-xyz" not in row[0] + row[1] and row[2]
     assert repo.reveal(mid)["value"] == "hunter22-xyz"
     assert not [r for r in store.db.execute("SELECT text FROM docs") if "hunter22" in r[0]]
+
+
+def test_sensitive_vault_value_never_in_clear_in_versions_history_or_export(open_store,
+                                                                              tmp_path):
+    from memory.export import export_store
+
+    store = open_store()
+    repo = repo_for(store)
+    mid = repo.add(VAULT, {"entry_type": "password", "caption": "wifi password",
+                           "value": "hunter22-xyz", "sensitivity": "high"}, sources=["s"])
+    mid = repo.update(mid, {"caption": "office wifi password"}, reason="renamed")
+    mid = repo.update(mid, {"value": "hunter33-abc"}, reason="changed")
+    repo.delete(mid, reason="user")
+    rows = store.db.execute("SELECT fields, reason, sealed_value FROM memory_versions").fetchall()
+    assert len(rows) >= 4 and all(r[2] for r in rows)  # every version keeps its value sealed
+    assert not [r for r in rows if "hunter" in r[0] + r[1]]
+    assert all(v["fields"].get("value") in (None, MASK) for v in repo.history(mid)
+               if v["kind"] == "version")
+    assert repo.reveal(mid)["value"] == "hunter33-abc"
+    # the export is the user's plaintext copy: values opened, each in its own column
+    dest = export_store(store, tmp_path / "export").dest
+    tables = json.loads((dest / "commonplace-export.json").read_text())["tables"]
+    assert {v.get("vault_value") for v in tables["memory_versions"]} == \
+        {"hunter22-xyz", "hunter33-abc"}
+    assert not [v for v in tables["memory_versions"] if "hunter" in json.dumps(v["fields"])]
+
+
+def test_migration_masks_vault_values_that_older_versions_kept_in_clear(tmp_path):
+    import sqlite_utils
+
+    from memory.store.schema import MIGRATIONS
+
+    db = sqlite_utils.Database(tmp_path / "old.db")
+    MIGRATIONS.apply(db, stop_before="m003_versions_sealed")
+    db["memories"].insert({"id": 1, "type": VAULT, "fields": "{}", "text": "", "tier": "floor"})
+    clear = {"entry_type": "password", "value": "hunter22-xyz", "sensitivity": "high"}
+    db["memory_versions"].insert({"memory_id": 1, "version": 1, "op": "add", "at": "t",
+                                  "reason": "", "fields": json.dumps(clear)})
+    MIGRATIONS.apply(db)
+    assert json.loads(db["memory_versions"].get((1, 1))["fields"]) == {**clear, "value": MASK}
 
 
 def test_pipeline_turns_and_frames_without_text(open_store):
