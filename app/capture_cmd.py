@@ -12,14 +12,19 @@ from app.wiring import open_core, read_passphrase
 log = logging.getLogger(__name__)
 
 
-def build_capture_service(store, ocr, settings: Settings, batches: queue.Queue, capture=None):
-    """The capture service with this platform's window and idle sources."""
+def build_capture_service(store, settings: Settings, batches: queue.Queue, capture=None):
+    """The capture service with this platform's window and idle sources, and an OCR engine
+    of its own on `capture.ocr_threads` threads (one by default: background OCR then costs
+    the least CPU and leaves the other cores to the user; imports use them all)."""
     from capture.idle import default_idle_source
+    from capture.ocr import OcrEngine
     from capture.service import CaptureService
     from capture.window import default_window_source
 
-    return CaptureService(store, ocr, capture or settings.capture, settings.privacy,
-                          default_window_source(), default_idle_source(), batches)
+    cap = capture or settings.capture
+    ocr = OcrEngine(max_width=cap.ocr_max_width, threads=cap.ocr_threads)
+    return CaptureService(store, ocr, cap, settings.privacy, default_window_source(),
+                          default_idle_source(), batches)
 
 
 class DesktopCapture:
@@ -28,12 +33,9 @@ class DesktopCapture:
     batches for the app to hand to the memory pipeline."""
 
     def __init__(self, core) -> None:
-        from capture.ocr import OcrEngine
-
         self.batches: queue.Queue = queue.Queue(maxsize=1000)
         self._store = core.store.sibling()
-        ocr = OcrEngine(max_width=core.settings.capture.ocr_max_width)
-        self._service = build_capture_service(self._store, ocr, core.settings, self.batches)
+        self._service = build_capture_service(self._store, core.settings, self.batches)
         self.start, self.pause, self.resume = (self._service.start, self._service.pause,
                                                self._service.resume)
         self.status = self._service.status
@@ -68,7 +70,7 @@ def run_capture_command(settings: Settings, args) -> int:
     core = open_core(settings, passphrase=read_passphrase(args.passphrase_file))
     batches: queue.Queue = queue.Queue(maxsize=1000)
     try:
-        service = build_capture_service(core.store, core.ocr, settings, batches, cap)
+        service = build_capture_service(core.store, settings, batches, cap)
         log.info("capture service up (interval %.1f s)", cap.interval_s)
         print("capturing; Ctrl+C stops and flushes everything", flush=True)
         status = run_capture(service, args.duration)

@@ -50,7 +50,7 @@ def _fixtures():
 
 class TimedOcr(OcrEngine):
     def __init__(self, det_max: bool = False) -> None:
-        super().__init__(max_width=1280)
+        super().__init__(max_width=1280, threads=CaptureSettings().ocr_threads)
         self.seconds = 0.0
         self.calls = 0
         self._det_max = det_max

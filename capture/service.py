@@ -364,8 +364,10 @@ class CaptureService:
         if gap <= 0 or reason is not Reason.INTERVAL or app_switch or last is None or \
                 now - last >= gap:
             return False
+        # Settled means not one pixel moved since the previous grab: a typed word is small
+        # enough to pass for a pointer move, and must not end the burst.
         settled = self._grab_thumb is not None and \
-            compare(self._grab_thumb, thumb).kind is not ChangeKind.CHANGED
+            compare(self._grab_thumb, thumb).kind is ChangeKind.SAME
         return not settled
 
     def _recording(self) -> None:

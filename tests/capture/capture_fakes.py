@@ -71,6 +71,7 @@ def screen(lines: list[str], size=(800, 450)) -> Image.Image:
     d = ImageDraw.Draw(im)
     for i, text in enumerate(lines):
         d.text((10, 10 + 40 * i), text, fill="black", font_size=24)
+    im.info["lines"] = list(lines)  # what FakeOcr reads back (copies keep it)
     return im
 
 
@@ -123,8 +124,9 @@ class FakeIdle:
 class FakeOcr:
     """Reads the synthetic screens' text back from a script: one line per 40 px band.
 
-    `texts` is the current screen's lines; recognize() returns those whose band lies in
-    the region, so changed-region OCR can be checked exactly.
+    The lines are the image's own (`screen` records them; the writer thread may OCR a
+    frame after the test has shown the next one), else `texts`; recognize() returns those
+    whose band lies in the region, so changed-region OCR can be checked exactly.
     """
 
     def __init__(self) -> None:
@@ -141,7 +143,7 @@ class FakeOcr:
             raise OcrError("scripted failure")
         x0, y0, x1, y1 = region or (0, 0, *image.size)
         out = []
-        for i, t in enumerate(self.texts):
+        for i, t in enumerate(image.info.get("lines", self.texts)):
             box = (10, 10 + 40 * i, 10 + 12 * len(t), 34 + 40 * i)
             if box[1] >= y0 and box[3] <= y1 and box[0] < x1 and box[2] > x0:
                 out.append(OcrLine(t, box, 0.99))
