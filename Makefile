@@ -22,8 +22,9 @@ STAMP      := $(VENV)/.installed
 run: $(STAMP) models
 	$(VENV)/bin/commonplace run
 
-test: system-deps $(STAMP) models
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
+# The tests include the built package, unpacked and run (tests/packaging).
+test: system-deps $(STAMP) models dist/commonplace.deb
+	QT_QPA_PLATFORM=offscreen COMMONPLACE_REQUIRE_PACKAGE=1 $(PY) -m pytest -q -p no:cacheprovider
 
 system-deps:
 	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -57,8 +58,13 @@ $(STAMP): pyproject.toml $(WHEELS)/.llama-$(LLAMA_VER)
 models: $(STAMP)
 	$(PY) -m app.prepare
 
-# The Linux app folder (PyInstaller) and its .deb; not part of CI (about 5 minutes).
-package: $(STAMP) models
+# The Linux app folder (PyInstaller) and its .deb (about 5 minutes on 2 cores); rebuilt
+# only when a packaged source file changed.
+PKG_SRC := pyproject.toml $(shell git ls-files app capture memory models ui packaging 2>/dev/null)
+
+package: dist/commonplace.deb
+
+dist/commonplace.deb: $(STAMP) $(PKG_SRC) | models
 	$(PIP) install -q -e ".[package]"
 	packaging/build_linux.sh && packaging/make_deb.sh
 
