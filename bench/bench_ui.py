@@ -1,12 +1,17 @@
-"""GUI-thread stalls of the timeline over a synthetic day of 10k frames.
+"""GUI-thread stalls of the timeline over a synthetic day of 10k frames, and of the memory
+browser over a store of 100k memories.
 
 A store in a temp dir (plain, HashEmbedder) gets 10k frame rows for one day (rows only:
-their image files are absent, as after retention) plus a few real images. The timeline
-loads the day, then a driver scrubs across it at each zoom, searches, and shows the
-thumbnail strip, while a 5 ms QTimer heartbeat records the longest gap between its ticks
-(= the longest the GUI thread was blocked). Target: < 50 ms.
+their image files are absent, as after retention) plus a few real images, and 100k
+memories of the six types written through MemoryRepo (episodes of that day among them, so
+the timeline draws its bands). The timeline loads the day, then a driver scrubs across it
+at each zoom, searches, and shows the thumbnail strip; then the memory browser shows each
+type's tab, filters, and opens items one after another. A 5 ms QTimer heartbeat records the
+longest gap between its ticks (= the longest the GUI thread was blocked) in each phase.
+Target: < 50 ms.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_ui.py [--frames 10000]
+        [--memories 100000]   (building 100k memories takes ~2 minutes)
 
 The last line printed is one JSON object with the figures.
 """
@@ -67,11 +72,52 @@ def build_store(root: Path, n: int, n_images: int):
     return store
 
 
+def add_memories(store, n: int) -> None:
+    """`n` memories through the real write path: a sixth of each type; episodes are app
+    sessions, a few hundred of them on DAY, the rest over the year before."""
+    from memory.items import CORE, EPISODIC, PROCEDURAL, RESOURCE, SEMANTIC, VAULT
+    from memory.pipeline import repo_for
+
+    repo, rng = repo_for(store), random.Random(11)
+    day0 = dt.datetime.combine(DAY, dt.time(7, 0)).astimezone()
+
+    def words(k: int) -> str:
+        return " ".join(rng.choice(WORDS) for _ in range(k))
+
+    def episode(i: int) -> dict:
+        at = day0 + dt.timedelta(minutes=2 * i) if i < 400 else \
+            day0 - dt.timedelta(minutes=rng.randrange(1, 525_600))
+        app = rng.choice(APPS)
+        return {"occurred_at": at.isoformat(), "event_type": "app_session", "app": app,
+                "ended_at": (at + dt.timedelta(minutes=rng.randint(1, 30))).isoformat(),
+                "summary": f"{app}: {words(4)} {i}", "details": words(12)}
+
+    make = {
+        CORE: lambda i: {"label": f"preference {i}", "text": words(10)},
+        EPISODIC: episode,
+        SEMANTIC: lambda i: {"name": f"Person {i}", "summary": words(8)},
+        PROCEDURAL: lambda i: {"description": f"how to {words(3)} {i}",
+                               "steps": [words(5) for _ in range(3)]},
+        RESOURCE: lambda i: {"title": f"{words(3)} {i}.pdf", "resource_type": "document",
+                             "summary": words(8)},
+        VAULT: lambda i: {"entry_type": "booking", "caption": f"booking {words(2)}",
+                          "value": f"BK-{i:06d}", "sensitivity": "high" if i % 5 else "low"},
+    }
+    types = list(make)
+    for start in range(0, n, 5000):
+        with store.db.atomic():
+            for i in range(start, min(n, start + 5000)):
+                t = types[i % len(types)]
+                f = make[t](i // len(types))
+                repo.add(t, f, sources=[f"bench:{i}"], occurred_at=f.get("occurred_at"))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--frames", type=int, default=10_000)
     ap.add_argument("--images", type=int, default=24)
     ap.add_argument("--scrub-steps", type=int, default=300)
+    ap.add_argument("--memories", type=int, default=100_000)
     args = ap.parse_args()
 
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
@@ -84,6 +130,9 @@ def main() -> int:
     t0 = time.perf_counter()
     store = build_store(Path(tmp.name) / "data", args.frames, args.images)
     build_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    add_memories(store, args.memories)
+    memories_s = time.perf_counter() - t0
 
     from PySide6.QtCore import qInstallMessageHandler
 
@@ -144,26 +193,68 @@ def main() -> int:
     QTimer.singleShot(0, step)
     done.exec()
     drive_s = time.perf_counter() - t_drive
+    timeline_gaps = gaps[1:]
+
+    # the memory browser: every tab, a filter, then items opened one after another
+    from ui.memories.browser import MemoriesBrowser
+
+    browser = MemoriesBrowser(store, pool)
+    browser.resize(1280, 800)
+    browser.show()
+    del gaps[:]
+    last[0] = clock.elapsed()
+    t_mem = time.perf_counter()
+    browser.refresh()                   # as the main window does when its tab is opened
+    wait(browser.loaded)
+    listed = [browser.list.count()]     # the first type's tab
+    for t in ("episodic", "semantic", "procedural", "resource", "vault"):
+        browser.show_type(t)
+        wait(browser.loaded)
+        listed.append(browser.list.count())
+    browser.filter.setText("invoice")
+    wait(browser.loaded)
+    browser.filter.setText("")
+    wait(browser.loaded)
+    detail_ms = []
+    for row in range(min(20, browser.list.count())):
+        t1 = time.perf_counter()
+        browser.list.setCurrentRow(row)
+        wait(browser.detailShown)
+        detail_ms.append((time.perf_counter() - t1) * 1000)
+    memories_drive_s = time.perf_counter() - t_mem
     heartbeat.stop()
+    memory_gaps = gaps[1:]
 
     loads = view.cache.load_times
     result = {
         "bench": "ui_timeline", "frames": len(frames), "build_store_s": round(build_s, 2),
         "day_load_s": round(load_s, 3), "drive_s": round(drive_s, 2),
-        "actions": len(actions), "heartbeat_ticks": len(gaps),
-        "max_gui_stall_ms": max(gaps[1:] or [0]),
-        "p99_gap_ms": sorted(gaps)[int(len(gaps) * 0.99) - 1] if gaps else 0,
+        "actions": len(actions), "heartbeat_ticks": len(timeline_gaps),
+        "max_gui_stall_ms": max(timeline_gaps or [0]),
+        "p99_gap_ms": _p99(timeline_gaps),
         "target_ms": 50, "search_matches": len(view.matches),
+        "episodes_on_track": len(view.day.episodes),
+        "memories": args.memories, "build_memories_s": round(memories_s, 1),
+        "memory_browser": {"drive_s": round(memories_drive_s, 2), "rows_listed": listed,
+                           "max_gui_stall_ms": max(memory_gaps or [0]),
+                           "p99_gap_ms": _p99(memory_gaps),
+                           "detail_ms_median": round(statistics.median(detail_ms), 1)
+                           if detail_ms else None},
         "thumbnails_loaded": len(loads),
         "thumb_load_ms_median": round(statistics.median(loads) * 1000, 1) if loads else None,
         "thumb_load_ms_max": round(max(loads) * 1000, 1) if loads else None,
     }
     pool.shutdown(5000)
+    browser.close()
     view.close()
     store.close()
     tmp.cleanup()
     print(json.dumps(result))
     return 0
+
+
+def _p99(gaps: list[int]) -> int:
+    return sorted(gaps)[max(0, int(len(gaps) * 0.99) - 1)] if gaps else 0
 
 
 if __name__ == "__main__":
