@@ -29,6 +29,7 @@ then there these they this to was we were what when where which who whom why wil
 would you your yours he she his her him hers about after before did does done just also
 any some""".split())
 
+AMONG_MAX = 20_000  # a time window with more docs than this is filtered by Chroma instead
 _WORD = re.compile(r"[\w][\w'.,:/@#-]*[\w]|[\w]", re.UNICODE)
 
 
@@ -182,9 +183,23 @@ class DocIndex:
 
     def vector(self, query: str, *, k: int, kinds: Sequence[str] | None = None,
                ts_range: tuple[float, float] | None = None) -> list[tuple[int, float]]:
+        """Nearest docs by embedding. A time window's docs are picked here by the ts index
+        and searched among (up to AMONG_MAX of them): Chroma's own metadata filter scans
+        the whole collection."""
         vec = self._embedder.embed([query])[0]
-        return [(h.id, h.score) for h in self._vectors.query(vec, k=k, kinds=kinds,
-                                                              ts_range=ts_range)]
+        hits = None
+        if ts_range:
+            sql = "SELECT id FROM docs WHERE ts_epoch BETWEEN ? AND ? AND embedded = 1"
+            args: list = list(ts_range)
+            if kinds:
+                sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+                args += list(kinds)
+            ids = [r[0] for r in self._db.execute(sql + " LIMIT ?", [*args, AMONG_MAX + 1])]
+            if len(ids) <= AMONG_MAX:
+                hits = self._vectors.query_among(vec, ids, k=k)
+        if hits is None:
+            hits = self._vectors.query(vec, k=k, kinds=kinds, ts_range=ts_range)
+        return [(h.id, h.score) for h in hits]
 
     def delete(self, ids: Sequence[int]) -> None:
         with self._db.atomic():

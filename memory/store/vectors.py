@@ -7,13 +7,12 @@ The text of record is in the (encrypted) SQLite database.
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, Sequence
 
 import numpy as np
-
-from contextlib import contextmanager
 
 from memory.errors import DiskFullError, StoreError
 
@@ -40,6 +39,9 @@ class VectorIndex(Protocol):
     def query(self, vector: np.ndarray, *, k: int, kinds: Sequence[str] | None = None,
               ts_range: tuple[float, float] | None = None) -> list[VectorHit]: ...
 
+    def query_among(self, vector: np.ndarray, ids: Sequence[int], *,
+                    k: int) -> list[VectorHit] | None: ...
+
     def delete(self, ids: Sequence[int]) -> None: ...
 
     def ids(self) -> set[int]: ...
@@ -62,6 +64,13 @@ def _chroma_faults(where: str):
                                 "written. Free some space; everything stored before is "
                                 "intact and is indexed again at the next start.") from e
         raise StoreError(f"The vector store at {where} failed: {msg}") from e
+
+
+COMPARE_DIRECTLY = 256   # up to this many candidate vectors: fetched and compared here
+
+
+def _hits(res: dict) -> list[VectorHit]:
+    return [VectorHit(int(i), 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
 
 
 class ChromaIndex:
@@ -102,9 +111,8 @@ class ChromaIndex:
                              metadatas=metas)
 
     def query(self, vector, *, k, kinds=None, ts_range=None) -> list[VectorHit]:
-        n = self.count()
-        if n == 0:
-            return []
+        # No count() first: it costs more than the query (~6 ms at 30k), and Chroma returns
+        # what it has when asked for more.
         clauses = []
         if kinds:
             clauses.append({"kind": {"$in": list(kinds)}})
@@ -113,9 +121,35 @@ class ChromaIndex:
         where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
         with _chroma_faults(self._where):
             res = self._col.query(query_embeddings=[np.asarray(vector, np.float32)],
-                                  n_results=min(k, n), where=where, include=["distances"])
-        return [VectorHit(int(i), 1.0 - float(d))
-                for i, d in zip(res["ids"][0], res["distances"][0])]
+                                  n_results=k, where=where, include=["distances"])
+        return _hits(res)
+
+    def query_among(self, vector, ids, *, k) -> list[VectorHit] | None:
+        """The nearest of `ids` only: the docs of a time window, found in SQLite by index.
+
+        Chroma's metadata filter scans every record (~90 ms at 30k, whatever the window);
+        a few hundred vectors are fetched and compared here instead, and a larger set is
+        searched with Chroma's id restriction (~10-30 ms). None when Chroma lacks one of
+        the ids (an index behind the database after a crash): the caller filters then."""
+        if not len(ids):
+            return []
+        keys = [str(i) for i in ids]
+        q = np.asarray(vector, np.float32)
+        if len(keys) <= COMPARE_DIRECTLY:
+            with _chroma_faults(self._where):
+                got = self._col.get(ids=keys, include=["embeddings"])
+            if not len(got["ids"]):
+                return []
+            m = np.asarray(got["embeddings"], np.float32)
+            sims = m @ q / (np.linalg.norm(m, axis=1) * np.linalg.norm(q) + 1e-12)
+            return [VectorHit(int(got["ids"][i]), float(sims[i])) for i in np.argsort(-sims)[:k]]
+        try:
+            res = self._col.query(query_embeddings=[q], n_results=min(k, len(keys)), ids=keys,
+                                  include=["distances"])
+        except Exception as e:  # chromadb: "Error finding id" (InternalError) and kin
+            log.warning("vector index lacks ids of a time window (%s); filtering instead", e)
+            return None
+        return _hits(res)
 
     def delete(self, ids) -> None:
         if len(ids):

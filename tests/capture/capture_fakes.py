@@ -25,6 +25,9 @@ class MemoryVectors:
     def query(self, vector, *, k, kinds=None, ts_range=None):
         return []
 
+    def query_among(self, vector, ids, *, k):
+        return []
+
     def delete(self, ids) -> None:
         for i in ids:
             self._v.pop(int(i), None)
