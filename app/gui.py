@@ -76,6 +76,8 @@ class GuiApp:
         self._shut = False
         self._pipeline_timer = None
         self._pipeline_busy = False
+        self.lock_screen = None     # shown while locked
+        self._unlocking = False
 
     def open(self, passphrase: str | None) -> None:
         self.store_pool.submit(open_core, self.settings, passphrase=passphrase,
@@ -88,6 +90,10 @@ class GuiApp:
 
         self.core = core
         log.info("core ready")
+        if self._unlocking:
+            self._unlocking = False
+            self.lock_screen.hide()
+            log.info("unlocked")
         if self.capture_factory is not None and self.start_capture:
             try:
                 self.capture = self.capture_factory(core)
@@ -102,9 +108,12 @@ class GuiApp:
                                  hide_on_close=self.tray.icon.isSystemTrayAvailable())
         self.tray.openRequested.connect(self._show_window)
         self.tray.quitRequested.connect(self.app.quit)
+        self.tray.lockRequested.connect(self.lock)
+        self.tray.lock_action.setEnabled(core.store.encrypted)
         self.tray.stateChanged.connect(self.window.set_capture_state)
         self.window.set_capture_state(self.tray.state)
         self.window.quitRequested.connect(self.app.quit)
+        self.window.lockRequested.connect(self.lock)
         self.tray.show()
         self.window.show()
         self.window.start()
@@ -150,6 +159,12 @@ class GuiApp:
     def _on_core_error(self, e: Exception) -> None:
         from PySide6.QtWidgets import QMessageBox
 
+        if self._unlocking:   # a wrong passphrase at unlock: say so, stay locked
+            self._unlocking = False
+            log.info("unlock refused: %s", e)
+            self.lock_screen.say(str(e) or "The history could not be opened.")
+            self.lock_screen.unlock_button.setEnabled(True)
+            return
         log.error("cannot open the store: %s", e, exc_info=not isinstance(e, LockedError))
         QMessageBox.critical(None, "Commonplace cannot start", str(e) or repr(e))
         self.exit_code = 1
@@ -160,6 +175,68 @@ class GuiApp:
             self.window.show()
             self.window.raise_()
             self.window.activateWindow()
+
+    # -- lock / unlock ----------------------------------------------------------------------
+    def lock(self) -> None:
+        """Capture stops (what it holds is flushed into the encrypted store), the window and
+        every worker go, the store closes and its keys leave memory; a small lock screen
+        stays. Only an encrypted history can be locked."""
+        from ui.lock import LockScreen
+        from ui.workers import WorkerPool
+
+        if self.core is None or not self.core.store.encrypted or self._shut:
+            return
+        self._resume_capture = self.capture is not None
+        if self._pipeline_timer is not None:
+            self._pipeline_timer.stop()
+            self._pipeline_timer = None
+        if self.capture is not None:
+            try:
+                self.capture.stop(timeout=SHUTDOWN_MS / 1000)
+            except Exception as e:  # locking goes on: the store closes either way
+                log.warning("capture stop failed while locking: %s", e)
+            self.capture = None
+        if self.window is not None:
+            self.window.hide()
+        self.chat_pool.shutdown(SHUTDOWN_MS)
+        self.store_pool.shutdown(SHUTDOWN_MS)
+        if self.window is not None:   # after the workers: no result lands on a dead widget
+            self.window.deleteLater()
+            self.window = None
+        if self.tray is not None:
+            self.tray.close()
+            self.tray = None
+        self.core.close()
+        self.core = None
+        self._pipeline_busy = False
+        self.store_pool = WorkerPool("store", max_threads=1)
+        self.chat_pool = WorkerPool("chat", max_threads=1)
+        if self.lock_screen is None:
+            self.lock_screen = LockScreen()
+            self.lock_screen.unlockRequested.connect(self.unlock)
+            self.lock_screen.quitRequested.connect(self.app.quit)
+        self.lock_screen.say("")
+        self.lock_screen.unlock_button.setEnabled(True)
+        self.lock_screen.show()
+        log.info("locked")
+
+    def unlock(self, passphrase: str | None = None) -> None:
+        """Ask the passphrase (unless given) and open everything again, as at start."""
+        if self.core is not None or self._unlocking:
+            return
+        passphrase = passphrase or _ask_passphrase(self.lock_screen)
+        if not passphrase:
+            return
+        self._unlocking = True
+        self.start_capture = getattr(self, "_resume_capture", self.start_capture)
+        self.lock_screen.unlock_button.setEnabled(False)
+        self.lock_screen.say("Unlocking…")
+        self.open(passphrase)
+
+    @property
+    def locked(self) -> bool:
+        return self.core is None and self.lock_screen is not None and \
+            self.lock_screen.isVisible()
 
     def shutdown(self) -> None:
         """The one shutdown path: tray, capture, workers (bounded), core."""
@@ -180,6 +257,8 @@ class GuiApp:
         self.store_pool.shutdown(SHUTDOWN_MS)
         if self.core is not None:
             self.core.close()
+        if self.lock_screen is not None:
+            self.lock_screen.close()
         log.info("gui shut down")
 
 

@@ -100,11 +100,14 @@ def parse_and_validate(text: str, schema: Mapping[str, Any]) -> dict[str, Any]:
     """Parse `text` as one JSON object and validate it, or raise StructuredOutputError."""
     stripped = text.strip()
     try:
-        value = json.loads(stripped)
+        # strict=False: llama.cpp's schema grammars let a raw newline or tab into a string
+        # ("Lisbon, the\n"); the value is still what the model meant.
+        value = json.loads(stripped, strict=False)
     except json.JSONDecodeError as exc:
+        cut = not stripped.endswith("}")
         raise StructuredOutputError(
-            f"The model's output is not valid JSON ({exc.msg} at character {exc.pos}); "
-            "it was probably cut off by max_tokens.",
+            f"The model's output is not valid JSON ({exc.msg} at character {exc.pos})"
+            + ("; it was probably cut off by max_tokens." if cut else "."),
             raw=text,
         ) from None
     if not isinstance(value, dict):

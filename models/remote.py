@@ -55,7 +55,7 @@ class OpenAICompatibleBackend:
             name=model or f"server at {self._base}", path=None,
             capability=capability, n_ctx=n_ctx, has_chat_template=capability == "instruct",  # type: ignore[arg-type]
         )
-        self._schema_support = True  # set False once the server rejects response_format/grammar
+        self._rejected: set[str] = set()  # constraint forms this server refused (see structured)
 
     @classmethod
     def from_settings(cls, settings: Any) -> OpenAICompatibleBackend:
@@ -117,25 +117,31 @@ class OpenAICompatibleBackend:
         tight = tighten_schema(schema)
         if isinstance(prompt, str):
             path, body = "/v1/completions", self._body(prompt=prompt, max_tokens=max_tokens, temperature=0.0)
-            extra = _completion_constraint(tight)
+            forms = [("grammar", _completion_constraint(tight))]
         else:
             self._require_chat()
             path = "/v1/chat/completions"
             body = self._body(messages=[m.as_dict() for m in prompt], max_tokens=max_tokens, temperature=0.0)
-            extra = {"response_format": {"type": "json_schema",
-                                         "json_schema": {"name": "output", "schema": tight, "strict": True}}}
+            forms = [
+                ("json_schema", {"response_format": {"type": "json_schema", "json_schema": {
+                    "name": "output", "schema": tight, "strict": True}}}),
+                # llama-cpp-python's server knows only this form (and answers the other with HTTP 500)
+                ("json_object", {"response_format": {"type": "json_object", "schema": tight}}),
+            ]
         started = time.perf_counter()
-        if self._schema_support and extra:
+        for name, extra in forms:
+            if not extra or name in self._rejected:
+                continue
             try:
                 reply = self._post(path, {**body, **extra})
+                break
             except BackendUnavailableError as exc:
-                if getattr(exc, "status", 0) not in (400, 422):
+                if not _rejects_constraint(exc):
                     raise
-                log.info("server rejected constrained decoding (%s); validating locally only", exc)
-                self._schema_support = False
-                reply = self._post(path, body)
+                log.info("server rejected constrained decoding by %s (%s)", name, exc)
+                self._rejected.add(name)
         else:
-            reply = self._post(path, body)
+            reply = self._post(path, body)  # no constraint the server takes: validate locally only
         return parse_and_validate(completion_from_openai(reply, started).text, tight)
 
     def count_tokens(self, text: str) -> int:
@@ -219,6 +225,13 @@ class _Guard:
         else:
             msg = f"The connection to the model server at {self.base} failed during {self.path}: {exc}"
         raise BackendUnavailableError(msg) from None
+
+
+def _rejects_constraint(exc: BackendUnavailableError) -> bool:
+    """The server refused the request's constraint (llama-cpp-python reports its request
+    validation errors as HTTP 500, naming the field)."""
+    status = getattr(exc, "status", 0)
+    return status in (400, 422) or (status == 500 and "response_format" in str(exc))
 
 
 def _completion_constraint(schema: dict) -> dict[str, Any]:

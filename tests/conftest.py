@@ -106,6 +106,56 @@ def bundled_gguf(tmp_path_factory):
     return prepare_bundled(d)
 
 
+@pytest.fixture(scope="session")
+def server_url(bundled_gguf, tmp_path_factory):
+    """A real `python -m llama_cpp.server` on loopback serving the bundled model, once per
+    session. `--chat_format gemma` lets /v1/chat/completions format messages (the base model
+    ships no chat template); /v1/completions is unaffected. Its log goes to a file (a pipe
+    nobody reads would fill and stall it). Only this process is stopped, by its id."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log_file = tmp_path_factory.mktemp("llama-server") / "server.log"
+    with log_file.open("wb") as log_fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf),
+             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048",
+             "--chat_format", "gemma", "--verbose", "False"],
+            stdout=subprocess.DEVNULL, stderr=log_fh,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"llama_cpp.server exited: "
+                                   f"{log_file.read_text(errors='replace')[-2000:]}")
+            try:
+                if httpx.get(f"{url}/v1/models", timeout=1, trust_env=False).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("llama_cpp.server did not start within 90 s")
+            time.sleep(0.3)
+        yield url
+    finally:
+        os.kill(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+
+
 def run_cli(*args, env=None, data_dir=None, passphrase=PASSPHRASE, timeout=900):
     """Run the real `commonplace` entry point in a subprocess; returns CompletedProcess."""
     import subprocess

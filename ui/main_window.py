@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 class MainWindow(QMainWindow):
     quitRequested = Signal()
+    lockRequested = Signal()
     settingsSaved = Signal(object)
 
     def __init__(self, core, *, store_pool, chat_pool, save_settings: Callable | None = None,
@@ -48,9 +49,16 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&Commonplace")
         self.settings_action = QAction("Settings…", self)
         self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.lock_action = QAction("Lock", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        if not core.store.encrypted:
+            self.lock_action.setEnabled(False)
+            self.lock_action.setToolTip("This history is not encrypted: there is nothing to "
+                                        "lock.")
         self.quit_action = QAction("Quit", self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         menu.addAction(self.settings_action)
+        menu.addAction(self.lock_action)
         menu.addAction(self.quit_action)
         self._connect_signals()
 
@@ -60,6 +68,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         self.settings_action.triggered.connect(self.open_settings)
         self.quit_action.triggered.connect(self.quitRequested)
+        self.lock_action.triggered.connect(self.lockRequested)
         self.timeline.dayLoaded.connect(
             lambda n: self.statusBar().showMessage(f"{n} frames on this day", 4000))
 

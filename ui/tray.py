@@ -1,4 +1,4 @@
-"""The tray: capture state at a glance, pause/resume, open, quit.
+"""The tray: capture state at a glance, pause/resume, open, lock, quit.
 
 It drives capture through a small protocol, so tests use a fake and the app the real
 `capture.service.CaptureService` (or nothing, when capture is off).
@@ -55,6 +55,7 @@ def _icon(colour: str) -> QIcon:
 class Tray(QObject):
     openRequested = Signal()
     quitRequested = Signal()
+    lockRequested = Signal()
     stateChanged = Signal(str)
 
     def __init__(self, capture: CaptureController | None, *, poll_ms: int = 2000,
@@ -68,9 +69,11 @@ class Tray(QObject):
         self.pause15_action = QAction(f"Pause for {PAUSE_MINUTES} minutes", self.menu)
         self.resume_action = QAction("Resume", self.menu)
         self.open_action = QAction("Open Commonplace", self.menu)
+        self.lock_action = QAction("Lock", self.menu)
         self.quit_action = QAction("Quit", self.menu)
         for a in (self.status_action, None, self.pause_action, self.pause15_action,
-                  self.resume_action, None, self.open_action, self.quit_action):
+                  self.resume_action, None, self.open_action, self.lock_action,
+                  self.quit_action):
             self.menu.addSeparator() if a is None else self.menu.addAction(a)
         self.icon = QSystemTrayIcon()
         self.icon.setContextMenu(self.menu)
@@ -85,6 +88,7 @@ class Tray(QObject):
         self.resume_action.triggered.connect(lambda: self._do("resume"))
         self.open_action.triggered.connect(self.openRequested)
         self.quit_action.triggered.connect(self.quitRequested)
+        self.lock_action.triggered.connect(self.lockRequested)
         self.icon.activated.connect(self._activated)
         self._timer.timeout.connect(self.refresh)
 

@@ -46,10 +46,17 @@ def test_parse_and_validate_accepts_a_valid_object() -> None:
         "title": "x", "kind": "fact"}
 
 
+def test_a_raw_newline_inside_a_string_is_read_as_meant() -> None:
+    # llama.cpp's schema grammars allow control characters in strings; the model wrote one
+    assert parse_and_validate('{"title": "Lisbon, the\n", "kind": "fact"}',
+                              tighten_schema(SCHEMA))["title"] == "Lisbon, the\n"
+
+
 @pytest.mark.parametrize(
     ("text", "match"),
     [
-        ('{"title": "x", "kind": "fa', "not valid JSON"),
+        ('{"title": "x", "kind": "fa', "cut off by max_tokens"),
+        ('{"title": "x",, "kind": "fact"}', r"not valid JSON \(Expecting.*\)\.$"),
         ("[1, 2]", "expected an object"),
         ('{"title": "x", "kind": "opinion"}', "kind"),
         ('{"title": "x", "kind": "fact", "n": -1}', "n"),

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import signal
+import json
 import socket
-import subprocess
-import sys
 import threading
-import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,43 +14,13 @@ from models.errors import BackendUnavailableError, ModelError
 from models.remote import OpenAICompatibleBackend
 from tests.models.test_llama import TWO_SHOT
 
+# The real server: `server_url` in tests/conftest.py (session-scoped, shared with tests/memory).
+
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server_url(bundled_gguf: Path) -> str:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "1024", "--verbose", "False"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"llama_cpp.server exited: {proc.stderr.read().decode()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/v1/models", timeout=1, trust_env=False).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("llama_cpp.server did not start within 90 s")
-            time.sleep(0.3)
-        yield url
-    finally:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(10)
 
 
 @pytest.mark.model
@@ -152,3 +117,84 @@ def test_http_error_and_malformed_reply() -> None:
     with pytest.raises(ModelError, match="not an OpenAI-style completion"):
         backend.chat([Message("user", "hi")], max_tokens=1)
     backend.close()
+
+
+@pytest.mark.model
+def test_remote_structured_chat(server_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    """Chat messages, formatted by the server (`--chat_format gemma`), JSON-schema
+    constrained. llama-cpp-python's server refuses `json_schema` (HTTP 500) but takes
+    `json_object` + schema: the backend falls back once and remembers."""
+    from models.backend import Message
+
+    backend = OpenAICompatibleBackend(server_url, timeout_s=120)
+    # An enum, not a free string: llama-cpp-python's grammar lets a raw newline into a
+    # string, which no JSON parser takes.
+    cities = ["Oslo", "Lisbon", "Paris"]
+    schema = {"type": "object", "properties": {"city": {"type": "string", "enum": cities}},
+              "required": ["city"]}
+    prompt = [Message("system", 'Reply with JSON: {"city": "..."}.'),
+              Message("user", "Marco flew to Lisbon. Which city?")]
+    try:
+        with caplog.at_level("INFO", logger="models.remote"):
+            for _ in range(2):
+                out = backend.structured(prompt, schema=schema, max_tokens=16)
+                assert set(out) == {"city"} and out["city"] in cities
+    finally:
+        backend.close()
+    assert sum("rejected constrained decoding by json_schema" in r.message
+               for r in caplog.records) == 1
+
+
+def test_structured_chat_constraint_fallbacks() -> None:
+    """json_schema refused -> json_object + schema (remembered); both refused -> local
+    validation only; a server fault that is not about the constraint is not retried."""
+    from models.backend import Message
+
+    seen: list[str] = []
+    refuse: set[str] = set()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        kind = body.get("response_format", {}).get("type", "none")
+        seen.append(kind)
+        if body["messages"][-1]["content"] == "crash":
+            return httpx.Response(500, json={"error": {"message": "llama_decode returned -1"}})
+        if kind == "json_schema" and "json_schema" in refuse:  # llama-cpp-python's answer
+            return httpx.Response(500, json={"error": {"message": "1 validation error: {'loc': "
+                                                       "('body', 'response_format', 'type')}"}})
+        if kind == "json_object" and "json_object" in refuse:
+            return httpx.Response(422, json={"detail": "unsupported response_format"})
+        return httpx.Response(200, json={"choices": [{"message": {"content": '{"n": 3}'}}]})
+
+    def backend() -> OpenAICompatibleBackend:
+        b = OpenAICompatibleBackend("http://127.0.0.1:1", timeout_s=5)
+        b._client = httpx.Client(base_url="http://127.0.0.1:1",
+                                 transport=httpx.MockTransport(handler))
+        return b
+
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+    ask = [Message("user", "n?")]
+
+    b = backend()  # a server that takes json_schema: used as is
+    assert b.structured(ask, schema=schema, max_tokens=8) == {"n": 3}
+    assert seen == ["json_schema"]
+
+    seen.clear()
+    refuse.add("json_schema")
+    b = backend()
+    assert b.structured(ask, schema=schema, max_tokens=8) == {"n": 3}
+    assert b.structured(ask, schema=schema, max_tokens=8) == {"n": 3}
+    assert seen == ["json_schema", "json_object", "json_object"]
+
+    seen.clear()
+    refuse.add("json_object")
+    b = backend()
+    assert b.structured(ask, schema=schema, max_tokens=8) == {"n": 3}
+    assert b.structured(ask, schema=schema, max_tokens=8) == {"n": 3}
+    assert seen == ["json_schema", "json_object", "none", "none"]
+
+    seen.clear()
+    b = backend()
+    with pytest.raises(BackendUnavailableError, match="HTTP 500: .*llama_decode"):
+        b.structured([Message("user", "crash")], schema=schema, max_tokens=8)
+    assert seen == ["json_schema"]

@@ -1,0 +1,81 @@
+"""Lock and unlock the desktop app over a real encrypted store: locked, the window, the
+workers and capture are gone and the database is closed; only the passphrase opens it."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from tests.conftest import PASSPHRASE
+
+
+class FakeCapture:
+    def __init__(self) -> None:
+        self.started = self.stopped = False
+
+    def start(self):
+        self.started = True
+
+    def stop(self, timeout=None):
+        self.stopped = True
+
+    def pause(self, minutes=None):
+        pass
+
+    def resume(self):
+        pass
+
+    def status(self):
+        return None
+
+
+def test_lock_closes_everything_and_only_the_passphrase_unlocks(qtbot, settings_factory,
+                                                                 monkeypatch, grab):
+    from app import gui as gui_mod
+
+    caps: list[FakeCapture] = []
+
+    def capture(core):
+        caps.append(FakeCapture())
+        return caps[-1]
+
+    g = gui_mod.GuiApp(QApplication.instance(), settings_factory(encrypt=True),
+                       capture_factory=capture)
+    g.open(PASSPHRASE)
+    qtbot.waitUntil(lambda: g.window is not None, timeout=60_000)
+    store = g.core.store
+    assert store.encrypted and g.window.lock_action.isEnabled() and caps[0].started
+
+    g.window.lock_action.trigger()
+    assert g.locked and g.core is None and g.window is None and g.tray is None
+    assert caps[0].stopped
+    with pytest.raises(Exception):          # the connection (and its key) is gone
+        store.db.execute("SELECT count(*) FROM frames").fetchone()
+    grab(g.lock_screen, "lock_screen")
+
+    monkeypatch.setattr(gui_mod, "_ask_passphrase", lambda parent=None: "not the passphrase")
+    g.lock_screen.unlock_button.click()
+    qtbot.waitUntil(lambda: g.lock_screen.unlock_button.isEnabled(), timeout=60_000)
+    assert g.locked and g.core is None and len(caps) == 1
+    assert "passphrase" in g.lock_screen.message.text().lower()
+
+    monkeypatch.setattr(gui_mod, "_ask_passphrase", lambda parent=None: PASSPHRASE)
+    g.lock_screen.unlock_button.click()
+    qtbot.waitUntil(lambda: g.window is not None, timeout=60_000)
+    assert not g.locked and not g.lock_screen.isVisible()
+    assert g.core.store.db.execute("SELECT count(*) FROM frames").fetchone()[0] == 0
+    assert len(caps) == 2 and caps[1].started      # capture resumes as it was
+    g.shutdown()
+
+
+def test_a_plain_history_cannot_be_locked(qtbot, settings_factory):
+    from app import gui as gui_mod
+
+    g = gui_mod.GuiApp(QApplication.instance(), settings_factory(encrypt=False))
+    g.open(None)
+    qtbot.waitUntil(lambda: g.window is not None, timeout=60_000)
+    assert not g.window.lock_action.isEnabled() and "not encrypted" in \
+        g.window.lock_action.toolTip()
+    g.lock()
+    assert g.core is not None and g.window is not None and not g.locked
+    g.shutdown()
