@@ -5,7 +5,14 @@ into a fresh unencrypted store; then timed in the same run: (a) plain insertion 
 frame rows, (b) the floor as pure functions, (c) the whole pipeline (floor + repository
 writes + memory docs + embedding). Prints one JSON object last. Under 2 minutes.
 
-    .venv/bin/python bench/bench_pipeline.py [--frames 600]
+With `--remote-llm`, also the pipeline with its LLM tier on, through the
+OpenAICompatibleBackend against `python -m llama_cpp.server` on loopback serving the bundled
+GGUF with `--chat_format gemma` (so the server formats chat turns and the registry's flag
+reads instruct): `--llm-frames` frames into two fresh stores, floor-only vs floor + LLM tier,
+timed in the same run. The 270M base model's replies are schema-valid but not good
+extractions; this measures the tier's mechanics and cost per batch, not its quality.
+
+    .venv/bin/python bench/bench_pipeline.py [--frames 600] [--remote-llm [--llm-frames 60]]
 """
 
 from __future__ import annotations
@@ -31,28 +38,102 @@ def lines_for(i: int) -> list[str]:
             "2. Check the numbers", f"$ make test-{i % 7}", f"Sent by person{i % 13}@example.org"]
 
 
+def add_frames(store, n: int) -> None:
+    """`n` synthetic frames, 10 s apart: sessions of five frames per app."""
+    from memory.store.frames import OcrLine
+
+    t0 = dt.datetime(2026, 2, 17, 8, 0, tzinfo=dt.timezone.utc)
+    for i in range(n):
+        app, title = APPS[(i // 5) % len(APPS)]
+        store.frames.add(image_bytes=b"x", ts=t0 + dt.timedelta(seconds=10 * i), app=app,
+                         window_title=title.format(n=i // 30), url=None, width=1, height=1,
+                         phash="0", sources=[f"frames/{i:05d}.png"],
+                         ocr_lines=[OcrLine(t, (0, 0, 1, 1), 0.9) for t in lines_for(i)])
+
+
+def remote_llm(tmp: Path, embedder, frames: int) -> dict:
+    """Floor-only vs floor + LLM tier (remote, loopback llama_cpp.server), same frames."""
+    from bench.bench_remote_pipeline import _free_port, _start_server
+    from app.prepare import ensure_bundled_gguf
+    from memory.pipeline import run_store
+    from memory.store.store import Store
+    from models.factory import plan_for
+    from models.registry import prepare_bundled
+    from models.remote import OpenAICompatibleBackend
+    from models.settings import LlmSettings
+
+    models = tmp / "models"
+    ensure_bundled_gguf(models)
+    prepare_bundled(models)
+    _info, plan = plan_for(LlmSettings(), models)
+    kwargs = plan.to_llama_kwargs()
+    timed = {}
+    for name in ("floor", "llm"):
+        store = Store.open(tmp / f"data-{name}", passphrase=None, encrypt_new=False,
+                           embedder=embedder)
+        add_frames(store, frames)
+        store.close()
+    store = Store.open(tmp / "data-floor", passphrase=None, encrypt_new=False,
+                       embedder=embedder)
+    start = time.perf_counter()
+    floor_out = run_store(store, use_llm=False)
+    timed["floor"] = time.perf_counter() - start
+    store.close()
+
+    port = _free_port()
+    server = _start_server(kwargs, port, tmp / "server.log", chat_format="gemma")
+    backend = OpenAICompatibleBackend(f"http://127.0.0.1:{port}", timeout_s=300)
+    store = Store.open(tmp / "data-llm", passphrase=None, encrypt_new=False, embedder=embedder)
+    try:
+        backend.complete("Warm-up:", max_tokens=1)  # the server has loaded its model
+        start = time.perf_counter()
+        llm_out = run_store(store, backend=backend)
+        timed["llm"] = time.perf_counter() - start
+        memories = store.db["memories"].count
+        by_tier = dict(store.db.execute(
+            "SELECT tier, count(*) FROM memories GROUP BY tier").fetchall())
+    finally:
+        store.close()
+        backend.close()
+        server.terminate()
+        try:
+            server.wait(15)
+        except Exception:
+            server.kill()
+    per_min = lambda s: round(frames / s * 60, 1)  # noqa: E731
+    llm = llm_out["llm"]
+    return {"llm_frames": frames, "llm_capability": backend.info.capability,
+            "llm_tier_ran": llm["ran"], "llm_skipped": llm["skipped"],
+            "llm_batches": llm["batches"], "llm_errors": llm["errors"],
+            "floor_only_obs_per_min": per_min(timed["floor"]),
+            "with_remote_llm_obs_per_min": per_min(timed["llm"]),
+            "remote_llm_over_floor": round(timed["floor"] / timed["llm"], 4),
+            "s_per_llm_batch": round((timed["llm"] - timed["floor"])
+                                     / max(1, llm["batches"] + llm["errors"]), 2),
+            "floor_batches": floor_out["batches"], "llm_ops": {k: v for k, v in
+                                                               llm_out["by_op"].items()
+                                                               if k.startswith("llm_")},
+            "memories": memories, "memories_by_tier": by_tier}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--frames", type=int, default=600)
+    ap.add_argument("--remote-llm", action="store_true",
+                    help="also time the LLM tier through a loopback llama_cpp.server")
+    ap.add_argument("--llm-frames", type=int, default=60)
     args = ap.parse_args()
     from app.prepare import ensure_minilm
     from memory.floor import floor_candidates
     from memory.pipeline import pending_frames, run_store
-    from memory.store.frames import OcrLine
     from memory.store.store import Store
     from models.embeddings import OnnxEmbedder
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
     embedder = OnnxEmbedder(ensure_minilm(tmp / "models"))
     store = Store.open(tmp / "data", passphrase=None, encrypt_new=False, embedder=embedder)
-    t0 = dt.datetime(2026, 2, 17, 8, 0, tzinfo=dt.timezone.utc)
     start = time.perf_counter()
-    for i in range(args.frames):
-        app, title = APPS[(i // 5) % len(APPS)]
-        store.frames.add(image_bytes=b"x", ts=t0 + dt.timedelta(seconds=10 * i), app=app,
-                         window_title=title.format(n=i // 30), url=None, width=1, height=1,
-                         phash="0", sources=[f"frames/{i:05d}.png"],
-                         ocr_lines=[OcrLine(t, (0, 0, 1, 1), 0.9) for t in lines_for(i)])
+    add_frames(store, args.frames)
     insert_s = time.perf_counter() - start
 
     obs = pending_frames(store)
@@ -65,6 +146,7 @@ def main() -> None:
     pipeline_s = time.perf_counter() - start
     again = run_store(store, use_llm=False)
     store.close()
+    remote = remote_llm(tmp, embedder, args.llm_frames) if args.remote_llm else {}
     per_min = lambda s: round(args.frames / s * 60, 1)  # noqa: E731
     print(json.dumps({
         "observations": args.frames, "candidates": len(cands),
@@ -72,7 +154,7 @@ def main() -> None:
         "pipeline_obs_per_min": per_min(pipeline_s), "pipeline_s": round(pipeline_s, 2),
         "insert_s": round(insert_s, 2), "memories_by_type": out["by_type"],
         "ops": out["by_op"], "embedded": out["embedded"],
-        "second_run_observations": again["observations"]}))
+        "second_run_observations": again["observations"], **remote}))
 
 
 if __name__ == "__main__":

@@ -34,14 +34,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_server(plan_kwargs: dict, port: int, log_path: Path) -> subprocess.Popen:
+def _start_server(plan_kwargs: dict, port: int, log_path: Path,
+                  chat_format: str | None = None) -> subprocess.Popen:
+    """`python -m llama_cpp.server` on loopback with the load plan's settings; `chat_format`
+    (e.g. "gemma") lets /v1/chat/completions format messages for a GGUF without a template."""
     import httpx
 
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", plan_kwargs["model_path"],
            "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(plan_kwargs["n_ctx"]),
            "--n_batch", str(plan_kwargs["n_batch"]), "--n_threads", str(plan_kwargs["n_threads"]),
            "--n_threads_batch", str(plan_kwargs["n_threads_batch"]),
-           "--use_mmap", str(plan_kwargs["use_mmap"]), "--verbose", "False"]
+           "--use_mmap", str(plan_kwargs["use_mmap"]), "--verbose", "False",
+           *(["--chat_format", chat_format] if chat_format else [])]
     log = open(log_path, "wb")
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
                             env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})

@@ -41,9 +41,12 @@ _KEY_TEXT = {
     VAULT: ("caption", "value"),
 }
 
+# No "uniqueItems": grammar-constrained decoding cannot enforce it (llama.cpp's schema
+# grammar ignores it), so a small model's ["core", "core"] would fail validation after the
+# fact; `route` reads the list as a set anyway.
 ROUTE_SCHEMA = {
     "type": "object", "additionalProperties": False, "required": ["types"],
-    "properties": {"types": {"type": "array", "maxItems": len(TYPES), "uniqueItems": True,
+    "properties": {"types": {"type": "array", "maxItems": len(TYPES),
                              "items": {"type": "string", "enum": list(TYPES)}}},
 }
 OPS_SCHEMA = {

@@ -173,6 +173,30 @@ def connect(db_path: Path, keys: crypto.Keys | None) -> sqlite_utils.Database:
 
 
 @contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """`db.atomic()` that takes the write lock when it begins (BEGIN IMMEDIATE).
+
+    For a transaction that reads before it writes while another connection (the capture
+    writer) commits: under sqlite-utils' deferred BEGIN the first write would have to
+    upgrade a read snapshot that is no longer the newest, which SQLite refuses at once with
+    "database is locked" (SQLITE_BUSY_SNAPSHOT), whatever the busy timeout. Taking the lock
+    first waits on the timeout instead. Nested inside a transaction: a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        with db.atomic():  # in a transaction now: the body runs in a savepoint
+            yield db
+        db.conn.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise
+
+
+@contextmanager
 def translate_errors(db_path: Path) -> Iterator[None]:
     """Turn DB-API and OS faults raised inside the block into clear StoreErrors."""
     try:

@@ -17,6 +17,7 @@ from typing import Iterable, Sequence
 
 import sqlite_utils
 
+from memory.store.database import write_transaction
 from memory.store.vectors import Embedder, VectorIndex
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ class DocIndex:
         docs = list(docs)
         hashes = [content_hash(d.kind, d.text) for d in docs]
         ids: list[int] = []
-        with self._db.atomic():
+        with write_transaction(self._db):
             existing: dict[str, tuple[int, list[str]]] = {}
             uniq = list(dict.fromkeys(hashes))
             for i in range(0, len(uniq), 500):
@@ -130,7 +131,7 @@ class DocIndex:
             vecs = self._embedder.embed([r["embed_text"] or r["text"] for r in rows])
             self._vectors.upsert([r["id"] for r in rows], vecs, kinds=[r["kind"] for r in rows],
                                  ts_epochs=[r["ts_epoch"] or 0.0 for r in rows])
-            with self._db.atomic():
+            with write_transaction(self._db):
                 self._db.execute(f"UPDATE docs SET embedded = 1 WHERE id IN "
                                  f"({','.join('?' * len(rows))})", [r["id"] for r in rows])
             done += len(rows)
@@ -145,7 +146,7 @@ class DocIndex:
         self._vectors.delete(stray)
         lost = [i for i, e in rows.items() if e and i not in in_index]
         if lost:
-            with self._db.atomic():
+            with write_transaction(self._db):
                 for i in lost:
                     self._db["docs"].update(i, {"embedded": 0})
         embedded = self.embed_pending()
@@ -202,7 +203,7 @@ class DocIndex:
         return [(h.id, h.score) for h in hits]
 
     def delete(self, ids: Sequence[int]) -> None:
-        with self._db.atomic():
+        with write_transaction(self._db):
             for i in ids:
                 self._db["docs"].delete(i)
         self._vectors.delete(list(ids))

@@ -251,6 +251,18 @@ def test_agent_rejects_unknown_alias_directly():
         agent.decide("obs", [])
 
 
+def test_router_reads_a_repeated_type_once():
+    """A grammar cannot enforce unique items; a small model repeats a type. Read as a set,
+    in the types' own order; an unknown type is still an error."""
+    from memory.agents import MetaMemoryManager
+
+    router = MetaMemoryManager(ScriptedLlm([_route(["vault", "core", "vault", "core"]),
+                                            _route(["vault", "diary"])]))
+    assert router.route("Confirmation code: NWB-55710-K") == ["core", "vault"]
+    with pytest.raises(Exception, match="diary|schema|enum"):
+        router.route("Confirmation code: NWB-55710-K")
+
+
 def test_completion_only_backend_skips_tier(open_store):
     store = open_store()
     _frame(store, 1, 0, "Joplin", "Ideas", ["1. Draft talk", "2. Submit talk"])

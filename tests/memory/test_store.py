@@ -117,3 +117,36 @@ def test_unusable_data_dir_is_a_clear_error(open_store, tmp_path):
     blocker.write_text("a file where a folder should be")
     with pytest.raises(StoreError, match="blocker"):
         open_store(blocker / "data")
+
+
+def test_a_transaction_that_reads_first_waits_for_another_writer(open_store, tmp_path):
+    """The pipeline reads, then writes, while the capture writer commits on its own
+    connection. A deferred BEGIN fails there at once ("database is locked": the read
+    snapshot went stale); `write_transaction` takes the lock first and waits its turn."""
+    import threading
+
+    store = open_store(tmp_path / "data")
+    other = store.sibling()
+    holding, done = threading.Event(), threading.Event()
+
+    def writer():
+        other.db.conn.execute("BEGIN IMMEDIATE")
+        other.db.conn.execute("INSERT INTO w (x) VALUES (1)")
+        holding.set()
+        done.wait(0.5)
+        other.db.conn.execute("COMMIT")
+
+    store.db["w"].insert({"x": 0})
+    t = threading.Thread(target=writer)
+    t.start()
+    holding.wait(5)
+    try:
+        with database.write_transaction(store.db):
+            seen = store.db.execute("SELECT count(*) FROM w").fetchone()[0]
+            store.db["w"].insert({"x": 2})
+    finally:
+        done.set()
+        t.join(10)
+        other.close()
+    rows = [r[0] for r in store.db.execute("SELECT x FROM w ORDER BY rowid")]
+    assert seen == 2 and rows == [0, 1, 2]
