@@ -16,7 +16,7 @@ import importlib.util
 import io
 import json
 import queue
-import subprocess
+import os
 import sys
 import tempfile
 import threading
@@ -150,16 +150,9 @@ def main() -> None:
                     help="OCR with the detector limited by the long side (proposed fix)")
     args = ap.parse_args()
     fx = _fixtures()
-    n = fx._free_display()
-    display = f":{n}"
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x900x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    import os
     results = {}
     interval = CaptureSettings().interval_s
-    try:
-        fx._wait_for_x(display, xvfb)
-        os.environ["DISPLAY"] = display
+    with fx.xvfb_display() as display:
         ocr = TimedOcr(args.det_max)
         ocr.recognize(fx_image := __import__("PIL.Image", fromlist=["Image"]).new(
             "RGB", (64, 32), "white"))  # load the models outside the measurement
@@ -201,9 +194,6 @@ def main() -> None:
                                                        1)},
                 }
                 print(kind, json.dumps(results[kind]), file=sys.stderr, flush=True)
-    finally:
-        xvfb.terminate()
-        xvfb.wait(10)
     targets = {"static_cpu_pct_lt": 1.0, "active_cpu_pct_lt": 10.0,
                "active_stored_mb_per_h_lt": 150.0}
     results["targets"] = targets

@@ -38,12 +38,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import json
 import os
 import queue
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -462,50 +460,34 @@ def _soak_loop(display, wins, store, cap_store, ocr, settings, proc, t0, *, sim_
             "samples": samples}
 
 
-def _integration_fixtures():
-    """tests/integration/conftest.py by path: Xvfb helpers and the Qt window process."""
-    spec = importlib.util.spec_from_file_location(
-        "itest_conftest", REPO / "tests" / "integration" / "conftest.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def run_capture_bench(args) -> dict:
     if not shutil.which("Xvfb"):
         raise SystemExit("Xvfb is not installed (apt-get install xvfb xdotool)")
-    fx = _integration_fixtures()
-    display = f":{fx._free_display()}"
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{fx.SCREEN[0]}x{fx.SCREEN[1]}x24",
-                             "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    from bench.bench_capture import _fixtures
+
+    fx = _fixtures()
     made: list = []
     tmp = Path(tempfile.mkdtemp(prefix="commonplace-soak-"))
     try:
-        fx._wait_for_x(display, xvfb)
-        os.environ["DISPLAY"] = display  # QtWindow and xdotool read it
-        script = tmp / "qt_window.py"
-        script.write_text(fx.QT_WINDOW)
+        with fx.xvfb_display() as display:  # also sets DISPLAY: QtWindow and xdotool read it
+            script = tmp / "qt_window.py"
+            script.write_text(fx.QT_WINDOW)
 
-        def make(**kw):
-            w = fx.QtWindow(script, display, **kw)
-            made.append(w)
-            return w
+            def make(**kw):
+                w = fx.QtWindow(script, display, **kw)
+                made.append(w)
+                return w
 
-        out = capture_soak(display, make, args.data_dir or tmp / "data",
-                           sim_minutes=args.minutes, step_s=args.step,
-                           warmup_min=args.warmup, index=args.index, trim=args.trim,
-                           progress=lambda s: print(json.dumps(s), file=sys.stderr,
-                                                    flush=True))
+            try:
+                out = capture_soak(display, make, args.data_dir or tmp / "data",
+                                   sim_minutes=args.minutes, step_s=args.step,
+                                   warmup_min=args.warmup, index=args.index, trim=args.trim,
+                                   progress=lambda s: print(json.dumps(s), file=sys.stderr,
+                                                            flush=True))
+            finally:
+                for w in made:
+                    w.close()
     finally:
-        for w in made:
-            w.close()
-        xvfb.terminate()
-        try:
-            xvfb.wait(10)
-        except subprocess.TimeoutExpired:
-            xvfb.kill()
-            xvfb.wait(10)
         shutil.rmtree(tmp, ignore_errors=True)
     out["loadavg"] = [round(x, 2) for x in os.getloadavg()]
     out["cores"] = os.cpu_count()

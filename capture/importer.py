@@ -21,7 +21,7 @@ from PIL import Image
 from capture.change import Thumb, compare, dhash
 from capture.errors import CaptureError, ImageError
 from capture.ocr import OcrEngine
-from memory.errors import ImportProblem, StoreError
+from memory.errors import ImportProblem
 from memory.store.frames import OcrLine, encode_image
 from memory.store.store import Store
 

@@ -145,7 +145,7 @@ def _forget_docs(store: Store, frame_ids: list[int], turn_ids: list[int],
             continue
         id_set = set(ids)
         rows = store.db.execute(
-            f"SELECT id, ref_id, sources FROM docs WHERE kind = ?", [kind]).fetchall()
+            "SELECT id, ref_id, sources FROM docs WHERE kind = ?", [kind]).fetchall()
         for doc_id, ref_id, sources in rows:
             srcs = json.loads(sources or "[]")
             left = [s for s in srcs if s not in gone_sources]

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,14 +44,11 @@ def _wait_for_x(display: str, proc: subprocess.Popen, timeout: float = 15.0) -> 
     raise RuntimeError(f"Xvfb on {display} did not answer within {timeout:.0f} s")
 
 
-@pytest.fixture(scope="session")
-def xvfb():
+@contextmanager
+def xvfb_display():
     """Start `Xvfb :N -screen 0 1600x900x24 -nolisten tcp`; yield its DISPLAY (also set in
-    os.environ for the session's duration); kill it by PID at the end."""
-    if not shutil.which("Xvfb"):
-        pytest.skip("Xvfb is not installed (apt-get install xvfb)")
-    n = _free_display()
-    display = f":{n}"
+    os.environ meanwhile); stop it by PID at the end. Used by the fixture and the benches."""
+    display = f":{_free_display()}"
     proc = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24",
                              "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -70,6 +68,15 @@ def xvfb():
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
+
+
+@pytest.fixture(scope="session")
+def xvfb():
+    """A real X server for the session (see `xvfb_display`)."""
+    if not shutil.which("Xvfb"):
+        pytest.skip("Xvfb is not installed (apt-get install xvfb)")
+    with xvfb_display() as display:
+        yield display
 
 
 QT_WINDOW = textwrap.dedent(r'''
