@@ -182,7 +182,6 @@ class GuiApp:
         every worker go, the store closes and its keys leave memory; a small lock screen
         stays. Only an encrypted history can be locked."""
         from ui.lock import LockScreen
-        from ui.workers import WorkerPool
 
         if self.core is None or not self.core.store.encrypted or self._shut:
             return
@@ -209,8 +208,8 @@ class GuiApp:
         self.core.close()
         self.core = None
         self._pipeline_busy = False
-        self.store_pool = WorkerPool("store", max_threads=1)
-        self.chat_pool = WorkerPool("chat", max_threads=1)
+        self.store_pool.reopen()
+        self.chat_pool.reopen()
         if self.lock_screen is None:
             self.lock_screen = LockScreen()
             self.lock_screen.unlockRequested.connect(self.unlock)

@@ -13,6 +13,7 @@ import logging
 import threading
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
@@ -82,24 +83,50 @@ class WorkerPool:
         self._pool = QThreadPool()
         self._pool.setMaxThreadCount(max_threads)
         self._live: set[Worker] = set()
+        self._handlers: dict[int, dict[str, Callable]] = {}  # per worker, until `finished`
+        self._next = 0
         self._closed = False
 
     def submit(self, fn: Callable[..., Any], /, *args: Any,
                on_yielded: Callable | None = None, on_returned: Callable | None = None,
                on_errored: Callable | None = None, on_finished: Callable | None = None,
                **kwargs: Any) -> Worker:
-        """Connect the handlers first, then start: no signal can be missed."""
+        """Connect the handlers first, then start: no signal can be missed.
+
+        The handlers are held here, strongly, until the worker's `finished` arrives or the
+        pool shuts down, and the worker's signals reach them through this pool. Connected
+        directly, a bound method of a plain object is held weakly by PySide: when that object
+        died with a result still queued (the app locked or quit between a worker's last
+        emit and the event loop's next turn), Qt delivered it to freed memory (a segfault
+        seen in the tests). After `shutdown()` a queued result reaches nobody.
+        """
         w = Worker(fn, *args, **kwargs)
-        for sig, slot in ((w.signals.yielded, on_yielded), (w.signals.returned, on_returned),
-                          (w.signals.errored, on_errored), (w.signals.finished, on_finished)):
-            if slot is not None:
-                sig.connect(slot)
-        w.signals.finished.connect(lambda: self._live.discard(w))
         if self._closed:
             return w  # shutting down: never started, its handlers never run
+        key, self._next = self._next, self._next + 1
+        self._handlers[key] = {name: slot for name, slot in (
+            ("yielded", on_yielded), ("returned", on_returned), ("errored", on_errored),
+            ("finished", on_finished)) if slot is not None}
+        sig = w.signals
+        sig.yielded.connect(lambda v: self._deliver(key, "yielded", v))
+        sig.returned.connect(lambda v: self._deliver(key, "returned", v))
+        sig.errored.connect(lambda e: self._deliver(key, "errored", e))
+        sig.finished.connect(lambda: self._finished(key, w))
         self._live.add(w)
         self._pool.start(w)
         return w
+
+    def _deliver(self, key: int, name: str, *args: Any) -> None:
+        slot = self._handlers.get(key, {}).get(name)
+        owner = getattr(slot, "__self__", None)
+        if slot is not None and (not isinstance(owner, QObject) or shiboken6.isValid(owner)):
+            slot(*args)
+
+    def _finished(self, key: int, w: Worker) -> None:
+        self._live.discard(w)
+        if key in self._handlers:
+            self._deliver(key, "finished")
+            self._handlers.pop(key, None)
 
     @property
     def busy(self) -> int:
@@ -112,7 +139,15 @@ class WorkerPool:
             w.abort()
         self._pool.clear()
         done = self._pool.waitForDone(timeout_ms)
-        if not done:
+        self._handlers.clear()  # results still queued, or still to come, reach nobody
+        if done:
+            self._live.clear()  # ended, or dropped before they started
+        else:
             log.warning("%s workers still busy after %d ms; leaving them", self.name,
                         timeout_ms)
         return done
+
+    def reopen(self) -> None:
+        """Take work again after `shutdown()` (the app locked, then unlocked): the same threads;
+        nothing queued before the shutdown reaches a handler."""
+        self._closed = False
