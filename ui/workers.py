@@ -14,7 +14,7 @@ import threading
 from typing import Any, Callable
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +27,14 @@ class WorkerSignals(QObject):
     finished = Signal()        # always last, after returned or errored
 
 
-class Worker(QRunnable):
-    """Runs `fn(*args, **kwargs)` on a pool thread; a generator's yields become `yielded`."""
+class Worker:
+    """Runs `fn(*args, **kwargs)` on a pool thread; a generator's yields become `yielded`.
+
+    Started as `QThreadPool.start(worker.run)`: the pool holds that callable only until it
+    has run (a QRunnable passed to `start` would be referenced by the pool's wrapper for
+    the pool's whole life: every worker ever started, kept)."""
 
     def __init__(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # the pool below keeps it alive until `finished`
         self.signals = WorkerSignals()
         self._fn, self._args, self._kwargs = fn, args, kwargs
         self._abort = threading.Event()
@@ -70,6 +72,12 @@ class Worker(QRunnable):
                 self.signals.yielded.emit(next(gen))
         except StopIteration as stop:
             return stop.value
+
+
+def _disconnect(w: Worker) -> None:
+    s = w.signals
+    for sig in (s.yielded, s.returned, s.errored, s.finished):
+        sig.disconnect()
 
 
 class WorkerPool:
@@ -113,7 +121,7 @@ class WorkerPool:
         sig.errored.connect(lambda e: self._deliver(key, "errored", e))
         sig.finished.connect(lambda: self._finished(key, w))
         self._live.add(w)
-        self._pool.start(w)
+        self._pool.start(w.run)
         return w
 
     def _deliver(self, key: int, name: str, *args: Any) -> None:
@@ -127,6 +135,9 @@ class WorkerPool:
         if key in self._handlers:
             self._deliver(key, "finished")
             self._handlers.pop(key, None)
+        # The connections hold lambdas that hold the worker: a cycle through C++ that Python's
+        # collector cannot see. Cut it once this delivery is over, and the worker goes.
+        QTimer.singleShot(0, lambda: _disconnect(w))
 
     @property
     def busy(self) -> int:

@@ -1,10 +1,12 @@
-"""The worker pool: results reach their handlers on the GUI thread, in order, once; after a
-shutdown nothing queued reaches anybody, even a handler whose object has since gone."""
+"""The worker pool: results reach their handlers on the GUI thread, in order, once; a
+finished worker is released; after a shutdown nothing queued reaches anybody, even a handler
+whose object has since gone."""
 
 from __future__ import annotations
 
 import gc
 import threading
+import weakref
 
 from ui.workers import WorkerPool
 
@@ -37,6 +39,20 @@ def test_results_reach_handlers_on_the_gui_thread_in_order(qtbot):
     qtbot.waitUntil(lambda: len(owner.seen) == 2 and bool(errors), timeout=5000)
     assert yielded == [1, 2] and owner.seen == [("returned", 3, True), ("finished",)]
     assert isinstance(errors[0], ZeroDivisionError) and pool.busy == 0
+    assert pool.shutdown(1000)
+
+
+def test_a_finished_worker_is_released(qtbot):
+    """A long session starts thousands of workers (thumbnails, refreshes): none is kept."""
+    pool = WorkerPool("t")
+    done: list = []
+    refs = [weakref.ref(pool.submit(lambda i=i: i, on_returned=done.append).signals)
+            for i in range(50)]
+    qtbot.waitUntil(lambda: len(done) == 50, timeout=5000)
+    qtbot.wait(50)   # the connections are cut on the next turn of the event loop
+    gc.collect()
+    assert sorted(done) == list(range(50))
+    assert sum(r() is not None for r in refs) == 0
     assert pool.shutdown(1000)
 
 
