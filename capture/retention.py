@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from memory.store.database import write_transaction
 from memory.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -72,7 +71,7 @@ def enforce_retention(store: Store, *, max_mb: float, max_age_days: float,
                 break
             for _fid, rel in victims:
                 _unlink(store.layout.frames / rel)
-            with write_transaction(store.db):
+            with store.db.atomic():
                 store.db.execute(f"UPDATE frames SET bytes = 0 WHERE id IN "
                                  f"({','.join('?' * len(victims))})", [v[0] for v in victims])
             deleted += len(victims)

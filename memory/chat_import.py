@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from memory.errors import ImportProblem
-from memory.store.database import write_transaction
 from memory.store.docs import NewDoc
 from memory.store.store import Store
 
@@ -140,7 +139,7 @@ def import_chat(path: Path, *, store: Store, sample: str | None = None) -> ChatI
         report.samples += 1
         turns = list(iter_turns(s, i, Path(path), report.problems))
         new_docs = []
-        with store.errors(), write_transaction(store.db):
+        with store.errors(), store.db.atomic():
             prev = ""
             for t in turns:
                 text = turn_text(t)

@@ -20,7 +20,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from memory.store.database import write_transaction
 from memory.store.store import Store
 from memory.store.memories import iso_epoch
 
@@ -88,7 +87,7 @@ def forget(store: Store, *, start: dt.datetime, end: dt.datetime,
             turn_ids = [r[0] for r in store.db.execute(
                 "SELECT id FROM turns WHERE ts_epoch BETWEEN ? AND ?", [lo, hi]).fetchall()]
         files = []
-        with write_transaction(store.db):
+        with store.db.atomic():
             gone_sources = set()
             if frame_ids:
                 files = [r[0] for r in store.db.execute(
@@ -240,7 +239,7 @@ def scrub(store: Store) -> None:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE "
             "'CREATE VIRTUAL TABLE%USING FTS5%'").fetchall()]:
         # FTS5 deletes only add tombstones; merging the segments drops the old entries.
-        with write_transaction(db):
+        with db.atomic():
             db.execute(f"INSERT INTO [{name}]([{name}]) VALUES('optimize')")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.execute("VACUUM")

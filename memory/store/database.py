@@ -152,7 +152,33 @@ def change_passphrase(data_dir: Path, old: str, new: str) -> None:
     _write_record(data_dir, DataRecord(encrypted=True, wrapped=crypto.wrap(key, new)))
 
 
-def connect(db_path: Path, keys: crypto.Keys | None) -> sqlite_utils.Database:
+class Database(sqlite_utils.Database):
+    """sqlite-utils' Database whose transactions take the write lock when they begin.
+
+    `atomic()` outside a transaction says BEGIN IMMEDIATE, not sqlite-utils' deferred BEGIN.
+    A transaction that reads before it writes (the memory pipeline) while another connection
+    commits (the capture writer) would otherwise have to upgrade a read snapshot that is no
+    longer the newest, which SQLite refuses at once with "database is locked"
+    (SQLITE_BUSY_SNAPSHOT), whatever the busy timeout; taking the lock first waits on the
+    timeout instead. Inside a transaction it is sqlite-utils' own savepoint.
+    """
+
+    @contextmanager
+    def atomic(self) -> Iterator[Database]:
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()  # a no-op when the error already ended the transaction
+            raise
+
+
+def connect(db_path: Path, keys: crypto.Keys | None) -> Database:
     """Open the database (keyed when encrypted), in WAL mode, and bring its schema up to date."""
     try:
         if keys is not None:
@@ -165,35 +191,11 @@ def connect(db_path: Path, keys: crypto.Keys | None) -> sqlite_utils.Database:
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        db = sqlite_utils.Database(conn)
+        db = Database(conn)
         MIGRATIONS.apply(db)
         return db
     except DB_ERRORS as e:
         raise sql_error(e, db_path) from e
-
-
-@contextmanager
-def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """`db.atomic()` that takes the write lock when it begins (BEGIN IMMEDIATE).
-
-    For a transaction that reads before it writes while another connection (the capture
-    writer) commits: under sqlite-utils' deferred BEGIN the first write would have to
-    upgrade a read snapshot that is no longer the newest, which SQLite refuses at once with
-    "database is locked" (SQLITE_BUSY_SNAPSHOT), whatever the busy timeout. Taking the lock
-    first waits on the timeout instead. Nested inside a transaction: a savepoint.
-    """
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        with db.atomic():  # in a transaction now: the body runs in a savepoint
-            yield db
-        db.conn.execute("COMMIT")
-    except BaseException:
-        db.rollback()
-        raise
 
 
 @contextmanager

@@ -17,7 +17,6 @@ from typing import Iterable, Sequence
 
 import sqlite_utils
 
-from memory.store.database import write_transaction
 from memory.store.vectors import Embedder, VectorIndex
 
 log = logging.getLogger(__name__)
@@ -87,7 +86,7 @@ class DocIndex:
         docs = list(docs)
         hashes = [content_hash(d.kind, d.text) for d in docs]
         ids: list[int] = []
-        with write_transaction(self._db):
+        with self._db.atomic():
             existing: dict[str, tuple[int, list[str]]] = {}
             uniq = list(dict.fromkeys(hashes))
             for i in range(0, len(uniq), 500):
@@ -131,7 +130,7 @@ class DocIndex:
             vecs = self._embedder.embed([r["embed_text"] or r["text"] for r in rows])
             self._vectors.upsert([r["id"] for r in rows], vecs, kinds=[r["kind"] for r in rows],
                                  ts_epochs=[r["ts_epoch"] or 0.0 for r in rows])
-            with write_transaction(self._db):
+            with self._db.atomic():
                 self._db.execute(f"UPDATE docs SET embedded = 1 WHERE id IN "
                                  f"({','.join('?' * len(rows))})", [r["id"] for r in rows])
             done += len(rows)
@@ -146,7 +145,7 @@ class DocIndex:
         self._vectors.delete(stray)
         lost = [i for i, e in rows.items() if e and i not in in_index]
         if lost:
-            with write_transaction(self._db):
+            with self._db.atomic():
                 for i in lost:
                     self._db["docs"].update(i, {"embedded": 0})
         embedded = self.embed_pending()
@@ -203,7 +202,7 @@ class DocIndex:
         return [(h.id, h.score) for h in hits]
 
     def delete(self, ids: Sequence[int]) -> None:
-        with write_transaction(self._db):
+        with self._db.atomic():
             for i in ids:
                 self._db["docs"].delete(i)
         self._vectors.delete(list(ids))

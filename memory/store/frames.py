@@ -21,7 +21,7 @@ import sqlite_utils
 
 from memory.errors import StoreError
 from memory.store.crypto import Keys
-from memory.store.database import atomic_write, os_error, write_transaction
+from memory.store.database import atomic_write, os_error
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class FrameRepo:
         blob = self._keys.seal_frame(image_bytes, rel.encode()) if self._keys else image_bytes
         atomic_write(path, blob)
         try:
-            with write_transaction(self._db):
+            with self._db.atomic():
                 frame_id = self._db["frames"].insert({
                     "ts": ts.isoformat(), "ts_epoch": ts.timestamp(), "app": app or "",
                     "window_title": window_title or "", "url": url, "width": width,
@@ -100,7 +100,7 @@ class FrameRepo:
         return frame_id
 
     def add_source(self, frame_id: int, source: str, ts: dt.datetime) -> None:
-        with write_transaction(self._db):
+        with self._db.atomic():
             self._db["frame_sources"].insert({"frame_id": frame_id, "source": source,
                                               "ts": ts.isoformat()}, ignore=True)
 

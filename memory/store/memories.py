@@ -1,7 +1,7 @@
 """The memory repository: typed items with provenance, versions and an audit log.
 
 Rules it keeps:
-- every write runs inside `write_transaction(db)` (nested calls become savepoints, so a caller can
+- every write runs inside `db.atomic()` (nested calls become savepoints, so a caller can
   wrap a whole batch in one transaction); user text only ever travels as parameters;
 - an update never destroys a value: `update()` supersedes (new row active, old row
   `superseded` with `superseded_by`), every value is kept in `memory_versions`, and every
@@ -25,7 +25,6 @@ from memory.errors import StoreError
 from memory.items import (EPISODIC, MASK, Candidate, identity, is_sensitive, masked,
                           normalise, render, similarity)
 from memory.store.crypto import Keys
-from memory.store.database import write_transaction
 from memory.store.docs import DocIndex, NewDoc, fts_query
 
 SIMILAR = 0.9  # Jaccard over words at which two items of one type are the same item
@@ -82,8 +81,8 @@ class MemoryRepo:
 
     def transaction(self):
         """One transaction for several writes (each write's own becomes a savepoint), holding
-        the write lock from its start: it may read first (see `write_transaction`)."""
-        return write_transaction(self._db)
+        the write lock from its start: it may read first (see `database.Database`)."""
+        return self._db.atomic()
 
     # -- writing -----------------------------------------------------------------------
     def add(self, type_: str, fields: dict, *, sources: Sequence[str], tier: str = "floor",
@@ -92,7 +91,7 @@ class MemoryRepo:
         """Insert a new active memory; returns its id. Fields are normalised first."""
         f = normalise(type_, fields)
         at = now_iso()
-        with write_transaction(self._db):
+        with self._db.atomic():
             mid = self._db["memories"].insert({
                 "type": type_, "identity": identity(type_, f), "importance": importance,
                 "strength": importance, "status": "active", "tier": tier,
@@ -115,7 +114,7 @@ class MemoryRepo:
         merged = {**self._fields(memory_id, reveal=True), **fields}
         f = normalise(old.type, merged)
         at = now_iso()
-        with write_transaction(self._db):
+        with self._db.atomic():
             new_id = self._db["memories"].insert({
                 "type": old.type, "identity": identity(old.type, f),
                 "importance": old.importance, "strength": old.importance,
@@ -145,7 +144,7 @@ class MemoryRepo:
         """Fold duplicates (and/or new sources) into `keep_id`; sources are unioned."""
         keep = self._require(keep_id)
         at = now_iso()
-        with write_transaction(self._db):
+        with self._db.atomic():
             for oid in other_ids:
                 other = self._require(oid)
                 if oid == keep_id or other.status != "active":
@@ -174,7 +173,7 @@ class MemoryRepo:
         m = self._require(memory_id)
         f = normalise(m.type, {**self._fields(memory_id, reveal=True), **fields})
         at = now_iso()
-        with write_transaction(self._db):
+        with self._db.atomic():
             self._db["memories"].update(memory_id, {"updated_at": at, **self._stored(m.type, f)})
             self._add_sources(memory_id, sources, at)
             self._version(memory_id, m.type, f, "merge", reason, at)
@@ -185,7 +184,7 @@ class MemoryRepo:
                        at: str | None = None) -> None:
         """The pipeline's idempotency markers: (ref, kind, ref_id) per observation."""
         at = at or now_iso()
-        with write_transaction(self._db):
+        with self._db.atomic():
             for ref, kind, ref_id in refs:
                 self._db.execute("INSERT OR IGNORE INTO processed_observations (ref, kind, "
                                  "ref_id, at, batch) VALUES (?, ?, ?, ?, ?)",
@@ -195,7 +194,7 @@ class MemoryRepo:
         """Soft delete: the row and its history stay; its doc leaves the search index."""
         m = self._require(memory_id)
         at = now_iso()
-        with write_transaction(self._db):
+        with self._db.atomic():
             self._db["memories"].update(memory_id, {"status": "deleted", "updated_at": at})
             self._version(memory_id, m.type, self._fields(memory_id, reveal=True), "delete",
                           reason, at)
@@ -204,31 +203,31 @@ class MemoryRepo:
 
     def pin(self, memory_id: int, pinned: bool = True, *, reason: str = "") -> None:
         m = self._require(memory_id)
-        with write_transaction(self._db):
+        with self._db.atomic():
             self._db["memories"].update(memory_id, {"pinned": int(pinned)})
             self._op("pin" if pinned else "unpin", memory_id, m.type, reason, "user", now_iso())
 
     def note(self, op: str, *, reason: str, tier: str, memory_id: int | None = None,
              type_: str = "") -> None:
         """An audit entry with no change to an item ('none', or a skipped tier)."""
-        with write_transaction(self._db):
+        with self._db.atomic():
             self._op(op, memory_id, type_, reason, tier, now_iso())
 
     def touch(self, ids: Sequence[int]) -> None:
         """Record that memories were recalled (reinforces them against fading)."""
         at = now_iso()
-        with write_transaction(self._db):
+        with self._db.atomic():
             for i in ids:
                 self._db.execute("UPDATE memories SET access_count = access_count + 1, "
                                  "last_accessed_at = ? WHERE id = ?", [at, i])
 
     def set_parent(self, ids: Sequence[int], parent_id: int) -> None:
-        with write_transaction(self._db):
+        with self._db.atomic():
             for i in ids:
                 self._db["memories"].update(i, {"parent_id": parent_id})
 
     def set_strengths(self, values: dict[int, float]) -> None:
-        with write_transaction(self._db):
+        with self._db.atomic():
             for i, s in values.items():
                 self._db.execute("UPDATE memories SET strength = ? WHERE id = ?", [s, i])
 

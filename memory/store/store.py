@@ -89,7 +89,7 @@ class Store:
         """
         from memory.indexing import frame_docs
 
-        with self.errors(), database.write_transaction(self.db):
+        with self.errors(), self.db.atomic():
             frame_id = self.frames.add(**frame)
             self.docs.add(frame_docs(self.frames.get(frame_id)))
         return frame_id

@@ -58,7 +58,7 @@ def test_capture_soak_stays_flat(tmp_path):
     assert out["answered"] >= out["asks"] // 2 > 0, why
     # Every stored frame reached the memory pipeline, and no run failed beside the capture
     # writer (the pipeline reads, then writes, in one transaction: it takes the write lock
-    # first, memory.store.database.write_transaction, rather than fail "database is locked").
+    # first, memory.store.database.Database.atomic, rather than fail "database is locked").
     assert out["unprocessed_frames"] == 0, why
     assert out["pipeline_errors"] == 0 and out["query_errors"] == 0, why
 

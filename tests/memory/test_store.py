@@ -122,7 +122,7 @@ def test_unusable_data_dir_is_a_clear_error(open_store, tmp_path):
 def test_a_transaction_that_reads_first_waits_for_another_writer(open_store, tmp_path):
     """The pipeline reads, then writes, while the capture writer commits on its own
     connection. A deferred BEGIN fails there at once ("database is locked": the read
-    snapshot went stale); `write_transaction` takes the lock first and waits its turn."""
+    snapshot went stale); the store's `atomic()` takes the lock first and waits its turn."""
     import threading
 
     store = open_store(tmp_path / "data")
@@ -141,7 +141,7 @@ def test_a_transaction_that_reads_first_waits_for_another_writer(open_store, tmp
     t.start()
     holding.wait(5)
     try:
-        with database.write_transaction(store.db):
+        with store.db.atomic():
             seen = store.db.execute("SELECT count(*) FROM w").fetchone()[0]
             store.db["w"].insert({"x": 2})
     finally:
