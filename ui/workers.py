@@ -74,6 +74,13 @@ class Worker:
             return stop.value
 
 
+def _call(slot: Callable | None, *args: Any) -> None:
+    """Run a handler, unless there is none or it is a method of a deleted Qt object."""
+    owner = getattr(slot, "__self__", None)
+    if slot is not None and (not isinstance(owner, QObject) or shiboken6.isValid(owner)):
+        slot(*args)
+
+
 def _disconnect(w: Worker) -> None:
     s = w.signals
     for sig in (s.yielded, s.returned, s.errored, s.finished):
@@ -90,9 +97,9 @@ class WorkerPool:
         self.name = name
         self._pool = QThreadPool()
         self._pool.setMaxThreadCount(max_threads)
-        self._live: set[Worker] = set()
-        self._handlers: dict[int, dict[str, Callable]] = {}  # per worker, until `finished`
-        self._next = 0
+        # The workers in flight and their handlers, held here until the worker's `finished`
+        # arrives; a shutdown drops the handlers (the worker stays listed until it ends).
+        self._live: dict[Worker, dict[str, Callable]] = {}
         self._closed = False
 
     def submit(self, fn: Callable[..., Any], /, *args: Any,
@@ -111,30 +118,19 @@ class WorkerPool:
         w = Worker(fn, *args, **kwargs)
         if self._closed:
             return w  # shutting down: never started, its handlers never run
-        key, self._next = self._next, self._next + 1
-        self._handlers[key] = {name: slot for name, slot in (
+        self._live[w] = {name: slot for name, slot in (
             ("yielded", on_yielded), ("returned", on_returned), ("errored", on_errored),
             ("finished", on_finished)) if slot is not None}
         sig = w.signals
-        sig.yielded.connect(lambda v: self._deliver(key, "yielded", v))
-        sig.returned.connect(lambda v: self._deliver(key, "returned", v))
-        sig.errored.connect(lambda e: self._deliver(key, "errored", e))
-        sig.finished.connect(lambda: self._finished(key, w))
-        self._live.add(w)
+        sig.yielded.connect(lambda v: _call(self._live.get(w, {}).get("yielded"), v))
+        sig.returned.connect(lambda v: _call(self._live.get(w, {}).get("returned"), v))
+        sig.errored.connect(lambda e: _call(self._live.get(w, {}).get("errored"), e))
+        sig.finished.connect(lambda: self._finished(w))
         self._pool.start(w.run)
         return w
 
-    def _deliver(self, key: int, name: str, *args: Any) -> None:
-        slot = self._handlers.get(key, {}).get(name)
-        owner = getattr(slot, "__self__", None)
-        if slot is not None and (not isinstance(owner, QObject) or shiboken6.isValid(owner)):
-            slot(*args)
-
-    def _finished(self, key: int, w: Worker) -> None:
-        self._live.discard(w)
-        if key in self._handlers:
-            self._deliver(key, "finished")
-            self._handlers.pop(key, None)
+    def _finished(self, w: Worker) -> None:
+        _call(self._live.pop(w, {}).get("finished"))
         # The connections hold lambdas that hold the worker: a cycle through C++ that Python's
         # collector cannot see. Cut it once this delivery is over, and the worker goes.
         QTimer.singleShot(0, lambda: _disconnect(w))
@@ -150,10 +146,11 @@ class WorkerPool:
             w.abort()
         self._pool.clear()
         done = self._pool.waitForDone(timeout_ms)
-        self._handlers.clear()  # results still queued, or still to come, reach nobody
         if done:
             self._live.clear()  # ended, or dropped before they started
         else:
+            # Still running: listed until they end, but what they return reaches nobody.
+            self._live = dict.fromkeys(self._live, {})
             log.warning("%s workers still busy after %d ms; leaving them", self.name,
                         timeout_ms)
         return done
