@@ -53,7 +53,7 @@ def add_frames(store, n: int) -> None:
 
 def remote_llm(tmp: Path, embedder, frames: int) -> dict:
     """Floor-only vs floor + LLM tier (remote, loopback llama_cpp.server), same frames."""
-    from bench.bench_remote_pipeline import _free_port, _start_server
+    from bench.bench_remote_pipeline import _free_port, _start_server, _stop_server
     from app.prepare import ensure_bundled_gguf
     from memory.pipeline import run_store
     from memory.store.store import Store
@@ -62,28 +62,28 @@ def remote_llm(tmp: Path, embedder, frames: int) -> dict:
     from models.remote import OpenAICompatibleBackend
     from models.settings import LlmSettings
 
-    models = tmp / "models"
-    ensure_bundled_gguf(models)
-    prepare_bundled(models)
-    _info, plan = plan_for(LlmSettings(), models)
-    kwargs = plan.to_llama_kwargs()
-    timed = {}
-    for name in ("floor", "llm"):
+    def fresh_store(name: str):
         store = Store.open(tmp / f"data-{name}", passphrase=None, encrypt_new=False,
                            embedder=embedder)
         add_frames(store, frames)
-        store.close()
-    store = Store.open(tmp / "data-floor", passphrase=None, encrypt_new=False,
-                       embedder=embedder)
+        return store
+
+    timed = {}
+    store = fresh_store("floor")
     start = time.perf_counter()
     floor_out = run_store(store, use_llm=False)
     timed["floor"] = time.perf_counter() - start
     store.close()
 
+    models = tmp / "models"
+    ensure_bundled_gguf(models)
+    prepare_bundled(models)
+    _info, plan = plan_for(LlmSettings(), models)
     port = _free_port()
-    server = _start_server(kwargs, port, tmp / "server.log", chat_format="gemma")
+    server = _start_server(plan.to_llama_kwargs(), port, tmp / "server.log",
+                           chat_format="gemma")
     backend = OpenAICompatibleBackend(f"http://127.0.0.1:{port}", timeout_s=300)
-    store = Store.open(tmp / "data-llm", passphrase=None, encrypt_new=False, embedder=embedder)
+    store = fresh_store("llm")
     try:
         backend.complete("Warm-up:", max_tokens=1)  # the server has loaded its model
         start = time.perf_counter()
@@ -95,11 +95,7 @@ def remote_llm(tmp: Path, embedder, frames: int) -> dict:
     finally:
         store.close()
         backend.close()
-        server.terminate()
-        try:
-            server.wait(15)
-        except Exception:
-            server.kill()
+        _stop_server(server)
     per_min = lambda s: round(frames / s * 60, 1)  # noqa: E731
     llm = llm_out["llm"]
     return {"llm_frames": frames, "llm_capability": backend.info.capability,

@@ -64,6 +64,16 @@ def _start_server(plan_kwargs: dict, port: int, log_path: Path,
     raise SystemExit("llama_cpp.server did not start:\n" + log_path.read_text(errors="replace"))
 
 
+def _stop_server(proc: subprocess.Popen) -> None:
+    """Stop the server started by `_start_server`, by its process, within ~15 s."""
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
 def _run(answerer, questions: list[str], rounds: int) -> tuple[float, list[str], list[str]]:
     answerer.ask(questions[0])  # warm-up: loads the model / opens the connection
     answers, modes = [], []
@@ -126,11 +136,7 @@ def main() -> None:
             Answerer(retriever, lambda: remote, store=store), questions, args.rounds)
     finally:
         remote.close()
-        server.terminate()
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        _stop_server(server)
     store.close()
 
     n = len(questions) * args.rounds
