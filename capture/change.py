@@ -6,6 +6,11 @@ tiles and the changed tiles into connected regions. A frame whose only differenc
 most two pointer-sized regions (the pointer gone from one place, drawn at another, or a
 blinking caret) is a near-duplicate; anything larger is a change, reported with its
 regions in full-frame pixels so OCR can read only those.
+
+Pointer-sized is not the same as meaningless: one typed character is that small too. Live
+grabs carry no pointer (mss does not draw it), so the capture service asks `caret_only`
+of a small change at full resolution: a blinking caret is a bar a few pixels wide, a typed
+or deleted character is wider, and only the caret is dropped.
 """
 
 from __future__ import annotations
@@ -20,11 +25,13 @@ THUMB_WIDTH = 400
 TILE = 4               # thumbnail pixels per tile side (16 full px at 1600 wide)
 PIXEL_DELTA = 28       # grey levels: below this a pixel counts as unchanged (compression noise)
 POINTER_MAX = (56, 64)  # full-frame px: the largest region that can be only a pointer
+CARET_MAX_W = 3        # full-frame px: a text caret is a bar at most this wide
 
 
 class ChangeKind(Enum):
     SAME = "same"
     POINTER = "pointer"  # only pointer/caret-sized differences: a near-duplicate
+    EDIT = "edit"        # pointer-sized but not a caret (a typed character): see `refine`
     CHANGED = "changed"
 
 
@@ -53,7 +60,7 @@ class Change:
 
     @property
     def is_duplicate(self) -> bool:
-        return self.kind is not ChangeKind.CHANGED
+        return self.kind in (ChangeKind.SAME, ChangeKind.POINTER)
 
 
 def dhash(image: Image.Image, size: int = 16) -> str:
@@ -117,6 +124,37 @@ def compare(prev: Thumb | None, cur: Thumb) -> Change:
                 for x0, y0, x1, y1 in regions)
     kind = ChangeKind.POINTER if small and len(regions) <= 2 else ChangeKind.CHANGED
     return Change(kind, regions, fraction)
+
+
+def refine(change: Change, prev: Image.Image | None, cur: Image.Image) -> Change:
+    """A POINTER change between two live grabs (which carry no pointer) checked at full
+    resolution: only a caret stays POINTER; anything else is a small EDIT, not a duplicate."""
+    if change.kind is not ChangeKind.POINTER or \
+            (prev is not None and caret_only(prev, cur, change.regions)):
+        return change
+    return Change(ChangeKind.EDIT, change.regions, change.changed_fraction)
+
+
+def caret_only(prev: Image.Image, cur: Image.Image,
+               regions: list[tuple[int, int, int, int]]) -> bool:
+    """Whether what differs inside `regions` (full-frame px) is only a text caret: in each
+    region the differing full-resolution pixels lie within CARET_MAX_W columns.
+
+    A character typed or deleted changes its glyph and moves the caret, which spans wider
+    even for an "l"; a caret moved without typing also spans wider and counts as an edit
+    (the capture service then finds the same text and stores nothing).
+    """
+    w, h = cur.size
+    for x0, y0, x1, y1 in regions:
+        box = (max(0, x0 - 2), max(0, y0 - 2), min(w, x1 + 2), min(h, y1 + 2))
+        a = np.asarray(prev.crop(box).convert("L"), dtype=np.int16)
+        b = np.asarray(cur.crop(box).convert("L"), dtype=np.int16)
+        if a.shape != b.shape:
+            return False
+        cols = np.flatnonzero((np.abs(a - b) > PIXEL_DELTA).any(axis=0))
+        if cols.size and cols[-1] - cols[0] + 1 > CARET_MAX_W:
+            return False
+    return True
 
 
 def merge_regions(regions: list[tuple[int, int, int, int]], *, pad: int = 8,

@@ -3,8 +3,11 @@
 Each manifest line is `{"file", "timestamp", "app", "window_title"}`; `file` is relative
 to the manifest's folder (absolute paths and `..` escapes are refused). Near-duplicates of
 the last kept frame (same window, only a pointer moved) are merged into it as extra
-sources; a kept frame is OCR'd, stored and indexed. A bad line is reported with its line
-number and skipped; what was stored before stays. Re-running an import is idempotent.
+sources. Unlike live grabs, screenshots may carry a drawn pointer, and a pointer over text
+cannot be told from a one-character edit (OCR reads the arrow as "A" or loses the letter
+under it), so here every pointer-sized change merges. A kept frame is OCR'd, stored and
+indexed. A bad line is reported with its line number and skipped; what was stored before
+stays. Re-running an import is idempotent.
 """
 
 from __future__ import annotations

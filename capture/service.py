@@ -5,9 +5,11 @@ Two threads, one job each:
 - the poll (an APScheduler job, every `window_poll_s`) reads pause / disk / idle / active
   window state, asks the privacy filter *before* grabbing, grabs when the Cadence says so,
   re-checks the window after the grab, and compares a thumbnail with the last kept frame.
-  Pointer-only and identical frames are dropped here, before any encoding.
+  Identical and caret-only frames are dropped here, before any encoding; a pointer-sized
+  change that is not a caret (one typed character) is an edit and goes on.
 - the writer (a plain thread that owns every database write) OCRs only the changed regions
-  (carrying the previous frame's lines outside them), redacts, stores the frame and its
+  (carrying the previous frame's lines outside them), drops a small edit that reads the
+  same as before (a caret moved, a button hovered), redacts, stores the frame and its
   docs, batches observations onto the caller's queue, embeds pending docs, and enforces
   retention when the scheduler asks.
 
@@ -31,7 +33,7 @@ from typing import Callable
 from PIL import Image
 
 from capture.batches import Batcher, Observation
-from capture.change import ChangeKind, Thumb, compare, dhash, merge_regions
+from capture.change import ChangeKind, Thumb, compare, dhash, merge_regions, refine
 from capture.errors import CaptureError, OcrError
 from capture.idle import IdleSource
 from capture.ocr import OcrEngine
@@ -69,7 +71,7 @@ class CaptureStatus:
     message: str = ""
     last_frame_at: float | None = None   # wall-clock epoch of the last stored frame
     frames_stored: int = 0
-    frames_dropped: int = 0              # identical / pointer-only: not stored
+    frames_dropped: int = 0              # identical, caret-only, same text: not stored
     frames_excluded: int = 0             # polls that found an excluded window
     ocr_failures: int = 0
     batches_sent: int = 0
@@ -86,6 +88,7 @@ class _Grabbed:
     token: int          # this frame, for later frames to build on
     base: int | None    # the kept frame whose OCR lines carry over; None = read in full
     changed: bool
+    small_edit: bool = False  # kept only for a small edit: dropped if its text reads the same
 
 
 _STOP = object()
@@ -123,7 +126,9 @@ class CaptureService:
         self._stopping = threading.Event()
         # poll-thread state
         self._prev_thumb: Thumb | None = None   # the last kept frame's
+        self._prev_image: Image.Image | None = None
         self._grab_thumb: Thumb | None = None   # the last grabbed frame's, kept or not
+        self._grab_image: Image.Image | None = None
         self._token = 0
         self._last_token: int | None = None
         self._recent: OrderedDict = OrderedDict()  # window key -> (token, thumb)
@@ -321,15 +326,16 @@ class CaptureService:
     def _handle(self, image: Image.Image, win: WindowInfo | None, key, reason: Reason,
                 now: float) -> None:
         thumb = Thumb.of(image)
-        change = compare(self._prev_thumb, thumb)
+        change = refine(compare(self._prev_thumb, thumb), self._prev_image, image)
         app = win.app if win else None
         app_switch = app != self._last_app
-        changed = change.kind is ChangeKind.CHANGED
-        keep = changed or reason in (Reason.FIRST, Reason.KEYFRAME) or \
+        changed = change.kind in (ChangeKind.CHANGED, ChangeKind.EDIT)
+        forced = reason in (Reason.FIRST, Reason.KEYFRAME) or \
             (reason is Reason.WINDOW and app_switch)
-        if keep and self._busy(reason, app_switch, thumb, now):
+        keep = changed or forced
+        if keep and self._busy(reason, app_switch, thumb, image, now):
             keep = False   # mid-burst: the settled state (or the next gap) is kept instead
-        self._grab_thumb = thumb
+        self._grab_thumb, self._grab_image = thumb, image
         self._cadence.grabbed(now, changed=changed or reason is Reason.WINDOW, kept=keep)
         self._last_key = key
         if not keep:
@@ -348,15 +354,17 @@ class CaptureService:
         while len(self._recent) > RECENT_WINDOWS:
             self._recent.popitem(last=False)
         self._last_token = self._token
-        self._prev_thumb = thumb
+        self._prev_thumb, self._prev_image = thumb, image
         self._last_app = app
         regions = base_change.regions if base_change and \
             base_change.kind is not ChangeKind.SAME else []
         self._work.put(_Grabbed(image, dt.datetime.fromtimestamp(self._wall()).astimezone(),
-                                win, regions, self._token, base, changed))
+                                win, regions, self._token, base, changed,
+                                small_edit=change.kind is ChangeKind.EDIT and not forced))
         self._recording()
 
-    def _busy(self, reason: Reason, app_switch: bool, thumb: Thumb, now: float) -> bool:
+    def _busy(self, reason: Reason, app_switch: bool, thumb: Thumb, image: Image.Image,
+              now: float) -> bool:
         """A change within `busy_gap_s` of the last kept frame, in the same window, while the
         screen is still changing since the previous grab: typing or a video. Keeping every
         such frame would OCR every interval; the state once it settles says the same."""
@@ -364,10 +372,11 @@ class CaptureService:
         if gap <= 0 or reason is not Reason.INTERVAL or app_switch or last is None or \
                 now - last >= gap:
             return False
-        # Settled means not one pixel moved since the previous grab: a typed word is small
-        # enough to pass for a pointer move, and must not end the burst.
-        settled = self._grab_thumb is not None and \
-            compare(self._grab_thumb, thumb).kind is ChangeKind.SAME
+        # Settled means nothing but a blinking caret changed since the previous grab (a
+        # typed character is an edit and does not end the burst).
+        settled = self._grab_thumb is not None and refine(
+            compare(self._grab_thumb, thumb), self._grab_image, image).kind in \
+            (ChangeKind.SAME, ChangeKind.POINTER)
         return not settled
 
     def _recording(self) -> None:
@@ -441,6 +450,13 @@ class CaptureService:
 
     def _store_frame(self, g: _Grabbed) -> None:
         lines = self._ocr_lines(g)
+        prev = self._lines.get(g.base) if g.small_edit and g.base is not None else None
+        if prev is not None and [l.text for l in lines] == [l.text for l in prev]:
+            # A small change that reads as before (a caret moved, a button hovered): later
+            # frames build on these lines, but there is nothing new to store.
+            self._remember(g.token, lines)
+            self._count(frames_dropped=1)
+            return
         title = g.window.title if g.window else ""
         if self._redact:
             lines = [OcrLine(self._redact(l.text), l.box, l.score) for l in lines]
@@ -459,14 +475,19 @@ class CaptureService:
             return self._fault(State.DISK_LOW, str(e))
         except (StoreError, OSError) as e:
             return self._fault(State.ERROR, f"Cannot store frames: {e}")
-        self._lines[g.token] = lines  # only stored frames are built on
-        while len(self._lines) > 2 * RECENT_WINDOWS:
-            self._lines.popitem(last=False)
+        self._remember(g.token, lines)
         with self._lock:
             self._status = replace(self._status, last_frame_at=g.ts.timestamp(),
                                    frames_stored=self._status.frames_stored + 1)
         self._batcher.add(Observation(frame_id, frame.ts, frame.ts_epoch, app, title, url,
                                       frame.ocr_text))
+
+    def _remember(self, token: int, lines: list[OcrLine]) -> None:
+        """The lines later frames of this token build on (a frame that failed to store is
+        never remembered, so what follows it is read in full)."""
+        self._lines[token] = lines
+        while len(self._lines) > 2 * RECENT_WINDOWS:
+            self._lines.popitem(last=False)
 
     def _ocr_lines(self, g: _Grabbed) -> list[OcrLine]:
         prev = self._lines.get(g.base) if g.base is not None else None

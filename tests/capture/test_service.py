@@ -362,3 +362,80 @@ def test_a_burst_of_changes_keeps_one_frame_per_gap_and_the_settled_state(rig):
     assert typed in frames[-1].ocr_text
     rig.step(2.0, n=3)                   # and nothing more while it stays the same
     assert len(rig.frames()) == 3
+
+
+def _with_caret(img, line_no, on=True):
+    """The synthetic screen with a 2-px caret after line `line_no` (FakeOcr's lines kept)."""
+    from PIL import ImageDraw
+    img = img.copy()
+    if on:
+        d = ImageDraw.Draw(img)
+        x = 10 + d.textlength(img.info["lines"][line_no], font_size=24) + 2
+        d.rectangle([x, 10 + 40 * line_no, x + 1, 10 + 40 * line_no + 26], fill="black")
+    return img
+
+
+def test_one_typed_character_is_stored_at_once(rig):
+    from capture.change import ChangeKind, Thumb, compare
+
+    rig.make()
+    rig.svc.poll()
+    stored(rig, 1)
+    before = rig.grabber.image
+    rig.show(rig.lines[:2] + ["Pay rents"])
+    # Pointer-sized on the thumbnail: before full-resolution refinement it was dropped as
+    # a near-duplicate until the next keyframe (five minutes).
+    assert compare(Thumb.of(before), Thumb.of(rig.grabber.image)).kind is ChangeKind.POINTER
+    rig.step(2.0)
+    frames = stored(rig, 2)
+    assert frames[-1].ocr_text.splitlines()[-1] == "Pay rents"
+    assert rig.ocr.calls[-1] is not None  # read as a changed region, not the whole screen
+
+
+def test_a_blinking_caret_stores_nothing(rig):
+    rig.make()
+    base = rig.grabber.image
+    rig.grabber.image = _with_caret(base, 2)
+    rig.svc.poll()
+    stored(rig, 1)
+    for i in range(10):
+        rig.grabber.image = _with_caret(base, 2, on=i % 2 == 1)
+        rig.step(2.0)
+    assert wait_for(lambda: rig.svc._work.qsize() == 0)
+    assert len(rig.frames()) == 1
+    assert rig.grabber.grabs >= 4 and rig.svc.status().frames_dropped == rig.grabber.grabs - 1
+
+
+def test_a_small_change_that_reads_the_same_is_not_stored(rig):
+    from PIL import ImageDraw
+
+    rig.make()
+    rig.svc.poll()
+    stored(rig, 1)
+    calls = len(rig.ocr.calls)
+    hovered = rig.grabber.image.copy()  # a button lit up under the pointer: same text
+    ImageDraw.Draw(hovered).rectangle([700, 400, 712, 412], fill=(120, 160, 255))
+    rig.grabber.image = hovered
+    rig.step(2.0)
+    assert wait_for(lambda: len(rig.ocr.calls) > calls and rig.svc._work.qsize() == 0)
+    assert wait_for(lambda: rig.svc.status().frames_dropped >= 1)
+    assert len(rig.frames()) == 1
+    rig.show(rig.lines[:2] + ["Pay rent today"])  # a real edit after it is still read
+    rig.step(2.0)
+    frames = stored(rig, 2)
+    assert frames[-1].ocr_text.splitlines() == rig.lines
+
+
+def test_typing_settles_while_the_caret_blinks(rig):
+    rig.make(busy_gap_s=10.0)
+    rig.svc.poll()
+    stored(rig, 1)
+    for word in ("Pay", "Pay rent", "Pay rent to", "Pay rent to Sam"):  # a burst
+        rig.show(rig.lines[:2] + [word])
+        rig.grabber.image = _with_caret(rig.grabber.image, 2)
+        rig.step(2.0)
+    settled = rig.grabber.image
+    rig.grabber.image = _with_caret(settled, 2, on=False)  # stopped: only the caret blinks
+    rig.step(2.0)
+    frames = stored(rig, 2)
+    assert frames[-1].ocr_text.splitlines()[-1] == "Pay rent to Sam"

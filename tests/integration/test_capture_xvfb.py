@@ -97,6 +97,17 @@ def test_capture_end_to_end(xvfb, qt_windows, plain_store, ocr, caplog):
         assert ocr.calls and all(r is not None for r in ocr.calls), ocr.calls
         assert all(r[1] > 30 for r in ocr.calls), ocr.calls  # the first line was not read again
 
+        # 3b. one typed character: pointer-sized on the thumbnail, but an edit, not a
+        # near-duplicate -- stored once the screen settles, not at the next keyframe
+        notes.send("append \nRoom 41")
+        until(lambda: "Room 41" in plain_store.frames.last().ocr_text, what="Room 41")
+        settle(svc)
+        n_before = svc.status().frames_stored
+        notes.send("append 7")
+        until(lambda: "Room 417" in plain_store.frames.last().ocr_text, timeout=15,
+              what="the one-character edit")
+        assert svc.status().frames_stored == n_before + 1
+
         # 4. an excluded app: never grabbed, stored, OCR'd or logged by title
         n_before = svc.status().frames_stored
         vault = qt_windows(app="keepassxc", title="Bank logins.kdbx - KeePassXC",
