@@ -40,6 +40,21 @@ class WindowSource(Protocol):
     # the editor). None means "could not be read"; capture then goes by the focused window.
 
 
+def uncovered(rect: tuple[int, int, int, int],
+               above: list[tuple[int, int, int, int]], grid: int = 12) -> bool:
+    """Whether any point of a grid over `rect` lies outside every rectangle in `above`."""
+    x, y, w, h = rect
+    if w <= 0 or h <= 0:
+        return False
+    for i in range(grid):
+        px = x + (2 * i + 1) * w / (2 * grid)
+        for j in range(grid):
+            py = y + (2 * j + 1) * h / (2 * grid)
+            if not any(ax <= px < ax + aw and ay <= py < ay + ah for ax, ay, aw, ah in above):
+                return True
+    return False
+
+
 class NullWindowSource:
     """No window metadata (an unsupported platform, or a test)."""
 

@@ -9,9 +9,18 @@ from __future__ import annotations
 
 import logging
 
-from capture.window import WindowInfo, with_url
+from capture.window import WindowInfo, uncovered, with_url
 
 log = logging.getLogger(__name__)
+
+
+def _on_screen() -> list:
+    """Layer-0 (ordinary) windows on screen, front to back, as CGWindowList dictionaries."""
+    import Quartz
+
+    opts = Quartz.kCGWindowListOptionOnScreenOnly | Quartz.kCGWindowListExcludeDesktopElements
+    return [w for w in Quartz.CGWindowListCopyWindowInfo(opts, Quartz.kCGNullWindowID) or []
+            if int(w.get("kCGWindowLayer", 1)) == 0]
 
 
 class MacWindowSource:
@@ -24,7 +33,6 @@ class MacWindowSource:
 
     def active(self) -> WindowInfo | None:
         import AppKit
-        import Quartz
 
         try:
             front = AppKit.NSWorkspace.sharedWorkspace().frontmostApplication()
@@ -32,15 +40,30 @@ class MacWindowSource:
                 return None
             pid = int(front.processIdentifier())
             app = str(front.localizedName() or "").lower()
-            title = ""
-            opts = (Quartz.kCGWindowListOptionOnScreenOnly
-                    | Quartz.kCGWindowListExcludeDesktopElements)
-            for w in Quartz.CGWindowListCopyWindowInfo(opts, Quartz.kCGNullWindowID) or []:
-                if int(w.get("kCGWindowOwnerPID", -1)) == pid and \
-                        int(w.get("kCGWindowLayer", 1)) == 0:
-                    title = str(w.get("kCGWindowName") or "")
-                    break
+            title = next((str(w.get("kCGWindowName") or "") for w in _on_screen()
+                          if int(w.get("kCGWindowOwnerPID", -1)) == pid), "")
         except Exception as e:  # pyobjc bridges raise assorted errors
             log.debug("front window unreadable: %s", e)
             return None
         return with_url(WindowInfo(app=app, title=title, pid=pid))
+
+    def visible(self) -> list[WindowInfo] | None:
+        """Windows with some part not covered by the windows in front of them. Fully
+        transparent windows neither show nor cover."""
+        try:
+            windows = [w for w in _on_screen() if float(w.get("kCGWindowAlpha", 1.0)) > 0]
+        except Exception as e:  # pyobjc bridges raise assorted errors
+            log.debug("window list unreadable: %s", e)
+            return None
+        above: list[tuple[int, int, int, int]] = []
+        out = []
+        for w in windows:
+            b = w.get("kCGWindowBounds") or {}
+            rect = tuple(int(b.get(k, 0)) for k in ("X", "Y", "Width", "Height"))
+            if uncovered(rect, above):
+                pid = int(w.get("kCGWindowOwnerPID", 0))
+                out.append(with_url(WindowInfo(app=str(w.get("kCGWindowOwnerName") or "").lower(),
+                                               title=str(w.get("kCGWindowName") or ""),
+                                               pid=pid or None)))
+            above.append(rect)
+        return out

@@ -12,7 +12,7 @@ import logging
 import shutil
 import subprocess
 
-from capture.window import WindowInfo, WindowSource, with_url
+from capture.window import WindowInfo, WindowSource, uncovered, with_url
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ class XlibWindowSource:
                     shown.append((None, (g.x, g.y, g.width, g.height)))
             out = []
             for i, (client, rect) in enumerate(shown):
-                if client is None or not _uncovered(rect, [r for _, r in shown[i + 1:]]):
+                if client is None or not uncovered(rect, [r for _, r in shown[i + 1:]]):
                     continue
                 try:
                     out.append(with_url(self._describe(client)))
@@ -160,21 +160,6 @@ class XlibWindowSource:
         if p is not None and len(p.value):
             pid = int(p.value[0])
         return WindowInfo(app=app, title=title, pid=pid)
-
-
-def _uncovered(rect: tuple[int, int, int, int],
-               above: list[tuple[int, int, int, int]], grid: int = 12) -> bool:
-    """Whether any point of a grid over `rect` lies outside every rectangle in `above`."""
-    x, y, w, h = rect
-    if w <= 0 or h <= 0:
-        return False
-    for i in range(grid):
-        px = x + (2 * i + 1) * w / (2 * grid)
-        for j in range(grid):
-            py = y + (2 * j + 1) * h / (2 * grid)
-            if not any(ax <= px < ax + aw and ay <= py < ay + ah for ax, ay, aw, ah in above):
-                return True
-    return False
 
 
 def _text(value) -> str:

@@ -158,7 +158,7 @@ def test_excluded_window_showing_behind_the_focused_one_blocks_the_frame(rig):
 
 
 def test_uncovered_tells_hidden_from_partly_shown():
-    from capture.window_x11 import _uncovered
+    from capture.window import uncovered as _uncovered
     assert not _uncovered((10, 10, 100, 100), [(0, 0, 200, 200)])
     assert _uncovered((10, 10, 100, 100), [(0, 0, 100, 200)])   # a 10 px strip shows
     assert _uncovered((10, 10, 100, 100), [])
