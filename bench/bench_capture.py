@@ -2,9 +2,12 @@
 
 Three screens are driven on Xvfb (1600x900) with Qt windows: static, typing in one window,
 and switching between three windows while typing. For each, the service runs for
-`--seconds` after its first frame (steady state), then a naive capturer (full-frame PNG +
+`--seconds` in steady state, then a naive capturer (full-frame PNG +
 full OCR every `interval`) runs a few ticks in the same process. CPU seconds, OCR seconds
-and stored bytes are extrapolated to one hour. Prints one JSON object last.
+and stored bytes are extrapolated to one hour. Steady state begins after the first frame
+has been read and, when switching, after every window has been shown once: the first sight
+of a window is read in full, which happens three times in an hour of switching, not once
+a minute as a short run would extrapolate it. Prints one JSON object last.
 
     .venv/bin/python bench/bench_capture.py [--seconds 30] [--naive-ticks 4]
 """
@@ -37,6 +40,7 @@ from models.embeddings import HashEmbedder  # noqa: E402
 
 TEXT = ("Quarterly planning notes\nShip the importer by Friday\nReview the capture bench\n"
         "Call the dentist on Monday\nRenew the library card\nBudget: 4,200 for hardware")
+SWITCH_S = 6.0  # a new front window this often when switching
 TYPED = "the quick brown fox jumps over the lazy dog and keeps on typing more words "
 
 
@@ -49,31 +53,24 @@ def _fixtures():
 
 
 class TimedOcr(OcrEngine):
-    def __init__(self, det_max: bool = False) -> None:
+    def __init__(self) -> None:
         super().__init__(max_width=1280, threads=CaptureSettings().ocr_threads)
         self.seconds = 0.0
         self.calls = 0
-        self._det_max = det_max
-
-    def _get(self):
-        # --det-max: RapidOCR's detector by default scales an image up until its SHORT side
-        # is 736 px, so a 960x64 changed strip is read at 11x (seconds, not tenths).
-        # Limiting the LONG side instead is the proposed OcrEngine change; measured here.
-        if self._det_max and self._engine is None:
-            from rapidocr import RapidOCR
-            self._engine = RapidOCR(params={
-                "Global.log_level": "error", "Global.use_cls": False,
-                "Global.text_score": self._min_score, "Det.limit_type": "max",
-                "Det.limit_side_len": self._max_width})
-        return super()._get()
+        self.full_seconds = 0.0  # of which whole-frame reads
+        self.full_calls = 0
 
     def recognize(self, image, region=None):
         t = time.thread_time()
         try:
             return super().recognize(image, region)
         finally:
-            self.seconds += time.thread_time() - t
+            t = time.thread_time() - t
+            self.seconds += t
             self.calls += 1
+            if region is None:
+                self.full_seconds += t
+                self.full_calls += 1
 
 
 def drive(kind: str, windows: list, stop: threading.Event) -> None:
@@ -84,7 +81,7 @@ def drive(kind: str, windows: list, stop: threading.Event) -> None:
         if kind == "static":
             stop.wait(0.5)
             continue
-        if kind == "switching" and time.monotonic() - last_switch >= 6.0:
+        if kind == "switching" and time.monotonic() - last_switch >= SWITCH_S:
             front = (front + 1) % len(windows)
             windows[front].focus()
             last_switch = time.monotonic()
@@ -96,7 +93,7 @@ def drive(kind: str, windows: list, stop: threading.Event) -> None:
         stop.wait(0.15)
 
 
-def run_service(store, ocr, display, seconds) -> dict:
+def run_service(store, ocr, display, seconds, warmup_s) -> dict:
     q: queue.Queue = queue.Queue()
     svc = CaptureService(store, ocr, CaptureSettings(min_free_disk_mb=10),
                          PrivacySettings(encrypt=False), XlibWindowSource(display),
@@ -105,20 +102,41 @@ def run_service(store, ocr, display, seconds) -> dict:
     end = time.monotonic() + 60
     while svc.status().frames_stored < 1 and time.monotonic() < end:
         time.sleep(0.1)
-    while svc._work.qsize() and time.monotonic() < end:  # the first full OCR
+    time.sleep(warmup_s)
+    while svc._work.qsize() and time.monotonic() < end + warmup_s:  # full OCRs of warm-up
         time.sleep(0.1)
     time.sleep(0.5)
     stored0, ocr0, cpu0, bytes0 = svc.status().frames_stored, ocr.seconds, time.process_time(), \
         _bytes(store)
+    calls0, threads0 = ocr.calls, _thread_cpu()
+    full0, full_calls0 = ocr.full_seconds, ocr.full_calls
     t0 = time.monotonic()
     time.sleep(seconds)
+    threads1 = _thread_cpu()  # before stop: its flush is not steady-state work
     svc.stop(60)
     wall = time.monotonic() - t0
     cpu = time.process_time() - cpu0
     st = svc.status()
+    by_thread: dict[str, float] = {}
+    for tid, (name, t) in threads1.items():
+        key = name.split("_")[0] if name.startswith("ThreadPoolExecutor") else name
+        by_thread[key] = by_thread.get(key, 0.0) + t - threads0.get(tid, (name, 0.0))[1]
     return {"wall_s": wall, "cpu_s": cpu, "ocr_s": ocr.seconds - ocr0,
+            "ocr_calls": ocr.calls - calls0,
+            "full_ocr_s": ocr.full_seconds - full0, "full_ocr_calls": ocr.full_calls - full_calls0,
             "frames": st.frames_stored - stored0, "dropped": st.frames_dropped,
-            "bytes": _bytes(store) - bytes0}
+            "bytes": _bytes(store) - bytes0,
+            "cpu_s_by_thread": {k: round(v, 2) for k, v in by_thread.items() if v >= 0.01}}
+
+
+def _thread_cpu() -> dict[int, tuple[str, float]]:
+    """CPU seconds of each OS thread of this process, named where Python knows it (the poll
+    runs on APScheduler's executor thread, the writer on `capture-writer`)."""
+    import psutil
+
+    names = {t.native_id: t.name for t in threading.enumerate()}
+    return {t.id: (names.get(t.id, "other"), t.user_time + t.system_time)
+            for t in psutil.Process().threads()}
 
 
 def _bytes(store) -> int:
@@ -146,14 +164,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--naive-ticks", type=int, default=2)
-    ap.add_argument("--det-max", action="store_true",
-                    help="OCR with the detector limited by the long side (proposed fix)")
+    ap.add_argument("--kinds", default="static,typing,switching",
+                    help="which screens to drive (comma-separated)")
     args = ap.parse_args()
     fx = _fixtures()
     results = {}
     interval = CaptureSettings().interval_s
     with fx.xvfb_display() as display:
-        ocr = TimedOcr(args.det_max)
+        ocr = TimedOcr()
         ocr.recognize(fx_image := __import__("PIL.Image", fromlist=["Image"]).new(
             "RGB", (64, 32), "white"))  # load the models outside the measurement
         del fx_image
@@ -161,7 +179,7 @@ def main() -> None:
             tmp = Path(tmp)
             script = tmp / "qt_window.py"
             script.write_text(fx.QT_WINDOW)
-            for kind in ("static", "typing", "switching"):
+            for kind in args.kinds.split(","):
                 names = ["notesapp"] if kind != "switching" else ["notesapp", "mailapp", "docsapp"]
                 wins = [fx.QtWindow(script, display, app=a, title=f"{a} - {kind}",
                                     text=f"{a.upper()}\n{TEXT}") for a in names]
@@ -171,7 +189,8 @@ def main() -> None:
                 store = Store.open(tmp / f"data-{kind}", passphrase=None, encrypt_new=False,
                                    embedder=HashEmbedder(), vectors=fx.MemoryVectors())
                 driver.start()
-                ours = run_service(store, ocr, display, args.seconds)
+                warmup = SWITCH_S * len(wins) if kind == "switching" else 0.0
+                ours = run_service(store, ocr, display, args.seconds, warmup)
                 naive = run_naive(ocr, tmp, args.naive_ticks)
                 stop.set()
                 driver.join(5)
@@ -185,7 +204,12 @@ def main() -> None:
                              "cpu_pct_one_core": round(100 * ours["cpu_s"] / ours["wall_s"], 2),
                              "ocr_s_per_h": round(ours["ocr_s"] * per_h, 1),
                              "stored_mb_per_h": round(ours["bytes"] * per_h / 1e6, 1),
-                             "frames_per_h": round(ours["frames"] * per_h)},
+                             "frames_per_h": round(ours["frames"] * per_h),
+                             "ocr_calls_per_h": round(ours["ocr_calls"] * per_h),
+                             "full_ocr_s_per_h": round(ours["full_ocr_s"] * per_h, 1),
+                             "full_ocr_calls_per_h": round(ours["full_ocr_calls"] * per_h),
+                             "cpu_s_per_h_by_thread": {k: round(v * per_h, 1) for k, v in
+                                                       ours["cpu_s_by_thread"].items()}},
                     "naive": {"cpu_s_per_h": round(naive["cpu_s_per_tick"] * ticks_h, 1),
                               "cpu_pct_one_core": round(
                                   100 * naive["cpu_s_per_tick"] / interval, 1),
@@ -197,14 +221,14 @@ def main() -> None:
     targets = {"static_cpu_pct_lt": 1.0, "active_cpu_pct_lt": 10.0,
                "active_stored_mb_per_h_lt": 150.0}
     results["targets"] = targets
+    active = [k for k in ("typing", "switching") if k in results]
     results["meets"] = {
-        "static_cpu": results["static"]["ours"]["cpu_pct_one_core"] < 1.0,
-        "active_cpu": all(results[k]["ours"]["cpu_pct_one_core"] < 10.0
-                          for k in ("typing", "switching")),
-        "active_storage": all(results[k]["ours"]["stored_mb_per_h"] < 150.0
-                              for k in ("typing", "switching")),
+        "static_cpu": results["static"]["ours"]["cpu_pct_one_core"] < 1.0
+        if "static" in results else None,
+        "active_cpu": all(results[k]["ours"]["cpu_pct_one_core"] < 10.0 for k in active),
+        "active_storage": all(results[k]["ours"]["stored_mb_per_h"] < 150.0 for k in active),
     }
-    results["config"] = {"det_max": args.det_max, "seconds": args.seconds, "naive_ticks": args.naive_ticks,
+    results["config"] = {"seconds": args.seconds, "naive_ticks": args.naive_ticks,
                          "interval_s": interval, "screen": "1600x900", "cores": os.cpu_count()}
     print(json.dumps(results))
 

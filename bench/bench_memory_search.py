@@ -17,6 +17,9 @@ time-filtered lists. Plain FTS5 runs `docs_fts MATCH <the same words> ORDER BY b
     .venv/bin/python bench/bench_memory_search.py                    # --sizes 100000
     .venv/bin/python bench/bench_memory_search.py --sizes 10000      # ~1 min
     .venv/bin/python bench/bench_memory_search.py --sizes 100000,1000000   # hours at 1M
+    # build 1M once in the background, measure later on a quiet machine:
+    nice .venv/bin/python bench/bench_memory_search.py --sizes 1000000 --store-dir DIR --build-only
+    .venv/bin/python bench/bench_memory_search.py --sizes 1000000 --store-dir DIR
 
 Prints progress to stderr and one JSON object last on stdout.
 """
@@ -27,6 +30,7 @@ import argparse
 import datetime as dt
 import json
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -136,11 +140,21 @@ def run_size(n: int, root: Path, n_queries: int) -> dict:
     from models.embeddings import HashEmbedder
 
     log(f"{n:,} memories")
-    store = Store.open(root / f"data-{n}", passphrase=None, encrypt_new=False,
-                       embedder=HashEmbedder())
+    data = root / f"data-{n}"
+    built = data / "bench-built.json"  # a kept store (--store-dir) built by an earlier run
+    reuse = built.exists()
+    if data.exists() and not reuse:  # a build cut off part-way: start it again
+        shutil.rmtree(data)
+    store = Store.open(data, passphrase=None, encrypt_new=False, embedder=HashEmbedder())
     try:
-        res = {"memories": n, "build": build(store, n)}
+        if reuse:
+            res = {"memories": n, "build": json.loads(built.read_text()), "reused": True}
+        else:
+            res = {"memories": n, "build": build(store, n)}
+            built.write_text(json.dumps(res["build"]))
         log(f"  built: {res['build']}")
+        if not n_queries:
+            return res
         res["latency"] = measure(store, queries(store, n_queries))
         res["rss_mb"] = round(psutil.Process().memory_info().rss / 2**20)
         res["disk_mb"] = round(sum(f.stat().st_size for f in (root / f"data-{n}").rglob("*")
@@ -155,9 +169,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="100000")
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--store-dir", type=Path,
+                    help="keep the built stores here and reuse them on the next run "
+                         "(build once in the background, measure when the machine is quiet)")
+    ap.add_argument("--build-only", action="store_true", help="with --store-dir: build, no queries")
     args = ap.parse_args()
+    if args.build_only and not args.store_dir:
+        ap.error("--build-only needs --store-dir")
     with tempfile.TemporaryDirectory(prefix="bench-memsearch-") as tmp:
-        results = [run_size(int(s), Path(tmp), args.queries) for s in args.sizes.split(",")]
+        root = args.store_dir or Path(tmp)
+        results = [run_size(int(s), root, 0 if args.build_only else args.queries)
+                   for s in args.sizes.split(",")]
     print(json.dumps({"bench": "memory_search", "now": NOW.isoformat(), "sizes": results}))
 
 
