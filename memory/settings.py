@@ -10,7 +10,7 @@ class MemorySettings:
     chroma_host: str = ""            # empty = embedded Chroma under the data dir
     chroma_port: int = 8000
     search_limit: int = 10
-    rrf_k: int = 60                  # reciprocal-rank fusion constant
+    rrf_k: int = 10                  # reciprocal-rank fusion constant (small: short lists)
     candidates: int = 50             # per-retriever candidates before fusion
     embed_threads: int = 0           # 0 = automatic
     use_llm: bool = True             # False = deterministic floor only

@@ -168,6 +168,10 @@ class DocIndex:
         q = fts_query(query)
         if not q:
             return []
+        if not kinds and not ts_range:  # no join: FTS5's rowid is the doc id
+            return [(r[0], r[1]) for r in self._db.execute(
+                "SELECT rowid, -bm25(docs_fts) FROM docs_fts WHERE docs_fts MATCH ? "
+                "ORDER BY bm25(docs_fts) LIMIT ?", [q, k]).fetchall()]
         sql = ("SELECT docs.id, -bm25(docs_fts) AS score FROM docs_fts "
                "JOIN docs ON docs.id = docs_fts.rowid WHERE docs_fts MATCH ?")
         args: list = [q]
@@ -189,10 +193,13 @@ class DocIndex:
         vec = self._embedder.embed([query])[0]
         hits = None
         if ts_range:
-            sql = "SELECT id FROM docs WHERE ts_epoch BETWEEN ? AND ? AND embedded = 1"
+            # The unary + keeps the planner on the (ts_epoch, embedded, kind) index, which
+            # answers this from the index alone; without statistics it would take the
+            # index on `embedded` and read every row.
+            sql = "SELECT id FROM docs WHERE ts_epoch BETWEEN ? AND ? AND +embedded = 1"
             args: list = list(ts_range)
             if kinds:
-                sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+                sql += f" AND +kind IN ({','.join('?' * len(kinds))})"
                 args += list(kinds)
             ids = [r[0] for r in self._db.execute(sql + " LIMIT ?", [*args, AMONG_MAX + 1])]
             if len(ids) <= AMONG_MAX:

@@ -1,4 +1,5 @@
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -77,3 +78,69 @@ def test_vector_search_in_a_time_window_returns_only_that_window(open_store, mon
     for i, s in hits:   # the same cosine similarity whichever path computed it
         assert abs(unfiltered[i] - s) < 1e-3
     assert ("filtering instead" in caplog.text) == (path == "filter fallback")
+
+
+WORDS = ("budget invoice lentil tokenizer deploy garden museum pottery camping violin "
+         "adoption mentor parade sunrise horse library dentist flight ticket festival").split()
+
+
+def _many_turns(store, n=240, seed=3):
+    import random
+
+    from memory.store.docs import NewDoc
+
+    rng = random.Random(seed)
+    docs = [NewDoc("turn", i, " ".join(rng.sample(WORDS, 4)), None, 1_000_000.0 + i * 60,
+                   "chat", [f"c:D{i // 20 + 1}:{i % 20 + 1}"]) for i in range(n)]
+    store.docs.add(docs)
+    store.docs.embed_pending()
+    return docs
+
+
+def test_fusion_does_not_depend_on_how_many_hits_are_asked_for(open_store):
+    # It did: the candidate lists were limit*3 deep, and deeper lists fused differently
+    # (weak matches found in both lists overtook strong ones found in one), so `eval`
+    # (limit 30) ranked its first ten unlike `search` (limit 10).
+    store = open_store(encrypt=False)
+    _many_turns(store)
+    r = Retriever(store)
+    queries = [" ".join(c) for n in (2, 3) for c in itertools.combinations(WORDS[:7], n)]
+    for q in queries:
+        ten = [h.id for h in r.search(q, limit=10)]
+        assert [h.id for h in r.search(q, limit=30)][:10] == ten, q
+
+
+def test_a_session_memory_cites_only_its_moments_that_match(open_store):
+    from memory.retrieval import MAX_CITED
+    from memory.store.docs import NewDoc
+
+    store = open_store(encrypt=False)
+    turns = _many_turns(store)
+    session = [s for d in turns[:20] for s in d.sources]   # every turn of session 1
+    store.docs.add([NewDoc("memory", 1, f"a session: {turns[13].text}, {turns[2].text}", None,
+                           1_000_000.0, "chat", session)])
+    store.docs.embed_pending()
+    q = turns[13].text                                       # one turn of that session
+    hits = Retriever(store).search(q, limit=10)
+    mem = next(h for h in hits if h.kind == "memory")
+    assert 1 <= len(mem.sources) <= MAX_CITED
+    assert mem.sources[0] == turns[13].sources[0]           # the matching moment first
+    assert set(mem.sources) <= set(session)
+    other = Retriever(store).search("xylophone quartz", limit=10, mode="vector")
+    mem = next((h for h in other if h.kind == "memory"), None)
+    if mem is not None:                                      # nothing of it ranked: its first
+        assert mem.sources == session[:1]
+
+
+def test_time_window_ids_come_from_a_covering_index(open_store):
+    store = open_store(encrypt=False)
+    _many_turns(store, n=40)
+    seen: list[str] = []
+    store.db.conn.set_trace_callback(seen.append)
+    try:
+        store.docs.vector("budget", k=5, ts_range=(1_000_000.0, 1_000_600.0), kinds=["turn"])
+    finally:
+        store.db.conn.set_trace_callback(None)
+    sql = next(s for s in seen if "ts_epoch BETWEEN" in s and s.lstrip().startswith("SELECT id"))
+    plan = " ".join(str(r) for r in store.db.execute("EXPLAIN QUERY PLAN " + sql).fetchall())
+    assert "COVERING INDEX idx_docs_ts_epoch_embedded_kind" in plan, plan
