@@ -17,6 +17,9 @@ A memory that cites many moments (an episode of a whole session) is a hit for wh
 says, but it cites, for this query, only those of its moments that the raw evidence ranked
 (at most MAX_CITED, best first), else its first: a session must not fill the citations
 with its opening lines.
+
+In a chat, the reply to a question turn that matches the query gains a share of that
+question's score: the answer rarely repeats the question's words.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from memory.store.store import Store
 
 _TOKEN = re.compile(r"\w+")
 MAX_CITED = 3  # moments a many-sourced memory hit cites for one query
+REPLY_SHARE = 0.5  # of a question turn's fused score, given to its reply
 
 
 @dataclass
@@ -96,13 +100,28 @@ class Retriever:
                 lists.append((docs.vector(query, k=n, kinds=kinds), 1.0))
                 if rng:
                     lists.append((docs.vector(qa.topic, k=n, kinds=kinds, ts_range=rng), 1.5))
-            fused = self._fade(rrf(lists, self._rrf_k))
+            fused = rrf(lists, self._rrf_k)
+            if mode == "hybrid" and (not kinds or "turn" in kinds):
+                fused = self._with_replies(fused, n)
+            fused = self._fade(fused)
             ranked = sorted(fused.items(), key=lambda kv: -kv[1])
             found = docs.get([i for i, _ in ranked[: n]])
             hits = self._collapse([(found[i], s) for i, s in ranked[: n] if i in found], limit)
             self._resolve_frame_sources(hits)
             self._focus_memory_sources(hits, [found[i] for i, _ in ranked[: n] if i in found])
         return hits
+
+    def _with_replies(self, fused: dict[int, float], n: int) -> dict[int, float]:
+        """In a conversation the answer to a question is in the reply: a chat turn that
+        asks what the query asks ranks high, the turn that answers it often does not
+        (it shares no words with the query: "How long have you been married?" / "5 years
+        already!"). The reply of a ranked question turn gains REPLY_SHARE of the question's
+        fused score, so a strongly matched question lifts its answer and a weak one little."""
+        top = [i for i, _ in sorted(fused.items(), key=lambda kv: -kv[1])[:n]]
+        out = dict(fused)
+        for question, reply in self._store.docs.replies(top).items():
+            out[reply] = out.get(reply, 0.0) + REPLY_SHARE * fused[question]
+        return out
 
     def _fade(self, fused: dict[int, float]) -> dict[int, float]:
         """Lower the rank of faded memories (forgetting curve); pinned ones never fade.

@@ -162,6 +162,21 @@ class DocIndex:
         return {r["id"]: Doc(r["id"], r["kind"], r["ref_id"], r["text"], r["ts"], r["ts_epoch"],
                              r["app"] or "", json.loads(r["sources"] or "[]")) for r in rows}
 
+    def replies(self, ids: Sequence[int]) -> dict[int, int]:
+        """For each of `ids` that is a chat turn asking something (a "?" in it), the doc of
+        the next turn of the same session: the reply, where its answer is."""
+        if not ids:
+            return {}
+        rows = self._db.execute(
+            "SELECT d1.id, d2.id FROM docs d1 "
+            "JOIN turns t1 ON t1.id = d1.ref_id "
+            "JOIN turns t2 ON t2.id = t1.id + 1 AND t2.sample_id IS t1.sample_id "
+            "AND t2.session IS t1.session "
+            "JOIN docs d2 ON d2.kind = 'turn' AND d2.ref_id = t2.id "
+            f"WHERE d1.kind = 'turn' AND d1.id IN ({','.join('?' * len(ids))}) "
+            "AND instr(t1.text, '?') > 0", list(ids)).fetchall()
+        return {a: b for a, b in rows}
+
     def fts(self, query: str, *, k: int, kinds: Sequence[str] | None = None,
             ts_range: tuple[float, float] | None = None) -> list[tuple[int, float]]:
         """BM25 ranking: (doc id, score) with higher = better (FTS5's bm25() negated)."""

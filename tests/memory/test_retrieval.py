@@ -144,3 +144,43 @@ def test_time_window_ids_come_from_a_covering_index(open_store):
     sql = next(s for s in seen if "ts_epoch BETWEEN" in s and s.lstrip().startswith("SELECT id"))
     plan = " ".join(str(r) for r in store.db.execute("EXPLAIN QUERY PLAN " + sql).fetchall())
     assert "COVERING INDEX idx_docs_ts_epoch_embedded_kind" in plan, plan
+
+
+def test_the_reply_to_a_matching_question_is_found(tmp_path, open_store, monkeypatch):
+    import json
+
+    from memory import retrieval
+
+    from memory.chat_import import import_chat
+
+    chat = [{"sample_id": "t", "qa": [], "conversation": {
+        "speaker_a": "Ana", "speaker_b": "Ben",
+        "session_1_date_time": "1:00 pm on 8 May, 2023",
+        "session_1": [
+            {"speaker": "Ana", "dia_id": "D1:1", "text": "What a lovely wedding photo! How long "
+                                                         "have you been married?"},
+            {"speaker": "Ben", "dia_id": "D1:2", "text": "Five years already, time flies!"},
+            {"speaker": "Ana", "dia_id": "D1:3", "text": "Did you keep the dress?"},
+            {"speaker": "Ben", "dia_id": "D1:4", "text": "It hangs in the attic."}]
+        + [{"speaker": "Ana" if i % 2 else "Ben", "dia_id": f"D1:{i}",
+            "text": f"Filler line {i} about gardens, trains and soup."} for i in range(5, 40)]}}]
+    path = tmp_path / "chat.json"
+    path.write_text(json.dumps(chat))
+    store = open_store(encrypt=False)
+    import_chat(path, store=store)
+    ids = {r[1]: r[0] for r in store.db.execute(
+        "SELECT docs.id, turns.dia_id FROM docs JOIN turns ON turns.id = docs.ref_id "
+        "WHERE docs.kind = 'turn'")}
+    # Question turns lead to their replies; a statement leads nowhere.
+    assert store.docs.replies([ids["D1:1"], ids["D1:2"], ids["D1:3"]]) == {
+        ids["D1:1"]: ids["D1:2"], ids["D1:3"]: ids["D1:4"]}
+
+    def score_of_reply(share):
+        monkeypatch.setattr(retrieval, "REPLY_SHARE", share)
+        hits = Retriever(store).search("How long has Ben been married?", limit=10)
+        return next(h.score for h in hits if h.sources == ["t:D1:2"]), hits
+
+    without, _ = score_of_reply(0.0)
+    with_, hits = score_of_reply(0.5)
+    assert with_ > without
+    assert "t:D1:2" in distinct_sources(hits, 2)
