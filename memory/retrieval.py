@@ -19,7 +19,9 @@ says, but it cites, for this query, only those of its moments that the raw evide
 with its opening lines.
 
 In a chat, the reply to a question turn that matches the query gains a share of that
-question's score: the answer rarely repeats the question's words.
+question's score: the answer rarely repeats the question's words. A query that names one
+of the chat's speakers weighs that person's own turns double: on a held-out LoCoMo
+conversation 96% of the evidence for such questions was spoken by the person named.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from memory.store.store import Store
 _TOKEN = re.compile(r"\w+")
 MAX_CITED = 3  # moments a many-sourced memory hit cites for one query
 REPLY_SHARE = 0.5  # of a question turn's fused score, given to its reply
+SPEAKER_BOOST = 2.0  # a named speaker's own turns count double
 
 
 @dataclass
@@ -78,6 +81,8 @@ class Retriever:
         self._store = store
         self._rrf_k = rrf_k
         self._candidates = candidates
+        self._speakers_key: int | None = None   # turns.MAX(id) when the names were read
+        self._speakers: dict[str, re.Pattern] = {}
 
     def analyse(self, query: str, now: dt.datetime | None = None) -> QueryAnalysis:
         return analyse(query, now=now or dt.datetime.now().astimezone())
@@ -103,6 +108,7 @@ class Retriever:
             fused = rrf(lists, self._rrf_k)
             if mode == "hybrid" and (not kinds or "turn" in kinds):
                 fused = self._with_replies(fused, n)
+                fused = self._speaker_named(query, fused, n)
             fused = self._fade(fused)
             ranked = sorted(fused.items(), key=lambda kv: -kv[1])
             found = docs.get([i for i, _ in ranked[: n]])
@@ -122,6 +128,24 @@ class Retriever:
         for question, reply in self._store.docs.replies(top).items():
             out[reply] = out.get(reply, 0.0) + REPLY_SHARE * fused[question]
         return out
+
+    def _speaker_named(self, query: str, fused: dict[int, float], n: int) -> dict[int, float]:
+        """A question about one person of a chat ("What did Ana research?") is answered,
+        nearly always, by what that person said: their ranked turns weigh SPEAKER_BOOST
+        times as much. Only when exactly one speaker is named, as a whole word."""
+        key = self._store.db.execute("SELECT MAX(id) FROM turns").fetchone()[0]
+        if key is None:
+            return fused
+        if self._speakers_key != key:
+            self._speakers_key, self._speakers = key, {
+                name: re.compile(rf"\b{re.escape(name)}\b")
+                for name in self._store.docs.speakers()}
+        named = [name for name, pat in self._speakers.items() if pat.search(query)]
+        if len(named) != 1:
+            return fused
+        top = [i for i, _ in sorted(fused.items(), key=lambda kv: -kv[1])[:n]]
+        theirs = self._store.docs.spoken_by(top, named[0])
+        return {i: s * SPEAKER_BOOST if i in theirs else s for i, s in fused.items()}
 
     def _fade(self, fused: dict[int, float]) -> dict[int, float]:
         """Lower the rank of faded memories (forgetting curve); pinned ones never fade.

@@ -177,6 +177,20 @@ class DocIndex:
             "AND instr(t1.text, '?') > 0", list(ids)).fetchall()
         return {a: b for a, b in rows}
 
+    def speakers(self) -> set[str]:
+        """Everyone who speaks in the imported chats."""
+        return {r[0] for r in self._db.execute(
+            "SELECT DISTINCT speaker FROM turns WHERE speaker != ''")}
+
+    def spoken_by(self, ids: Sequence[int], speaker: str) -> set[int]:
+        """Those of `ids` that are chat turns spoken by `speaker`."""
+        if not ids:
+            return set()
+        return {r[0] for r in self._db.execute(
+            "SELECT docs.id FROM docs JOIN turns ON turns.id = docs.ref_id "
+            f"WHERE docs.kind = 'turn' AND docs.id IN ({','.join('?' * len(ids))}) "
+            "AND turns.speaker = ?", [*ids, speaker])}
+
     def fts(self, query: str, *, k: int, kinds: Sequence[str] | None = None,
             ts_range: tuple[float, float] | None = None) -> list[tuple[int, float]]:
         """BM25 ranking: (doc id, score) with higher = better (FTS5's bm25() negated)."""

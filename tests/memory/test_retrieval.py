@@ -184,3 +184,33 @@ def test_the_reply_to_a_matching_question_is_found(tmp_path, open_store, monkeyp
     with_, hits = score_of_reply(0.5)
     assert with_ > without
     assert "t:D1:2" in distinct_sources(hits, 2)
+
+
+def test_a_named_speakers_own_turns_count_double(tmp_path, open_store, monkeypatch):
+    import json
+
+    from memory import retrieval
+    from memory.chat_import import import_chat
+
+    turns = [("Ana", "Ben, I planted tomatoes in the garden today."),
+             ("Ben", "Lovely! I planted roses in the garden last week."),
+             ("Ana", "Did you water them?"), ("Ben", "Every evening.")]
+    chat = [{"sample_id": "g", "qa": [], "conversation": {
+        "speaker_a": "Ana", "speaker_b": "Ben", "session_1_date_time": "8 May 2023",
+        "session_1": [{"speaker": s, "dia_id": f"D1:{i}", "text": t}
+                      for i, (s, t) in enumerate(turns, 1)]}}]
+    path = tmp_path / "chat.json"
+    path.write_text(json.dumps(chat))
+    store = open_store(encrypt=False)
+    import_chat(path, store=store)
+
+    def scores(query, boost):
+        monkeypatch.setattr(retrieval, "SPEAKER_BOOST", boost)
+        return {h.sources[0]: h.score for h in Retriever(store).search(query, limit=10)}
+
+    plain, boosted = (scores("What did Ben plant in the garden?", b) for b in (1.0, 2.0))
+    assert boosted["g:D1:2"] == pytest.approx(2 * plain["g:D1:2"])   # Ben's turn
+    assert boosted["g:D1:1"] == pytest.approx(plain["g:D1:1"])       # Ana's, naming Ben
+    # Two speakers named, or none: nothing is weighed.
+    both = "What did Ana and Ben plant in the garden?"
+    assert scores(both, 2.0) == pytest.approx(scores(both, 1.0))
