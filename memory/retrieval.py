@@ -66,6 +66,11 @@ def rrf(lists: Sequence[tuple[list[tuple[int, float]], float]], k: int) -> dict[
     return fused
 
 
+def _ranked(fused: dict[int, float]) -> list[tuple[int, float]]:
+    """Fused scores, best first."""
+    return sorted(fused.items(), key=lambda kv: -kv[1])
+
+
 def _tokens(text: str) -> set[str]:
     return set(_TOKEN.findall(text.lower()))
 
@@ -110,7 +115,7 @@ class Retriever:
                 fused = self._with_replies(fused, n)
                 fused = self._speaker_named(query, fused, n)
             fused = self._fade(fused)
-            ranked = sorted(fused.items(), key=lambda kv: -kv[1])
+            ranked = _ranked(fused)
             found = docs.get([i for i, _ in ranked[: n]])
             hits = self._collapse([(found[i], s) for i, s in ranked[: n] if i in found], limit)
             self._resolve_frame_sources(hits)
@@ -123,7 +128,7 @@ class Retriever:
         (it shares no words with the query: "How long have you been married?" / "5 years
         already!"). The reply of a ranked question turn gains REPLY_SHARE of the question's
         fused score, so a strongly matched question lifts its answer and a weak one little."""
-        top = [i for i, _ in sorted(fused.items(), key=lambda kv: -kv[1])[:n]]
+        top = [i for i, _ in _ranked(fused)[:n]]
         out = dict(fused)
         for question, reply in self._store.docs.replies(top).items():
             out[reply] = out.get(reply, 0.0) + REPLY_SHARE * fused[question]
@@ -143,7 +148,7 @@ class Retriever:
         named = [name for name, pat in self._speakers.items() if pat.search(query)]
         if len(named) != 1:
             return fused
-        top = [i for i, _ in sorted(fused.items(), key=lambda kv: -kv[1])[:n]]
+        top = [i for i, _ in _ranked(fused)[:n]]
         theirs = self._store.docs.spoken_by(top, named[0])
         return {i: s * SPEAKER_BOOST if i in theirs else s for i, s in fused.items()}
 
