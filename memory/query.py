@@ -3,8 +3,9 @@
 Handles the expressions people use when asking about their own day: "today",
 "yesterday (morning|afternoon|evening)", "this morning", "tonight", "around lunchtime",
 "around noon", "last week", "last Tuesday", "on Monday", "in March", "on 6 March",
-"N days/hours ago". Anything not understood leaves the range open: retrieval then
-searches all time, so a misparse can only widen, never hide, results.
+"1 February, 2023", "last/this month", "last/this year", "in 2022", "N days/hours ago".
+Anything not understood leaves the range open: retrieval then searches all time, so a
+misparse can only widen, never hide, results.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def analyse(text: str, *, now: dt.datetime) -> QueryAnalysis:
         back = (today.weekday() - WEEKDAYS.index(m.group(2))) % 7 or 7
         d = today - dt.timedelta(days=back)
         hit(m, (d, d + dt.timedelta(days=1)))
-    if m := re.search(rf"\b(?:on\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b(?:\s+(\d{{4}}))?"
+    if m := re.search(rf"\b(?:on\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b(?:,?\s+(\d{{4}}))?"
                       rf"|\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", q):
         day = int(m.group(1) or m.group(5))
         month = _month_index(m.group(2) or m.group(4))
@@ -106,12 +107,22 @@ def analyse(text: str, *, now: dt.datetime) -> QueryAnalysis:
             hit(m, (d, d + dt.timedelta(days=1)))
         except ValueError:
             pass
-    if m := re.search(rf"\bin\s+({_MONTH_RE})\b(?:\s+(\d{{4}}))?", q):
+    if m := re.search(rf"\bin\s+({_MONTH_RE})\b(?:,?\s+(\d{{4}}))?", q):
         month = _month_index(m.group(1))
         year = int(m.group(2)) if m.group(2) else (now.year if month <= now.month else now.year - 1)
         s = now.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
         e = s.replace(year=year + (month == 12), month=month % 12 + 1)
         hit(m, (s, e))
+    if m := re.search(r"\b(last|this)\s+month\b", q):
+        s = today.replace(day=1)
+        if m.group(1) == "last":
+            s = (s - dt.timedelta(days=1)).replace(day=1)
+        e = s.replace(year=s.year + (s.month == 12), month=s.month % 12 + 1)
+        hit(m, (s, min(e, now) if m.group(1) == "this" else e))
+    if m := re.search(r"\b(?:(last|this)\s+year|in\s+((?:19|20)\d\d))\b", q):
+        year = int(m.group(2)) if m.group(2) else now.year - (m.group(1) == "last")
+        s = today.replace(year=year, month=1, day=1)
+        hit(m, (s, s.replace(year=year + 1)))
     topic = text
     if phrase:
         topic = re.sub(re.escape(phrase), " ", text, flags=re.IGNORECASE)

@@ -1,5 +1,7 @@
 import datetime as dt
 
+import pytest
+
 from hypothesis import given, strategies as st
 
 from memory.query import analyse
@@ -43,3 +45,16 @@ def test_any_text_parses_without_error(text):
     assert (a.start is None) == (a.end is None)
     if a.start:
         assert a.start < a.end
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("What did Gina find on 1 February, 2023?", "2023-02-01", "2023-02-02"),
+    ("what happened in March, 2023", "2023-03-01", "2023-04-01"),
+    ("what did I read last month", "2026-11-01", "2026-12-01"),
+    ("trips last year", "2025-01-01", "2026-01-01"),
+    ("photos from in 2022", "2022-01-01", "2023-01-01"),
+])
+def test_dates_with_a_year_and_month_or_year_ranges(text, start, end):
+    now = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.timezone.utc)
+    a = analyse(text, now=now)
+    assert (a.start.date().isoformat(), a.end.date().isoformat()) == (start, end)
