@@ -124,10 +124,22 @@ def iter_turns(sample: Any, index: int, path: Path, problems: list[str]) -> Iter
 
 
 def turn_text(t: Turn) -> str:
-    body = t.text.strip()
-    if t.caption.strip():
-        body = f"{body} [shared a photo: {t.caption.strip()}]".strip()
-    return f"{t.speaker}: {body}" if t.speaker else body
+    return speaker_line(t.speaker, t.text, t.caption)
+
+
+def speaker_line(speaker: str, text: str, caption: str = "") -> str:
+    body = text.strip()
+    if caption and caption.strip():
+        body = f"{body} [shared a photo: {caption.strip()}]".strip()
+    return f"{speaker}: {body}" if speaker else body
+
+
+def with_neighbours(prev: str, text: str, nxt: str) -> tuple[str, str]:
+    """(context, embed text) of a chat turn: the turn before and after it in its session.
+    An answer rarely repeats the question it answers, and a question's words are in the
+    turn before; both retrievers see a turn with its neighbours (BM25 at half weight)."""
+    context = "\n".join(x for x in (prev, nxt) if x)
+    return context, "\n".join(x for x in (prev, text, nxt) if x)
 
 
 def import_chat(path: Path, *, store: Store, sample: str | None = None) -> ChatImportReport:
@@ -138,14 +150,25 @@ def import_chat(path: Path, *, store: Store, sample: str | None = None) -> ChatI
             continue
         report.samples += 1
         turns = list(iter_turns(s, i, Path(path), report.problems))
+        texts = [turn_text(t) for t in turns]
+
+        def neighbour(j: int, session: int) -> str:
+            return texts[j] if 0 <= j < len(turns) and turns[j].session == session else ""
+
         new_docs = []
         with store.errors(), store.db.atomic():
-            prev = ""
-            for t in turns:
-                text = turn_text(t)
+            for j, t in enumerate(turns):
+                text = texts[j]
+                context, embed_text = with_neighbours(neighbour(j - 1, t.session), text,
+                                                      neighbour(j + 1, t.session))
                 if store.db.execute("SELECT 1 FROM turns WHERE source = ?", [t.source]).fetchone():
                     report.already += 1
-                    prev = text
+                    # A turn imported before may gain a neighbour now (a session continued).
+                    store.db.execute(
+                        "UPDATE docs SET context = ?, embed_text = ?, embedded = 0 "
+                        "WHERE kind = 'turn' AND ref_id = (SELECT id FROM turns WHERE source = ?) "
+                        "AND length(?) > length(coalesce(context, ''))",
+                        [context, embed_text, t.source, context])
                     continue
                 turn_id = store.db["turns"].insert({
                     "source": t.source, "sample_id": t.sample_id, "dia_id": t.dia_id,
@@ -157,9 +180,8 @@ def import_chat(path: Path, *, store: Store, sample: str | None = None) -> ChatI
                     kind="turn", ref_id=turn_id, text=f"{when}{text}",
                     ts=t.ts.isoformat() if t.ts else None,
                     ts_epoch=t.ts.timestamp() if t.ts else None, app="chat",
-                    sources=[t.source], embed_text=f"{prev}\n{text}" if prev else text))
+                    sources=[t.source], embed_text=embed_text, context=context))
                 report.turns += 1
-                prev = text
             store.docs.add(new_docs)
     if sample and report.samples == 0:
         raise ImportProblem(f"{path}: no sample with id {sample!r}.")

@@ -18,6 +18,12 @@ says, but it cites, for this query, only those of its moments that the raw evide
 (at most MAX_CITED, best first), else its first: a session must not fill the citations
 with its opening lines.
 
+A chat turn is indexed with its neighbours (the turns before and after it in its session:
+their own BM25 index at half weight, and in the text embedded): the answer to a question
+seldom repeats its words. Evidence recall@10 on three public LoCoMo conversations went
+0.787 -> 0.809, 0.724 -> 0.811 and, on one held out until the change was made, 0.788 ->
+0.806; the plain BM25 baseline ranks by a turn's own text and stays as it was.
+
 In a chat, the reply to a question turn that matches the query gains a share of that
 question's score: the answer rarely repeats the question's words. A query that names one
 of the chat's speakers weighs that person's own turns double: on a held-out LoCoMo
@@ -95,7 +101,8 @@ class Retriever:
     def search(self, query: str, *, limit: int = 10, now: dt.datetime | None = None,
                kinds: Sequence[str] | None = None, mode: str = "hybrid",
                ts_range: tuple[float, float] | None = None) -> list[Hit]:
-        """mode: 'hybrid' (default), 'bm25' or 'vector' (the latter two are baselines)."""
+        """mode: 'hybrid' (default), 'bm25' or 'vector' (the latter two are baselines;
+        'bm25' ranks by each doc's own text, without its context)."""
         qa = self.analyse(query, now)
         rng = ts_range or qa.ts_range
         n = max(self._candidates, limit)
@@ -103,9 +110,11 @@ class Retriever:
         lists: list[tuple[list[tuple[int, float]], float]] = []
         with self._store.errors():
             if mode in ("hybrid", "bm25"):
-                lists.append((docs.fts(query, k=n, kinds=kinds), 1.0))
+                ctx = mode == "hybrid"  # the bm25 baseline ranks by a doc's own text
+                lists.append((docs.fts(query, k=n, kinds=kinds, context=ctx), 1.0))
                 if rng:
-                    lists.append((docs.fts(qa.topic, k=n, kinds=kinds, ts_range=rng), 1.5))
+                    lists.append((docs.fts(qa.topic, k=n, kinds=kinds, ts_range=rng,
+                                           context=ctx), 1.5))
             if mode in ("hybrid", "vector"):
                 lists.append((docs.vector(query, k=n, kinds=kinds), 1.0))
                 if rng:

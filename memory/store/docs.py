@@ -29,6 +29,10 @@ then there these they this to was we were what when where which who whom why wil
 would you your yours he she his her him hers about after before did does done just also
 any some""".split())
 
+# A chat turn is indexed with the turns around it ("5 years already!" answers a question
+# asked just before it): its neighbours' words count this much of its own (BM25). Measured
+# on public LoCoMo conversations: see memory/retrieval.py.
+CONTEXT_WEIGHT = 0.5
 AMONG_MAX = 20_000  # a time window with more docs than this is filtered by Chroma instead
 _WORD = re.compile(r"[\w][\w'.,:/@#-]*[\w]|[\w]", re.UNICODE)
 
@@ -43,6 +47,7 @@ class NewDoc:
     app: str
     sources: list[str]
     embed_text: str | None = None  # what to embed, when it differs from the indexed text
+    context: str | None = None  # text around it (a chat turn's neighbours), indexed apart
 
 
 @dataclass(frozen=True)
@@ -107,9 +112,10 @@ class DocIndex:
                     continue
                 cur = self._db.execute(
                     "INSERT INTO docs (kind, ref_id, text, ts, ts_epoch, app, sources, "
-                    "content_hash, embedded, embed_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                    "content_hash, embedded, embed_text, context) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
                     [d.kind, d.ref_id, d.text, d.ts, d.ts_epoch, d.app, json.dumps(d.sources), h,
-                     d.embed_text])
+                     d.embed_text, d.context])
                 existing[h] = (cur.lastrowid, list(d.sources))
                 ids.append(cur.lastrowid)
             if changed:
@@ -192,17 +198,32 @@ class DocIndex:
             "AND turns.speaker = ?", [*ids, speaker])}
 
     def fts(self, query: str, *, k: int, kinds: Sequence[str] | None = None,
-            ts_range: tuple[float, float] | None = None) -> list[tuple[int, float]]:
-        """BM25 ranking: (doc id, score) with higher = better (FTS5's bm25() negated)."""
+            ts_range: tuple[float, float] | None = None,
+            context: bool = True) -> list[tuple[int, float]]:
+        """BM25 ranking: (doc id, score) with higher = better (FTS5's bm25() negated).
+
+        With context, a doc's score adds CONTEXT_WEIGHT times the BM25 score of its context
+        (a chat turn's neighbours) over the best `k` of each index; context=False ranks by
+        the doc's own text alone (the plain BM25 baseline)."""
         q = fts_query(query)
         if not q:
             return []
+        own = self._bm25("docs_fts", q, k, kinds, ts_range)
+        if not context:
+            return own
+        scores = dict(own)
+        for doc_id, score in self._bm25("docs_context_fts", q, k, kinds, ts_range):
+            scores[doc_id] = scores.get(doc_id, 0.0) + CONTEXT_WEIGHT * score
+        return sorted(scores.items(), key=lambda kv: -kv[1])[:k]
+
+    def _bm25(self, index: str, q: str, k: int, kinds: Sequence[str] | None,
+              ts_range: tuple[float, float] | None) -> list[tuple[int, float]]:
         if not kinds and not ts_range:  # no join: FTS5's rowid is the doc id
             return [(r[0], r[1]) for r in self._db.execute(
-                "SELECT rowid, -bm25(docs_fts) FROM docs_fts WHERE docs_fts MATCH ? "
-                "ORDER BY bm25(docs_fts) LIMIT ?", [q, k]).fetchall()]
-        sql = ("SELECT docs.id, -bm25(docs_fts) AS score FROM docs_fts "
-               "JOIN docs ON docs.id = docs_fts.rowid WHERE docs_fts MATCH ?")
+                f"SELECT rowid, -bm25({index}) FROM {index} WHERE {index} MATCH ? "
+                f"ORDER BY bm25({index}) LIMIT ?", [q, k]).fetchall()]
+        sql = (f"SELECT docs.id, -bm25({index}) AS score FROM {index} "
+               f"JOIN docs ON docs.id = {index}.rowid WHERE {index} MATCH ?")
         args: list = [q]
         if kinds:
             sql += f" AND docs.kind IN ({','.join('?' * len(kinds))})"
@@ -210,7 +231,7 @@ class DocIndex:
         if ts_range:
             sql += " AND docs.ts_epoch BETWEEN ? AND ?"
             args += list(ts_range)
-        sql += " ORDER BY bm25(docs_fts) LIMIT ?"
+        sql += f" ORDER BY bm25({index}) LIMIT ?"
         args.append(k)
         return [(r[0], r[1]) for r in self._db.execute(sql, args).fetchall()]
 

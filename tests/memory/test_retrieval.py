@@ -214,3 +214,94 @@ def test_a_named_speakers_own_turns_count_double(tmp_path, open_store, monkeypat
     # Two speakers named, or none: nothing is weighed.
     both = "What did Ana and Ben plant in the garden?"
     assert scores(both, 2.0) == pytest.approx(scores(both, 1.0))
+
+
+def _import_turns(tmp_path, store, sessions, sample="c"):
+    import json
+
+    from memory.chat_import import import_chat
+
+    conv = {"speaker_a": "Ana", "speaker_b": "Ben"}
+    for n, turns in enumerate(sessions, 1):
+        conv[f"session_{n}_date_time"] = f"{n} May 2023"
+        conv[f"session_{n}"] = [{"speaker": s, "dia_id": f"D{n}:{i}", "text": t}
+                                for i, (s, t) in enumerate(turns, 1)]
+    path = tmp_path / f"{sample}.json"
+    path.write_text(json.dumps([{"sample_id": sample, "qa": [], "conversation": conv}]))
+    return import_chat(path, store=store)
+
+
+def test_an_answer_is_found_by_the_words_of_the_turn_before_it(tmp_path, open_store):
+    """Ana asks about the kayak trip; Ben's answer names neither kayak nor trip. Ranked by
+    their own words (the plain BM25 baseline) the answer is not found at all; with its
+    context (the question before it) it is, below the question that holds the words."""
+    filler = [("Ana" if i % 2 else "Ben", f"Filler line {i} about gardens, trains and soup.")
+              for i in range(40)]
+    store = open_store(encrypt=False)
+    _import_turns(tmp_path, store, [[("Ana", "Tell me about the kayak trip on the fjord!"),
+                                     ("Ben", "Freezing water, but we saw three seals."),
+                                     ("Ana", "Wow, seals up close.")], filler])
+    ids = {r[1]: r[0] for r in store.db.execute(
+        "SELECT docs.id, turns.dia_id FROM docs JOIN turns ON turns.id = docs.ref_id")}
+    plain = [i for i, _ in store.docs.fts("kayak fjord trip", k=10, context=False)]
+    ranked = [i for i, _ in store.docs.fts("kayak fjord trip", k=10)]
+    assert ids["D1:2"] not in plain
+    assert ranked[0] == ids["D1:1"] and ids["D1:2"] in ranked
+    # Context never crosses a session: the first filler turn is not the third turn's
+    # neighbour.
+    row = store.db.execute("SELECT context FROM docs WHERE id = ?", [ids["D1:3"]]).fetchone()
+    assert row[0] == "Ben: Freezing water, but we saw three seals."
+    assert ids["D2:1"] not in ranked
+
+
+def test_a_continued_session_gives_its_last_turn_a_new_neighbour(tmp_path, open_store):
+    store = open_store(encrypt=False)
+    first = [("Ana", "Did the parcel come?"), ("Ben", "Not yet.")]
+    _import_turns(tmp_path, store, [first])
+    store.docs.embed_pending()
+    r = _import_turns(tmp_path, store, [first + [("Ana", "The courier says Thursday.")]])
+    assert r.turns == 1 and r.already == 2
+    row = store.db.execute(
+        "SELECT docs.id, docs.context, docs.embedded, docs.embed_text FROM docs JOIN turns "
+        "ON turns.id = docs.ref_id WHERE turns.dia_id = 'D1:2'").fetchone()
+    assert row[1] == "Ana: Did the parcel come?\nAna: The courier says Thursday."
+    assert row[3].endswith("Ana: The courier says Thursday.") and row[2] == 1
+    top = store.docs.vector(row[3], k=1)[0]   # re-embedded from its new text
+    assert top[0] == row[0] and top[1] > 0.99
+    hits = dict(store.docs.fts("courier", k=5))
+    plain = dict(store.docs.fts("courier", k=5, context=False))
+    assert len(hits) == 2 and len(plain) == 1  # the new turn and the turn before it
+    # Deleting a doc takes its context out of the index too (the trigger).
+    doc_id = next(iter(set(hits) - set(plain)))
+    store.docs.delete([doc_id])
+    assert doc_id not in dict(store.docs.fts("courier", k=5))
+
+
+def test_migration_gives_existing_turns_their_context(tmp_path):
+    import sqlite_utils
+
+    from memory.store.schema import MIGRATIONS
+
+    db = sqlite_utils.Database(tmp_path / "old.db")
+    MIGRATIONS.apply(db, stop_before="m005_docs_context")
+    for j, (who, text) in enumerate([("Ana", "How was the concert?"), ("Ben", "Loud and long."),
+                                     ("Ana", "Next one?")], 1):
+        session = 1 if j < 3 else 2
+        db["turns"].insert({"id": j, "source": f"c:D{session}:{j}", "sample_id": "c",
+                            "dia_id": f"D{session}:{j}", "session": session, "speaker": who,
+                            "text": text})
+        db["docs"].insert({"kind": "turn", "ref_id": j, "text": f"{who}: {text}",
+                           "embedded": 1, "sources": "[]"})
+    db["docs"].insert({"kind": "frame", "ref_id": 1, "text": "concert tickets",
+                       "embedded": 1, "sources": "[]"})
+    MIGRATIONS.apply(db)
+    rows = list(db.query("SELECT context, embedded, embed_text FROM docs ORDER BY id"))
+    assert rows[0]["context"] == "Ben: Loud and long."
+    assert rows[1]["context"] == "Ana: How was the concert?"
+    assert rows[2]["context"] == ""  # alone in its session
+    assert rows[1]["embed_text"] == "Ana: How was the concert?\nBen: Loud and long."
+    assert [r["embedded"] for r in rows] == [0, 0, 0, 1]  # turns re-embed, frames stay
+    found = {r[0] for r in db.execute(
+        "SELECT rowid FROM docs_context_fts WHERE docs_context_fts MATCH 'concert'")}
+    assert found == {2}
+    db.execute("INSERT INTO docs_context_fts(docs_context_fts) VALUES('integrity-check')")
