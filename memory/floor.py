@@ -55,7 +55,11 @@ _NAME_STOP = set(f"{_MONTHS}|{_DAYS}".split("|")) | {
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
     "February", "March", "April", "June", "July", "August", "September", "October",
     "November", "December", "The", "This", "That", "From", "To", "Hello", "Hi", "Dear",
-    "Thank", "Thanks", "Please", "Review", "Sent", "Inbox", "Re", "Fwd"}
+    "Thank", "Thanks", "Please", "Review", "Sent", "Inbox", "Re", "Fwd",
+    # chat openers that are capitalised before a name: "Hey Caroline", "Wow Mel"
+    "Hey", "Hiya", "Bye", "Congrats", "Congratulations", "Wow", "Woohoo", "Yay", "Yeah",
+    "Yes", "No", "Oh", "Ok", "Okay", "Sorry", "Great", "Nice", "Cool", "Awesome", "Good",
+    "Welcome", "Cheers", "Aww", "Haha", "Hmm", "Well", "So", "And", "But", "Last", "Next"}
 
 _EXT_TYPES = {
     "document": "pdf doc docx odt rtf ppt pptx odp xls xlsx ods csv epub md txt".split(),

@@ -65,6 +65,9 @@ def test_entities():
                               "ping @nadia-f about it", "mail leo@example.org"])
     assert "Leo Hartmann" in names and "Marta Lindqvist" in names and "@nadia-f" in names
     assert not any("February" in n or "example" in n for n in names)
+    chat = extract_entities(["Caroline: Woohoo Melanie! Hey Mel, last Friday I met Ed Sheeran.",
+                             "Melanie: Wow Caroline, Last Friday? Congrats Caroline!"])
+    assert chat == ["Ed Sheeran"]
 
 
 def _obs(i, ts, app, title, text="", sources=None, kind="frame", session=""):
