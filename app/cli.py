@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--sample")
     e.add_argument("--k", type=int, default=10)
     e.add_argument("--json", action="store_true")
+    e.add_argument("--no-answers", action="store_true", help="retrieval figures only")
 
     s = sub.add_parser("doctor", help="what is installed, where data lives, what is missing")
     s.add_argument("--json", action="store_true")
@@ -284,6 +285,14 @@ def cmd_ask(settings, args) -> int:
     return 0
 
 
+def _answerers(core):
+    """The answerer `ask` uses, and the purely extractive one scored beside it."""
+    from memory.answer import Answerer
+
+    return (Answerer(core.retriever, core.backend, store=core.store),
+            Answerer(core.retriever, None, store=core.store))
+
+
 def cmd_eval(settings, args) -> int:
     from dataclasses import replace
 
@@ -305,30 +314,39 @@ def cmd_eval(settings, args) -> int:
             questions = evaluate.read_questions(args.dir / "questions.jsonl")
             answer = None
             if not args.no_answers:
-                from memory.answer import Answerer, judge_screen
+                from memory.answer import judge_screen
 
-                answerer = Answerer(core.retriever, core.backend, store=core.store)
-                answer = lambda q, now: judge_screen(answerer, q, now)  # noqa: E731
+                answerer, extractive = _answerers(core)
+                answer = lambda q, now: judge_screen(answerer, q, now, extractive)  # noqa: E731
             out = evaluate.eval_screens(core.retriever, questions, k=args.k, answer=answer)
             out["import"] = report.as_dict()
             human = (f"screens: hit@{args.k} {out[f'hit@{args.k}']} (plain BM25 "
                      f"{out[f'baseline_bm25_hit@{args.k}']}) over "
                      f"{out['questions_answerable']} answerable questions")
             if answer:
-                human += (f"; answers accepted {out['answer_accepted']}, abstention "
+                human += (f"; answers accepted {out['answer_accepted']} (extractive "
+                          f"{out['baseline_extractive_answer_accepted']}), abstention "
                           f"{out['abstention_accuracy']}")
         else:
             from memory.chat_import import import_chat, load_samples
 
             import_chat(args.file, store=core.store, sample=args.sample)
             _run_pipeline(core, args, since_frames=False)
+            answer = None
+            if not args.no_answers:
+                from memory.answer import judge_locomo
+
+                answerer, extractive = _answerers(core)
+                answer = lambda q, gold, ev: judge_locomo(  # noqa: E731
+                    answerer, q, gold, ev, extractive)
             out = evaluate.eval_locomo(core.retriever, load_samples(args.file), k=args.k,
-                                       sample=args.sample)
+                                       sample=args.sample, answer=answer)
             k = args.k
             human = "\n".join([f"locomo ({out['n']} questions, categories 1-4): "
                                f"recall@{k} {out[f'recall@{k}']} hit@{k} {out[f'hit@{k}']} | "
                                f"plain BM25 recall@{k} {out[f'baseline_bm25_recall@{k}']}"]
-                              + [f"  {c}: {v}" for c, v in out["per_category"].items()])
+                              + [f"  {c}: {v}" for c, v in out["per_category"].items()]
+                              + ([f"  answers: {out['answers']}"] if answer else []))
     finally:
         core.close()
         import shutil

@@ -102,11 +102,14 @@ def supported_span(answer: str, evidence: str) -> str | None:
 
 
 _WANTS_NUMBER = re.compile(r"^\s*(how (much|many|long|old|far)|when|what (time|date|day|year|"
-                           r"score|number|percentage|price|amount))\b", re.IGNORECASE)
+                           r"score|number|percentage|price|amount|budget|cost|fee|total|"
+                           r"balance))\b", re.IGNORECASE)
 
 
 def best_lines(question: str, hits: list[Hit], n: int = 6) -> list[tuple[str, Hit]]:
-    """Evidence lines ranked by how much of the question they cover (then by hit rank).
+    """Evidence lines ranked by how much of the question they cover, then what the user
+    saw before what was derived from it (a frame's or turn's own line before a memory's),
+    then by hit rank.
 
     A question that asks for a number, time or date prefers lines that hold digits.
     """
@@ -117,10 +120,11 @@ def best_lines(question: str, hits: list[Hit], n: int = 6) -> list[tuple[str, Hi
             line = line.strip()
             if line:
                 bonus = 0.3 if wants_number and any(c.isdigit() for c in line) else 0.0
-                scored.append((coverage(question, line) + bonus, -rank, line, h))
-    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+                raw = h.kind != "memory"
+                scored.append((coverage(question, line) + bonus, raw, -rank, line, h))
+    scored.sort(key=lambda t: t[:3], reverse=True)
     seen, out = set(), []
-    for _cov, _r, line, h in scored:
+    for _cov, _raw, _r, line, h in scored:
         if line not in seen:
             seen.add(line)
             out.append((line, h))
@@ -205,8 +209,14 @@ class Answerer:
             log.info("model answer %r not found in the evidence; rejected", raw)
             return None
         text = _original_case(text, evidence)
-        cited = [h for l, h in lines if supported(text, l)]
-        return Answer(text, False, _sources(cited), info.name, True, "llm-extractive", hits)
+        found_in = [(l, h) for l, h in lines if supported(text, l)]
+        if not any(coverage(question, l) > 0 for l, _h in found_in):
+            # Taken from a line that shares no word with the question: a small model
+            # reading the line next to the right one ("Deadline: 6 March" for the budget).
+            log.info("model answer %r comes from a line off the question; rejected", raw)
+            return None
+        return Answer(text, False, _sources([h for _l, h in found_in]), info.name, True,
+                      "llm-extractive", hits)
 
 
 def focus(best: tuple[str, Hit], hits: list[Hit], window: int = 4) -> list[tuple[str, Hit]]:
@@ -238,10 +248,70 @@ def _sources(hits: list[Hit]) -> list[str]:
     return out
 
 
-def judge_screen(answerer: Answerer, q: dict, now: dt.datetime | None) -> dict:
-    """Score one screens question: any accepted answer as a case-insensitive substring."""
-    ans = answerer.ask(q["question"], now=now)
-    accepted = (not ans.abstained and
-                any(a.lower() in ans.answer.lower() for a in q.get("answers") or []))
-    return {"answer": ans.answer, "abstained": ans.abstained, "accepted": accepted,
-            "citations": ans.citations, "tier": ans.tier, "model": ans.model}
+def judge_screen(answerer: Answerer, q: dict, now: dt.datetime | None,
+                 baseline: Answerer | None = None) -> dict:
+    """Score one screens question: any accepted answer as a case-insensitive substring.
+    With `baseline` (the purely extractive answerer), its answer is scored beside."""
+    def one(a: Answerer) -> dict:
+        ans = a.ask(q["question"], now=now)
+        accepted = (not ans.abstained and
+                    any(x.lower() in ans.answer.lower() for x in q.get("answers") or []))
+        return {"answer": ans.answer, "abstained": ans.abstained, "accepted": accepted,
+                "citations": ans.citations, "tier": ans.tier, "model": ans.model}
+
+    row = one(answerer)
+    if baseline is not None:
+        row.update({f"baseline_{k}": v for k, v in one(baseline).items()
+                    if k in ("answer", "abstained", "accepted")})
+    return row
+
+
+_ARTICLES = re.compile(r"\b(a|an|the|and)\b")
+
+
+def normalise_answer(text: str) -> list[str]:
+    """LoCoMo/SQuAD-style normalisation: lower case, no punctuation or articles."""
+    text = re.sub(r"[^\w\s]", " ", str(text).lower())
+    return _ARTICLES.sub(" ", text).split()
+
+
+def token_f1(prediction: str, gold: str) -> float:
+    p, g = normalise_answer(prediction), normalise_answer(gold)
+    if not p or not g:
+        return float(p == g)
+    common = sum(min(p.count(w), g.count(w)) for w in set(p) & set(g))
+    if not common:
+        return 0.0
+    precision, recall = common / len(p), common / len(g)
+    return 2 * precision * recall / (precision + recall)
+
+
+def contains_answer(prediction: str, gold: str) -> bool:
+    g = " ".join(normalise_answer(gold))
+    return bool(g) and f" {g} " in f" {' '.join(normalise_answer(prediction))} "
+
+
+def judge_locomo(answerer: Answerer, question: str, gold: str | None, evidence: list[str],
+                 baseline: Answerer | None = None) -> dict:
+    """Score one LoCoMo answer: token F1 and containment against the gold answer, the
+    evidence recall of its citations; an unanswerable (adversarial) question (`gold` None)
+    is right when it abstains."""
+    def one(a: Answerer) -> dict:
+        ans = a.ask(question)
+        row = {"answer": ans.answer, "abstained": ans.abstained, "tier": ans.tier,
+               "model": ans.model, "citations": ans.citations}
+        if gold is None:
+            row["correct_abstention"] = ans.abstained
+        else:
+            said = "" if ans.abstained else ans.answer
+            ev = set(evidence)
+            row.update({"f1": round(token_f1(said, gold), 4),
+                        "contains": contains_answer(said, gold),
+                        "citation_recall": len(ev & set(ans.citations)) / len(ev) if ev else 0.0})
+        return row
+
+    row = one(answerer)
+    if baseline is not None:
+        row.update({f"baseline_{k}": v for k, v in one(baseline).items()
+                    if k in ("answer", "abstained", "f1", "contains", "correct_abstention")})
+    return row

@@ -2,7 +2,10 @@
 
 Screens (`questions.jsonl` beside a frame manifest): hit@K = a top-K hit cites an evidence
 frame. LoCoMo (categories 1-4, as published scores count them): evidence recall@K over the
-first K distinct sources in rank order, and hit@K. Every figure is computed for the product
+first K distinct sources in rank order, and hit@K. With answers: screens count an answer
+holding any accepted answer; LoCoMo scores normalised token F1 and containment of the gold
+answer and the evidence recall of the citations (categories 1-4), and abstention on the
+unanswerable category 5; the purely extractive answerer is scored beside the model. Every figure is computed for the product
 (hybrid, over raw text and memories) and for plain BM25 over the raw frames or turns
 alone in the same run, and every question is listed with its evidence
 and retrieved sources so anyone can recompute the figures.
@@ -93,13 +96,22 @@ def eval_screens(retriever: Retriever, questions: list[dict], *, k: int,
                                         len(answerable))
         out["abstention_accuracy"] = _ratio(sum(r.get("abstained", False) for r in unanswerable),
                                             len(unanswerable))
+        if any("baseline_answer" in r for r in rows):
+            out["baseline_extractive_answer_accepted"] = _ratio(
+                sum(r.get("baseline_accepted", False) for r in answerable), len(answerable))
+            out["baseline_extractive_abstention_accuracy"] = _ratio(
+                sum(r.get("baseline_abstained", False) for r in unanswerable), len(unanswerable))
     out["questions"] = rows
     return out
 
 
 def eval_locomo(retriever: Retriever, samples: list[dict], *, k: int,
-                sample: str | None = None) -> dict:
+                sample: str | None = None, answer: Callable | None = None) -> dict:
+    """Evidence recall of retrieval for categories 1-4; with `answer(question, gold,
+    evidence) -> dict` (see memory.answer.judge_locomo) also answer F1, containment and
+    citation recall there, and abstention on the unanswerable category 5."""
     rows = []
+    answered: list[dict] = []
     per_cat: dict[int, dict[str, float]] = {}
     for s in samples:
         if not isinstance(s, dict) or (sample and str(s.get("sample_id")) != sample):
@@ -113,8 +125,6 @@ def eval_locomo(retriever: Retriever, samples: list[dict], *, k: int,
                 cat = int(cat)
             except (TypeError, ValueError):
                 continue
-            if cat not in (1, 2, 3, 4):
-                continue
             # Real LoCoMo has malformed ids ("D8:6; D9:17", "D:11:26"): split and keep
             # what is an id; an id that matches no turn simply cannot be recalled.
             evidence = []
@@ -124,7 +134,14 @@ def eval_locomo(retriever: Retriever, samples: list[dict], *, k: int,
                     if part:
                         evidence.append(f"{sid}:{part}")
             evidence = list(dict.fromkeys(evidence))
-            if not evidence:
+            if answer and cat in (1, 2, 3, 4, 5):
+                gold = None if cat == 5 else q.get("answer")
+                if cat == 5 or gold is not None:
+                    answered.append({"question": q["question"], "category": cat,
+                                     "gold": None if gold is None else str(gold),
+                                     **answer(q["question"], None if gold is None else str(gold),
+                                              evidence)})
+            if cat not in (1, 2, 3, 4) or not evidence:
                 continue
             hits = retriever.search(q["question"], limit=k * 3)
             base = retriever.search(q["question"], limit=k * 3, mode="bm25", kinds=["turn"])
@@ -145,7 +162,7 @@ def eval_locomo(retriever: Retriever, samples: list[dict], *, k: int,
     def fig(key: str) -> float:
         return _ratio(sum(r[key] for r in rows), n)
 
-    return {
+    out = {
         "k": k, "questions": rows, "n": n,
         f"recall@{k}": fig("recall"), f"hit@{k}": fig("hit"),
         f"baseline_bm25_recall@{k}": fig("recall_bm25"),
@@ -156,3 +173,32 @@ def eval_locomo(retriever: Retriever, samples: list[dict], *, k: int,
             f"baseline_bm25_recall@{k}": _ratio(v["recall_bm25"], int(v["n"]))}
             for c, v in sorted(per_cat.items())},
     }
+    if answer:
+        out["answers"] = _answer_figures(answered)
+        out["answer_questions"] = answered
+    return out
+
+
+def _answer_figures(rows: list[dict]) -> dict:
+    """Means over answerable questions (F1, containment, citation recall) and the share of
+    unanswerable ones abstained on, for the answerer and, when present, its extractive
+    baseline."""
+    answerable = [r for r in rows if r["category"] != 5]
+    unanswerable = [r for r in rows if r["category"] == 5]
+    figs = {"answerable": len(answerable), "unanswerable": len(unanswerable)}
+    for prefix in ("", "baseline_"):
+        if prefix and not any("baseline_answer" in r for r in rows):
+            continue
+        name = "baseline_extractive_" if prefix else ""
+        figs[f"{name}f1"] = _ratio(sum(r.get(f"{prefix}f1", 0.0) for r in answerable),
+                                   len(answerable))
+        figs[f"{name}contains"] = _ratio(sum(r.get(f"{prefix}contains", False)
+                                             for r in answerable), len(answerable))
+        figs[f"{name}abstention_accuracy"] = _ratio(
+            sum(r.get(f"{prefix}correct_abstention", False) for r in unanswerable),
+            len(unanswerable))
+        figs[f"{name}wrongly_abstained"] = _ratio(
+            sum(r.get(f"{prefix}abstained", False) for r in answerable), len(answerable))
+    figs["citation_recall"] = _ratio(sum(r.get("citation_recall", 0.0) for r in answerable),
+                                     len(answerable))
+    return figs

@@ -54,6 +54,14 @@ def test_eval_locomo_prints_figures_and_baseline():
     assert "baseline_bm25_recall@10" in out and out["per_category"]
     q = out["questions"][0]
     assert set(q) >= {"question", "evidence", "retrieved"}
+    answers = out["answers"]  # the bundled model's answers, the extractive ones beside
+    assert answers["answerable"] > 0 and answers["unanswerable"] > 0
+    for key in ("f1", "contains", "abstention_accuracy", "citation_recall",
+                "baseline_extractive_f1", "baseline_extractive_contains"):
+        assert 0 <= answers[key] <= 1, key
+    assert answers["citation_recall"] > 0
+    rows = out["answer_questions"]
+    assert {r["category"] for r in rows} >= {5} and all("answer" in r for r in rows)
 
 
 def test_malformed_inputs_get_one_line_errors(tmp_path):

@@ -2,7 +2,9 @@ import datetime as dt
 
 import pytest
 
-from memory.answer import ABSTAIN, Answerer, judge_screen, supported_span
+from memory.answer import (ABSTAIN, Answerer, best_lines, contains_answer, judge_locomo,
+                           judge_screen, supported_span, token_f1)
+from memory.retrieval import Hit
 from memory.retrieval import Retriever
 from models.fake import ScriptedLlm
 
@@ -22,6 +24,41 @@ def test_invented_model_answer_falls_back_to_the_quoted_line(screens_store):
     assert ans.tier == "extractive" and not ans.abstained
     assert "1,240" in ans.answer and ans.citations
     assert fake.calls  # the model was asked, and its unsupported answer rejected
+
+
+def test_a_model_answer_from_a_line_off_the_question_is_rejected(screens_store):
+    """The model quotes a real line, but one that shares no word with the question (the
+    line next to the right one): rejected, and the best-covering line is quoted instead."""
+    fake = ScriptedLlm(["Deadline for the audit report: 6 March"], capability="completion")
+    a = Answerer(Retriever(screens_store), lambda: fake, store=screens_store)
+    ans = a.ask("What budget did Orchard Health approve?")
+    assert fake.calls and ans.tier == "extractive"
+    assert "6,500" in ans.answer and "Deadline" not in ans.answer
+
+
+def test_a_raw_line_is_quoted_before_a_memory_line_that_covers_as_much():
+    memory = Hit("memory", 1, "Fact: Orchard Health: seen in Calendar", None, 0.9, ["f1"])
+    frame = Hit("frame", 2, "Budget approved: 6,500 EUR", None, 0.5, ["f2"])
+    line, hit = best_lines("What budget did Orchard Health approve?", [memory, frame])[0]
+    assert hit is frame and "6,500" in line
+
+
+def test_locomo_answer_scores():
+    assert token_f1("The 5 years, already", "5 years") == pytest.approx(0.8)
+    assert token_f1("", "5 years") == 0.0 and token_f1("Sweden", "Sweden") == 1.0
+    assert contains_answer("She moved from Sweden.", "sweden")
+    assert not contains_answer("Swedenborg", "Sweden") and not contains_answer("x", "")
+
+
+def test_judge_locomo_scores_answers_citations_and_abstention(screens_store):
+    a = Answerer(Retriever(screens_store), None, store=screens_store)
+    q = "How much was the Marrow Studio invoice?"
+    cited = a.ask(q).citations[0]
+    row = judge_locomo(a, q, "1,240.00 GBP", [cited, "frames/0999.png"], baseline=a)
+    assert row["contains"] and row["f1"] > 0.5 and row["citation_recall"] == 0.5
+    assert row["baseline_contains"] == row["contains"]
+    row = judge_locomo(a, "What did I eat for breakfast?", None, [])
+    assert row["abstained"] and row["correct_abstention"]
 
 
 @pytest.mark.model
