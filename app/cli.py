@@ -286,11 +286,11 @@ def cmd_ask(settings, args) -> int:
 
 
 def _answerers(core):
-    """The answerer `ask` uses, and the purely extractive one scored beside it."""
+    """The answerer `ask` uses, and the purely extractive one scored beside it. Neither
+    reinforces the memories it cites (no store): scoring must not change what it scores."""
     from memory.answer import Answerer
 
-    return (Answerer(core.retriever, core.backend, store=core.store),
-            Answerer(core.retriever, None, store=core.store))
+    return Answerer(core.retriever, core.backend), Answerer(core.retriever, None)
 
 
 def cmd_eval(settings, args) -> int:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from memory.query import resolve_relative
 from memory.retrieval import Hit, Retriever
 from memory.store.docs import STOPWORDS
 from models.errors import CommonplaceError
@@ -48,7 +49,7 @@ class Answer:
     citations: list[str]
     model: str
     extractive: bool
-    tier: str  # "llm-extractive" | "llm-chat" | "extractive" | "abstain"
+    tier: str  # "llm-extractive" | "llm-chat" | "extractive" | "extractive-date" | "abstain"
     evidence: list[Hit] = field(default_factory=list)
 
     def as_json(self) -> dict:
@@ -101,6 +102,7 @@ def supported_span(answer: str, evidence: str) -> str | None:
     return None
 
 
+_WANTS_WHEN = re.compile(r"^\s*(when|what (date|day|month|year))\b", re.IGNORECASE)
 _WANTS_NUMBER = re.compile(r"^\s*(how (much|many|long|old|far)|when|what (time|date|day|year|"
                            r"score|number|percentage|price|amount|budget|cost|fee|total|"
                            r"balance))\b", re.IGNORECASE)
@@ -162,10 +164,20 @@ class Answerer:
     def _ask(self, question: str, now: dt.datetime | None) -> Answer:
         hits = self._retriever.search(question, limit=self._k, now=now)
         topic = self._retriever.analyse(question, now).topic
-        best = max((coverage(topic, h.text) for h in hits), default=0.0)
-        if not hits or best < self._min_coverage:
+        grounds = hits
+        speaker = self._retriever.named_speaker(question) if hits else None
+        if speaker:
+            # A question about one person of a chat is answered from what they said: when
+            # none of their own turns covers it, it asks about something they never said
+            # ("What did Ana realise after the race?" when it was Ben who ran it).
+            grounds = self._retriever.spoken_by(hits, speaker)
+        best = max((coverage(topic, h.text) for h in grounds), default=0.0)
+        if not grounds or best < self._min_coverage:
             return Answer(ABSTAIN, True, [], self._model_name(), True, "abstain", hits)
-        lines = best_lines(topic, hits)
+        lines = best_lines(topic, grounds)
+        dated = self._dated(question, lines[0])
+        if dated:
+            return dated
         if self._backend is not None:
             try:
                 got = self._llm_answer(question, focus(lines[0], hits), hits)
@@ -175,6 +187,24 @@ class Answerer:
                 log.warning("model answer failed, falling back to extractive: %s", e)
         line, hit = lines[0]
         return Answer(line, False, list(hit.sources), "extractive", True, "extractive", hits)
+
+    @staticmethod
+    def _dated(question: str, best: tuple[str, Hit]) -> Answer | None:
+        """A "when" question whose best line tells the time relatively ("I went yesterday",
+        "last Saturday") is answered with the date that works out to, from the time the
+        line was said or seen; no model guesses a date from a relative word."""
+        line, hit = best
+        if not _WANTS_WHEN.match(question) or not hit.timestamp:
+            return None
+        try:
+            at = dt.datetime.fromisoformat(hit.timestamp)
+        except ValueError:
+            return None
+        when = resolve_relative(line, at)
+        if when is None:
+            return None
+        return Answer(when, False, list(hit.sources), "extractive", True, "extractive-date",
+                      [hit])
 
     def _model_name(self) -> str:
         return "extractive"

@@ -129,3 +129,51 @@ def analyse(text: str, *, now: dt.datetime) -> QueryAnalysis:
         topic = " ".join(topic.split())
     return QueryAnalysis(text=text, topic=topic or text, start=rng[0] if rng else None,
                          end=rng[1] if rng else None, time_phrase=phrase)
+
+
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+            "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_COUNT = rf"(\d+|{'|'.join(_NUMBERS)})"
+
+
+def _date(d: dt.datetime) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def resolve_relative(text: str, at: dt.datetime) -> str | None:
+    """When something a line tells of happened, from a relative expression in it and the
+    time the line was written or seen: "I went yesterday" said on 8 May 2023 -> "7 May
+    2023"; "last week" -> "the week before 9 June 2023"; "last year" -> "2022". None when
+    the line holds no such expression (the first one in the line counts)."""
+    q = text.lower()
+    found: list[tuple[int, str]] = []
+
+    def add(m: re.Match | None, answer: str) -> None:
+        if m:
+            found.append((m.start(), answer))
+
+    day = at.replace(hour=0, minute=0, second=0, microsecond=0)
+    add(re.search(r"\b(yesterday|last night)\b", q), _date(day - dt.timedelta(days=1)))
+    add(re.search(r"\b(today|tonight|this (morning|afternoon|evening))\b", q), _date(day))
+    add(re.search(r"\btomorrow\b", q), _date(day + dt.timedelta(days=1)))
+    add(re.search(r"\b(last|this past) week\b", q), f"the week before {_date(day)}")
+    add(re.search(r"\b(last|this past) weekend\b", q), f"the weekend before {_date(day)}")
+    add(re.search(r"\bnext week\b", q), f"the week after {_date(day)}")
+    add(re.search(r"\bnext month\b", q),
+        f"{(day.replace(day=1) + dt.timedelta(days=32)):%B %Y}")
+    add(re.search(r"\blast month\b", q), f"{(day.replace(day=1) - dt.timedelta(days=1)):%B %Y}")
+    add(re.search(r"\blast year\b", q), str(day.year - 1))
+    add(re.search(r"\bnext year\b", q), str(day.year + 1))
+    if m := re.search(rf"\b(last|this past) ({'|'.join(WEEKDAYS)})\b", q):
+        back = (day.weekday() - WEEKDAYS.index(m.group(2))) % 7 or 7
+        add(m, f"{m.group(2).capitalize()}, {_date(day - dt.timedelta(days=back))}")
+    if m := re.search(rf"\b{_COUNT} (day|week|weekend|month|year)s? ago\b", q):
+        n = int(m.group(1)) if m.group(1).isdigit() else _NUMBERS[m.group(1)]
+        unit = m.group(2)
+        if unit == "day":
+            add(m, _date(day - dt.timedelta(days=n)))
+        elif unit == "year":
+            add(m, str(day.year - n))
+        else:
+            add(m, f"{m.group(1)} {unit}{'s' if n > 1 else ''} before {_date(day)}")
+    return min(found)[1] if found else None

@@ -147,19 +147,29 @@ class Retriever:
         """A question about one person of a chat ("What did Ana research?") is answered,
         nearly always, by what that person said: their ranked turns weigh SPEAKER_BOOST
         times as much. Only when exactly one speaker is named, as a whole word."""
+        named = self.named_speaker(query)
+        if named is None:
+            return fused
+        top = [i for i, _ in _ranked(fused)[:n]]
+        theirs = self._store.docs.spoken_by(top, named)
+        return {i: s * SPEAKER_BOOST if i in theirs else s for i, s in fused.items()}
+
+    def named_speaker(self, query: str) -> str | None:
+        """The one chat speaker the query names as a whole word, else None."""
         key = self._store.db.execute("SELECT MAX(id) FROM turns").fetchone()[0]
         if key is None:
-            return fused
+            return None
         if self._speakers_key != key:
             self._speakers_key, self._speakers = key, {
                 name: re.compile(rf"\b{re.escape(name)}\b")
                 for name in self._store.docs.speakers()}
         named = [name for name, pat in self._speakers.items() if pat.search(query)]
-        if len(named) != 1:
-            return fused
-        top = [i for i, _ in _ranked(fused)[:n]]
-        theirs = self._store.docs.spoken_by(top, named[0])
-        return {i: s * SPEAKER_BOOST if i in theirs else s for i, s in fused.items()}
+        return named[0] if len(named) == 1 else None
+
+    def spoken_by(self, hits: Sequence[Hit], speaker: str) -> list[Hit]:
+        """Those of `hits` that are chat turns `speaker` said."""
+        theirs = self._store.docs.spoken_by([h.id for h in hits if h.kind == "turn"], speaker)
+        return [h for h in hits if h.id in theirs]
 
     def _fade(self, fused: dict[int, float]) -> dict[int, float]:
         """Lower the rank of faded memories (forgetting curve); pinned ones never fade.

@@ -43,6 +43,53 @@ def test_a_raw_line_is_quoted_before_a_memory_line_that_covers_as_much():
     assert hit is frame and "6,500" in line
 
 
+def test_a_when_question_is_answered_with_the_date_a_relative_word_works_out_to(tmp_path,
+                                                                               open_store):
+    import json
+
+    from memory.chat_import import import_chat
+
+    chat = [{"sample_id": "w", "qa": [], "conversation": {
+        "speaker_a": "Ana", "speaker_b": "Ben", "session_1_date_time": "1:56 pm on 8 May, 2023",
+        "session_1": [{"speaker": "Ana", "dia_id": "D1:1",
+                       "text": "I went to a pottery workshop yesterday, so relaxing!"},
+                      {"speaker": "Ben", "dia_id": "D1:2", "text": "Sounds lovely."}]}}]
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps(chat))
+    store = open_store(encrypt=False)
+    import_chat(path, store=store)
+    fake = ScriptedLlm(["2023"], capability="completion")
+    ans = Answerer(Retriever(store), lambda: fake, store=store).ask(
+        "When did Ana go to the pottery workshop?")
+    assert ans.answer == "7 May 2023" and ans.tier == "extractive-date"
+    assert ans.citations == ["w:D1:1"] and not fake.calls  # no model guessed the date
+
+
+def test_a_question_about_what_one_person_said_is_answered_from_their_own_turns(
+        tmp_path, open_store):
+    import json
+
+    from memory.chat_import import import_chat
+
+    chat = [{"sample_id": "s", "qa": [], "conversation": {
+        "speaker_a": "Ana", "speaker_b": "Ben", "session_1_date_time": "8 May 2023",
+        "session_1": [{"speaker": "Ben", "dia_id": "D1:1",
+                       "text": "After the charity race I realised self-care matters."},
+                      {"speaker": "Ana", "dia_id": "D1:2",
+                       "text": "Ben, that is wise. My cello lessons start in June."}]}}]
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(chat))
+    store = open_store(encrypt=False)
+    import_chat(path, store=store)
+    a = Answerer(Retriever(store), None, store=store)
+    ours = a.ask("What did Ben realise after the charity race?")
+    assert not ours.abstained and ours.citations == ["s:D1:1"]
+    # The same question about Ana, who never ran a race: the only covering turn is Ben's.
+    theirs = a.ask("What did Ana realise after the charity race?")
+    assert theirs.abstained and theirs.answer == ABSTAIN
+    assert not a.ask("When do Ana's cello lessons start?").abstained
+
+
 def test_locomo_answer_scores():
     assert token_f1("The 5 years, already", "5 years") == pytest.approx(0.8)
     assert token_f1("", "5 years") == 0.0 and token_f1("Sweden", "Sweden") == 1.0

@@ -4,7 +4,7 @@ import pytest
 
 from hypothesis import given, strategies as st
 
-from memory.query import analyse
+from memory.query import analyse, resolve_relative
 
 NOW = dt.datetime(2026, 2, 17, 20, 0).astimezone()  # a Tuesday evening
 
@@ -58,3 +58,17 @@ def test_dates_with_a_year_and_month_or_year_ranges(text, start, end):
     now = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.timezone.utc)
     a = analyse(text, now=now)
     assert (a.start.date().isoformat(), a.end.date().isoformat()) == (start, end)
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("Caroline: I went to a support group yesterday.", "7 May 2023"),
+    ("Melanie: I ran a charity race last Saturday!", "Saturday, 6 May 2023"),
+    ("We went camping two weekends ago", "two weekends before 8 May 2023"),
+    ("Yeah, I painted that lake sunrise last year!", "2022"),
+    ("Last week I gave a talk at a school", "the week before 8 May 2023"),
+    ("Report due tomorrow, and yesterday was busy", "9 May 2023"),  # the first one counts
+    ("Deadline for the audit report: 6 March", None),
+])
+def test_relative_times_in_evidence_resolve_against_when_it_was_said(line, expected):
+    said = dt.datetime(2023, 5, 8, 13, 56, tzinfo=dt.timezone.utc)  # a Monday
+    assert resolve_relative(line, said) == expected
