@@ -337,8 +337,8 @@ def cmd_eval(settings, args) -> int:
                 from memory.answer import judge_locomo
 
                 answerer, extractive = _answerers(core)
-                answer = lambda q, gold, ev: judge_locomo(  # noqa: E731
-                    answerer, q, gold, ev, extractive)
+                answer = lambda q, gold, ev, now: judge_locomo(  # noqa: E731
+                    answerer, q, gold, ev, extractive, now)
             out = evaluate.eval_locomo(core.retriever, load_samples(args.file), k=args.k,
                                        sample=args.sample, answer=answer)
             k = args.k

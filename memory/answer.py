@@ -322,12 +322,12 @@ def contains_answer(prediction: str, gold: str) -> bool:
 
 
 def judge_locomo(answerer: Answerer, question: str, gold: str | None, evidence: list[str],
-                 baseline: Answerer | None = None) -> dict:
+                 baseline: Answerer | None = None, now: dt.datetime | None = None) -> dict:
     """Score one LoCoMo answer: token F1 and containment against the gold answer, the
     evidence recall of its citations; an unanswerable (adversarial) question (`gold` None)
     is right when it abstains."""
     def one(a: Answerer) -> dict:
-        ans = a.ask(question)
+        ans = a.ask(question, now=now)
         row = {"answer": ans.answer, "abstained": ans.abstained, "tier": ans.tier,
                "model": ans.model, "citations": ans.citations}
         if gold is None:

@@ -108,8 +108,9 @@ def eval_screens(retriever: Retriever, questions: list[dict], *, k: int,
 def eval_locomo(retriever: Retriever, samples: list[dict], *, k: int,
                 sample: str | None = None, answer: Callable | None = None) -> dict:
     """Evidence recall of retrieval for categories 1-4; with `answer(question, gold,
-    evidence) -> dict` (see memory.answer.judge_locomo) also answer F1, containment and
-    citation recall there, and abstention on the unanswerable category 5."""
+    evidence, now) -> dict` (see memory.answer.judge_locomo) also answer F1, containment
+    and citation recall there, and abstention on the unanswerable category 5. Questions
+    are asked the day after the sample's last session."""
     rows = []
     answered: list[dict] = []
     per_cat: dict[int, dict[str, float]] = {}
@@ -117,6 +118,7 @@ def eval_locomo(retriever: Retriever, samples: list[dict], *, k: int,
         if not isinstance(s, dict) or (sample and str(s.get("sample_id")) != sample):
             continue
         sid = str(s.get("sample_id"))
+        now = _asked_at(s)
         for q in s.get("qa") or []:
             if not isinstance(q, dict) or not isinstance(q.get("question"), str):
                 continue
@@ -140,11 +142,12 @@ def eval_locomo(retriever: Retriever, samples: list[dict], *, k: int,
                     answered.append({"question": q["question"], "category": cat,
                                      "gold": None if gold is None else str(gold),
                                      **answer(q["question"], None if gold is None else str(gold),
-                                              evidence)})
+                                              evidence, now)})
             if cat not in (1, 2, 3, 4) or not evidence:
                 continue
-            hits = retriever.search(q["question"], limit=k * 3)
-            base = retriever.search(q["question"], limit=k * 3, mode="bm25", kinds=["turn"])
+            hits = retriever.search(q["question"], limit=k * 3, now=now)
+            base = retriever.search(q["question"], limit=k * 3, now=now, mode="bm25",
+                                    kinds=["turn"])
             got, got_b = distinct_sources(hits, k), distinct_sources(base, k)
             ev = set(evidence)
             r = {"question": q["question"], "category": cat, "evidence": evidence,
@@ -177,6 +180,17 @@ def eval_locomo(retriever: Retriever, samples: list[dict], *, k: int,
         out["answers"] = _answer_figures(answered)
         out["answer_questions"] = answered
     return out
+
+
+def _asked_at(sample: dict) -> dt.datetime | None:
+    """LoCoMo questions are asked after the conversation: "in June" means the June the
+    chat went through, not this year's. The day after its last session (None: undated)."""
+    from memory.chat_import import parse_session_time
+
+    conv = sample.get("conversation")
+    times = [t for k, v in (conv.items() if isinstance(conv, dict) else [])
+             if k.endswith("_date_time") and (t := parse_session_time(v))]
+    return max(times) + dt.timedelta(days=1) if times else None
 
 
 def _answer_figures(rows: list[dict]) -> dict:

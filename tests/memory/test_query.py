@@ -72,3 +72,17 @@ def test_dates_with_a_year_and_month_or_year_ranges(text, start, end):
 def test_relative_times_in_evidence_resolve_against_when_it_was_said(line, expected):
     said = dt.datetime(2023, 5, 8, 13, 56, tzinfo=dt.timezone.utc)  # a Monday
     assert resolve_relative(line, said) == expected
+
+
+def test_locomo_questions_are_asked_the_day_after_the_last_session():
+    from memory.evaluate import _asked_at
+
+    sample = {"conversation": {"session_1_date_time": "1:56 pm on 8 May, 2023",
+                               "session_2_date_time": "7:55 pm on 9 June, 2023",
+                               "session_3_date_time": "not a date", "session_1": []}}
+    at = _asked_at(sample)
+    assert (at.year, at.month, at.day) == (2023, 6, 10)
+    # "in May" then means May 2023, the month the chat went through.
+    a = analyse("When did they meet in May?", now=at)
+    assert a.start.date().isoformat() == "2023-05-01"
+    assert _asked_at({"conversation": {}}) is None and _asked_at({}) is None
