@@ -164,14 +164,17 @@ class Answerer:
     def _ask(self, question: str, now: dt.datetime | None) -> Answer:
         hits = self._retriever.search(question, limit=self._k, now=now)
         topic = self._retriever.analyse(question, now).topic
-        grounds = hits
+        grounds, asked = hits, {}
         speaker = self._retriever.named_speaker(question) if hits else None
         if speaker:
-            # A question about one person of a chat is answered from what they said: when
-            # none of their own turns covers it, it asks about something they never said
-            # ("What did Ana realise after the race?" when it was Ben who ran it).
+            # A question about one person of a chat is answered from what they said (with
+            # the question they were answering): when none of their own turns covers it,
+            # it asks about something they never said ("What did Ana realise after the
+            # race?" when it was Ben who ran it).
             grounds = self._retriever.spoken_by(hits, speaker)
-        best = max((coverage(topic, h.text) for h in grounds), default=0.0)
+            asked = self._retriever.asked_before(grounds)
+        best = max((coverage(topic, f"{asked.get(h.id, '')}\n{h.text}") for h in grounds),
+                   default=0.0)
         if not grounds or best < self._min_coverage:
             return Answer(ABSTAIN, True, [], self._model_name(), True, "abstain", hits)
         lines = best_lines(topic, grounds)

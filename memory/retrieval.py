@@ -171,6 +171,11 @@ class Retriever:
         theirs = self._store.docs.spoken_by([h.id for h in hits if h.kind == "turn"], speaker)
         return [h for h in hits if h.id in theirs]
 
+    def asked_before(self, hits: Sequence[Hit]) -> dict[int, str]:
+        """For the chat turns among `hits` that reply to a question, that question's text."""
+        with self._store.errors():
+            return self._store.docs.asked_before([h.id for h in hits if h.kind == "turn"])
+
     def _fade(self, fused: dict[int, float]) -> dict[int, float]:
         """Lower the rank of faded memories (forgetting curve); pinned ones never fade.
 

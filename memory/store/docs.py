@@ -183,6 +183,22 @@ class DocIndex:
             "AND instr(t1.text, '?') > 0", list(ids)).fetchall()
         return {a: b for a, b in rows}
 
+    def asked_before(self, ids: Sequence[int]) -> dict[int, str]:
+        """For each of `ids` that is a chat turn replying to a question (the turn before it
+        in its session has a "?"), that question's text: the reply's words rarely repeat
+        what was asked."""
+        if not ids:
+            return {}
+        rows = self._db.execute(
+            "SELECT d2.id, d1.text FROM docs d2 "
+            "JOIN turns t2 ON t2.id = d2.ref_id "
+            "JOIN turns t1 ON t1.id = t2.id - 1 AND t1.sample_id IS t2.sample_id "
+            "AND t1.session IS t2.session "
+            "JOIN docs d1 ON d1.kind = 'turn' AND d1.ref_id = t1.id "
+            f"WHERE d2.kind = 'turn' AND d2.id IN ({','.join('?' * len(ids))}) "
+            "AND instr(t1.text, '?') > 0", list(ids)).fetchall()
+        return {a: b for a, b in rows}
+
     def speakers(self) -> set[str]:
         """Everyone who speaks in the imported chats."""
         return {r[0] for r in self._db.execute(

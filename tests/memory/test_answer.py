@@ -76,7 +76,11 @@ def test_a_question_about_what_one_person_said_is_answered_from_their_own_turns(
         "session_1": [{"speaker": "Ben", "dia_id": "D1:1",
                        "text": "After the charity race I realised self-care matters."},
                       {"speaker": "Ana", "dia_id": "D1:2",
-                       "text": "Ben, that is wise. My cello lessons start in June."}]}}]
+                       "text": "Ben, that is wise. My cello lessons start in June."},
+                      {"speaker": "Ben", "dia_id": "D1:3",
+                       "text": "Did you go to Lisbon for the holidays?"},
+                      {"speaker": "Ana", "dia_id": "D1:4",
+                       "text": "Yes, we flew there on 27 December."}]}}]
     path = tmp_path / "s.json"
     path.write_text(json.dumps(chat))
     store = open_store(encrypt=False)
@@ -88,6 +92,9 @@ def test_a_question_about_what_one_person_said_is_answered_from_their_own_turns(
     theirs = a.ask("What did Ana realise after the charity race?")
     assert theirs.abstained and theirs.answer == ABSTAIN
     assert not a.ask("When do Ana's cello lessons start?").abstained
+    # Her reply covers the question with the question she was answering.
+    trip = a.ask("Where did Ana go for the holidays?")
+    assert not trip.abstained and trip.citations == ["s:D1:4"]
 
 
 def test_locomo_answer_scores():
