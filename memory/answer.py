@@ -8,7 +8,10 @@ Tiers, chosen by the model's measured capability, never by hope:
   and to say when it is not there.
 - no model, or a rejected or failed model answer: the best-supported evidence line, quoted
   with its citation (also the baseline `eval` prints).
-Weak evidence (the question's content words mostly absent and the vectors far) abstains.
+- whatever the model: a "when" question whose best line tells the time relatively
+  ("yesterday", "last Saturday") gets the date that works out to, computed.
+Weak evidence (the question's content words mostly absent from every hit) abstains; so does
+a question naming one person of a chat when none of that person's own turns covers it.
 """
 
 from __future__ import annotations
