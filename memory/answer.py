@@ -9,7 +9,8 @@ Tiers, chosen by the model's measured capability, never by hope:
 - no model, or a rejected or failed model answer: the best-supported evidence line, quoted
   with its citation (also the baseline `eval` prints).
 - whatever the model: a "when" question whose best line tells the time relatively
-  ("yesterday", "last Saturday") gets the date that works out to, computed.
+  ("yesterday", "last Saturday") gets the date that works out to, computed; "when did ...?"
+  with no day or month in the answer gets the day the line telling of it was said or seen.
 Weak evidence (the question's content words mostly absent from every hit) abstains; so does
 a question naming one person of a chat when none of that person's own turns covers it.
 """
@@ -22,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from memory.query import resolve_relative
+from memory.query import MONTHS, day_of, resolve_relative
 from memory.retrieval import Hit, Retriever
 from memory.store.docs import STOPWORDS
 from models.errors import CommonplaceError
@@ -106,6 +107,9 @@ def supported_span(answer: str, evidence: str) -> str | None:
 
 
 _WANTS_WHEN = re.compile(r"^\s*(when|what (date|day|month|year))\b", re.IGNORECASE)
+_ASKS_WHEN_IT_HAPPENED = re.compile(r"^\s*when (did|was|were)\b", re.IGNORECASE)
+_HAS_DAY_OR_MONTH = re.compile(rf"\b({'|'.join(m[:3] for m in MONTHS)})[a-z]*\b|\d{{1,2}}[:/.]\d",
+                               re.IGNORECASE)
 _WANTS_NUMBER = re.compile(r"^\s*(how (much|many|long|old|far)|when|what (time|date|day|year|"
                            r"score|number|percentage|price|amount|budget|cost|fee|total|"
                            r"balance))\b", re.IGNORECASE)
@@ -184,13 +188,21 @@ class Answerer:
         dated = self._dated(question, lines[0])
         if dated:
             return dated
+        got = None
         if self._backend is not None:
             try:
                 got = self._llm_answer(question, focus(lines[0], hits), hits)
-                if got:
-                    return got
             except CommonplaceError as e:
                 log.warning("model answer failed, falling back to extractive: %s", e)
+        if _ASKS_WHEN_IT_HAPPENED.match(question) and lines[0][1].timestamp and not (
+                got and _HAS_DAY_OR_MONTH.search(got.answer)):
+            # "When did I/she ...?" with no date in the answer (the model said "2023", or
+            # nothing): it happened when the line telling of it was said or seen.
+            line, hit = lines[0]
+            return Answer(day_of(hit.timestamp), False, list(hit.sources), "extractive", True,
+                          "extractive-date", hits)
+        if got:
+            return got
         line, hit = lines[0]
         return Answer(line, False, list(hit.sources), "extractive", True, "extractive", hits)
 

@@ -140,6 +140,14 @@ def _date(d: dt.datetime) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
+def day_of(timestamp: str) -> str:
+    """'2023-05-08T13:56:00+00:00' -> '8 May 2023' (the text itself if it is no time)."""
+    try:
+        return _date(dt.datetime.fromisoformat(timestamp))
+    except ValueError:
+        return timestamp
+
+
 def resolve_relative(text: str, at: dt.datetime) -> str | None:
     """When something a line tells of happened, from a relative expression in it and the
     time the line was written or seen: "I went yesterday" said on 8 May 2023 -> "7 May

@@ -65,6 +65,33 @@ def test_a_when_question_is_answered_with_the_date_a_relative_word_works_out_to(
     assert ans.citations == ["w:D1:1"] and not fake.calls  # no model guessed the date
 
 
+def test_when_did_without_a_date_in_the_answer_is_when_it_was_told(tmp_path, open_store):
+    """No relative word in the line and the model answers only "2023": it happened when
+    the line telling of it was said. A model answer with a day or month stands."""
+    import json
+
+    from memory.chat_import import import_chat
+
+    chat = [{"sample_id": "p", "qa": [], "conversation": {
+        "speaker_a": "Ana", "speaker_b": "Ben", "session_1_date_time": "1:56 pm on 8 May, 2023",
+        "session_1": [{"speaker": "Ana", "dia_id": "D1:1",
+                       "text": "I signed up for a pottery class, so relaxing!"},
+                      {"speaker": "Ben", "dia_id": "D1:2",
+                       "text": "The kiln opens on 12 June for the pottery class."}]}}]
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(chat))
+    store = open_store(encrypt=False)
+    import_chat(path, store=store)
+    r = Retriever(store)
+    year_only = Answerer(r, lambda: ScriptedLlm(["2023"], capability="completion"))
+    ans = year_only.ask("When did Ana sign up for a pottery class?")
+    assert ans.answer == "8 May 2023" and ans.tier == "extractive-date"
+    assert ans.citations == ["p:D1:1"]
+    dated = Answerer(r, lambda: ScriptedLlm(["12 June"], capability="completion"))
+    ans = dated.ask("When did Ben say the kiln opens for the pottery class?")
+    assert ans.answer == "12 June" and ans.tier == "llm-extractive"
+
+
 def test_a_question_about_what_one_person_said_is_answered_from_their_own_turns(
         tmp_path, open_store):
     import json
