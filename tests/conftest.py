@@ -169,3 +169,19 @@ def run_cli(*args, env=None, data_dir=None, passphrase=PASSPHRASE, timeout=900):
     pre = ["--data-dir", str(data_dir)] if data_dir else []
     return subprocess.run([sys.executable, "-m", "app.cli", *pre, *args], capture_output=True,
                           text=True, timeout=timeout, env=e, cwd=REPO)
+
+
+def import_turns(tmp_path: Path, store, sessions, *, sample: str = "c",
+                 dates: list[str] | None = None):
+    """Import a small LoCoMo-format chat: `sessions` is a list of sessions, each a list of
+    (speaker, text); speakers Ana and Ben; session N dated `dates[N-1]` or "N May 2023"."""
+    from memory.chat_import import import_chat
+
+    conv = {"speaker_a": "Ana", "speaker_b": "Ben"}
+    for n, turns in enumerate(sessions, 1):
+        conv[f"session_{n}_date_time"] = dates[n - 1] if dates else f"{n} May 2023"
+        conv[f"session_{n}"] = [{"speaker": s, "dia_id": f"D{n}:{i}", "text": t}
+                                for i, (s, t) in enumerate(turns, 1)]
+    path = tmp_path / f"{sample}.json"
+    path.write_text(json.dumps([{"sample_id": sample, "qa": [], "conversation": conv}]))
+    return import_chat(path, store=store)

@@ -171,33 +171,28 @@ class DocIndex:
     def replies(self, ids: Sequence[int]) -> dict[int, int]:
         """For each of `ids` that is a chat turn asking something (a "?" in it), the doc of
         the next turn of the same session: the reply, where its answer is."""
-        if not ids:
-            return {}
-        rows = self._db.execute(
-            "SELECT d1.id, d2.id FROM docs d1 "
-            "JOIN turns t1 ON t1.id = d1.ref_id "
-            "JOIN turns t2 ON t2.id = t1.id + 1 AND t2.sample_id IS t1.sample_id "
-            "AND t2.session IS t1.session "
-            "JOIN docs d2 ON d2.kind = 'turn' AND d2.ref_id = t2.id "
-            f"WHERE d1.kind = 'turn' AND d1.id IN ({','.join('?' * len(ids))}) "
-            "AND instr(t1.text, '?') > 0", list(ids)).fetchall()
-        return {a: b for a, b in rows}
+        return {q: r for q, r, _text in self._question_pairs(ids, side="d1")}
 
     def asked_before(self, ids: Sequence[int]) -> dict[int, str]:
         """For each of `ids` that is a chat turn replying to a question (the turn before it
         in its session has a "?"), that question's text: the reply's words rarely repeat
         what was asked."""
+        return {r: text for _q, r, text in self._question_pairs(ids, side="d2")}
+
+    def _question_pairs(self, ids: Sequence[int], *, side: str) -> list[tuple[int, int, str]]:
+        """(question doc, reply doc, question text) of the chat turns with a "?" and the
+        next turn of their session, where the question (side "d1") or the reply ("d2") is
+        among `ids`."""
         if not ids:
-            return {}
-        rows = self._db.execute(
-            "SELECT d2.id, d1.text FROM docs d2 "
-            "JOIN turns t2 ON t2.id = d2.ref_id "
-            "JOIN turns t1 ON t1.id = t2.id - 1 AND t1.sample_id IS t2.sample_id "
-            "AND t1.session IS t2.session "
-            "JOIN docs d1 ON d1.kind = 'turn' AND d1.ref_id = t1.id "
-            f"WHERE d2.kind = 'turn' AND d2.id IN ({','.join('?' * len(ids))}) "
+            return []
+        return self._db.execute(
+            "SELECT d1.id, d2.id, d1.text FROM docs d1 "
+            "JOIN turns t1 ON t1.id = d1.ref_id "
+            "JOIN turns t2 ON t2.id = t1.id + 1 AND t2.sample_id IS t1.sample_id "
+            "AND t2.session IS t1.session "
+            "JOIN docs d2 ON d2.kind = 'turn' AND d2.ref_id = t2.id "
+            f"WHERE d1.kind = 'turn' AND {side}.id IN ({','.join('?' * len(ids))}) "
             "AND instr(t1.text, '?') > 0", list(ids)).fetchall()
-        return {a: b for a, b in rows}
 
     def speakers(self) -> set[str]:
         """Everyone who speaks in the imported chats."""

@@ -7,6 +7,7 @@ from memory.answer import (ABSTAIN, Answerer, best_lines, contains_answer, judge
 from memory.retrieval import Hit
 from memory.retrieval import Retriever
 from models.fake import ScriptedLlm
+from tests.conftest import import_turns
 
 
 def test_supported_span_trims_decoration_and_rejects_inventions():
@@ -45,19 +46,10 @@ def test_a_raw_line_is_quoted_before_a_memory_line_that_covers_as_much():
 
 def test_a_when_question_is_answered_with_the_date_a_relative_word_works_out_to(tmp_path,
                                                                                open_store):
-    import json
-
-    from memory.chat_import import import_chat
-
-    chat = [{"sample_id": "w", "qa": [], "conversation": {
-        "speaker_a": "Ana", "speaker_b": "Ben", "session_1_date_time": "1:56 pm on 8 May, 2023",
-        "session_1": [{"speaker": "Ana", "dia_id": "D1:1",
-                       "text": "I went to a pottery workshop yesterday, so relaxing!"},
-                      {"speaker": "Ben", "dia_id": "D1:2", "text": "Sounds lovely."}]}}]
-    path = tmp_path / "w.json"
-    path.write_text(json.dumps(chat))
     store = open_store(encrypt=False)
-    import_chat(path, store=store)
+    import_turns(tmp_path, store, [[
+        ("Ana", "I went to a pottery workshop yesterday, so relaxing!"),
+        ("Ben", "Sounds lovely.")]], sample="w", dates=["1:56 pm on 8 May, 2023"])
     fake = ScriptedLlm(["2023"], capability="completion")
     ans = Answerer(Retriever(store), lambda: fake, store=store).ask(
         "When did Ana go to the pottery workshop?")
@@ -68,20 +60,11 @@ def test_a_when_question_is_answered_with_the_date_a_relative_word_works_out_to(
 def test_when_did_without_a_date_in_the_answer_is_when_it_was_told(tmp_path, open_store):
     """No relative word in the line and the model answers only "2023": it happened when
     the line telling of it was said. A model answer with a day or month stands."""
-    import json
-
-    from memory.chat_import import import_chat
-
-    chat = [{"sample_id": "p", "qa": [], "conversation": {
-        "speaker_a": "Ana", "speaker_b": "Ben", "session_1_date_time": "1:56 pm on 8 May, 2023",
-        "session_1": [{"speaker": "Ana", "dia_id": "D1:1",
-                       "text": "I signed up for a pottery class, so relaxing!"},
-                      {"speaker": "Ben", "dia_id": "D1:2",
-                       "text": "The kiln opens on 12 June for the pottery class."}]}}]
-    path = tmp_path / "p.json"
-    path.write_text(json.dumps(chat))
     store = open_store(encrypt=False)
-    import_chat(path, store=store)
+    import_turns(tmp_path, store, [[
+        ("Ana", "I signed up for a pottery class, so relaxing!"),
+        ("Ben", "The kiln opens on 12 June for the pottery class.")]],
+        sample="p", dates=["1:56 pm on 8 May, 2023"])
     r = Retriever(store)
     year_only = Answerer(r, lambda: ScriptedLlm(["2023"], capability="completion"))
     ans = year_only.ask("When did Ana sign up for a pottery class?")
@@ -94,24 +77,12 @@ def test_when_did_without_a_date_in_the_answer_is_when_it_was_told(tmp_path, ope
 
 def test_a_question_about_what_one_person_said_is_answered_from_their_own_turns(
         tmp_path, open_store):
-    import json
-
-    from memory.chat_import import import_chat
-
-    chat = [{"sample_id": "s", "qa": [], "conversation": {
-        "speaker_a": "Ana", "speaker_b": "Ben", "session_1_date_time": "8 May 2023",
-        "session_1": [{"speaker": "Ben", "dia_id": "D1:1",
-                       "text": "After the charity race I realised self-care matters."},
-                      {"speaker": "Ana", "dia_id": "D1:2",
-                       "text": "Ben, that is wise. My cello lessons start in June."},
-                      {"speaker": "Ben", "dia_id": "D1:3",
-                       "text": "Did you go to Lisbon for the holidays?"},
-                      {"speaker": "Ana", "dia_id": "D1:4",
-                       "text": "Yes, we flew there on 27 December."}]}}]
-    path = tmp_path / "s.json"
-    path.write_text(json.dumps(chat))
     store = open_store(encrypt=False)
-    import_chat(path, store=store)
+    import_turns(tmp_path, store, [[
+        ("Ben", "After the charity race I realised self-care matters."),
+        ("Ana", "Ben, that is wise. My cello lessons start in June."),
+        ("Ben", "Did you go to Lisbon for the holidays?"),
+        ("Ana", "Yes, we flew there on 27 December.")]], sample="s", dates=["8 May 2023"])
     a = Answerer(Retriever(store), None, store=store)
     ours = a.ask("What did Ben realise after the charity race?")
     assert not ours.abstained and ours.citations == ["s:D1:1"]

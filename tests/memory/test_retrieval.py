@@ -5,6 +5,7 @@ import pytest
 
 from memory.retrieval import Retriever, rrf
 from memory.evaluate import distinct_sources
+from tests.conftest import import_turns
 
 
 def test_hybrid_search_finds_the_evidence_frame(screens_store, screen_questions):
@@ -216,21 +217,6 @@ def test_a_named_speakers_own_turns_count_double(tmp_path, open_store, monkeypat
     assert scores(both, 2.0) == pytest.approx(scores(both, 1.0))
 
 
-def _import_turns(tmp_path, store, sessions, sample="c"):
-    import json
-
-    from memory.chat_import import import_chat
-
-    conv = {"speaker_a": "Ana", "speaker_b": "Ben"}
-    for n, turns in enumerate(sessions, 1):
-        conv[f"session_{n}_date_time"] = f"{n} May 2023"
-        conv[f"session_{n}"] = [{"speaker": s, "dia_id": f"D{n}:{i}", "text": t}
-                                for i, (s, t) in enumerate(turns, 1)]
-    path = tmp_path / f"{sample}.json"
-    path.write_text(json.dumps([{"sample_id": sample, "qa": [], "conversation": conv}]))
-    return import_chat(path, store=store)
-
-
 def test_an_answer_is_found_by_the_words_of_the_turn_before_it(tmp_path, open_store):
     """Ana asks about the kayak trip; Ben's answer names neither kayak nor trip. Ranked by
     their own words (the plain BM25 baseline) the answer is not found at all; with its
@@ -238,7 +224,7 @@ def test_an_answer_is_found_by_the_words_of_the_turn_before_it(tmp_path, open_st
     filler = [("Ana" if i % 2 else "Ben", f"Filler line {i} about gardens, trains and soup.")
               for i in range(40)]
     store = open_store(encrypt=False)
-    _import_turns(tmp_path, store, [[("Ana", "Tell me about the kayak trip on the fjord!"),
+    import_turns(tmp_path, store, [[("Ana", "Tell me about the kayak trip on the fjord!"),
                                      ("Ben", "Freezing water, but we saw three seals."),
                                      ("Ana", "Wow, seals up close.")], filler])
     ids = {r[1]: r[0] for r in store.db.execute(
@@ -257,9 +243,9 @@ def test_an_answer_is_found_by_the_words_of_the_turn_before_it(tmp_path, open_st
 def test_a_continued_session_gives_its_last_turn_a_new_neighbour(tmp_path, open_store):
     store = open_store(encrypt=False)
     first = [("Ana", "Did the parcel come?"), ("Ben", "Not yet.")]
-    _import_turns(tmp_path, store, [first])
+    import_turns(tmp_path, store, [first])
     store.docs.embed_pending()
-    r = _import_turns(tmp_path, store, [first + [("Ana", "The courier says Thursday.")]])
+    r = import_turns(tmp_path, store, [first + [("Ana", "The courier says Thursday.")]])
     assert r.turns == 1 and r.already == 2
     row = store.db.execute(
         "SELECT docs.id, docs.context, docs.embedded, docs.embed_text FROM docs JOIN turns "
