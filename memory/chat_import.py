@@ -15,7 +15,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from memory.errors import ImportProblem
 from memory.store.docs import NewDoc
@@ -134,12 +134,18 @@ def speaker_line(speaker: str, text: str, caption: str = "") -> str:
     return f"{speaker}: {body}" if speaker else body
 
 
-def with_neighbours(prev: str, text: str, nxt: str) -> tuple[str, str]:
-    """(context, embed text) of a chat turn: the turn before and after it in its session.
-    An answer rarely repeats the question it answers, and a question's words are in the
-    turn before; both retrievers see a turn with its neighbours (BM25 at half weight)."""
-    context = "\n".join(x for x in (prev, nxt) if x)
-    return context, "\n".join(x for x in (prev, text, nxt) if x)
+def with_neighbours(texts: Sequence[str], sessions: Sequence) -> list[tuple[str, str]]:
+    """(context, embed text) of each of a list of chat turns in order, `sessions[j]` naming
+    turn j's session: the turns before and after it in that session. An answer rarely
+    repeats the question it answers, and a question's words are in the turn before; both
+    retrievers see a turn with its neighbours (BM25 at half weight)."""
+    out = []
+    for j, text in enumerate(texts):
+        prev, nxt = (texts[i] if 0 <= i < len(texts) and sessions[i] == sessions[j] else ""
+                     for i in (j - 1, j + 1))
+        out.append(("\n".join(x for x in (prev, nxt) if x),
+                    "\n".join(x for x in (prev, text, nxt) if x)))
+    return out
 
 
 def import_chat(path: Path, *, store: Store, sample: str | None = None) -> ChatImportReport:
@@ -151,16 +157,10 @@ def import_chat(path: Path, *, store: Store, sample: str | None = None) -> ChatI
         report.samples += 1
         turns = list(iter_turns(s, i, Path(path), report.problems))
         texts = [turn_text(t) for t in turns]
-
-        def neighbour(j: int, session: int) -> str:
-            return texts[j] if 0 <= j < len(turns) and turns[j].session == session else ""
-
+        around = with_neighbours(texts, [t.session for t in turns])
         new_docs = []
         with store.errors(), store.db.atomic():
-            for j, t in enumerate(turns):
-                text = texts[j]
-                context, embed_text = with_neighbours(neighbour(j - 1, t.session), text,
-                                                      neighbour(j + 1, t.session))
+            for t, text, (context, embed_text) in zip(turns, texts, around):
                 if store.db.execute("SELECT 1 FROM turns WHERE source = ?", [t.source]).fetchone():
                     report.already += 1
                     # A turn imported before may gain a neighbour now (a session continued).

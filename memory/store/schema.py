@@ -6,8 +6,9 @@ Tables of record:
   turns         imported chat turns
   docs          the searchable units (a chunk of a frame's OCR text, a turn, a memory),
                 with an FTS5 index kept in step by triggers, and a second one over
-                their context (a chat turn's neighbours), for the docs that have one; `embedded` says whether its
-                vector is in the vector store (reconciled at start-up after a crash)
+                their context (a chat turn's neighbours), for the docs that have one;
+                `embedded` says whether its vector is in the vector store (reconciled
+                at start-up after a crash)
 """
 
 from sqlite_utils.migrations import Migrations
@@ -57,7 +58,6 @@ def m004_docs_time_window_index(db):
     db.execute("DROP INDEX IF EXISTS idx_docs_ts_epoch")
 
 
-
 @MIGRATIONS()
 def m005_docs_context(db):
     """A doc's context: a chat turn is indexed with the turns before and after it in its
@@ -74,12 +74,8 @@ def m005_docs_context(db):
         "turns.caption FROM docs JOIN turns ON turns.id = docs.ref_id "
         "WHERE docs.kind = 'turn' ORDER BY turns.id").fetchall()
     texts = [speaker_line(r[3] or "", r[4] or "", r[5] or "") for r in rows]
-    updates = []
-    for j, r in enumerate(rows):
-        def near(i: int) -> str:
-            return texts[i] if 0 <= i < len(rows) and rows[i][1:3] == r[1:3] else ""
-        context, embed_text = with_neighbours(near(j - 1), texts[j], near(j + 1))
-        updates.append((context, embed_text, r[0]))
+    around = with_neighbours(texts, [r[1:3] for r in rows])
+    updates = [(context, embed_text, r[0]) for r, (context, embed_text) in zip(rows, around)]
     db.conn.executemany(
         "UPDATE docs SET context = ?, embed_text = ?, embedded = 0 WHERE id = ?", updates)
     # Plain SQL, not enable_fts: that runs executescript, which commits mid-migration.
