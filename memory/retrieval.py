@@ -156,19 +156,22 @@ class Retriever:
 
     def named_speaker(self, query: str) -> str | None:
         """The one chat speaker the query names as a whole word, else None."""
-        key = self._store.db.execute("SELECT MAX(id) FROM turns").fetchone()[0]
-        if key is None:
-            return None
-        if self._speakers_key != key:
-            self._speakers_key, self._speakers = key, {
-                name: re.compile(rf"\b{re.escape(name)}\b")
-                for name in self._store.docs.speakers()}
+        with self._store.errors():
+            key = self._store.db.execute("SELECT MAX(id) FROM turns").fetchone()[0]
+            if key is None:
+                return None
+            if self._speakers_key != key:
+                self._speakers_key, self._speakers = key, {
+                    name: re.compile(rf"\b{re.escape(name)}\b")
+                    for name in self._store.docs.speakers()}
         named = [name for name, pat in self._speakers.items() if pat.search(query)]
         return named[0] if len(named) == 1 else None
 
     def spoken_by(self, hits: Sequence[Hit], speaker: str) -> list[Hit]:
         """Those of `hits` that are chat turns `speaker` said."""
-        theirs = self._store.docs.spoken_by([h.id for h in hits if h.kind == "turn"], speaker)
+        with self._store.errors():
+            theirs = self._store.docs.spoken_by([h.id for h in hits if h.kind == "turn"],
+                                                speaker)
         return [h for h in hits if h.id in theirs]
 
     def asked_before(self, hits: Sequence[Hit]) -> dict[int, str]:

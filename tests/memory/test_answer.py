@@ -134,3 +134,26 @@ def test_bundled_model_answers_dev_screens(screens_store, screen_questions, bund
         elif not r["abstained"]:
             assert r["citations"], q["question"]
     assert any(r["tier"] == "llm-extractive" for r in answerable)
+
+
+def test_a_locked_database_while_grounding_a_speaker_is_a_clear_error(tmp_path, open_store,
+                                                                       monkeypatch):
+    """The speaker lookups run outside search(): a fault there is a StoreError with its
+    message, not an internal error."""
+    import sqlite3
+
+    from memory.errors import DatabaseLockedError
+
+    store = open_store(encrypt=False)
+    import_turns(tmp_path, store, [[("Ana", "I planted tomatoes."), ("Ben", "Nice.")]])
+    r = Retriever(store)
+    hits = r.search("What did Ana plant?", limit=5)
+
+    def locked(*_a, **_k):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(store.db, "execute", locked)
+    with pytest.raises(DatabaseLockedError):
+        r.named_speaker("What did Ana plant?")
+    with pytest.raises(DatabaseLockedError):
+        r.spoken_by(hits, "Ana")
