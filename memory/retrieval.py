@@ -27,7 +27,9 @@ seldom repeats its words. Evidence recall@10 on three public LoCoMo conversation
 In a chat, the reply to a question turn that matches the query gains a share of that
 question's score: the answer rarely repeats the question's words. A query that names one
 of the chat's speakers weighs that person's own turns double: on a held-out LoCoMo
-conversation 96% of the evidence for such questions was spoken by the person named.
+conversation 96% of the evidence for such questions was spoken by the person named. When
+it names two, the one it asks about counts ("What did Jon say about Gina's store?": the
+subject after the auxiliary verb), unless they are asked about together ("Jon and Gina").
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ _TOKEN = re.compile(r"\w+")
 MAX_CITED = 3  # moments a many-sourced memory hit cites for one query
 REPLY_SHARE = 0.5  # of a question turn's fused score, given to its reply
 SPEAKER_BOOST = 2.0  # a named speaker's own turns count double
+_AUXILIARIES = frozenset(
+    "did does do is was has had have will would can could might may should".split())
 
 
 @dataclass
@@ -164,8 +168,28 @@ class Retriever:
                 self._speakers_key, self._speakers = key, {
                     name: re.compile(rf"\b{re.escape(name)}\b")
                     for name in self._store.docs.speakers()}
-        named = [name for name, pat in self._speakers.items() if pat.search(query)]
-        return named[0] if len(named) == 1 else None
+        named = sorted((m.start(), name) for name, pat in self._speakers.items()
+                       if (m := pat.search(query)))
+        if len(named) == 1:
+            return named[0][1]
+        return self._subject(query, named)
+
+    @staticmethod
+    def _subject(query: str, named: list[tuple[int, str]]) -> str | None:
+        """Of several speakers named, the one the question is about: "What did Jon say
+        about Gina's store?", "According to Gina, what ..." — the first name, when it
+        stands after an auxiliary verb or "according to" and is not joined to another by
+        "and" ("What do Jon and Gina both like?") nor a possessive ("Jon's friend")."""
+        if len(named) < 2:
+            return None
+        start, name = named[0]
+        after = query[start + len(name):]
+        if re.match(r"\s*(?:and|&|or)\b", after, re.I) or after[:1] in ("'", "\u2019"):
+            return None
+        before = query[:start].lower().split()
+        if before[-1:] and before[-1] in _AUXILIARIES or before[-2:] == ["according", "to"]:
+            return name
+        return None
 
     def spoken_by(self, hits: Sequence[Hit], speaker: str) -> list[Hit]:
         """Those of `hits` that are chat turns `speaker` said."""

@@ -212,9 +212,21 @@ def test_a_named_speakers_own_turns_count_double(tmp_path, open_store, monkeypat
     plain, boosted = (scores("What did Ben plant in the garden?", b) for b in (1.0, 2.0))
     assert boosted["g:D1:2"] == pytest.approx(2 * plain["g:D1:2"])   # Ben's turn
     assert boosted["g:D1:1"] == pytest.approx(plain["g:D1:1"])       # Ana's, naming Ben
-    # Two speakers named, or none: nothing is weighed.
+    # Two speakers named together, or none: nothing is weighed.
     both = "What did Ana and Ben plant in the garden?"
     assert scores(both, 2.0) == pytest.approx(scores(both, 1.0))
+    # Two named, one the subject of the question: that one's turns weigh.
+    about = "What did Ben say about Ana's tomatoes in the garden?"
+    plain, boosted = (scores(about, b) for b in (1.0, 2.0))
+    assert boosted["g:D1:2"] == pytest.approx(2 * plain["g:D1:2"])
+    assert boosted["g:D1:1"] == pytest.approx(plain["g:D1:1"])
+    subject = Retriever(store).named_speaker
+    assert subject("According to Ana, what did Ben plant?") == "Ana"
+    assert subject("What does Ana tell Ben about roses?") == "Ana"
+    assert subject("Ben, what did Ana plant?") is None   # spoken to, not about
+    assert subject("Did Ben or Ana plant roses?") is None
+    assert subject("What did Ana's friend tell Ben?") is None
+    assert subject("What did the gardener tell Ana about Ben?") is None
 
 
 def test_an_answer_is_found_by_the_words_of_the_turn_before_it(tmp_path, open_store):
