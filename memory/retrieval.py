@@ -39,13 +39,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from memory.query import QueryAnalysis, analyse
+from memory.query import MONTHS, WEEKDAYS, QueryAnalysis, analyse
 from memory.store.store import Store
 
 _TOKEN = re.compile(r"\w+")
 MAX_CITED = 3  # moments a many-sourced memory hit cites for one query
 REPLY_SHARE = 0.5  # of a question turn's fused score, given to its reply
 SPEAKER_BOOST = 2.0  # a named speaker's own turns count double
+_SHORT_NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")  # "Mel": may be the start of a name
+_CALENDAR = frozenset(MONTHS + WEEKDAYS + [w[:3] for w in MONTHS + WEEKDAYS])  # not names
 _AUXILIARIES = frozenset(
     "did does do is was has had have will would can could might may should".split())
 
@@ -159,7 +161,8 @@ class Retriever:
         return {i: s * SPEAKER_BOOST if i in theirs else s for i, s in fused.items()}
 
     def named_speaker(self, query: str) -> str | None:
-        """The one chat speaker the query names as a whole word, else None."""
+        """The one chat speaker the query names as a whole word (or by the start of their
+        name, "Mel" for Melanie, when that fits no one else), else None."""
         with self._store.errors():
             key = self._store.db.execute("SELECT MAX(id) FROM turns").fetchone()[0]
             if key is None:
@@ -168,22 +171,28 @@ class Retriever:
                 self._speakers_key, self._speakers = key, {
                     name: re.compile(rf"\b{re.escape(name)}\b")
                     for name in self._store.docs.speakers()}
-        named = sorted((m.start(), name) for name, pat in self._speakers.items()
-                       if (m := pat.search(query)))
+        found = {name: (m.start(), m.group(0)) for name, pat in self._speakers.items()
+                 if (m := pat.search(query))}
+        for m in _SHORT_NAME.finditer(query):
+            full = [n for n in self._speakers if n != m.group(0) and n.startswith(m.group(0))]
+            if (len(full) == 1 and query[:m.start()].strip() and full[0] not in found
+                    and m.group(0).lower() not in _CALENDAR):
+                found[full[0]] = (m.start(), m.group(0))
+        named = sorted((start, said, name) for name, (start, said) in found.items())
         if len(named) == 1:
-            return named[0][1]
+            return named[0][2]
         return self._subject(query, named)
 
     @staticmethod
-    def _subject(query: str, named: list[tuple[int, str]]) -> str | None:
+    def _subject(query: str, named: list[tuple[int, str, str]]) -> str | None:
         """Of several speakers named, the one the question is about: "What did Jon say
         about Gina's store?", "According to Gina, what ..." — the first name, when it
         stands after an auxiliary verb or "according to" and is not joined to another by
         "and" ("What do Jon and Gina both like?") nor a possessive ("Jon's friend")."""
         if len(named) < 2:
             return None
-        start, name = named[0]
-        after = query[start + len(name):]
+        start, said, name = named[0]
+        after = query[start + len(said):]
         if re.match(r"\s*(?:and|&|or)\b", after, re.I) or after[:1] in ("'", "\u2019"):
             return None
         before = query[:start].lower().split()

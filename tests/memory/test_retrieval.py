@@ -303,3 +303,21 @@ def test_migration_gives_existing_turns_their_context(tmp_path):
         "SELECT rowid FROM docs_context_fts WHERE docs_context_fts MATCH 'concert'")}
     assert found == {2}
     db.execute("INSERT INTO docs_context_fts(docs_context_fts) VALUES('integrity-check')")
+
+
+def test_a_speaker_is_known_by_the_start_of_their_name(tmp_path, open_store):
+    """People shorten names ("Mel" for Melanie): a capitalised word that begins exactly one
+    speaker's name names that speaker; one that fits two, opens the question or names a
+    month or day ("May" is not Maya) does not."""
+    store = open_store(encrypt=False)
+    import_turns(tmp_path, store, [[("Melanie", "We painted the fence."),
+                                     ("Caroline", "Mel, it looks great!"),
+                                     ("Carolyn", "Agreed."), ("Maya", "Me too.")]])
+    named = Retriever(store).named_speaker
+    assert named("What did Mel paint?") == "Melanie"
+    assert named("How long have Mel and her husband been married?") == "Melanie"
+    assert named("What did Mel say about Melanie's fence?") == "Melanie"  # one person
+    assert named("What did Carol paint?") is None        # Caroline or Carolyn
+    assert named("Mel, what was painted?") is None       # opens the question
+    assert named("What was painted in May?") is None     # a month, not Maya
+    assert named("What did Melanie tell Caro about Carolyn?") == "Melanie"
