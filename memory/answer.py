@@ -23,7 +23,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from memory.query import MONTHS, day_of, resolve_relative
+from memory.consolidate import SUMMARY_TYPES
+from memory.query import MONTHS, QueryAnalysis, day_of, resolve_relative
 from memory.retrieval import Hit, Retriever
 from memory.store.docs import STOPWORDS
 from models.errors import CommonplaceError
@@ -53,7 +54,8 @@ class Answer:
     citations: list[str]
     model: str
     extractive: bool
-    tier: str  # "llm-extractive" | "llm-chat" | "extractive" | "extractive-date" | "abstain"
+    tier: str  # "llm-extractive" | "llm-chat" | "extractive" | "extractive-date" | "timeline"
+    #            | "abstain"
     evidence: list[Hit] = field(default_factory=list)
 
     def as_json(self) -> dict:
@@ -105,6 +107,19 @@ def supported_span(answer: str, evidence: str) -> str | None:
                 return None
     return None
 
+
+# "What was I doing / working on ...", "what did I do ...", "how did I spend ...",
+# "what apps did I use ...": the timeline answers, not a line of text.
+_ASKS_ACTIVITY = re.compile(
+    r"^\s*(?:so\s+|and\s+)?(?:what\s+(?:was|were)\s+i\s+(?:doing|working\s+on|up\s+to|busy\s+with)"
+    r"|what\s+did\s+i\s+(?:do|work\s+on|get\s+up\s+to)"
+    r"|how\s+did\s+i\s+spend"
+    r"|what\s+(?:apps?|applications?|programs?)\s+(?:was|were|did)\s+i)\b", re.IGNORECASE)
+_ACTIVITY_WORDS = {"doing", "working", "work", "busy", "up", "do", "get", "spend", "time",
+                   "apps", "app", "applications", "application", "programs", "program",
+                   "use", "using", "used", "in", "on", "with", "my", "day", "morning",
+                   "afternoon", "evening", "night"}
+MAX_TIMELINE = 8  # lines of a timeline answer before a coarser level is used
 
 _WANTS_WHEN = re.compile(r"^\s*(when|what (date|day|month|year))\b", re.IGNORECASE)
 _ASKS_WHEN_IT_HAPPENED = re.compile(r"^\s*when (did|was|were)\b", re.IGNORECASE)
@@ -169,8 +184,12 @@ class Answerer:
                 MemoryRepo(self._store.db, self._store.docs, self._store.keys).touch(used)
 
     def _ask(self, question: str, now: dt.datetime | None) -> Answer:
+        analysis = self._retriever.analyse(question, now)
+        told = self._timeline(question, analysis)
+        if told:
+            return told
         hits = self._retriever.search(question, limit=self._k, now=now)
-        topic = self._retriever.analyse(question, now).topic
+        topic = analysis.topic
         grounds, asked = hits, {}
         speaker = self._retriever.named_speaker(question) if hits else None
         if speaker:
@@ -205,6 +224,45 @@ class Answerer:
             return got
         line, hit = lines[0]
         return Answer(line, False, list(hit.sources), "extractive", True, "extractive", hits)
+
+    def _timeline(self, question: str, analysis: QueryAnalysis) -> Answer | None:
+        """"What was I doing this morning?" is answered from the timeline itself: the
+        episodes (app and chat sessions) of that time, in order, each citing the moment it
+        began; when there are more than MAX_TIMELINE, the hour (else day) summaries over
+        them, the finer level that fits. Words left beyond the activity and the time ("...
+        in Chromium") keep only the episodes that mention them; none left: the question is
+        about something else and takes the usual path. No model summarises: the lines are
+        the deterministic floor's own."""
+        if analysis.ts_range is None or not _ASKS_ACTIVITY.match(question):
+            return None
+        rest = [w for w in content_words(analysis.topic) if w not in _ACTIVITY_WORDS]
+        found = self._retriever.timeline(*analysis.ts_range)
+        episodes = [m for m in found if m.fields.get("event_type") not in SUMMARY_TYPES]
+        if rest:
+            episodes = [m for m in episodes if all(_stem(w) in _stemmed(_episode_text(m))
+                                                   for w in rest)]
+            if not episodes:
+                return None
+        if not episodes:
+            phrase = analysis.time_phrase or ""
+            m = re.search(re.escape(phrase), question, re.IGNORECASE)
+            return Answer(f"I don't see any activity in your history {m.group(0) if m else phrase}.",
+                          True, [], "extractive", True, "abstain", [])
+        tz = analysis.start.tzinfo if analysis.start else None
+        shown = episodes
+        if len(episodes) > MAX_TIMELINE and not rest:
+            for level in SUMMARY_TYPES:
+                summaries = [m for m in found if m.fields.get("event_type") == level]
+                if summaries and len(summaries) <= MAX_TIMELINE:
+                    shown = summaries
+                    break
+        lo, hi = analysis.ts_range
+        dated = hi - lo > 24 * 3600 + 1   # more than a day asked about: lines carry the date
+        lines = [_timeline_line(m, tz, dated) for m in shown[:MAX_TIMELINE]]
+        if len(shown) > MAX_TIMELINE:
+            lines.append(f"… and {len(shown) - MAX_TIMELINE} more")
+        cited = list(dict.fromkeys(m.sources[0] for m in shown[:MAX_TIMELINE] if m.sources))
+        return Answer("\n".join(lines), False, cited, "extractive", True, "timeline", [])
 
     @staticmethod
     def _dated(question: str, best: tuple[str, Hit]) -> Answer | None:
@@ -265,6 +323,43 @@ class Answerer:
             return None
         return Answer(text, False, _sources([h for _l, h in found_in]), info.name, True,
                       "llm-extractive", hits)
+
+
+def _episode_text(m) -> str:
+    f = m.fields
+    return " ".join(str(f.get(k) or "") for k in ("app", "summary", "details"))
+
+
+def _stemmed(text: str) -> set[str]:
+    return {_stem(w) for w in content_words(text)}
+
+
+def _timeline_line(m, tz, dated: bool = False) -> str:
+    """'09:10–09:24 Chromium: Pull request #418 — Merged into main' (an episode) or the
+    hour/day summary's own line ('09:00–10:00: Chromium (...) 25 min, ...')."""
+    f = m.fields
+    summary = " ".join(str(f.get("summary") or "").split())
+    if f.get("event_type") in SUMMARY_TYPES:
+        level, day, line = (summary.split(" ", 2) + ["", ""])[:3]
+        if level == "Day":   # "Day 2026-02-17 00:00–00:00: ..." -> "2026-02-17: ..."
+            line = f"{day}: {line.split(': ', 1)[-1]}"
+        elif level == "Hour":
+            line = f"{day} {line}" if dated else line
+        else:
+            line = summary
+        details = " ".join(str(f.get("details") or "").split())
+        return f"{line} — {details}" if details else line
+    t0 = dt.datetime.fromisoformat(f.get("occurred_at") or m.occurred_at)
+    t1 = dt.datetime.fromisoformat(f["ended_at"]) if f.get("ended_at") else t0
+    if tz is not None:
+        t0, t1 = (t.astimezone(tz) if t.tzinfo else t for t in (t0, t1))
+    span = f"{t0:%H:%M}" if f"{t0:%H:%M}" == f"{t1:%H:%M}" else f"{t0:%H:%M}–{t1:%H:%M}"
+    if dated:
+        span = f"{t0:%Y-%m-%d} {span}"
+    details = " ".join(str(f.get("details") or "").split())
+    if len(details) > 80:
+        details = details[:79].rstrip() + "…"
+    return f"{span} {summary}" + (f" — {details}" if details else "")
 
 
 def focus(best: tuple[str, Hit], hits: list[Hit], window: int = 4) -> list[tuple[str, Hit]]:

@@ -260,6 +260,23 @@ class MemoryRepo:
             f"ORDER BY COALESCE(occurred_epoch, 0) {order}, id {order} LIMIT ?",
             [type_, status, limit])]
 
+    def episodes_between(self, start: float, end: float, *,
+                         lookback_s: float = 24 * 3600.0) -> list[Memory]:
+        """Active episodic memories (sessions and hour/day summaries) overlapping the epoch
+        range [start, end], by start; one that began up to `lookback_s` before counts when
+        it reaches into the range."""
+        rows = self._db.query(
+            "SELECT * FROM memories WHERE type = ? AND status = 'active' "
+            "AND occurred_epoch BETWEEN ? AND ? ORDER BY occurred_epoch, id",
+            [EPISODIC, start - lookback_s, end])
+        out = []
+        for r in rows:
+            m = self._memory(r)
+            ended = _epoch(m.fields.get("ended_at")) or r["occurred_epoch"]
+            if max(ended, r["occurred_epoch"]) >= start:
+                out.append(m)
+        return out
+
     def counts(self) -> dict[str, int]:
         return {r["type"]: r["n"] for r in self._db.query(
             "SELECT type, COUNT(*) AS n FROM memories WHERE status = 'active' GROUP BY type")}

@@ -157,3 +157,53 @@ def test_a_locked_database_while_grounding_a_speaker_is_a_clear_error(tmp_path, 
         r.named_speaker("What did Ana plant?")
     with pytest.raises(DatabaseLockedError):
         r.spoken_by(hits, "Ana")
+
+
+def test_what_was_i_doing_is_answered_from_the_timeline(open_store):
+    """Activity questions list the episodes of the time asked about, in order, each citing
+    the moment it began; too many for a short answer, the hour summaries over them; a word
+    beyond the activity ("in Zoom") keeps the episodes that mention it; an empty range
+    abstains, and a question about something else takes the usual path."""
+    from memory.consolidate import consolidate
+    from memory.items import EPISODIC
+    from memory.pipeline import repo_for
+
+    store = open_store(encrypt=False)
+    repo = repo_for(store)
+
+    def episode(start, minutes, app, what, src):
+        s = dt.datetime.fromisoformat(start)
+        repo.add(EPISODIC, {"occurred_at": s.isoformat(), "event_type": "app_session",
+                            "ended_at": (s + dt.timedelta(minutes=minutes)).isoformat(),
+                            "app": app, "summary": f"{app}: {what}", "details": "notes"},
+                 sources=[src], occurred_at=s.isoformat())
+
+    episode("2026-02-17T08:30:00+00:00", 10, "Evolution", "Inbox", "f1")
+    episode("2026-02-17T09:05:00+00:00", 25, "Chromium", "Pull request #418", "f2")
+    episode("2026-02-17T14:00:00+00:00", 45, "Zoom", "Orchard Health call", "f3")
+    for i in range(9):   # a busy evening: nine short sessions over three hours
+        episode(f"2026-02-17T{17 + i // 3}:{10 * (i % 3) + 5:02d}:00+00:00", 5, "Konsole",
+                f"build {i}", f"k{i}")
+    now = dt.datetime(2026, 2, 17, 23, 0, tzinfo=dt.timezone.utc)
+    consolidate(store, now=now)
+    answerer = Answerer(Retriever(store), None)
+
+    morning = answerer.ask("What was I doing this morning?", now=now)
+    assert morning.tier == "timeline" and not morning.abstained
+    assert morning.answer.splitlines() == [
+        "08:30–08:40 Evolution: Inbox — notes", "09:05–09:30 Chromium: Pull request #418 — notes"]
+    assert morning.citations == ["f1", "f2"]
+
+    evening = answerer.ask("what did I work on this evening?", now=now)
+    assert evening.answer.splitlines() == [
+        "17:00–18:00: Konsole (build 0 …) 15 min", "18:00–19:00: Konsole (build 3 …) 15 min",
+        "19:00–20:00: Konsole (build 6 …) 15 min"]
+
+    zoom = answerer.ask("What was I doing in Zoom today?", now=now)
+    assert zoom.answer.startswith("14:00–14:45 Zoom: Orchard Health call") and zoom.citations == ["f3"]
+
+    empty = answerer.ask("What was I doing yesterday afternoon?", now=now)
+    assert empty.abstained and "yesterday afternoon" in empty.answer and not empty.citations
+    # Not an activity question, or about something no episode mentions: the usual path.
+    assert answerer.ask("What was the pull request number this morning?", now=now).tier != "timeline"
+    assert answerer.ask("What was I doing with the invoice today?", now=now).tier != "timeline"

@@ -74,6 +74,19 @@ def test_pipeline_on_dev_screens(screens_copy):
     assert mem and "NWB-55710-K" in mem[0].text and "frames/0023.png" in mem[0].sources
     assert store.db.execute("SELECT COUNT(*) FROM docs WHERE embedded = 0").fetchone()[0] == 0
 
+    # "What was I doing this morning?" is answered from these episodes, in order, each
+    # citing the frame where it began (the manifest's times are local).
+    from memory.answer import Answerer
+    from memory.consolidate import consolidate
+
+    now = dt.datetime(2026, 2, 17, 20, 0).astimezone()
+    consolidate(store, now=now)
+    ans = Answerer(Retriever(store), None).ask("What was I doing this morning?", now=now)
+    assert ans.tier == "timeline"
+    assert [line.split(" ", 2)[:2] for line in ans.answer.splitlines()] == [
+        ["08:30", "Evolution:"], ["09:10", "Chromium:"], ["09:40", "Sublime"]]
+    assert ans.citations == ["frames/0001.png", "frames/0004.png", "frames/0008.png"]
+
 
 # -- repository semantics -------------------------------------------------------------------
 def test_contradiction_supersedes_and_history_keeps_old_value(open_store):
