@@ -30,22 +30,37 @@ of the chat's speakers weighs that person's own turns double: on a held-out LoCo
 conversation 96% of the evidence for such questions was spoken by the person named. When
 it names two, the one it asks about counts ("What did Jon say about Gina's store?": the
 subject after the auxiliary verb), unless they are asked about together ("Jon and Gina").
+
+Pseudo-relevance feedback (after RM3): the words that most set the best three fused hits
+apart are added to the query for one more BM25 list at half weight, so a line that shares
+no word with the question but many with its best answers is found. Evidence recall@10 on
+four public LoCoMo conversations went 0.809 -> 0.828, 0.835 -> 0.861, 0.813 -> 0.823 and
+0.752 -> 0.775 (the last two held out while it was built); it costs one more FTS5 query
+and a capped document count per candidate word (100k memories: p50 +14 ms).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
 from memory.query import MONTHS, WEEKDAYS, QueryAnalysis, analyse
+from memory.store.docs import STOPWORDS
 from memory.store.store import Store
 
 _TOKEN = re.compile(r"\w+")
 MAX_CITED = 3  # moments a many-sourced memory hit cites for one query
 REPLY_SHARE = 0.5  # of a question turn's fused score, given to its reply
 SPEAKER_BOOST = 2.0  # a named speaker's own turns count double
+FEEDBACK_DOCS = 3  # best fused hits read for feedback terms
+FEEDBACK_TERMS = 5  # words added to the query for the feedback BM25 list
+FEEDBACK_WEIGHT = 0.5  # of that list in the fusion
+FEEDBACK_DF_CAP = 1000  # a word in this many docs sets no hit apart (and is slow to OR in)
+_FEEDBACK_WORD = re.compile(r"[a-z]{3,}")
 _SHORT_NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")  # "Mel": may be the start of a name
 _CALENDAR = frozenset(MONTHS + WEEKDAYS + [w[:3] for w in MONTHS + WEEKDAYS])  # not names
 _AUXILIARIES = frozenset(
@@ -126,6 +141,12 @@ class Retriever:
                 if rng:
                     lists.append((docs.vector(qa.topic, k=n, kinds=kinds, ts_range=rng), 1.5))
             fused = rrf(lists, self._rrf_k)
+            if mode == "hybrid":
+                terms = self._feedback_terms(query, fused)
+                if terms:
+                    lists.append((docs.fts(f"{query} {terms}", k=n, kinds=kinds),
+                                  FEEDBACK_WEIGHT))
+                    fused = rrf(lists, self._rrf_k)
             if mode == "hybrid" and (not kinds or "turn" in kinds):
                 fused = self._with_replies(fused, n)
                 fused = self._speaker_named(query, fused, n)
@@ -136,6 +157,33 @@ class Retriever:
             self._resolve_frame_sources(hits)
             self._focus_memory_sources(hits, [found[i] for i, _ in ranked[: n] if i in found])
         return hits
+
+    def _feedback_terms(self, query: str, fused: dict[int, float]) -> str:
+        """Pseudo-relevance feedback (after RM3): the FEEDBACK_TERMS words of the best
+        FEEDBACK_DOCS fused hits that are most frequent there and rarest overall (tf x idf),
+        the query's own and stop words left out. Asked "What does Ana do to destress?", the
+        top hits talk of "running" and "pottery", and the lines that say only that are found
+        too. A word in FEEDBACK_DF_CAP docs or more is left out: it sets nothing apart, and
+        its long posting list is what an OR query pays for. Empty when nothing ranked."""
+        top = [i for i, _ in _ranked(fused)[:FEEDBACK_DOCS]]
+        if not top:
+            return ""
+        own = set(_TOKEN.findall(query.lower()))
+        counts: Counter[str] = Counter()
+        holders: Counter[str] = Counter()   # feedback docs holding the word
+        for d in self._store.docs.get(top).values():
+            words = [w for w in _FEEDBACK_WORD.findall(d.text.lower())
+                     if w not in STOPWORDS and w not in own]
+            counts.update(words)
+            holders.update(set(words))
+        if not counts:
+            return ""
+        size = max(self._store.docs.size(), 1)
+        df = self._store.docs.doc_freq(list(counts), cap=FEEDBACK_DF_CAP)
+        # A word found only in the feedback docs themselves can find nothing new.
+        ranked = sorted((w for w in counts if holders[w] < df[w] < FEEDBACK_DF_CAP),
+                        key=lambda w: (-counts[w] * math.log(size / (1 + df[w])), w))
+        return " ".join(ranked[:FEEDBACK_TERMS])
 
     def _with_replies(self, fused: dict[int, float], n: int) -> dict[int, float]:
         """In a conversation the answer to a question is in the reply: a chat turn that

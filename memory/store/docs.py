@@ -168,6 +168,21 @@ class DocIndex:
         return {r["id"]: Doc(r["id"], r["kind"], r["ref_id"], r["text"], r["ts"], r["ts_epoch"],
                              r["app"] or "", json.loads(r["sources"] or "[]")) for r in rows}
 
+    def doc_freq(self, words: Sequence[str], *, cap: int = 1000) -> dict[str, int]:
+        """How many docs hold each word (as the index tokenises it: "painted" counts docs
+        with "paint"), counted up to `cap`: above that a word is common whatever its count."""
+        out = {}
+        for w in words:
+            q = fts_query(w)
+            out[w] = self._db.execute(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM docs_fts WHERE docs_fts MATCH ? LIMIT ?)",
+                [q, cap]).fetchone()[0] if q else cap
+        return out
+
+    def size(self) -> int:
+        """About how many docs there are (the highest id: cheap, and enough for an idf)."""
+        return self._db.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0]
+
     def replies(self, ids: Sequence[int]) -> dict[int, int]:
         """For each of `ids` that is a chat turn asking something (a "?" in it), the doc of
         the next turn of the same session: the reply, where its answer is."""

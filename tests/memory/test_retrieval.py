@@ -321,3 +321,39 @@ def test_a_speaker_is_known_by_the_start_of_their_name(tmp_path, open_store):
     assert named("Mel, what was painted?") is None       # opens the question
     assert named("What was painted in May?") is None     # a month, not Maya
     assert named("What did Melanie tell Caro about Carolyn?") == "Melanie"
+
+
+def test_feedback_terms_from_the_top_hits_find_a_line_without_the_querys_words(
+        tmp_path, open_store, monkeypatch):
+    """Pseudo-relevance feedback: the best hits' rarest frequent words ("celadon", "glaze")
+    are searched too, so a turn that says only those is lifted; the query's own words,
+    stop words and words too common to set anything apart are never added."""
+    from memory import retrieval
+
+    filler = [("Ana" if i % 2 else "Ben", f"Line {i}: trains, soup and the weather again.")
+              for i in range(30)]
+    store = open_store(encrypt=False)
+    import_turns(tmp_path, store, [
+        [("Ana", "To destress I throw pots: the kiln and the celadon glaze calm me."),
+         ("Ben", "Sounds calming.")],
+        filler,
+        [("Ana", "Fired the kiln again, the celadon glaze came out perfect."),
+         ("Ben", "Show me!")]])
+    r = Retriever(store)
+    top = {i: 1.0 for i, _ in store.docs.fts("ways to destress", k=1)}
+    terms = r._feedback_terms("ways to destress", top).split()
+    assert {"celadon", "glaze"} <= set(terms) and len(terms) == retrieval.FEEDBACK_TERMS
+    assert not {"destress", "the", "and"} & set(terms)
+
+    def score(weight):
+        monkeypatch.setattr(retrieval, "FEEDBACK_WEIGHT", weight)
+        hits = Retriever(store).search("ways to destress", limit=40)
+        return next(h.score for h in hits if h.sources == ["c:D3:1"])
+
+    assert score(0.5) > score(0.0)
+    # The plain BM25 baseline has no feedback: the line shares no word with the query.
+    base = Retriever(store).search("ways to destress", limit=40, mode="bm25")
+    assert "c:D3:1" not in distinct_sources(base)
+    # A word in FEEDBACK_DF_CAP docs or more is too common to add.
+    monkeypatch.setattr(retrieval, "FEEDBACK_DF_CAP", 2)
+    assert "glaze" not in r._feedback_terms("ways to destress", top).split()
