@@ -439,6 +439,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; everything committed so far is kept.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`commonplace ask ... | head`): not an error of ours. Point
+        # stdout at /dev/null so the interpreter's final flush does not raise again.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception:
         log.exception("internal error in %s", command)
         where = settings.paths.logs_dir / "commonplace.log"

@@ -28,6 +28,25 @@ def test_search_json_contract_on_chat(chat_dir):
     assert any(s.endswith(":D1:2") for h in out["hits"][:3] for s in h["sources"])
 
 
+def test_a_reader_that_goes_away_is_not_an_error(chat_dir):
+    """`commonplace search ... | head`: the pipe closes before the output is written. That
+    is the reader's choice, not an internal error with a traceback in the log."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import PASSPHRASE, REPO
+
+    env = {**os.environ, "COMMONPLACE_PASSPHRASE": PASSPHRASE}
+    p = subprocess.Popen([sys.executable, "-m", "app.cli", "--data-dir", str(chat_dir),
+                          "search", "Lisbon"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, env=env, cwd=REPO)
+    p.stdout.close()   # gone before the command has started writing
+    err = p.stderr.read()
+    assert p.wait(timeout=300) == 0, err
+    assert "internal error" not in err and "Traceback" not in err
+
+
 def test_no_passphrase_says_exactly_how_to_give_one(chat_dir):
     r = run_cli("search", "Lisbon", data_dir=chat_dir, passphrase=None)
     assert r.returncode == 2
