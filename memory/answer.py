@@ -229,20 +229,20 @@ class Answerer:
         """"What was I doing this morning?" is answered from the timeline itself: the
         episodes (app and chat sessions) of that time, in order, each citing the moment it
         began; when there are more than MAX_TIMELINE, the hour (else day) summaries over
-        them, the finer level that fits. Words left beyond the activity and the time ("...
-        in Chromium") keep only the episodes that mention them; none left: the question is
-        about something else and takes the usual path. No model summarises: the lines are
-        the deterministic floor's own."""
+        them, the finer level that fits (a year of days: the first eight, and a word that
+        there is more). Words left beyond the activity and the time ("... in Chromium")
+        keep only the episodes that mention them; none left: the question is about
+        something else and takes the usual path. No model summarises: the lines are the
+        deterministic floor's own. At most MAX_TIMELINE + 1 items of a level are read,
+        whatever the range."""
         if analysis.ts_range is None or not _ASKS_ACTIVITY.match(question):
             return None
-        rest = [w for w in content_words(analysis.topic) if w not in _ACTIVITY_WORDS]
-        found = self._retriever.timeline(*analysis.ts_range)
-        episodes = [m for m in found if m.fields.get("event_type") not in SUMMARY_TYPES]
-        if rest:
-            episodes = [m for m in episodes if all(_stem(w) in _stemmed(_episode_text(m))
-                                                   for w in rest)]
-            if not episodes:
-                return None
+        rest = {_stem(w) for w in content_words(analysis.topic) if w not in _ACTIVITY_WORDS}
+        where = (lambda f: rest <= _stemmed(_episode_text(f))) if rest else None
+        episodes = self._retriever.timeline(*analysis.ts_range, exclude=SUMMARY_TYPES,
+                                            where=where, limit=MAX_TIMELINE + 1)
+        if rest and not episodes:
+            return None
         if not episodes:
             phrase = analysis.time_phrase or ""
             m = re.search(re.escape(phrase), question, re.IGNORECASE)
@@ -252,15 +252,17 @@ class Answerer:
         shown = episodes
         if len(episodes) > MAX_TIMELINE and not rest:
             for level in SUMMARY_TYPES:
-                summaries = [m for m in found if m.fields.get("event_type") == level]
-                if summaries and len(summaries) <= MAX_TIMELINE:
+                summaries = self._retriever.timeline(*analysis.ts_range, levels=[level],
+                                                     limit=MAX_TIMELINE + 1)
+                if summaries:
                     shown = summaries
+                if summaries and len(summaries) <= MAX_TIMELINE:
                     break
         lo, hi = analysis.ts_range
         dated = hi - lo > 24 * 3600 + 1   # more than a day asked about: lines carry the date
         lines = [_timeline_line(m, tz, dated) for m in shown[:MAX_TIMELINE]]
         if len(shown) > MAX_TIMELINE:
-            lines.append(f"… and {len(shown) - MAX_TIMELINE} more")
+            lines.append("… and more: the timeline has the rest")
         cited = list(dict.fromkeys(m.sources[0] for m in shown[:MAX_TIMELINE] if m.sources))
         return Answer("\n".join(lines), False, cited, "extractive", True, "timeline", [])
 
@@ -325,9 +327,8 @@ class Answerer:
                       "llm-extractive", hits)
 
 
-def _episode_text(m) -> str:
-    f = m.fields
-    return " ".join(str(f.get(k) or "") for k in ("app", "summary", "details"))
+def _episode_text(fields: dict) -> str:
+    return " ".join(str(fields.get(k) or "") for k in ("app", "summary", "details"))
 
 
 def _stemmed(text: str) -> set[str]:

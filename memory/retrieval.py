@@ -248,16 +248,17 @@ class Retriever:
             return name
         return None
 
-    def timeline(self, start: float, end: float) -> list:
-        """The episodes and hour/day summaries overlapping [start, end] (epoch seconds),
-        by start: what the user was doing then (memory.store.memories.Memory items)."""
+    def timeline(self, start: float, end: float, **how) -> list:
+        """The episodes (or, by `levels`, the hour/day summaries) overlapping [start, end]
+        (epoch seconds), by start: what the user was doing then, as
+        memory.store.memories.Memory items (see MemoryRepo.episodes_between for `how`)."""
         from memory.store.memories import MemoryRepo
 
         with self._store.errors():
             if "memories" not in self._store.db.table_names():
                 return []
             repo = MemoryRepo(self._store.db, self._store.docs, self._store.keys)
-            return repo.episodes_between(start, end)
+            return repo.episodes_between(start, end, **how)
 
     def spoken_by(self, hits: Sequence[Hit], speaker: str) -> list[Hit]:
         """Those of `hits` that are chat turns `speaker` said."""

@@ -260,22 +260,40 @@ class MemoryRepo:
             f"ORDER BY COALESCE(occurred_epoch, 0) {order}, id {order} LIMIT ?",
             [type_, status, limit])]
 
-    def episodes_between(self, start: float, end: float, *,
+    def episodes_between(self, start: float, end: float, *, levels: Sequence[str] = (),
+                         exclude: Sequence[str] = (), where=None, limit: int = 1000,
                          lookback_s: float = 24 * 3600.0) -> list[Memory]:
-        """Active episodic memories (sessions and hour/day summaries) overlapping the epoch
-        range [start, end], by start; one that began up to `lookback_s` before counts when
-        it reaches into the range."""
-        rows = self._db.query(
-            "SELECT * FROM memories WHERE type = ? AND status = 'active' "
-            "AND occurred_epoch BETWEEN ? AND ? ORDER BY occurred_epoch, id",
-            [EPISODIC, start - lookback_s, end])
-        out = []
-        for r in rows:
-            m = self._memory(r)
-            ended = _epoch(m.fields.get("ended_at")) or r["occurred_epoch"]
-            if max(ended, r["occurred_epoch"]) >= start:
-                out.append(m)
+        """Active episodic memories overlapping the epoch range [start, end], by start, at
+        most `limit`: those whose `event_type` is in `levels` (any, when empty) and not in
+        `exclude`, and for which `where(fields)` holds. One that began up to `lookback_s`
+        before counts when it reaches into the range. Rows are read in order and stop at
+        `limit`, so a year asked about costs no more than a morning."""
+        sql = ("SELECT * FROM memories WHERE type = ? AND status = 'active' "
+               "AND occurred_epoch BETWEEN ? AND ?")
+        args: list = [EPISODIC, start - lookback_s, end]
+        kind = "COALESCE(json_extract(fields, '$.event_type'), '')"
+        if levels:
+            sql += f" AND {kind} IN ({','.join('?' * len(levels))})"
+            args += list(levels)
+        if exclude:
+            sql += f" AND {kind} NOT IN ({','.join('?' * len(exclude))})"
+            args += list(exclude)
+        out: list[Memory] = []
+        for r in self._db.execute(sql + " ORDER BY occurred_epoch, id", args):
+            row = dict(zip(self._columns(), r))
+            f = json.loads(row["fields"])
+            ended = _epoch(f.get("ended_at")) or row["occurred_epoch"]
+            if max(ended, row["occurred_epoch"]) < start or (where and not where(f)):
+                continue
+            out.append(self._memory(row))
+            if len(out) >= limit:
+                break
         return out
+
+    def _columns(self) -> list[str]:
+        if not hasattr(self, "_column_names"):
+            self._column_names = [c.name for c in self._db["memories"].columns]
+        return self._column_names
 
     def counts(self) -> dict[str, int]:
         return {r["type"]: r["n"] for r in self._db.query(
