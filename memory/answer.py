@@ -247,7 +247,7 @@ class Answerer:
             phrase = analysis.time_phrase or ""
             m = re.search(re.escape(phrase), question, re.IGNORECASE)
             return Answer(f"I don't see any activity in your history {m.group(0) if m else phrase}.",
-                          True, [], "extractive", True, "abstain", [])
+                          True, [], self._model_name(), True, "abstain", [])
         tz = analysis.start.tzinfo if analysis.start else None
         shown = episodes
         if len(episodes) > MAX_TIMELINE and not rest:
@@ -340,6 +340,7 @@ def _timeline_line(m, tz, dated: bool = False) -> str:
     hour/day summary's own line ('09:00–10:00: Chromium (...) 25 min, ...')."""
     f = m.fields
     summary = " ".join(str(f.get("summary") or "").split())
+    details = " ".join(str(f.get("details") or "").split())
     if f.get("event_type") in SUMMARY_TYPES:
         level, day, line = (summary.split(" ", 2) + ["", ""])[:3]
         if level == "Day":   # "Day 2026-02-17 00:00–00:00: ..." -> "2026-02-17: ..."
@@ -348,7 +349,6 @@ def _timeline_line(m, tz, dated: bool = False) -> str:
             line = f"{day} {line}" if dated else line
         else:
             line = summary
-        details = " ".join(str(f.get("details") or "").split())
         return f"{line} — {details}" if details else line
     t0 = dt.datetime.fromisoformat(f.get("occurred_at") or m.occurred_at)
     t1 = dt.datetime.fromisoformat(f["ended_at"]) if f.get("ended_at") else t0
@@ -357,7 +357,6 @@ def _timeline_line(m, tz, dated: bool = False) -> str:
     span = f"{t0:%H:%M}" if f"{t0:%H:%M}" == f"{t1:%H:%M}" else f"{t0:%H:%M}–{t1:%H:%M}"
     if dated:
         span = f"{t0:%Y-%m-%d} {span}"
-    details = " ".join(str(f.get("details") or "").split())
     if len(details) > 80:
         details = details[:79].rstrip() + "…"
     return f"{span} {summary}" + (f" — {details}" if details else "")

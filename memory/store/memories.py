@@ -279,8 +279,7 @@ class MemoryRepo:
             sql += f" AND {kind} NOT IN ({','.join('?' * len(exclude))})"
             args += list(exclude)
         out: list[Memory] = []
-        for r in self._db.execute(sql + " ORDER BY occurred_epoch, id", args):
-            row = dict(zip(self._columns(), r))
+        for row in self._db.query(sql + " ORDER BY occurred_epoch, id", args):
             f = json.loads(row["fields"])
             ended = _epoch(f.get("ended_at")) or row["occurred_epoch"]
             if max(ended, row["occurred_epoch"]) < start or (where and not where(f)):
@@ -289,11 +288,6 @@ class MemoryRepo:
             if len(out) >= limit:
                 break
         return out
-
-    def _columns(self) -> list[str]:
-        if not hasattr(self, "_column_names"):
-            self._column_names = [c.name for c in self._db["memories"].columns]
-        return self._column_names
 
     def counts(self) -> dict[str, int]:
         return {r["type"]: r["n"] for r in self._db.query(
