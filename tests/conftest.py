@@ -185,3 +185,19 @@ def import_turns(tmp_path: Path, store, sessions, *, sample: str = "c",
     path = tmp_path / f"{sample}.json"
     path.write_text(json.dumps([{"sample_id": sample, "qa": [], "conversation": conv}]))
     return import_chat(path, store=store)
+
+
+def add_episode(repo, start: str, minutes: int, app: str, what: str, src: str,
+                details: str | None = None) -> int:
+    """One app-session episode through MemoryRepo.add: `start` ISO, `minutes` long."""
+    import datetime as dt
+
+    from memory.items import EPISODIC
+
+    s = dt.datetime.fromisoformat(start)
+    fields = {"occurred_at": s.isoformat(),
+              "ended_at": (s + dt.timedelta(minutes=minutes)).isoformat(),
+              "event_type": "app_session", "app": app, "summary": f"{app}: {what}"}
+    if details is not None:
+        fields["details"] = details
+    return repo.add(EPISODIC, fields, sources=[src], occurred_at=s.isoformat())

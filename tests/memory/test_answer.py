@@ -165,18 +165,14 @@ def test_what_was_i_doing_is_answered_from_the_timeline(open_store):
     beyond the activity ("in Zoom") keeps the episodes that mention it; an empty range
     abstains, and a question about something else takes the usual path."""
     from memory.consolidate import consolidate
-    from memory.items import EPISODIC
     from memory.pipeline import repo_for
+    from tests.conftest import add_episode
 
     store = open_store(encrypt=False)
     repo = repo_for(store)
 
     def episode(start, minutes, app, what, src):
-        s = dt.datetime.fromisoformat(start)
-        repo.add(EPISODIC, {"occurred_at": s.isoformat(), "event_type": "app_session",
-                            "ended_at": (s + dt.timedelta(minutes=minutes)).isoformat(),
-                            "app": app, "summary": f"{app}: {what}", "details": "notes"},
-                 sources=[src], occurred_at=s.isoformat())
+        add_episode(repo, start, minutes, app, what, src, details="notes")
 
     episode("2026-02-17T08:30:00+00:00", 10, "Evolution", "Inbox", "f1")
     episode("2026-02-17T09:05:00+00:00", 25, "Chromium", "Pull request #418", "f2")

@@ -1,27 +1,19 @@
 import datetime as dt
 
 from memory.consolidate import consolidate, period_line, strength
-from memory.items import EPISODIC, SEMANTIC
+from memory.items import SEMANTIC
 from memory.pipeline import repo_for
+from tests.conftest import add_episode
 
 NOW = dt.datetime(2026, 3, 30, 12, 0, tzinfo=dt.timezone.utc)
-
-
-def _episode(repo, start, minutes, app, what, src):
-    s = dt.datetime.fromisoformat(start)
-    return repo.add(EPISODIC, {"occurred_at": s.isoformat(),
-                               "ended_at": (s + dt.timedelta(minutes=minutes)).isoformat(),
-                               "event_type": "app_session", "app": app,
-                               "summary": f"{app}: {what}"}, sources=[src],
-                    occurred_at=s.isoformat())
 
 
 def test_temporal_tree_and_idempotent_refresh(open_store):
     store = open_store()
     repo = repo_for(store)
-    a = _episode(repo, "2026-02-17T09:05:00+00:00", 25, "Chromium", "PR #418", "f1")
-    b = _episode(repo, "2026-02-17T09:40:00+00:00", 10, "Evolution", "Inbox", "f2")
-    c = _episode(repo, "2026-02-17T10:10:00+00:00", 5, "Zoom", "Call", "f3")
+    a = add_episode(repo, "2026-02-17T09:05:00+00:00", 25, "Chromium", "PR #418", "f1")
+    b = add_episode(repo, "2026-02-17T09:40:00+00:00", 10, "Evolution", "Inbox", "f2")
+    c = add_episode(repo, "2026-02-17T10:10:00+00:00", 5, "Zoom", "Call", "f3")
     out = consolidate(store, now=NOW)
     assert out["summaries"]["hours"] == 2 and out["summaries"]["days"] == 1
     hour = repo.get(repo.get(a).parent_id)
