@@ -52,6 +52,16 @@ def _month_index(name: str) -> int:
     return [m[:3] for m in MONTHS].index(name) + 1
 
 
+def _weekday_before(day: dt.datetime, name: str) -> dt.datetime:
+    """The last `name`d weekday before `day` (a week back when `day` is one)."""
+    return day - dt.timedelta(days=(day.weekday() - WEEKDAYS.index(name)) % 7 or 7)
+
+
+def _month_after(first: dt.datetime) -> dt.datetime:
+    """The first of the month after `first` (itself a first of a month)."""
+    return first.replace(year=first.year + (first.month == 12), month=first.month % 12 + 1)
+
+
 def analyse(text: str, *, now: dt.datetime) -> QueryAnalysis:
     """Find one time expression in `text`; `now` must be timezone-aware."""
     q = text.lower()
@@ -91,8 +101,7 @@ def analyse(text: str, *, now: dt.datetime) -> QueryAnalysis:
         start = today - dt.timedelta(days=today.weekday())
         hit(m, (start, now))
     if m := re.search(rf"\b(last|on|this)\s+({'|'.join(WEEKDAYS)})\b", q):
-        back = (today.weekday() - WEEKDAYS.index(m.group(2))) % 7 or 7
-        d = today - dt.timedelta(days=back)
+        d = _weekday_before(today, m.group(2))
         hit(m, (d, d + dt.timedelta(days=1)))
     if m := re.search(rf"\b(?:on\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b(?:,?\s+(\d{{4}}))?"
                       rf"|\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", q):
@@ -111,13 +120,12 @@ def analyse(text: str, *, now: dt.datetime) -> QueryAnalysis:
         month = _month_index(m.group(1))
         year = int(m.group(2)) if m.group(2) else (now.year if month <= now.month else now.year - 1)
         s = now.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
-        e = s.replace(year=year + (month == 12), month=month % 12 + 1)
-        hit(m, (s, e))
+        hit(m, (s, _month_after(s)))
     if m := re.search(r"\b(last|this)\s+month\b", q):
         s = today.replace(day=1)
         if m.group(1) == "last":
             s = (s - dt.timedelta(days=1)).replace(day=1)
-        e = s.replace(year=s.year + (s.month == 12), month=s.month % 12 + 1)
+        e = _month_after(s)
         hit(m, (s, min(e, now) if m.group(1) == "this" else e))
     if m := re.search(r"\b(?:(last|this)\s+year|in\s+((?:19|20)\d\d))\b", q):
         year = int(m.group(2)) if m.group(2) else now.year - (m.group(1) == "last")
@@ -173,8 +181,7 @@ def resolve_relative(text: str, at: dt.datetime) -> str | None:
     add(re.search(r"\blast year\b", q), str(day.year - 1))
     add(re.search(r"\bnext year\b", q), str(day.year + 1))
     if m := re.search(rf"\b(last|this past) ({'|'.join(WEEKDAYS)})\b", q):
-        back = (day.weekday() - WEEKDAYS.index(m.group(2))) % 7 or 7
-        add(m, f"{m.group(2).capitalize()}, {_date(day - dt.timedelta(days=back))}")
+        add(m, f"{m.group(2).capitalize()}, {_date(_weekday_before(day, m.group(2)))}")
     if m := re.search(rf"\b{_COUNT} (day|week|weekend|month|year)s? ago\b", q):
         n = int(m.group(1)) if m.group(1).isdigit() else _NUMBERS[m.group(1)]
         unit = m.group(2)
