@@ -5,10 +5,10 @@ frame. LoCoMo (categories 1-4, as published scores count them): evidence recall@
 first K distinct sources in rank order, and hit@K. With answers: screens count an answer
 holding any accepted answer; LoCoMo scores normalised token F1 and containment of the gold
 answer and the evidence recall of the citations (categories 1-4), and abstention on the
-unanswerable category 5; the purely extractive answerer is scored beside the model. Every figure is computed for the product
-(hybrid, over raw text and memories) and for plain BM25 over the raw frames or turns
-alone in the same run, and every question is listed with its evidence
-and retrieved sources so anyone can recompute the figures.
+unanswerable category 5; the purely extractive answerer is scored beside the model. Every
+figure is computed for the product (hybrid, over raw text and memories) and for plain BM25
+over the raw frames or turns alone in the same run, and every question is listed with its
+evidence and retrieved sources so anyone can recompute the figures.
 """
 
 from __future__ import annotations
@@ -137,12 +137,10 @@ def eval_locomo(retriever: Retriever, samples: list[dict], *, k: int,
                         evidence.append(f"{sid}:{part}")
             evidence = list(dict.fromkeys(evidence))
             if answer and cat in (1, 2, 3, 4, 5):
-                gold = None if cat == 5 else q.get("answer")
+                gold = None if cat == 5 or q.get("answer") is None else str(q["answer"])
                 if cat == 5 or gold is not None:
-                    answered.append({"question": q["question"], "category": cat,
-                                     "gold": None if gold is None else str(gold),
-                                     **answer(q["question"], None if gold is None else str(gold),
-                                              evidence, now)})
+                    answered.append({"question": q["question"], "category": cat, "gold": gold,
+                                     **answer(q["question"], gold, evidence, now)})
             if cat not in (1, 2, 3, 4) or not evidence:
                 continue
             hits = retriever.search(q["question"], limit=k * 3, now=now)
