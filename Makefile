@@ -11,10 +11,10 @@ WHEELS     ?= $(HOME)/.cache/commonplace/wheels
 LLAMA_VER  := 0.3.36
 LLAMA_CMAKE := -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
                -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_TOOLS=OFF -DGGML_NATIVE=OFF
-APT_PKGS   := xvfb xdotool x11-utils libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 \
+APT_PKGS   := xvfb xdotool x11-utils openbox libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 \
               libfontconfig1 libdbus-1-3 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
               libxcb-render-util0 libxcb-xkb1 libxcb-cursor0 libxcb-shape0 libxcb-randr0 \
-              libxcb-xinerama0 libxcb-xfixes0 fonts-dejavu-core
+              libxcb-xinerama0 libxcb-xfixes0 fonts-dejavu-core strace
 STAMP      := $(VENV)/.installed
 
 .PHONY: run test system-deps venv models package clean

@@ -11,12 +11,15 @@ import argparse
 import datetime as dt
 import json
 import logging
-import logging.handlers
+import os
 import sys
 import tempfile
 from pathlib import Path
 
 from app import privacy_cmds
+from app.hygiene import (EVAL_PREFIX, exit_on_sigterm, offline_environment,
+                         remove_stale_eval_dirs, restore_sigterm, wipe)
+from app.logs import setup_logging
 from app.scale_cmds import cmd_vectors
 from app.settings import Settings, SettingsError, load_settings
 from models.errors import CommonplaceError
@@ -113,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--app", help="only frames of this app")
     s.add_argument("--json", action="store_true")
 
+    s = sub.add_parser("repair", help="move frame files and vectors the database does not "
+                       "know into quarantine/ (after a refused start)")
+    s.add_argument("--accept-unknown", action="store_true",
+                   help="also when many are unknown (you restored an older database)")
+    s.add_argument("--json", action="store_true")
+
     s = sub.add_parser("vectors", help="the vector index: status, move to/from a Chroma server")
     vs = s.add_subparsers(dest="vectors_cmd", metavar="ACTION", required=True)
     v = vs.add_parser("status", help="where the vectors are and whether they match the database")
@@ -132,25 +141,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # -- helpers ---------------------------------------------------------------------------
-
-def _setup_logging(settings: Settings, verbose: bool) -> None:
-    root = logging.getLogger()
-    root.setLevel(logging.INFO)
-    err = logging.StreamHandler(sys.stderr)
-    err.setLevel(logging.INFO if verbose else logging.WARNING)
-    err.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    root.addHandler(err)
-    try:
-        settings.paths.logs_dir.mkdir(parents=True, exist_ok=True)
-        fh = logging.handlers.RotatingFileHandler(settings.paths.logs_dir / "commonplace.log",
-                                                  maxBytes=2_000_000, backupCount=3)
-        fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(fh)
-    except OSError:
-        pass  # an unwritable data dir is reported by the store with a clear message
-    for noisy in ("chromadb", "httpx", "onnxruntime", "RapidOCR", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
 
 def _now(args) -> dt.datetime | None:
     if not args.now:
@@ -189,7 +179,11 @@ class _Progress:
 def _core(settings: Settings, args):
     from app.wiring import open_core, read_passphrase
 
-    return open_core(settings, passphrase=read_passphrase(args.passphrase_file))
+    passphrase = read_passphrase(args.passphrase_file)
+    try:
+        return open_core(settings, passphrase=passphrase)
+    finally:
+        wipe(passphrase)   # the store holds its keys; the passphrase is not needed again
 
 
 # -- commands --------------------------------------------------------------------------
@@ -200,8 +194,8 @@ def cmd_import_frames(settings, args) -> int:
 
     core = _core(settings, args)
     try:
-        redact = Redactor().redact if settings.privacy.redact else None
-        report = FrameImporter(store=core.store, ocr=core.ocr, redact=redact,
+        redactor = Redactor() if settings.privacy.redact else None
+        report = FrameImporter(store=core.store, ocr=core.ocr, redactor=redactor,
                                image_quality=settings.capture.image_quality
                                ).run(args.manifest, progress=_Progress("importing"))
         pipeline = _run_pipeline(core, args, since_frames=True)
@@ -217,10 +211,12 @@ def cmd_import_frames(settings, args) -> int:
 
 def cmd_import_chat(settings, args) -> int:
     from memory.chat_import import import_chat
+    from memory.redact import Redactor
 
     core = _core(settings, args)
     try:
-        report = import_chat(args.file, store=core.store, sample=args.sample)
+        report = import_chat(args.file, store=core.store, sample=args.sample,
+                             redactor=Redactor() if settings.privacy.redact else None)
         pipeline = _run_pipeline(core, args, since_frames=False)
     finally:
         core.close()
@@ -252,9 +248,9 @@ def _parse_time(value: str | None, flag: str) -> float | None:
 
 
 def cmd_search(settings, args) -> int:
-    limit = args.limit or settings.memory.search_limit
-    if limit < 1:
+    if args.limit is not None and args.limit < 1:
         raise SettingsError("--limit must be at least 1.")
+    limit = args.limit or settings.memory.search_limit
     start, end = _parse_time(args.start, "--from"), _parse_time(args.end, "--to")
     rng = (start or 0.0, end or 1e12) if (start or end) else None
     core = _core(settings, args)
@@ -293,18 +289,34 @@ def _answerers(core):
     return Answerer(core.retriever, core.backend), Answerer(core.retriever, None)
 
 
+def _frame_text(store):
+    """The OCR text of the frames a list of source keys names (does a citation show it?)."""
+    from memory.store.sources import resolve
+
+    def text(sources) -> str:
+        found = resolve(store.db, sources)
+        return "\n".join(store.frames.get(m.id).ocr_text or "" for m in found.values()
+                         if m.kind == "frame")
+    return text
+
+
 def cmd_eval(settings, args) -> int:
     from dataclasses import replace
 
     from app.wiring import open_core
     from memory import evaluate
 
-    tmp = Path(tempfile.mkdtemp(prefix="commonplace-eval-"))
-    # A fresh, unencrypted store: evaluation data is not the user's, and it is deleted after.
+    remove_stale_eval_dirs()
+    # A fresh, unencrypted store in a private (0700) folder: evaluation data is not the
+    # user's. It is deleted after, also on Ctrl+C or SIGTERM; a killed run's folder is
+    # removed by the next `eval` (its name carries the owner's process id).
+    tmp = Path(tempfile.mkdtemp(prefix=f"{EVAL_PREFIX}{os.getpid()}-"))
     eval_settings = replace(settings, paths=replace(settings.paths, data_dir=tmp),
                             privacy=replace(settings.privacy, encrypt=False))
-    core = open_core(eval_settings, passphrase=None)
+    old_term = exit_on_sigterm()
+    core = None
     try:
+        core = open_core(eval_settings, passphrase=None)
         if args.eval_kind == "screens":
             from capture.importer import FrameImporter
 
@@ -318,7 +330,8 @@ def cmd_eval(settings, args) -> int:
 
                 answerer, extractive = _answerers(core)
                 answer = lambda q, now: judge_screen(answerer, q, now, extractive)  # noqa: E731
-            out = evaluate.eval_screens(core.retriever, questions, k=args.k, answer=answer)
+            out = evaluate.eval_screens(core.retriever, questions, k=args.k, answer=answer,
+                                        frame_text=_frame_text(core.store))
             out["import"] = report.as_dict()
             human = (f"screens: hit@{args.k} {out[f'hit@{args.k}']} (plain BM25 "
                      f"{out[f'baseline_bm25_hit@{args.k}']}) over "
@@ -348,18 +361,23 @@ def cmd_eval(settings, args) -> int:
                               + [f"  {c}: {v}" for c, v in out["per_category"].items()]
                               + ([f"  answers: {out['answers']}"] if answer else []))
     finally:
-        core.close()
-        import shutil
+        try:
+            if core is not None:
+                core.close()
+        finally:
+            import shutil
 
-        shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(tmp, ignore_errors=True)
+            restore_sigterm(old_term)
     _emit(args, out, human)
     return 0
 
 
 def cmd_doctor(settings, args) -> int:
     from app.doctor import diagnose
+    from app.wiring import read_passphrase
 
-    report = diagnose(settings)
+    report = diagnose(settings, passphrase=read_passphrase(args.passphrase_file))
     lines = [f"{'ok ' if c['ok'] else 'MISSING'} {c['name']}: {c['detail']}"
              for c in report["checks"]]
     _emit(args, report, "\n".join(lines))
@@ -406,6 +424,18 @@ def cmd_passwd(settings, args) -> int:
     return 0
 
 
+def cmd_repair(settings, args) -> int:
+    from app.wiring import open_core, read_passphrase
+
+    core = open_core(settings, passphrase=read_passphrase(args.passphrase_file), repair=False)
+    try:
+        report = core.store.repair(accept_unknown=args.accept_unknown)
+    finally:
+        core.close()
+    _emit(args, report, json.dumps(report, indent=1, default=str))
+    return 0
+
+
 def cmd_run(settings, args) -> int:
     from app.capture_cmd import DesktopCapture
     from app.gui import run_gui
@@ -415,13 +445,14 @@ def cmd_run(settings, args) -> int:
 
 
 COMMANDS = {"import-frames": cmd_import_frames, "import-chat": cmd_import_chat,
-            "search": cmd_search, "ask": cmd_ask, "eval": cmd_eval, "doctor": cmd_doctor,
+            "search": cmd_search, "ask": cmd_ask, "eval": cmd_eval, "doctor": cmd_doctor, "repair": cmd_repair,
             "model": cmd_model, "capture": cmd_capture, "passwd": cmd_passwd, "run": cmd_run,
             "export": privacy_cmds.cmd_export, "forget": privacy_cmds.cmd_forget,
             "vectors": cmd_vectors}
 
 
 def main(argv: list[str] | None = None) -> int:
+    offline_environment()   # first: before anything can import onnxruntime or chromadb
     args = build_parser().parse_args(argv)
     command = args.command or "run"
     try:
@@ -429,11 +460,13 @@ def main(argv: list[str] | None = None) -> int:
     except CommonplaceError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    _setup_logging(settings, args.verbose)
+    # `eval` works on a throwaway store: its log (model answers included) is not the user's.
+    setup_logging(settings, args.verbose, to_file=command != "eval",
+                  hooks=command in ("run", "capture"))
     try:
         return COMMANDS[command](settings, args)
     except CommonplaceError as e:
-        log.info("command failed: %s", e)
+        log.info("%s failed: %s", command, type(e).__name__)   # the message may quote input
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -446,8 +479,12 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception:
-        log.exception("internal error in %s", command)
+    except Exception as e:
+        log.exception("internal error in %s", command, extra={"file_only": True})
+        if command == "eval":   # no log file: the evaluation's data is not the user's
+            print(f"error: an internal error ({type(e).__name__}) stopped `eval`.",
+                  file=sys.stderr)
+            return 1
         where = settings.paths.logs_dir / "commonplace.log"
         print(f"error: an internal error stopped `{command}`; details are in {where}. "
               "Your stored data is intact.", file=sys.stderr)

@@ -24,7 +24,9 @@ def _check(name: str, ok: bool, detail: str) -> dict:
     return {"name": name, "ok": bool(ok), "detail": detail}
 
 
-def diagnose(settings: Settings) -> dict:
+def diagnose(settings: Settings, *, passphrase: str | None = None) -> dict:
+    """Every check, each ok or not with one line of detail. `passphrase` (else
+    $COMMONPLACE_PASSPHRASE) lets it open the store and check the database's integrity."""
     import os
 
     checks = []
@@ -38,16 +40,8 @@ def diagnose(settings: Settings) -> dict:
             checks.append(_check(dist, False, f"not installed or broken: {e} ({role}); "
                                               "run `make run` or `make test` to set up"))
     data = settings.paths.data_dir
-    from memory.store.database import is_encrypted
-
-    try:
-        enc = is_encrypted(data)
-        state = ("new (created on first use, " +
-                 ("encrypted" if settings.privacy.encrypt else "NOT encrypted") + ")"
-                 if enc is None else ("encrypted" if enc else "NOT encrypted"))
-        checks.append(_check("data directory", True, f"{data}: {state}"))
-    except Exception as e:  # a damaged record is reported, not raised, by the doctor
-        checks.append(_check("data directory", False, f"{data}: {e}"))
+    checks.append(_store_check(settings, passphrase if passphrase is not None
+                               else os.environ.get(PASSPHRASE_ENV) or None))
     free = shutil.disk_usage(data if data.exists() else data.parent if data.parent.exists()
                              else "/").free
     checks.append(_check("free disk", free > settings.capture.min_free_disk_mb * 2**20,
@@ -61,7 +55,8 @@ def diagnose(settings: Settings) -> dict:
         from models.factory import describe
 
         d = describe(settings.llm, models)
-        checks.append(_check("language model", True, _model_line(d)))
+        problem = d.get("error")  # describe() turns every fault of the model file into this
+        checks.append(_check("language model", not problem, problem or _model_line(d)))
     except Exception as e:  # the doctor reports every fault instead of stopping at one
         checks.append(_check("language model", False, str(e)))
     checks.append(_check("passphrase", bool(os.environ.get(PASSPHRASE_ENV)) or not
@@ -75,6 +70,40 @@ def diagnose(settings: Settings) -> dict:
     return {"data_dir": str(data), "config_file": str(settings.paths.config_file),
             "models_dir": str(models), "checks": checks,
             "ok": all(c["ok"] for c in checks if c["name"] != "display")}
+
+
+def _store_check(settings: Settings, passphrase: str | None) -> dict:
+    """The data directory: its key record read and, given the passphrase, the store opened
+    read-only and its database's PRAGMA quick_check run. Nothing is created or changed."""
+    from memory.errors import LockedError, StoreError
+    from memory.store import database
+
+    data = settings.paths.data_dir
+    try:
+        enc = database.is_encrypted(data)
+        if enc is None:
+            return _check("data directory", True, f"{data}: new (created on first use, " +
+                          ("encrypted" if settings.privacy.encrypt else "NOT encrypted") + ")")
+        state = "encrypted" if enc else "NOT encrypted"
+        if not (data / database.DB_FILE).exists():
+            return _check("data directory", True, f"{data}: {state}, no database yet")
+        keys = database.open_keys(data, passphrase)
+        try:
+            result = database.quick_check(data / database.DB_FILE, keys)
+        finally:
+            if keys is not None:
+                keys.wipe()
+        return _check("data directory", result == "ok",
+                      f"{data}: {state}, database check: {result}")
+    except LockedError as e:
+        if passphrase:  # a wrong passphrase: the store cannot be opened with it
+            return _check("data directory", False, f"{data}: cannot be opened: {e}")
+        return _check("data directory", True, f"{data}: encrypted (not opened: give the "
+                      "passphrase to check the database too)")
+    except StoreError as e:
+        return _check("data directory", False, f"{data}: cannot be opened: {e}")
+    except Exception as e:  # a fault of any kind is reported, not raised, by the doctor
+        return _check("data directory", False, f"{data}: {e}")
 
 
 def _model_line(d: dict) -> str:

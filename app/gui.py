@@ -4,11 +4,13 @@ thread), main window, tray; and one shutdown path joined to `aboutToQuit`.
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from pathlib import Path
 from typing import Callable
 
+from app.hygiene import private_copy, wipe
 from app.settings import Settings, to_toml_dict
 from app.wiring import Core, open_core, read_passphrase
 from memory.errors import LockedError
@@ -46,13 +48,28 @@ def _quit_on_signals(app) -> None:
     timer.start(250)
 
 
-def _ask_passphrase(parent=None) -> str | None:
-    from PySide6.QtWidgets import QInputDialog, QLineEdit
+def _ask_passphrase(parent=None, message: str = "") -> str | None:
+    from ui.passphrase import UnlockDialog
 
-    text, ok = QInputDialog.getText(parent, "Unlock Commonplace",
-                                    "Passphrase for your encrypted history:",
-                                    QLineEdit.EchoMode.Password)
-    return text if ok and text else None
+    dialog = UnlockDialog(message, parent)
+    text = dialog.passphrase() if dialog.exec() == UnlockDialog.DialogCode.Accepted else ""
+    dialog.field.clear()
+    return text or None
+
+
+def _choose_passphrase() -> tuple[str, bool] | None:
+    """First run of an encrypted history: (passphrase, keep a keyring copy), or None."""
+    from app import keychain
+    from memory.store.crypto import MIN_PASSPHRASE_CHARS, passphrase_strength
+    from ui.passphrase import ChoosePassphraseDialog
+
+    dialog = ChoosePassphraseDialog(strength=passphrase_strength,
+                                    min_chars=MIN_PASSPHRASE_CHARS,
+                                    keyring=keychain.available())
+    accepted = dialog.exec() == ChoosePassphraseDialog.DialogCode.Accepted
+    choice = (dialog.passphrase(), dialog.keep_in_keyring()) if accepted else None
+    dialog.clear()
+    return choice
 
 
 class GuiApp:
@@ -78,16 +95,32 @@ class GuiApp:
         self._pipeline_busy = False
         self.lock_screen = None     # shown while locked
         self._unlocking = False
+        self._secret: str | None = None   # the passphrase, only while the store opens
+        self.keep_in_keyring = False      # first run: the user asked for a keyring copy
 
     def open(self, passphrase: str | None) -> None:
-        self.store_pool.submit(open_core, self.settings, passphrase=passphrase,
+        """Open the core off the GUI thread. The passphrase is overwritten in memory once
+        the store has its keys (or refused it): nothing keeps it while the app runs."""
+        self._forget_secret()
+        self._secret = private_copy(passphrase)   # ours to wipe; the caller keeps its own
+        self.store_pool.submit(open_core, self.settings, passphrase=self._secret,
                                on_returned=self._on_core, on_errored=self._on_core_error)
         log.info("opening the store in the background")
+
+    def _forget_secret(self) -> None:
+        wipe(self._secret)
+        self._secret = None
 
     def _on_core(self, core: Core) -> None:
         from ui.main_window import MainWindow
         from ui.tray import Tray
 
+        if self.keep_in_keyring and self._secret:
+            from app import keychain
+
+            keychain.save(self.settings.paths.data_dir, self._secret)
+        self.keep_in_keyring = False
+        self._forget_secret()
         self.core = core
         log.info("core ready")
         if self._unlocking:
@@ -159,13 +192,26 @@ class GuiApp:
     def _on_core_error(self, e: Exception) -> None:
         from PySide6.QtWidgets import QMessageBox
 
+        self._forget_secret()
         if self._unlocking:   # a wrong passphrase at unlock: say so, stay locked
             self._unlocking = False
             log.info("unlock refused: %s", e)
             self.lock_screen.say(str(e) or "The history could not be opened.")
             self.lock_screen.unlock_button.setEnabled(True)
             return
-        log.error("cannot open the store: %s", e, exc_info=not isinstance(e, LockedError))
+        if isinstance(e, LockedError) and self.core is None and self.lock_screen is None:
+            # A wrong passphrase at start: say so and ask again (Cancel quits).
+            log.info("unlock at start refused")
+            again = _ask_passphrase(None, str(e))
+            if again:
+                self.open(again)
+                wipe(again)
+                return
+            self.exit_code = 1
+            self.app.quit()
+            return
+        log.error("cannot open the store: %s", type(e).__name__,
+                  exc_info=not isinstance(e, LockedError))
         QMessageBox.critical(None, "Commonplace cannot start", str(e) or repr(e))
         self.exit_code = 1
         self.app.quit()
@@ -186,28 +232,7 @@ class GuiApp:
         if self.core is None or not self.core.store.encrypted or self._shut:
             return
         self._resume_capture = self.capture is not None
-        if self._pipeline_timer is not None:
-            self._pipeline_timer.stop()
-            self._pipeline_timer = None
-        if self.capture is not None:
-            try:
-                self.capture.stop(timeout=SHUTDOWN_MS / 1000)
-            except Exception as e:  # locking goes on: the store closes either way
-                log.warning("capture stop failed while locking: %s", e)
-            self.capture = None
-        if self.window is not None:
-            self.window.hide()
-        self.chat_pool.shutdown(SHUTDOWN_MS)
-        self.store_pool.shutdown(SHUTDOWN_MS)
-        if self.window is not None:   # after the workers: no result lands on a dead widget
-            self.window.deleteLater()
-            self.window = None
-        if self.tray is not None:
-            self.tray.close()
-            self.tray = None
-        self.core.close()
-        self.core = None
-        self._pipeline_busy = False
+        self._release()
         self.store_pool.reopen()
         self.chat_pool.reopen()
         if self.lock_screen is None:
@@ -218,6 +243,42 @@ class GuiApp:
         self.lock_screen.unlock_button.setEnabled(True)
         self.lock_screen.show()
         log.info("locked")
+
+    def _release(self) -> None:
+        """What lock and quit share, in order: the pipeline timer, capture, the workers
+        (bounded waits), the window (its caches of decrypted text and images first), the
+        tray, the core (the store closes and wipes its keys); then the clipboard if it holds
+        our text, and a collection so nothing decrypted stays referenced."""
+        from PySide6.QtCore import QTimer
+
+        if self._pipeline_timer is not None:
+            self._pipeline_timer.stop()
+            self._pipeline_timer = None
+        if self.capture is not None:
+            try:
+                self.capture.stop(timeout=SHUTDOWN_MS / 1000)
+            except Exception as e:  # releasing goes on: the store closes either way
+                log.warning("capture stop failed: %s", e)
+            self.capture = None
+        if self.window is not None:
+            self.window.hide()
+        self.chat_pool.shutdown(SHUTDOWN_MS)
+        self.store_pool.shutdown(SHUTDOWN_MS)
+        if self.window is not None:   # after the workers: no result lands on a dead widget
+            self.window.forget()
+            self.window.deleteLater()
+            self.window = None
+        if self.tray is not None:
+            self.tray.close()
+            self.tray = None
+        if self.core is not None:
+            self.core.close()
+            self.core = None
+        self._pipeline_busy = False
+        self._forget_secret()
+        _clear_clipboard(self.app)
+        gc.collect()
+        QTimer.singleShot(0, gc.collect)   # again once the deleted window is gone
 
     def unlock(self, passphrase: str | None = None) -> None:
         """Ask the passphrase (unless given) and open everything again, as at start."""
@@ -238,27 +299,26 @@ class GuiApp:
             self.lock_screen.isVisible()
 
     def shutdown(self) -> None:
-        """The one shutdown path: tray, capture, workers (bounded), core."""
+        """The one shutdown path: what lock releases, then the lock screen."""
         if self._shut:
             return
         self._shut = True
-        if self._pipeline_timer is not None:
-            self._pipeline_timer.stop()
-        if self.tray is not None:
-            self.tray.close()
-        if self.chat_pool is not None:
-            self.chat_pool.shutdown(SHUTDOWN_MS)
-        if self.capture is not None:
-            try:
-                self.capture.stop(timeout=SHUTDOWN_MS / 1000)
-            except Exception as e:  # shutting down: report and keep releasing the rest
-                log.warning("capture stop failed: %s", e)
-        self.store_pool.shutdown(SHUTDOWN_MS)
-        if self.core is not None:
-            self.core.close()
+        self._release()
         if self.lock_screen is not None:
             self.lock_screen.close()
         log.info("gui shut down")
+
+
+def _clear_clipboard(app) -> None:
+    """Text the user copied out of the app is decrypted history: it goes with the lock.
+    Only what this app put there (X11 also has the selection a drag leaves)."""
+    from PySide6.QtGui import QClipboard
+
+    cb = app.clipboard()
+    if cb.ownsClipboard():
+        cb.clear(QClipboard.Mode.Clipboard)
+    if cb.supportsSelection() and cb.ownsSelection():
+        cb.clear(QClipboard.Mode.Selection)
 
 
 def run_gui(settings: Settings, args, *,
@@ -306,10 +366,20 @@ def _run_gui(settings: Settings, args, guard, capture_factory) -> int:
         gui.start_capture = first.exec() == FirstRunDialog.DialogCode.Accepted
         log.info("first run: capture %s", "started" if gui.start_capture else "not started")
     needs_passphrase = encrypted or (encrypted is None and settings.privacy.encrypt)
-    if needs_passphrase and not passphrase:
-        passphrase = _ask_passphrase()
+    if needs_passphrase and not passphrase and encrypted is None:
+        choice = _choose_passphrase()
+        if choice is None:
+            return 1
+        passphrase, gui.keep_in_keyring = choice
+    elif needs_passphrase and not passphrase:
+        from app import keychain
+
+        passphrase = keychain.load(settings.paths.data_dir) or _ask_passphrase()
         if passphrase is None:
             return 1
+    elif not needs_passphrase:
+        wipe(passphrase)
+        passphrase = None
     app.aboutToQuit.connect(gui.shutdown)
     _quit_on_signals(app)
 
@@ -320,6 +390,8 @@ def _run_gui(settings: Settings, args, guard, capture_factory) -> int:
     focus.asked.connect(gui._show_window, Qt.ConnectionType.QueuedConnection)
     guard.serve(lambda msg: focus.asked.emit() if msg == "focus" else None)
     gui.open(passphrase)
+    wipe(passphrase)   # read here, ours: the GuiApp works on its own copy
+    del passphrase
     code = app.exec()
     gui.shutdown()
     return gui.exit_code or code

@@ -56,6 +56,10 @@ class SingleInstance:
         self.dir = Path(runtime_dir) if runtime_dir else default_runtime_dir()
         self.lock_path = self.dir / f"{name}.lock"
         self.sock_path = self.dir / f"{name}.sock"
+        if len(os.fsencode(self.sock_path)) > 100:   # AF_UNIX paths stop at ~108 bytes
+            import tempfile
+
+            self.sock_path = Path(tempfile.gettempdir()) / f"{name}-{_user_tag()}.sock"
         self._pipe_name = rf"\\.\pipe\{name}-{_user_tag()}"
         self._lock_fh = None
         self._server: socket.socket | None = None
@@ -149,7 +153,7 @@ class SingleInstance:
         try:
             on_message(msg)
         except Exception:  # a worker boundary: a bad handler must not kill the listener
-            log.exception("single-instance message handler failed for %r", msg)
+            log.exception("single-instance message handler failed (%d chars)", len(msg))
 
     # -- a later launch talks --------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.hygiene import take_env_secret, wipe
 from app.settings import Settings
 from capture.ocr import OcrEngine
 from memory.retrieval import Retriever
@@ -22,20 +23,46 @@ from memory.errors import LockedError
 log = logging.getLogger(__name__)
 
 PASSPHRASE_ENV = "COMMONPLACE_PASSPHRASE"
+_MAX_PASSPHRASE_FILE = 64 * 1024   # only the first line counts; a passphrase is short
 
 
 def read_passphrase(passphrase_file: Path | None) -> str | None:
-    """From --passphrase-file (first line) or $COMMONPLACE_PASSPHRASE; None if neither."""
+    """From --passphrase-file (first line) or $COMMONPLACE_PASSPHRASE; None if neither.
+
+    The file is read into a buffer that is wiped once its first line is decoded; the
+    environment variable is taken out of the environment (children do not inherit it) and
+    its bytes overwritten. The caller wipes the returned string when done (`hygiene.wipe`).
+    """
     if passphrase_file:
-        try:
-            line = Path(passphrase_file).read_text("utf-8").splitlines()
-        except OSError as e:
-            raise LockedError(f"Cannot read the passphrase file {passphrase_file}: "
-                             f"{e.strerror or e}.") from e
-        if not line or not line[0]:
-            raise LockedError(f"The passphrase file {passphrase_file} is empty.")
-        return line[0]
-    return os.environ.get(PASSPHRASE_ENV) or None
+        return _first_line(Path(passphrase_file))
+    return take_env_secret(PASSPHRASE_ENV)
+
+
+def _first_line(path: Path) -> str:
+    buf = bytearray(_MAX_PASSPHRASE_FILE)   # read in place: no bytes copy to free unwiped
+    try:
+        got = 0
+        with open(path, "rb", buffering=0) as f:    # also a pipe: --passphrase-file <(...)
+            with memoryview(buf) as view:
+                while got < len(buf) and buf.find(b"\n", 0, got) < 0:
+                    n = f.readinto(view[got:])
+                    if not n:
+                        break
+                    got += n
+        end = min(i for i in (buf.find(b"\n", 0, got), buf.find(b"\r", 0, got), got)
+                  if i >= 0)
+        with memoryview(buf) as view:
+            line = str(view[:end], "utf-8")
+    except OSError as e:
+        raise LockedError(f"Cannot read the passphrase file {path}: "
+                          f"{e.strerror or e}.") from e
+    except UnicodeDecodeError:
+        raise LockedError(f"The passphrase file {path} is not UTF-8 text.") from None
+    finally:
+        wipe(buf)
+    if not line:
+        raise LockedError(f"The passphrase file {path} is empty.")
+    return line
 
 
 @dataclass

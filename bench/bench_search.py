@@ -344,4 +344,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    from app.hygiene import offline_environment
+
+    offline_environment()  # before onnxruntime loads: no telemetry from a bench either
     main()

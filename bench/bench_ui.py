@@ -258,4 +258,7 @@ def _p99(gaps: list[int]) -> int:
 
 
 if __name__ == "__main__":
+    from app.hygiene import offline_environment
+
+    offline_environment()  # before onnxruntime loads: no telemetry from a bench either
     sys.exit(main())

@@ -177,6 +177,9 @@ class NullVectors:
     def count(self) -> int:
         return 0
 
+    def compact(self) -> dict:
+        return {"vectors": 0, "segment_folders_removed": 0, "vacuumed": None}
+
 
 class CountingGrabber:
     """The real ScreenGrabber, counting grabs (polls minus grabs = polls the back-off skipped)."""
@@ -527,4 +530,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    from app.hygiene import offline_environment
+
+    offline_environment()  # before onnxruntime loads: no telemetry from a bench either
     sys.exit(main())

@@ -3,7 +3,8 @@
 - Hourly and daily summaries over episodes (after TiMem): episode -> hour -> day, linked by
   `parent_id`. The floor's summary is deterministic ("09:00–10:00: Chromium (Pull request
   #418 …) 1 min, Evolution 1 min"); an abstractive sentence is added only by an instruct model.
-- Duplicates (same type, same identity or near-identical text) merge; sources are unioned.
+- Duplicates (same type, same identity or near-identical text about the same subject) merge;
+  sources are unioned.
 - Forgetting (after MemoryBank): strength = importance * exp(-age / (S * (1 + access_count))),
   age in days since last recall (or last update). Pinned items never fade; nothing is deleted.
 """
@@ -15,7 +16,8 @@ import logging
 import math
 from collections import defaultdict
 
-from memory.items import EPISODIC, TYPES, similarity
+from memory.items import EPISODIC, TYPES, same_subject, similarity
+from memory.limits import in_span_iso
 from memory.store.memories import SIMILAR, Memory, MemoryRepo
 from models.errors import ModelError
 
@@ -64,7 +66,8 @@ def _abstract(backend, line: str) -> str | None:
                                    schema=SUMMARY_SCHEMA, max_tokens=60)
         return str(reply.get("summary", "")).strip() or None
     except (ModelError, TimeoutError) as e:
-        log.warning("abstractive summary failed; keeping the deterministic one: %s", e)
+        log.warning("abstractive summary failed (%s); keeping the deterministic one",
+                    type(e).__name__)
         return None
 
 
@@ -96,6 +99,13 @@ def summarise(repo: MemoryRepo, *, backend=None) -> dict:
     counts = {"add": 0, "update": 0, "hours": 0, "days": 0}
     episodes = [m for m in repo.list_by_type(EPISODIC, limit=100_000, newest_first=False)
                 if m.fields.get("event_type") not in SUMMARY_TYPES and m.occurred_at]
+    # An episode dated outside the accepted span (older versions stored such times) has no
+    # hour to belong to: year 9999's last hour has no end. It stays, outside the tree.
+    odd = {m.id for m in episodes if not in_span_iso(m.occurred_at)}
+    if odd:
+        log.warning("%d episodes dated outside the accepted span left out of the summaries: "
+                    "ids %s", len(odd), ", ".join(map(str, sorted(odd)[:20])))
+        episodes = [m for m in episodes if m.id not in odd]
     hours: dict[dt.datetime, list[Memory]] = defaultdict(list)
     for e in episodes:
         t = _dt(e.occurred_at)
@@ -125,7 +135,8 @@ def merge_duplicates(repo: MemoryRepo, *, threshold: float = SIMILAR) -> int:
                 if a.id in gone:
                     continue
                 dups = [b for b in items[i + 1:] if b.id not in gone
-                        and similarity(a.text, b.text) >= threshold]
+                        and similarity(a.text, b.text) >= threshold
+                        and same_subject(type_, a.fields, b.fields)]
                 if dups:
                     repo.merge(a.id, [b.id for b in dups], tier="consolidate",
                                reason="duplicate")

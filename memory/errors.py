@@ -15,6 +15,10 @@ class LockedError(StoreError):
     """The store is encrypted and no (or a wrong) passphrase was given."""
 
 
+class WeakPassphraseError(LockedError):
+    """A new passphrase is too short to protect the store."""
+
+
 class DiskFullError(StoreError):
     """A write failed because the disk (or a quota) is full."""
 

@@ -16,11 +16,13 @@ import datetime as dt
 import json
 import logging
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from memory.errors import StoreError
 from memory.store.database import os_error
+from memory.store.sources import frame_key
 from memory.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -61,16 +63,27 @@ def exported_tables(store: Store) -> list[str]:
 
 
 def _prepare_dest(dest: Path) -> None:
+    """A new or empty folder of ours, 0700 (narrowed if it existed wider), with frames/.
+
+    The mode is narrowed before the emptiness check, so no other account can add a link
+    to it afterwards; a folder owned by someone else is refused for the same reason."""
+    from memory.store import dirsafety
+
     try:
-        if dest.exists():
-            if not dest.is_dir():
+        if os.path.lexists(dest):
+            st = os.lstat(dest)
+            if not stat.S_ISDIR(st.st_mode):
                 raise StoreError(f"{dest} exists and is not a folder; give an empty or new "
                                  "folder to export into.")
+            if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+                raise StoreError(f"{dest} belongs to another user; give an empty or new "
+                                 "folder of your own to export into (nothing was written).")
+            dirsafety.narrow(dest, dirsafety.PRIVATE_DIR)
             if any(dest.iterdir()):
                 raise StoreError(f"{dest} is not empty; give an empty or new folder to "
                                  "export into (nothing was written).")
-        dest.mkdir(parents=True, exist_ok=True, mode=0o700)
-        (dest / "frames").mkdir(mode=0o700, exist_ok=True)
+        dirsafety.make_private_dir(dest)
+        (dest / "frames").mkdir(mode=dirsafety.PRIVATE_DIR)
     except OSError as e:
         raise os_error(e, dest) from e
 
@@ -85,6 +98,7 @@ def _row(store: Store, table: str, row: dict, frame_sources: dict[int, list[str]
     if table == "frames":
         row["ocr_lines"] = [{"text": t, "box": b, "score": s}
                             for t, b, s in (row.get("ocr_lines") or [])]
+        row["key"] = frame_key(row["id"])   # the frame's source key; `sources` its aliases
         row["sources"] = frame_sources.get(row["id"], [])
     if table in ("memories", "memory_versions") and row.get("sealed_value") and \
             store.keys is not None:
@@ -132,7 +146,8 @@ def export_store(store: Store, dest: Path) -> ExportReport:
 
 
 def _private_opener(path, flags):
-    return os.open(path, flags, 0o600)
+    # A new file only (O_EXCL), never through a link: the folder was empty and is ours.
+    return os.open(path, flags | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
 
 
 def _write_image(store: Store, row: dict, dest: Path, report: ExportReport) -> str | None:

@@ -13,6 +13,7 @@ from typing import Iterable, Sequence
 
 from memory.items import (EPISODIC, PROCEDURAL, RESOURCE, SEMANTIC, VAULT, Candidate,
                           Observation)
+from memory.redact import MASK, Redactor, find_secrets
 
 EPISODE_GAP_S = 300.0
 
@@ -36,14 +37,6 @@ _TIME = re.compile(r"(?<![\d:.])(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?[ap]m)?(?![\d:])
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<![\w-])\+\d[\d ()-]{7,16}\d(?![\w-])")
 _URL = re.compile(r"\bhttps?://[^\s<>\"')]+|\bwww\.[\w-]+(?:\.[\w-]+)+[^\s<>\"')]*")
-_SECRET_LABEL = re.compile(
-    r"(?i)\b(password|passwd|passphrase|pin|api[ _-]?key|access[ _-]?token|secret)"
-    r"\s*[:=]\s*(\S{4,})")
-_SECRET_SHAPES = [re.compile(p) for p in (
-    r"\bAKIA[0-9A-Z]{16}\b", r"\bgh[pousr]_[A-Za-z0-9]{30,}\b",
-    r"\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{16,}\b", r"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}\b",
-    r"\bAIza[0-9A-Za-z_-]{35}\b")]
-_REDACTED = "[redacted]"
 
 _STEP = re.compile(r"(?i)^\s*(?:step\s+(\d{1,2})\s*[:.)-]?\s*|(\d{1,2})[.)]\s+)(\S.*)$")
 _COMMAND = re.compile(r"^\s*(?:[\w.-]+@[\w.-]+(?::\s?[~/][^$#]*)?\s*)?[$#]\s+(\S.*)$")
@@ -103,22 +96,29 @@ def extract_vault(lines: Sequence[str]) -> list[dict]:
 
     def add(entry_type: str, value: str, line: str, sensitivity: str = "low") -> None:
         value = value.strip().rstrip(".,;")
-        if not value or _REDACTED in value or (entry_type, value.lower()) in seen:
+        if not value or MASK in value or (entry_type, value.lower()) in seen:
             return
         seen.add((entry_type, value.lower()))
         caption = entry_type if sensitivity == "high" else _caption(line)
         found.append({"entry_type": entry_type, "caption": caption, "value": value,
                       "sensitivity": sensitivity})
 
+    # Secrets are found by the one redaction table (memory.redact), across lines (a label
+    # on one line, its value on the next): each is kept sealed ("high") under its vault
+    # type; cards, IBANs and security codes are only masked. Plain items come from the
+    # masked lines, so no secret reaches an unsealed entry or a caption.
+    text = "\n".join(lines)
+    secrets = find_secrets(text)
+    for s in secrets:
+        if s.vault:
+            add(s.vault, text[s.start:s.end], "", "high")
+    held, base = [], 0
     for line in lines:
-        for m in _SECRET_LABEL.finditer(line):
-            label = m.group(1).lower().replace(" ", "_").replace("-", "_")
-            add("password" if label in ("password", "passwd", "passphrase", "pin")
-                else "api_key", m.group(2), f"{m.group(1)}", "high")
-        for rx in _SECRET_SHAPES:
-            for m in rx.finditer(line):
-                add("api_key", m.group(0), "api key", "high")
-        if _SECRET_LABEL.search(line):
+        end = base + len(line)
+        held.append(any(s.start < end and s.end > base for s in secrets))
+        base = end + 1
+    for line, secret_held in zip(Redactor().redact_lines(lines), held):
+        if secret_held:
             continue  # the rest of a secret's line is not offered as plain items
         coded = set()
         for m in _LABELLED_CODE.finditer(line):
@@ -275,7 +275,10 @@ def observation_items(o: Observation) -> list[Candidate]:
     if o.kind == "frame":
         for r in resources_from_title(o.app, o.title, o.url):
             out.append(Candidate(RESOURCE, r, src, importance=0.4, occurred_at=o.ts))
-    for v in extract_vault(lines + ([o.title] if o.kind == "frame" else [])):
+    # The title on its own: a content line that ends in a bare "Password" label must not
+    # make the title the password's value.
+    vault = extract_vault(lines) + (extract_vault([o.title]) if o.kind == "frame" else [])
+    for v in vault:
         out.append(Candidate(VAULT, v, src, importance=0.8 if v["sensitivity"] == "high"
                              else 0.6, occurred_at=o.ts))
     for p in extract_steps(lines):

@@ -7,7 +7,9 @@ with their versions, audit entries and docs; the pipeline's markers for them.
 
 Order, for crash safety (the same as writing, in reverse): the rows go in one transaction;
 then the image files and vectors; a crash after the commit leaves orphan files and stray
-vector ids, which the start-up repair removes. Last, the FTS index is merged, the database
+vector ids, which the start-up repair removes. The vector index is then compacted (Chroma's
+delete only marks a vector: its HNSW files and write-ahead log keep the floats and the
+time, from which the topic can be recovered). Last, the FTS index is merged, the database
 vacuumed and the WAL truncated, so the deleted text lingers in neither free pages, old
 FTS segments nor the write-ahead log.
 """
@@ -119,6 +121,9 @@ def forget(store: Store, *, start: dt.datetime, end: dt.datetime,
                     chunk = refs[k:k + 500]
                     store.db.execute(
                         f"DELETE FROM processed_observations WHERE ref IN {_in(chunk)}", chunk)
+            # Before the commit: a crash after it would leave stray vectors, which the next
+            # start refuses to drop en masse; a crash here leaves docs to re-embed instead.
+            store.vectors.delete(doc_ids)
         report.frames, report.turns = len(frame_ids), len(turn_ids)
         report.docs, report.memories = len(doc_ids), len(memory_ids)
         for rel in files:
@@ -127,7 +132,12 @@ def forget(store: Store, *, start: dt.datetime, end: dt.datetime,
                 report.files += 1
             except OSError as e:  # the start-up repair removes it later as an orphan
                 report.problems.append(f"could not remove {rel}: {e.strerror or e}")
-        store.vectors.delete(doc_ids)
+        if doc_ids:
+            done = store.vectors.compact()
+            if done.get("vacuumed") is False:
+                report.problems.append("the vector store's file was busy and not vacuumed: "
+                                       "forgotten vectors may stay in its free pages until "
+                                       "the next forget")
         scrub(store)
     log.info("forget: %d frames, %d turns, %d docs, %d memories", report.frames, report.turns,
              report.docs, report.memories)

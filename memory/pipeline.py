@@ -20,6 +20,7 @@ from typing import Iterator, Sequence
 from memory.agents import LlmTier, tier_allowed
 from memory.floor import EPISODE_GAP_S, content_lines, floor_candidates
 from memory.items import EPISODIC, Candidate, Observation, normalise
+from memory.limits import in_span_epoch, in_span_iso
 from memory.store.memories import MemoryRepo
 from memory.store.store import Store
 from models.errors import ModelError
@@ -48,7 +49,9 @@ def pending_frames(store: Store) -> list[Observation]:
     for r in rows:
         src = list(store.db.query("SELECT source, ts FROM frame_sources WHERE frame_id = ? "
                                   "ORDER BY ts, source", [r["id"]]))
-        end = max([_epoch(s["ts"]) for s in src if s["ts"]] + [r["ts_epoch"]])
+        # A merged source's time outside the span (older versions stored any) is ignored.
+        end = max([t for s in src if s["ts"] and in_span_epoch(t := _epoch(s["ts"]))]
+                  + [r["ts_epoch"]])
         out.append(Observation(
             ref=f"frame:{r['id']}", kind="frame", ref_id=r["id"], ts=r["ts"],
             ts_epoch=r["ts_epoch"], app=r["app"] or "", title=r["window_title"] or "",
@@ -67,6 +70,29 @@ def pending_turns(store: Store) -> list[Observation]:
         text=f"{r['speaker']}: {r['text']}" if r["speaker"] else r["text"],
         sources=(r["source"],), session=f"{r['sample_id']}#{r['session']}",
         speaker=r["speaker"] or "") for r in rows]
+
+
+def out_of_span(observations: Sequence[Observation]
+                ) -> tuple[list[Observation], list[Observation]]:
+    """(usable, dated outside the span). Imports refuse such times now, but older versions
+    stored them, and one (year 1, 9999) breaks the calendar arithmetic of every later run.
+    An undated chat turn is usable."""
+    good, bad = [], []
+    for o in observations:
+        ok = (o.kind == "turn" and not o.ts) or (in_span_iso(o.ts) and
+                                                  in_span_epoch(o.ts_epoch))
+        (good if ok else bad).append(o)
+    return good, bad
+
+
+def set_aside(repo: MemoryRepo, bad: Sequence[Observation]) -> None:
+    """Mark observations with an impossible time as taken, so that no later run meets
+    them again; logged by reference only (their text stays out of the log)."""
+    if not bad:
+        return
+    log.warning("%d observations with a time outside the accepted span left out of "
+                "memories: %s", len(bad), ", ".join(o.ref for o in bad[:20]))
+    repo.mark_processed([(o.ref, o.kind, o.ref_id) for o in bad], batch="bad-time")
 
 
 def frame_batches(frames: Sequence[Observation], *, span_s: float = FRAME_BATCH_S
@@ -149,7 +175,8 @@ def apply_llm(tier: LlmTier, repo: MemoryRepo, batch: Sequence[Observation], *,
         done = tier.apply(ops, sources=sources, occurred_at=batch[0].ts)
     except (ModelError, TimeoutError, ValueError) as e:
         if not counts["llm"]["errors"]:
-            log.warning("LLM tier failed on a batch; the floor result stands: %s", e)
+            log.warning("LLM tier failed on a batch (%s); the floor result stands",
+                        type(e).__name__)
         counts["llm"]["errors"] += 1
         repo.note("none", reason=f"llm tier failed: {type(e).__name__}", tier="llm")
         return
@@ -170,7 +197,9 @@ def run_store(store: Store, *, backend=None, use_llm: bool = True,
     counts["llm"]["ran"] = allowed
     counts["llm"]["skipped"] = why
     with store.errors():
-        frames, turns = pending_frames(store), pending_turns(store)
+        frames, bad_frames = out_of_span(pending_frames(store))
+        turns, bad_turns = out_of_span(pending_turns(store))
+        set_aside(repo, bad_frames + bad_turns)
         batches = list(frame_batches(frames, span_s=span_s)) + list(turn_batches(turns))
         if batches and not allowed:
             log.info("LLM tier skipped: %s", why)
@@ -192,7 +221,7 @@ def run_pending(core, *, use_llm: bool) -> dict:
         try:
             backend = core.backend()
         except ModelError as e:
-            log.warning("LLM tier unavailable: %s", e)
+            log.warning("LLM tier unavailable (%s)", type(e).__name__)
     result = run_store(core.store, backend=backend, use_llm=use_llm)
     if result.get("observations"):
         # New episodes: bring the temporal tree (hour/day summaries), duplicate merging and

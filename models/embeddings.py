@@ -246,7 +246,10 @@ class OnnxEmbedder:
         self.threads = threads or min(2, os.cpu_count() or 1)
         self.batch_size = batch_size
         self.max_length = max_length
-        if hasattr(ort, "disable_telemetry_events"):  # only Windows builds send any
+        # Too late to stop onnxruntime's telemetry uploader (it starts when the library
+        # loads; the entry point sets ORT_DISABLE_TELEMETRY before that: app/hygiene.py);
+        # this only mutes the per-session events for a caller that did not.
+        if hasattr(ort, "disable_telemetry_events"):
             ort.disable_telemetry_events()
         try:
             self._tokenizer = Tokenizer.from_file(str(self.model_dir / TOKENIZER_FILE))

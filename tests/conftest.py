@@ -16,6 +16,13 @@ CONVERSATIONS = EVAL / "conversations_dev.json"
 PASSPHRASE = "correct horse battery staple"
 
 
+def pytest_configure(config):
+    # The test process loads onnxruntime itself (embedder, OCR): no telemetry there either.
+    from app.hygiene import offline_environment
+
+    offline_environment()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path_factory):
     """No test reads the user's config or passphrase by accident."""
@@ -83,7 +90,7 @@ def screens_store(tmp_path_factory, embedder, ocr):
 
     data = tmp_path_factory.mktemp("screens") / "data"
     store = Store.open(data, passphrase=PASSPHRASE, encrypt_new=True, embedder=embedder)
-    report = FrameImporter(store=store, ocr=ocr, redact=Redactor().redact).run(
+    report = FrameImporter(store=store, ocr=ocr, redactor=Redactor()).run(
         SCREENS / "frames.jsonl")
     store.import_report = report
     yield store

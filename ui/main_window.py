@@ -37,7 +37,8 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineView(core.store.frames, store_pool)
         self.chat = ChatPanel(chat_pool,
                               lambda backend: Answerer(core.retriever, backend, store=core.store),
-                              core.backend if use_llm else None, now=now)
+                              core.backend if use_llm else None, store=core.store,
+                              store_pool=store_pool, now=now)
         self.memories = MemoriesBrowser(core.store, store_pool)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.timeline, "Timeline")
@@ -81,9 +82,18 @@ class MainWindow(QMainWindow):
         if self.tabs.currentWidget() is self.memories:
             self.memories.refresh()
 
-    def open_frame(self, frame_id: int) -> None:
+    def forget(self) -> None:
+        """Drop the decrypted text and images this window shows or caches (the app locks;
+        the window is deleted next)."""
+        self.timeline.cache.clear()
+        self.timeline.viewer.clear()
+        self.chat.clear()
+
+    def open_frame(self, frame_id: int, highlight=None) -> None:
+        """A cited frame or a memory's source, shown in the timeline; `highlight` (a
+        ui.timeline.viewer.Highlight) says what to mark on it."""
         self.tabs.setCurrentWidget(self.timeline)
-        self.timeline.open_frame(frame_id)
+        self.timeline.open_frame(frame_id, highlight)
 
     def set_capture_state(self, state: str) -> None:
         self.capture_label.setText(f"Capture: {state}")

@@ -143,18 +143,34 @@ class DocIndex:
             if progress:
                 progress(done)
 
-    def reconcile(self) -> dict:
-        """Bring the vector index in step with SQLite after a crash or an outside change."""
+    def reconcile(self, *, embed: bool = True, accept_unknown: bool = False) -> dict:
+        """Bring the vector index in step with SQLite after a crash or an outside change.
+
+        Stray vectors (no doc row) are deleted only when few: a crash leaves at most what
+        one forget had not deleted yet, while a database older than the index (a restored
+        backup) leaves many, and those are refused (StoreError; nothing deleted) unless
+        `accept_unknown`. Call it only when no other process has the store open: another
+        one's docs may be embedded but not committed yet. `embed=False` leaves pending docs
+        to the caller (Store.repair embeds them outside the open lock)."""
+        from memory.errors import StoreError
+        from memory.store.database import too_many_unknown
+
         in_index = self._vectors.ids()
         rows = {r[0]: r[1] for r in self._db.execute("SELECT id, embedded FROM docs").fetchall()}
         stray = [i for i in in_index if i not in rows]
+        if stray and too_many_unknown(len(stray), len(in_index)) and not accept_unknown:
+            raise StoreError(
+                f"{len(stray)} of the {len(in_index)} vectors in the index belong to no doc "
+                "in the database: the database looks older than, or different from, the "
+                "vector index (restored from a backup?). Nothing was deleted. Restore the "
+                "matching commonplace.db, or run `commonplace repair --accept-unknown`.")
         self._vectors.delete(stray)
         lost = [i for i, e in rows.items() if e and i not in in_index]
         if lost:
             with self._db.atomic():
                 for i in lost:
                     self._db["docs"].update(i, {"embedded": 0})
-        embedded = self.embed_pending()
+        embedded = self.embed_pending() if embed else 0
         if stray or embedded:
             log.info("vector reconcile: %d stray ids removed, %d docs embedded", len(stray),
                      embedded)

@@ -1,9 +1,10 @@
 """The frame store: compressed (and, by default, encrypted) screenshots plus their rows.
 
 Order of writes, for crash safety: the image file is written atomically first, then its
-row is committed. A crash in between leaves an orphan file, which `repair()` removes at
-start-up; a row never points at a missing file unless the file was deleted behind our back
-(`repair()` reports those and keeps the row, since its OCR text is still a memory).
+row is committed. A crash in between leaves an orphan file, which `repair()` moves into
+the data directory's quarantine/ at start-up (it never deletes one); a row never points at
+a missing file unless the file was deleted behind our back (`repair()` reports those and
+keeps the row, since its OCR text is still a memory).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 import sqlite_utils
 
 from memory.errors import StoreError
+from memory.store import dirsafety
 from memory.store.crypto import Keys
 from memory.store.database import atomic_write, os_error
 
@@ -75,7 +77,7 @@ class FrameRepo:
         rel = f"{ts:%Y/%m/%d}/{uuid.uuid4().hex}.webp" + (".enc" if self._keys else "")
         path = self._root / rel
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            dirsafety.make_private_dir(path.parent)
         except OSError as e:
             raise os_error(e, path.parent) from e
         blob = self._keys.seal_frame(image_bytes, rel.encode()) if self._keys else image_bytes
@@ -146,22 +148,54 @@ class FrameRepo:
                      sources=sources)
 
     # -- upkeep ------------------------------------------------------------------------
-    def repair(self) -> dict:
-        """Remove image files that no row points at (left by a crash mid-write)."""
+    def repair(self, *, quarantine: Path, accept_unknown: bool = False) -> dict:
+        """Move image files that no row points at (left by a crash mid-write) into
+        `quarantine`, never deleting one; count rows whose image is gone; narrow modes.
+
+        Call it only when no other process has the store open (Store.repair sees to it).
+        More unknown files than a crash leaves mean the database does not match the
+        files (an older backup, say): StoreError, and nothing is moved, unless
+        `accept_unknown`."""
+        from memory.store import dirsafety
+        from memory.store.database import too_many_unknown
+
         known = {r["file"] for r in self._db.query("SELECT file FROM frames")}
-        removed, missing = 0, 0
+        unknown: list[Path] = []
+        total = narrowed = 0
         if self._root.exists():
-            for dirpath, _dirs, files in os.walk(self._root):
+            narrowed += dirsafety.narrow(self._root, dirsafety.PRIVATE_DIR)
+            for dirpath, dirs, files in os.walk(self._root):
+                for d in dirs:
+                    narrowed += dirsafety.narrow(Path(dirpath) / d, dirsafety.PRIVATE_DIR)
                 for name in files:
                     p = Path(dirpath) / name
-                    rel = p.relative_to(self._root).as_posix()
-                    if rel not in known:
-                        p.unlink(missing_ok=True)
-                        removed += 1
-        for rel in known:
-            if not (self._root / rel).exists():
-                missing += 1
-        if removed or missing:
-            log.info("frame store repair: %d orphan files removed, %d rows without image",
-                     removed, missing)
-        return {"orphan_files_removed": removed, "rows_without_image": missing}
+                    total += 1
+                    narrowed += dirsafety.narrow(p, dirsafety.PRIVATE_FILE)
+                    if p.relative_to(self._root).as_posix() not in known:
+                        unknown.append(p)
+        missing = sum(1 for rel in known if not (self._root / rel).exists())
+        if unknown and too_many_unknown(len(unknown), total) and not accept_unknown:
+            raise StoreError(
+                f"{len(unknown)} of {total} files in {self._root} are unknown to the database "
+                f"({missing} of its {len(known)} frames have no file): the database looks "
+                "older than, or different from, the frame files (restored from a backup?). "
+                "Nothing was moved or deleted. Restore the matching commonplace.db, or run "
+                "`commonplace repair --accept-unknown` to move them into quarantine/.")
+        for p in unknown:
+            dest = quarantine / p.relative_to(self._root)
+            try:
+                dirsafety.make_private_dir(dest.parent)
+                os.replace(p, dest)
+            except OSError as e:
+                raise os_error(e, dest) from e
+        if unknown:
+            log.warning("frame store repair: %d files unknown to the database moved to %s",
+                        len(unknown), quarantine)
+        if missing:
+            log.info("frame store repair: %d rows without image (kept: their text is still "
+                     "a memory)", missing)
+        if narrowed:
+            log.info("frame store repair: %d files or folders made private", narrowed)
+        return {"orphan_files_removed": len(unknown),
+                "quarantine": str(quarantine) if unknown else None,
+                "rows_without_image": missing}

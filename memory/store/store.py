@@ -1,14 +1,21 @@
-"""The store of one data directory: database, frame files and vector index, opened together."""
+"""The store of one data directory: database, frame files and vector index, opened together.
+
+Opening runs under the directory's open lock (see dirsafety): unlock or create the key
+record, create or migrate the database, open the vector index. Each open Store then holds
+the shared users lock until `close()`; the start-up `repair()` moves files only when no
+other process has the store open.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
 
-from memory.store import database
+from memory.store import database, dirsafety
 from memory.store.crypto import Keys
 from memory.store.docs import DocIndex
 from memory.store.frames import FrameRepo
@@ -33,12 +40,21 @@ class StoreLayout:
     def vectors(self) -> Path:
         return self.data_dir / "vectors"
 
+    @property
+    def logs(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.data_dir / "quarantine"
+
 
 class Store:
     """Owns the sqlite-utils Database (one writer), the frame files and the vector index."""
 
     def __init__(self, *, layout: StoreLayout, db: sqlite_utils.Database, keys: Keys | None,
-                 vectors: VectorIndex, embedder: Embedder) -> None:
+                 vectors: VectorIndex, embedder: Embedder,
+                 users_lock: dirsafety.FileLock | None = None, owns_keys: bool = True) -> None:
         self.layout = layout
         self.db = db
         self.keys = keys
@@ -46,6 +62,9 @@ class Store:
         self.frames = FrameRepo(db, layout.frames, keys)
         self.docs = DocIndex(db, vectors, embedder)
         self._embedder = embedder
+        # The opener holds the users lock and owns the keys; a sibling shares both.
+        self._users_lock = users_lock
+        self._owns_keys = owns_keys
 
     @property
     def encrypted(self) -> bool:
@@ -63,12 +82,39 @@ class Store:
         from memory.store.vectors import ChromaIndex
 
         layout = StoreLayout(Path(data_dir))
-        keys = database.unlock(layout.data_dir, passphrase=passphrase, encrypt_new=encrypt_new)
-        db = database.connect(layout.db, keys)
-        if vectors is None:
-            vectors = ChromaIndex(path=None if chroma_host else layout.vectors, host=chroma_host,
-                                  port=chroma_port, embedder=embedder)
-        store = cls(layout=layout, db=db, keys=keys, vectors=vectors, embedder=embedder)
+        database.prepare_dir(layout.data_dir)
+        lock = database.take_open_lock(layout.data_dir)
+        users = dirsafety.FileLock(layout.data_dir / dirsafety.USERS_LOCK)
+        keys = db = None
+        try:
+            keys = database.unlock(layout.data_dir, passphrase=passphrase,
+                                   encrypt_new=encrypt_new, lock=lock)
+            db = database.connect(layout.db, keys)
+            with database.translate_errors(layout.data_dir):
+                for d in (layout.frames, *(() if chroma_host else (layout.vectors,))):
+                    dirsafety.make_private_dir(d)  # before Chroma: it would use the umask
+                if vectors is None:
+                    vectors = ChromaIndex(path=None if chroma_host else layout.vectors,
+                                          host=chroma_host, port=chroma_port, embedder=embedder)
+                # Chroma and the log writer create files with the umask's mode; narrow them.
+                changed = sum(dirsafety.narrow_tree(d) for d in (layout.vectors, layout.logs)
+                              if d.exists())
+                changed += sum(dirsafety.narrow(layout.data_dir / f, dirsafety.PRIVATE_FILE)
+                               for f in (database.RECORD, dirsafety.USERS_LOCK))
+                if changed:
+                    log.info("store open: %d files or folders made private (0600/0700)", changed)
+                users.acquire(exclusive=False, timeout=dirsafety.OPEN_LOCK_TIMEOUT_S)
+        except BaseException:
+            users.release()
+            if db is not None:
+                db.close()
+            if keys is not None:
+                keys.wipe()
+            raise
+        finally:
+            lock.release()
+        store = cls(layout=layout, db=db, keys=keys, vectors=vectors, embedder=embedder,
+                    users_lock=users)
         log.info("store open: %s (%s)", layout.data_dir, "encrypted" if keys else "plain")
         return store
 
@@ -78,13 +124,13 @@ class Store:
         apart. Keys, vector index and embedder are shared; nothing is unlocked again."""
         db = database.connect(self.layout.db, self.keys)
         return Store(layout=self.layout, db=db, keys=self.keys, vectors=self.vectors,
-                     embedder=self._embedder)
+                     embedder=self._embedder, owns_keys=False)
 
     def add_frame(self, **frame) -> int:
         """Store a kept frame and its searchable passages in ONE transaction.
 
         Takes FrameRepo.add's keywords. A crash can then leave at most an orphan image
-        file (removed by `repair()`), never a frame row without its docs: a re-import
+        file (moved aside by `repair()`), never a frame row without its docs: a re-import
         skips a source it already has, so such a frame would stay unsearchable for good.
         """
         from memory.indexing import frame_docs
@@ -98,11 +144,40 @@ class Store:
         """Context manager turning database and disk faults into clear StoreErrors."""
         return database.translate_errors(self.layout.db)
 
-    def repair(self) -> dict:
-        """The start-up consistency pass: frame files vs rows, vectors vs docs."""
+    def repair(self, *, accept_unknown: bool = False) -> dict:
+        """The start-up consistency pass: frame files vs rows, vectors vs docs.
+
+        Files and vectors the database does not know are moved aside (files into
+        `quarantine/<time>/`), never deleted, and only when no other process has the store
+        open: another one may just have written a file whose row it has not committed yet.
+        More unknown items than a crash can leave (database.too_many_unknown) mean the
+        database does not match the data; then nothing is moved and StoreError says so,
+        unless `accept_unknown` (the user's explicit choice) is given. Pending docs are
+        embedded in any case: that only adds.
+        """
+        lock = database.take_open_lock(self.layout.data_dir)  # no one opens meanwhile
+        try:
+            alone = self._users_lock is not None and self._users_lock.try_exclusive()
+            if not alone:
+                log.info("start-up repair skipped: another process has %s open",
+                         self.layout.data_dir)
+                report: dict = {"repair_skipped": "another process has the store open"}
+            else:
+                try:
+                    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+                    with self.errors():
+                        report = self.frames.repair(quarantine=self.layout.quarantine / stamp,
+                                                    accept_unknown=accept_unknown)
+                        report.update(self.docs.reconcile(embed=False,
+                                                          accept_unknown=accept_unknown))
+                finally:
+                    self._users_lock.share()
+        finally:
+            lock.release()
         with self.errors():
-            report = self.frames.repair()
-            report.update(self.docs.reconcile())
+            report["docs_embedded"] = self.docs.embed_pending()
+        if report["docs_embedded"]:
+            log.info("start-up repair: %d pending docs embedded", report["docs_embedded"])
         return report
 
     def integrity(self) -> str:
@@ -114,4 +189,9 @@ class Store:
             return {t: self.db[t].count for t in ("frames", "frame_sources", "turns", "docs")}
 
     def close(self) -> None:
+        """Close the database, wipe the keys (if this store owns them), drop the lock."""
         self.db.close()
+        if self.keys is not None and self._owns_keys:
+            self.keys.wipe()
+        if self._users_lock is not None:
+            self._users_lock.release()

@@ -2,11 +2,20 @@
 
 Chroma holds vectors, ids and the two filter fields (kind, ts_epoch) only: never text.
 The text of record is in the (encrypted) SQLite database.
+
+Deleting from Chroma does not remove the bytes: its HNSW files keep a deleted vector
+(marked, not erased), its write-ahead log (`embeddings_queue` in chroma.sqlite3) keeps
+every upsert with its metadata until the index is flushed (every 1,000 writes), and a
+dropped collection's HNSW folder stays on disk. `compact()` is how a forget makes them go.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+import shutil
+import sqlite3
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +57,10 @@ class VectorIndex(Protocol):
 
     def count(self) -> int: ...
 
+    def compact(self) -> dict:
+        """Leave no trace of deleted vectors in the index's files; returns what was done."""
+        ...
+
 
 @contextmanager
 def _chroma_faults(where: str):
@@ -67,6 +80,8 @@ def _chroma_faults(where: str):
 
 
 COMPARE_DIRECTLY = 256   # up to this many candidate vectors: fetched and compared here
+COPY_PAGE = 2_000        # vectors per get/upsert while a collection is rebuilt
+_SEGMENT_DIR = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 def _hits(res: dict) -> list[VectorHit]:
@@ -77,6 +92,8 @@ class ChromaIndex:
     """An embedded (PersistentClient) or remote (HttpClient) Chroma collection."""
 
     COLLECTION = "docs"
+    REBUILD = "docs-rebuild"   # the copy `compact()` fills before it replaces COLLECTION
+    METADATA = {"hnsw:space": "cosine"}
 
     def __init__(self, *, path: Path | None = None, host: str | None = None, port: int = 8000,
                  embedder: Embedder) -> None:
@@ -88,6 +105,9 @@ class ChromaIndex:
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         where = f"{host}:{port}" if host else str(path)
         self._where = where
+        self._path = None if host else Path(path)
+        self._lock = threading.RLock()  # compact() swaps the collection under the others
+        self._ef = None
         try:
             if host:
                 self._client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
@@ -96,9 +116,10 @@ class ChromaIndex:
                 self._client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
             # Always pass our local function: without it Chroma falls back to a default
             # that downloads a model at the first add/query.
+            self._ef = ChromaEmbeddingFunction(embedder)
+            self._take_back_rebuild()
             self._col = self._client.get_or_create_collection(
-                self.COLLECTION, embedding_function=ChromaEmbeddingFunction(embedder),
-                metadata={"hnsw:space": "cosine"})
+                self.COLLECTION, embedding_function=self._ef, metadata=dict(self.METADATA))
         except Exception as e:  # chromadb raises many unrelated types for one cause
             raise StoreError(f"The vector store at {where} cannot be opened: {e}") from e
 
@@ -106,7 +127,7 @@ class ChromaIndex:
         if not len(ids):
             return
         metas = [{"kind": k, "ts": float(t or 0.0)} for k, t in zip(kinds, ts_epochs)]
-        with _chroma_faults(self._where):
+        with self._lock, _chroma_faults(self._where):
             self._col.upsert(ids=[str(i) for i in ids], embeddings=np.asarray(vectors, np.float32),
                              metadatas=metas)
 
@@ -119,7 +140,7 @@ class ChromaIndex:
         if ts_range:
             clauses += [{"ts": {"$gte": ts_range[0]}}, {"ts": {"$lte": ts_range[1]}}]
         where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
-        with _chroma_faults(self._where):
+        with self._lock, _chroma_faults(self._where):
             res = self._col.query(query_embeddings=[np.asarray(vector, np.float32)],
                                   n_results=k, where=where, include=["distances"])
         return _hits(res)
@@ -136,7 +157,7 @@ class ChromaIndex:
         keys = [str(i) for i in ids]
         q = np.asarray(vector, np.float32)
         if len(keys) <= COMPARE_DIRECTLY:
-            with _chroma_faults(self._where):
+            with self._lock, _chroma_faults(self._where):
                 got = self._col.get(ids=keys, include=["embeddings"])
             if not len(got["ids"]):
                 return []
@@ -144,8 +165,9 @@ class ChromaIndex:
             sims = m @ q / (np.linalg.norm(m, axis=1) * np.linalg.norm(q) + 1e-12)
             return [VectorHit(int(got["ids"][i]), float(sims[i])) for i in np.argsort(-sims)[:k]]
         try:
-            res = self._col.query(query_embeddings=[q], n_results=min(k, len(keys)), ids=keys,
-                                  include=["distances"])
+            with self._lock:
+                res = self._col.query(query_embeddings=[q], n_results=min(k, len(keys)),
+                                      ids=keys, include=["distances"])
         except Exception as e:  # chromadb: "Error finding id" (InternalError) and kin
             log.warning("vector index lacks ids of a time window (%s); filtering instead", e)
             return None
@@ -153,14 +175,14 @@ class ChromaIndex:
 
     def delete(self, ids) -> None:
         if len(ids):
-            with _chroma_faults(self._where):
+            with self._lock, _chroma_faults(self._where):
                 self._col.delete(ids=[str(i) for i in ids])
 
     def ids(self) -> set[int]:
         out: set[int] = set()
         offset, page = 0, 5000
         while True:
-            with _chroma_faults(self._where):
+            with self._lock, _chroma_faults(self._where):
                 got = self._col.get(include=[], limit=page, offset=offset)["ids"]
             out.update(int(i) for i in got)
             if len(got) < page:
@@ -168,5 +190,100 @@ class ChromaIndex:
             offset += page
 
     def count(self) -> int:
-        with _chroma_faults(self._where):
+        with self._lock, _chroma_faults(self._where):
             return self._col.count()
+
+    # -- compaction --------------------------------------------------------------------
+    def compact(self) -> dict:
+        """Rebuild the collection from the vectors it holds, so that deleted ones (and
+        their metadata) are gone from every file under the index's folder.
+
+        The live vectors are copied into a new collection; the old one is dropped (Chroma
+        drops its log rows with it) and the copy renamed. Then the dropped segment's HNSW
+        folder, which Chroma leaves behind, is removed, and chroma.sqlite3 vacuumed so no
+        free page holds an old row. A crash before the drop leaves the old collection
+        whole (the partial copy is dropped next time); after it, the complete copy, which
+        the next open takes back. On a remote server the rebuild happens, but its files
+        are the server's: there `chroma utils vacuum` finishes the job."""
+        with self._lock, _chroma_faults(self._where):
+            self._drop(self.REBUILD)
+            copy = self._client.create_collection(
+                self.REBUILD, embedding_function=self._ef, metadata=dict(self.METADATA))
+            copied = 0
+            while True:
+                got = self._col.get(include=["embeddings", "metadatas"], limit=COPY_PAGE,
+                                    offset=copied)
+                if len(got["ids"]):
+                    copy.upsert(ids=got["ids"], embeddings=np.asarray(got["embeddings"],
+                                                                      np.float32),
+                                metadatas=got["metadatas"])
+                copied += len(got["ids"])
+                if len(got["ids"]) < COPY_PAGE:
+                    break
+            if copy.count() != self._col.count():
+                self._drop(self.REBUILD)
+                raise StoreError(f"The vector store at {self._where} could not be rebuilt: "
+                                 "the copy differs from the original, which is kept.")
+            self._client.delete_collection(self.COLLECTION)
+            copy.modify(name=self.COLLECTION)
+            self._col = self._client.get_collection(self.COLLECTION, embedding_function=self._ef)
+        removed, vacuumed = self._remove_dropped_segments(), self._vacuum()
+        log.info("vector index compacted: %d vectors kept, %d dropped segment folders removed",
+                 copied, removed)
+        return {"vectors": copied, "segment_folders_removed": removed, "vacuumed": vacuumed}
+
+    def _drop(self, name: str) -> None:
+        if name in {c.name for c in self._client.list_collections()}:
+            self._client.delete_collection(name)
+
+    def _take_back_rebuild(self) -> None:
+        """After a crash between dropping the old collection and renaming the copy."""
+        names = {c.name for c in self._client.list_collections()}
+        if self.REBUILD in names and self.COLLECTION not in names:
+            self._client.get_collection(self.REBUILD, embedding_function=self._ef).modify(
+                name=self.COLLECTION)
+            log.warning("vector index: a rebuild interrupted after its last step was finished")
+
+    def _remove_dropped_segments(self) -> int:
+        """Segment folders (named by uuid) that chroma.sqlite3 no longer lists."""
+        if self._path is None or not (self._path / "chroma.sqlite3").exists():
+            return 0
+        try:
+            with _readonly(self._path / "chroma.sqlite3") as con:
+                live = {r[0] for r in con.execute("SELECT id FROM segments")}
+        except sqlite3.Error as e:
+            log.warning("vector index: cannot list its segments (%s); nothing removed", e)
+            return 0
+        removed = 0
+        for d in self._path.iterdir():
+            if d.is_dir() and _SEGMENT_DIR.match(d.name) and d.name not in live:
+                shutil.rmtree(d, ignore_errors=True)
+                removed += not d.exists()
+        return removed
+
+    def _vacuum(self) -> bool | None:
+        """Rewrite chroma.sqlite3 without free pages (deleted rows linger in them); None
+        for a remote server, whose files are not ours."""
+        if self._path is None:
+            return None
+        try:
+            con = sqlite3.connect(self._path / "chroma.sqlite3", timeout=30,
+                                  isolation_level=None)
+            try:
+                con.execute("VACUUM")
+                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                con.close()
+            return True
+        except sqlite3.Error as e:
+            log.warning("vector index: chroma.sqlite3 not vacuumed (%s)", e)
+            return False
+
+
+@contextmanager
+def _readonly(path: Path):
+    con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)
+    try:
+        yield con
+    finally:
+        con.close()

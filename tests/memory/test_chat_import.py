@@ -65,3 +65,90 @@ def test_session_times():
     assert (t.year, t.month, t.day, t.hour, t.minute) == (2025, 1, 21, 19, 40)
     assert parse_session_time("gibberish") is None
     assert parse_session_time(None) is None
+
+
+# -- input at the boundary (red-team 2026-12: findings 6a, 8, 11, 13) ------------------
+def _chat(tmp_path, sessions: dict, name="c.json"):
+    """A LoCoMo file of one sample: {session number: (date, [(speaker, text), ...])}."""
+    conv = {}
+    for n, (date, turns) in sessions.items():
+        conv[f"session_{n}_date_time"] = date
+        conv[f"session_{n}"] = [{"speaker": s, "dia_id": f"D{n}:{i}", "text": t}
+                                for i, (s, t) in enumerate(turns, 1)]
+    f = tmp_path / name
+    f.write_text(json.dumps([{"sample_id": "s", "qa": [], "conversation": conv}]))
+    return f
+
+
+def test_sessions_dated_outside_1970_2099_are_reported_and_skipped(open_store, tmp_path):
+    f = _chat(tmp_path, {1: ("11:59 pm on 31 December, 9999", [("A", "far future")]),
+                         2: ("11:59 pm on 1 January, 0001", [("A", "far past")]),
+                         3: ("0001-01-01T00:00:00+14:00", [("A", "zone past")]),
+                         4: ("2099-12-31T23:59:30+00:00", [("A", "x"), ("B", "y"),
+                                                           ("A", "over the edge")]),
+                         5: ("7:40 pm on 21 January, 2025", [("A", "a fine day")])})
+    store = open_store()
+    r = import_chat(f, store=store)
+    assert r.turns == 1
+    assert len(r.problems) == 4, r.problems
+    for n, p in zip((1, 2, 3, 4), r.problems):
+        assert f"session_{n}:" in p and "outside 1970-2099" in p and "skipped" in p
+    assert [t["text"] for t in store.db.query("SELECT text FROM turns")] == ["a fine day"]
+
+
+def test_over_long_fields_are_cut_and_reported(open_store, tmp_path):
+    from memory.limits import LIMITS
+
+    f = _chat(tmp_path, {1: ("1 May 2023", [("S" * 1000, "word " * 10_000)])})
+    store = open_store()
+    r = import_chat(f, store=store)
+    assert r.turns == 1 and len(r.problems) == 1 and "cut" in r.problems[0]
+    row = next(store.db.query("SELECT speaker, text FROM turns"))
+    assert len(row["text"]) == LIMITS.turn_text and len(row["speaker"]) == LIMITS.speaker
+    assert len(r.problems[0]) < len(str(f)) + 200
+
+
+def test_a_file_over_the_size_limit_or_nested_too_deep_is_one_clear_error(tmp_path, open_store):
+    from memory.limits import InputLimits
+
+    f = _chat(tmp_path, {1: ("1 May 2023", [("A", "hello " * 100)])})
+    with pytest.raises(ImportProblem, match="larger than 0 MiB"):
+        import_chat(f, store=open_store(), limits=InputLimits(chat_file_bytes=100))
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ImportProblem, match="nested too deeply"):
+        import_chat(deep, store=open_store())
+
+
+SECRET_TURNS = [("Ana", "my card is 4111 1111 1111 1111 and the wifi password: Glockenspiel42"),
+                ("Ben", "here is the deploy token ghp_abcdefghijklmnopqrstuvwxyz0123456789 "
+                        "and IBAN DE89 3704 0044 0532 0130 00")]
+SECRETS = ["4111 1111 1111 1111", "Glockenspiel42", "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+           "DE89 3704 0044 0532 0130 00", "DE89370400440532013000"]
+
+
+def test_a_redactor_masks_turns_before_they_are_stored_indexed_or_remembered(
+        open_store, tmp_path):
+    from memory.pipeline import run_store
+    from memory.redact import Redactor
+
+    f = _chat(tmp_path, {1: ("7:40 pm on 21 January, 2025", SECRET_TURNS)})
+    f.write_text(f.read_text().replace('"D1:2", "text"', '"D1:2", "blip_caption": '
+                                       '"a note saying password: Glockenspiel42", "text"'))
+    store = open_store(passphrase=None, encrypt=False)  # plain: every stored byte readable
+    r = import_chat(f, store=store, redactor=Redactor())
+    assert r.turns == 2
+    run_store(store, use_llm=False)
+    dump = []
+    for table in ("turns", "docs", "memories", "memory_versions"):
+        if store.db[table].exists():
+            dump += [json.dumps(row) for row in store.db[table].rows]
+    dump += [r[0] for r in store.db.execute("SELECT text FROM docs_fts")]
+    text = "\n".join(dump)
+    assert "[redacted]" in text
+    assert [s for s in SECRETS if s in text] == []
+    assert store.db["memories"].count > 0  # the episode made of the turns was written
+    # Without a redactor the text is kept as written (the switch is the caller's).
+    plain = open_store(tmp_path / "plain", passphrase=None, encrypt=False)
+    import_chat(f, store=plain)
+    assert "Glockenspiel42" in next(plain.db.query("SELECT text FROM turns"))["text"]

@@ -37,6 +37,36 @@ def test_secrets_are_sensitive_and_captioned_without_value():
     assert not any("[redacted]" in v["value"] for v in found)
 
 
+def test_secrets_come_from_the_one_redaction_table():
+    found = extract_vault([
+        "postgres://admin:Xylophone77Secret@db.internal:5432/prod",
+        "Passwort: Glockenspiel42",
+        "Password",
+        "Tr0ub4dor&3zebra",
+        "export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYzqxKEY",
+        "card 4111 1111 1111 1111 CVV 737, write to billing@marrowstudio.co",
+        "Mail leo@example.org at 19:30",
+    ])
+    high = {(v["entry_type"], v["value"]) for v in found if v["sensitivity"] == "high"}
+    assert high == {("password", "Xylophone77Secret"), ("password", "Glockenspiel42"),
+                    ("password", "Tr0ub4dor&3zebra"),
+                    ("api_key", "wJalrXUtnFEMIK7MDENGbPxRfiCYzqxKEY")}
+    low = [v for v in found if v["sensitivity"] == "low"]
+    # no secret (nor a card) reaches an unsealed entry or a caption: the DB-URL password is
+    # not offered as an e-mail address "Xylophone77Secret@db.internal"
+    for secret in ("Xylophone77Secret", "Glockenspiel42", "Tr0ub4dor", "wJalrXUtn", "4111", "737"):
+        assert not any(secret in v["value"] or secret in v["caption"] for v in found
+                       if v["sensitivity"] == "low"), secret
+    assert ("email", "leo@example.org") in {(v["entry_type"], v["value"]) for v in low}
+    assert all(v["caption"] == v["entry_type"] for v in found if v["sensitivity"] == "high")
+
+
+def test_already_redacted_text_gives_no_vault_secret():
+    found = extract_vault(["postgres://admin:[redacted]@db.internal:5432/prod",
+                           "Password", "[redacted]", "api_key: [redacted]"])
+    assert found == []
+
+
 def test_numbered_steps_and_commands():
     lines = ["How to release", "1. Bump the version", "2. Tag it", "Step 3: Push the tag",
              "unrelated", "$ docker compose up -d", "leo@studio:~/app$ npx lhci autorun",

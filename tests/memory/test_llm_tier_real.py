@@ -137,8 +137,8 @@ def test_backend_that_times_out_leaves_the_floor_standing(open_store, server_url
     assert out["observations"] == 2 and out["batches"] == 2
     assert llm["ran"] is True and llm["errors"] == 2 and llm["batches"] == 0
     failed = [r for r in caplog.records if FAILED in r.message]
-    assert len(failed) == 1 and "did not answer /v1/chat/completions within 0.05 s" in \
-        failed[0].message
+    # the error's type only: a model error's message can quote the model's reply (screen text)
+    assert len(failed) == 1 and "BackendUnavailableError" in failed[0].message
     assert store.integrity() == "ok"
 
     repo = repo_for(store)

@@ -46,3 +46,15 @@ def plain_import(tmp_path_factory, guard_dir, two_frames, plain_toml):
     """The same, with `encrypt = false`."""
     return _import(tmp_path_factory, guard_dir, two_frames, "plain",
                    ["--config", str(plain_toml)])
+
+
+@pytest.fixture
+def runtime_dir():
+    """A short $XDG_RUNTIME_DIR for a real app run: its single-instance socket path must fit
+    AF_UNIX's limit, which a pytest tmp_path can exceed."""
+    import shutil
+    import tempfile
+
+    d = tempfile.mkdtemp(prefix="cp-rt-")
+    yield d
+    shutil.rmtree(d, ignore_errors=True)

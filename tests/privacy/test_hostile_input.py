@@ -142,7 +142,9 @@ def test_iter_turns_survives_a_date_at_the_end_of_time(tmp_path):
     s = {"conversation": {"session_1_date_time": "9999-12-31T23:59:59+00:00",
                           "session_1": [{"speaker": "a", "text": "hi"}, {"speaker": "b",
                                                                           "text": "yo"}]}}
-    assert len(list(iter_turns(s, 0, tmp_path / "c.json", []))) == 2
+    problems: list[str] = []
+    assert list(iter_turns(s, 0, tmp_path / "c.json", problems)) == []
+    assert len(problems) == 1 and "session_1" in problems[0] and "outside" in problems[0]
 
 
 @given(st.text(max_size=80), st.datetimes(min_value=dt.datetime(1971, 1, 1),
@@ -275,3 +277,146 @@ def test_wrong_passphrase_is_one_clear_line(enc_import):
     r = run_cli("search", "anything", data_dir=enc_import[0], passphrase="not the one")
     assert r.returncode == 2 and "Wrong passphrase" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+# -- red-team 2026-12: findings 8, 11, 13 at the command line ---------------------------
+def _good_line(folder: Path, ts: str = "2026-03-01T11:00:00") -> str:
+    import shutil
+
+    from tests.conftest import SCREENS
+
+    shutil.copy(SCREENS / "frames/0023.png", folder / "good.png")
+    return json.dumps({"file": "good.png", "timestamp": ts, "app": "A", "window_title": "ok"})
+
+
+def test_far_dates_are_bad_lines_and_later_imports_still_work(plain_import, plain_toml,
+                                                              tmp_path):
+    data = copy_data_dir(plain_import[0], tmp_path / "data")
+    m = tmp_path / "m.jsonl"
+    far = [{"file": "good.png", "timestamp": ts, "app": "x", "window_title": "far"}
+           for ts in ("9999-12-31T23:30:00", "0001-01-01T00:00:00+14:00")]
+    m.write_text("".join(json.dumps(l) + "\n" for l in far) + _good_line(tmp_path) + "\n")
+    r = run_cli("--config", str(plain_toml), "import-frames", str(m), "--json", "--no-llm",
+                data_dir=data, passphrase=None)
+    assert r.returncode == 0, r.stderr[-3000:]
+    out = json.loads(r.stdout.splitlines()[-1])
+    assert out["kept"] == 1 and len(out["problems"]) == 2
+    assert [p.split(":")[1] for p in out["problems"]] == ["1", "2"]
+    lc = tmp_path / "future.json"
+    lc.write_text(json.dumps([{"sample_id": "f", "conversation": {
+        "session_1_date_time": "11:59 pm on 31 December, 9999",
+        "session_1": [{"speaker": "a", "dia_id": "D1:1", "text": "far future"}],
+        "session_2_date_time": "1:00 pm on 2 March, 2026",
+        "session_2": [{"speaker": "a", "dia_id": "D2:1", "text": "a near day"}]}}]))
+    r = run_cli("--config", str(plain_toml), "import-chat", str(lc), "--json", "--no-llm",
+                data_dir=data, passphrase=None)
+    assert r.returncode == 0, r.stderr[-3000:]
+    out = json.loads(r.stdout.splitlines()[-1])
+    assert out["turns"] == 1 and len(out["problems"]) == 1 and "session_1" in out["problems"][0]
+    with sqlite3.connect(data / "commonplace.db") as c:
+        years = [r[0][:4] for r in c.execute("SELECT ts FROM frames UNION ALL "
+                                             "SELECT ts FROM turns")]
+    assert years and all("1970" <= y <= "2099" for y in years), years
+
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def test_a_far_date_stored_by_an_older_version_does_not_stop_the_pipeline(
+        plain_import, plain_toml, tmp_path):
+    """Older versions stored any time; one such row made every later import exit 1."""
+    data = copy_data_dir(plain_import[0], tmp_path / "data")
+    with sqlite3.connect(data / "commonplace.db") as c:
+        cols = [r[1] for r in c.execute("PRAGMA table_info(frames)") if r[1] != "id"]
+        picked = ", ".join("?" if k in ("ts", "ts_epoch", "window_title") else k for k in cols)
+        for ts in ("9999-12-31T23:30:00+00:00", "0001-01-01T00:00:00+14:00"):
+            epoch = (dt.datetime.fromisoformat(ts) - EPOCH).total_seconds()
+            args = [{"ts": ts, "ts_epoch": epoch, "window_title": "far"}[k] for k in cols
+                    if k in ("ts", "ts_epoch", "window_title")]
+            c.execute(f"INSERT INTO frames ({', '.join(cols)}) SELECT {picked} FROM frames "
+                      "ORDER BY id LIMIT 1", args)
+        c.execute("INSERT INTO turns (source, sample_id, dia_id, session, speaker, text, caption,"
+                  " ts, ts_epoch) VALUES ('old:D1:1', 'old', 'D1:1', 1, 'a', 'the end of time',"
+                  " '', '9999-12-31T23:59:00+00:00', 253402300740.0)")
+    f = tmp_path / "one.json"
+    f.write_text(json.dumps({"sample_id": "s", "conversation": {
+        "session_1_date_time": "1:00 pm on 2 March, 2026",
+        "session_1": [{"speaker": "a", "dia_id": "D1:1", "text": "a valid turn"}]}}))
+    for _ in range(2):
+        r = run_cli("--config", str(plain_toml), "import-chat", str(f), "--json", "--no-llm",
+                    data_dir=data, passphrase=None)
+        assert r.returncode == 0, r.stderr[-3000:]
+        assert "Traceback" not in r.stderr
+    log = (data / "logs" / "commonplace.log").read_text("utf-8", errors="replace")
+    assert "outside the accepted span" in log and "the end of time" not in log
+    with sqlite3.connect(data / "commonplace.db") as c:
+        left = c.execute("SELECT count(*) FROM turns t WHERE NOT EXISTS (SELECT 1 FROM "
+                         "processed_observations p WHERE p.ref = 'turn:' || t.id)").fetchone()[0]
+    assert left == 0
+
+
+def test_a_50_mb_title_is_skipped_fast_and_small(plain_import, plain_toml, tmp_path):
+    import time
+
+    data = copy_data_dir(plain_import[0], tmp_path / "data")
+    before = (data / "commonplace.db").stat().st_size
+    title = ("alpha beta gamma " * 3_000_000)[:50_000_000]
+    name = "n" * 50_000_000 + ".png"
+    m = tmp_path / "m_title.jsonl"
+    with m.open("w", encoding="utf-8") as fh:
+        fh.write(json.dumps({"file": "a.png", "timestamp": "2026-03-02T10:00:00", "app": "X",
+                             "window_title": title}) + "\n")
+        fh.write(json.dumps({"file": name, "timestamp": "2026-03-02T10:00:00"}) + "\n")
+        _good_line(tmp_path)  # copies good.png beside the manifest
+        fh.write(json.dumps({"file": "good.png", "timestamp": "2026-03-02T10:05:00", "app": "X",
+                             "window_title": "kappa " * 1000}) + "\n")
+    t0 = time.monotonic()
+    r = run_cli("--config", str(plain_toml), "import-frames", str(m), "--json", "--no-llm",
+                data_dir=data, passphrase=None, timeout=120)
+    took = time.monotonic() - t0
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert took < 60, took
+    assert len(r.stderr) < 5_000 and len(r.stdout) < 20_000, (len(r.stderr), len(r.stdout))
+    out = json.loads(r.stdout.splitlines()[-1])
+    assert out["kept"] == 1
+    assert [p.split(":")[1] for p in out["problems"]] == ["1", "2", "3"]
+    assert "longer than" in out["problems"][0] and "cut to 1,000" in out["problems"][2]
+    with sqlite3.connect(data / "commonplace.db") as c:
+        assert max(len(r[0]) for r in c.execute("SELECT window_title FROM frames")) <= 1000
+    assert (data / "commonplace.db").stat().st_size - before < 2_000_000
+
+
+def test_deep_nesting_skips_one_manifest_line_and_refuses_a_chat_file(plain_import, plain_toml,
+                                                                      tmp_path):
+    data = copy_data_dir(plain_import[0], tmp_path / "data")
+    m = tmp_path / "m_deep.jsonl"
+    m.write_text(_good_line(tmp_path) + "\n" + "[" * 100_000 + "]" * 100_000 + "\n")
+    r = run_cli("--config", str(plain_toml), "import-frames", str(m), "--json", "--no-llm",
+                data_dir=data, passphrase=None)
+    assert r.returncode == 0, r.stderr[-3000:]
+    out = json.loads(r.stdout.splitlines()[-1])
+    assert out["kept"] == 1 and len(out["problems"]) == 1
+    assert ":2: JSON nested too deeply" in out["problems"][0]
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    r = run_cli("--config", str(plain_toml), "import-chat", str(deep), data_dir=data,
+                passphrase=None)
+    assert r.returncode == 2 and "nested too deeply" in r.stderr, r.stderr[-3000:]
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_consolidation_passes_over_an_episode_an_older_version_dated_9999(open_store, caplog):
+    """Before the importers bounded times, the floor committed such an episode and then
+    consolidation failed on it at every later import."""
+    from memory.consolidate import consolidate
+    from memory.pipeline import repo_for
+    from tests.conftest import add_episode
+
+    store = open_store(passphrase=None, encrypt=False)
+    repo = repo_for(store)
+    far = add_episode(repo, "9999-12-31T23:30:00+00:00", 10, "Far", "the end of time", "frame:1")
+    near = add_episode(repo, "2026-03-02T10:00:00+00:00", 10, "Near", "a normal day", "frame:2")
+    out = consolidate(store, now=dt.datetime(2026, 3, 3, tzinfo=dt.timezone.utc))
+    assert out["summaries"]["hours"] == 1 and out["summaries"]["days"] == 1
+    assert repo.get(near).parent_id is not None and repo.get(far).parent_id is None
+    assert f"ids {far}" in caplog.text and "the end of time" not in caplog.text

@@ -32,7 +32,7 @@ def memory_store(tmp_path_factory, embedder, ocr):
 
     store = Store.open(tmp_path_factory.mktemp("bands") / "data", passphrase=PASSPHRASE,
                        encrypt_new=True, embedder=embedder)
-    FrameImporter(store=store, ocr=ocr, redact=Redactor().redact).run(SCREENS / "frames.jsonl")
+    FrameImporter(store=store, ocr=ocr, redactor=Redactor()).run(SCREENS / "frames.jsonl")
     # what the app runs after every import: the floor, then the hour/day summaries
     out = run_pending(types.SimpleNamespace(store=store), use_llm=False)
     assert out["observations"] > 0 and out["consolidation"]["summaries"]["hours"] > 0

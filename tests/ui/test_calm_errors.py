@@ -28,7 +28,7 @@ def _add(store, minute: int, text: str) -> int:
 
 @pytest.mark.parametrize("encrypt", [True, False])
 def test_missing_and_damaged_images_show_inline(qtbot, open_store, pools, grab, encrypt):
-    store = open_store(encrypt=encrypt, passphrase="pw" if encrypt else None)
+    store = open_store(encrypt=encrypt, passphrase="pw-long-enough" if encrypt else None)
     ok, missing, damaged = (_add(store, m, f"frame {m}") for m in (1, 2, 3))
     frames = {f.id: f for f in store.frames.between(0, 2e10)}
     (store.layout.frames / frames[missing].file).unlink()

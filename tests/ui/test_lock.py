@@ -79,3 +79,25 @@ def test_a_plain_history_cannot_be_locked(qtbot, settings_factory):
     g.lock()
     assert g.core is not None and g.window is not None and not g.locked
     g.shutdown()
+
+
+def test_lock_drops_what_the_window_showed_and_deletes_it(qtbot, settings_factory):
+    import shiboken6
+    from PySide6.QtGui import QImage
+
+    from app import gui as gui_mod
+
+    g = gui_mod.GuiApp(QApplication.instance(), settings_factory(encrypt=True))
+    g.open(PASSPHRASE)
+    qtbot.waitUntil(lambda: g.window is not None, timeout=60_000)
+    w = g.window
+    w.chat.question.setText("what did the okapi eat?")
+    w.chat.answer.setPlainText("decrypted: the okapi ate the marmalade")
+    w.timeline.cache._store((7, QImage(8, 8, QImage.Format.Format_RGB32), 0.0))
+    assert w.timeline.cache.get(7) is not None
+
+    g.lock()
+    assert w.chat.answer.toPlainText() == "" and w.chat.question.text() == ""
+    assert w.timeline.cache.get(7) is None and w.timeline.viewer.frame is None
+    qtbot.waitUntil(lambda: not shiboken6.isValid(w), timeout=5_000)   # deleted, not hidden
+    g.shutdown()

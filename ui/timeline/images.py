@@ -69,6 +69,11 @@ class ImageCache(QObject):
                           on_returned=self._store,
                           on_errored=lambda e, fid=fid: self._fail(fid, e))
 
+    def clear(self) -> None:
+        """Drop every decoded image (the app locks)."""
+        self._images.clear()
+        self._pending.clear()
+
     def cancel_pending(self) -> None:
         """Forget queued requests (a new day or zoom): they are re-requested if needed."""
         self._pending.clear()
