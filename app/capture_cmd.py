@@ -11,6 +11,8 @@ from app.wiring import open_core, read_passphrase
 
 log = logging.getLogger(__name__)
 
+WRITER_GRACE_S = 120.0   # a writer behind on OCR (a loaded machine) finishes its queue
+
 
 def build_capture_service(store, settings: Settings, batches: queue.Queue, capture=None):
     """The capture service with this platform's window and idle sources, and an OCR engine
@@ -41,10 +43,15 @@ class DesktopCapture:
         self.status = self._service.status
 
     def stop(self, timeout: float = 10.0):
+        """Stop capture; its store connection closes once the writer has stored what it
+        held (closing it under a busy writer would crash the process at exit)."""
         try:
             return self._service.stop(timeout)
         finally:
-            self._store.close()
+            if self._service.wait_writer(WRITER_GRACE_S):
+                self._store.close()
+            else:
+                log.warning("capture writer still busy; its store connection stays open")
 
     def take_batches(self) -> int:
         """Drain the observation batches; the number of observations they held."""

@@ -1,46 +1,66 @@
 """What must never be captured, and when capture is paused, decided before any grab.
 
-`PrivacyFilter.allows(window)` is asked before the screen is grabbed and again after
-(a window switch mid-grab must not let an excluded window through). It never logs a
-window's title: excluded windows are logged as "excluded window" only.
+`PrivacyFilter.decide_screen(focused, shown)` is asked before the screen is grabbed and
+again after (a window switch mid-grab must not let an excluded window through). It never
+logs a window's title: excluded windows are logged as "excluded window" only.
 
-`redact(text)` masks card numbers (Luhn-checked), IBANs and key-like secrets in OCR text
-and titles before they are stored.
+The app never captures itself. Its own windows are known by the process that owns them
+(the capturing process, where the GUI runs too) or by their WM_CLASS (a second instance).
+Focused, nothing is grabbed; shown behind or beside the focused window, the parts of them
+that show are painted over (`hide`) before change detection, OCR and storage, so neither
+their pixels nor their text are kept. An own window that shows where the source cannot
+say refuses the frame, like an excluded one.
+
+`redact(text)` and `redact_lines(lines)` mask secrets (cards, IBANs, keys and tokens,
+labelled passwords, …) in OCR text and titles before they are stored; both are the one
+implementation in `memory.redact`.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable, Sequence
+
+from PIL import Image, ImageColor, ImageDraw
 
 from capture.settings import PrivacySettings
-from capture.window import WindowInfo
+from capture.window import Rect, WindowInfo
 
 LOCK_SCREEN_APPS = ("gnome-screensaver", "xscreensaver", "i3lock", "swaylock", "light-locker",
                     "xsecurelock", "kscreenlocker_greet", "loginwindow", "lockapp")
 
 
 SELF_APP = "commonplace"   # our own window: re-recording the user's history is noise at best
+SELF_FILL = "#808080"      # what our own windows' shown parts become in a stored frame
 
 
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    reason: str = ""  # "app", "title", "self" or "" — never the title itself
+    # "app", "title", "self", "self-unplaced" (an own window shows, nobody says where) or
+    # "" — never the title itself
+    reason: str = ""
+    hide: tuple[Rect, ...] = ()   # screen areas of our own windows to paint over
 
 
 class PrivacyFilter:
-    def __init__(self, settings: PrivacySettings) -> None:
+    def __init__(self, settings: PrivacySettings, *,
+                 own_pids: Iterable[int] | None = None) -> None:
+        """`own_pids`: the processes whose windows are ours (default: this one, which in
+        `commonplace run` is also the GUI's)."""
         self._apps = set(settings.excluded_apps) | set(LOCK_SCREEN_APPS)
         self._titles = [re.compile(p) for p in settings.excluded_titles]
+        self._own = frozenset(own_pids) if own_pids is not None else frozenset({os.getpid()})
 
     def decide(self, window: WindowInfo | None) -> Decision:
+        """May this one window be captured (as the focused window)?"""
         if window is None:
             return Decision(True)
         app = window.app.lower()
-        if app == SELF_APP:
+        if app == SELF_APP or (window.pid is not None and window.pid in self._own):
             return Decision(False, "self")
         if app and (app in self._apps or any(a in app for a in self._apps if len(a) > 4)):
             return Decision(False, "app")
@@ -51,6 +71,45 @@ class PrivacyFilter:
 
     def allows(self, window: WindowInfo | None) -> bool:
         return self.decide(window).allowed
+
+    def decide_screen(self, focused: WindowInfo | None,
+                      shown: list[WindowInfo] | None) -> Decision:
+        """May the screen be grabbed with `focused` in front and `shown` on it (None: not
+        known), and which parts must be painted over?
+
+        An excluded window anywhere refuses the frame; an own window behind or beside the
+        focused one is hidden where it shows, or refuses the frame when its shown parts
+        are not known."""
+        first = self.decide(focused)
+        if not first.allowed:
+            return first
+        hide: list[Rect] = []
+        for window in shown or ():
+            d = self.decide(window)
+            if d.allowed:
+                continue
+            if d.reason != "self":
+                return d
+            if window.shown is None:
+                return Decision(False, "self-unplaced")
+            hide.extend(window.shown)
+        return Decision(True, hide=tuple(hide))
+
+
+def paint_over(image: Image.Image, areas: Iterable[Rect],
+               origin: tuple[int, int] = (0, 0)) -> Image.Image:
+    """`image` with each screen area filled solid (SELF_FILL); `origin` is the image's
+    top-left corner on the screen. Areas outside the image (another monitor) are skipped."""
+    fill = ImageColor.getcolor(SELF_FILL, image.mode)
+    draw = None
+    for x, y, w, h in areas:
+        x0, y0 = max(0, x - origin[0]), max(0, y - origin[1])
+        x1, y1 = min(image.width, x - origin[0] + w), min(image.height, y - origin[1] + h)
+        if x0 >= x1 or y0 >= y1:
+            continue
+        draw = draw or ImageDraw.Draw(image)
+        draw.rectangle((x0, y0, x1 - 1, y1 - 1), fill=fill)
+    return image
 
 
 class PauseState:
@@ -94,3 +153,11 @@ def redact(text: str) -> str:
     from memory.redact import Redactor
 
     return Redactor().redact(text)
+
+
+def redact_lines(lines: Sequence[str]) -> list[str]:
+    """Mask secrets in a frame's OCR lines, with context across lines (a label on one line
+    and its value on the next; a PEM block's body lines)."""
+    from memory.redact import Redactor
+
+    return Redactor().redact_lines(lines)

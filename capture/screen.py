@@ -89,7 +89,9 @@ class ScreenGrabber:
         except Exception as e:  # mss.ScreenShotError, Xlib/ctypes errors when the display dies
             self._drop()  # a fresh handle next time: the display may come back
             raise ScreenUnavailable(f"Screen capture failed: {e}") from e
-        return Image.frombuffer("RGB", shot.size, shot.bgra, "raw", "BGRX")
+        im = Image.frombuffer("RGB", shot.size, shot.bgra, "raw", "BGRX")
+        im.info["origin"] = (shot.left, shot.top)  # our own windows are painted in desktop coords
+        return im
 
     def close(self) -> None:
         with self._lock:

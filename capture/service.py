@@ -4,7 +4,8 @@ Two threads, one job each:
 
 - the poll (an APScheduler job, every `window_poll_s`) reads pause / disk / idle / active
   window state, asks the privacy filter *before* grabbing, grabs when the Cadence says so,
-  re-checks the window after the grab, and compares a thumbnail with the last kept frame.
+  re-checks the window after the grab, paints over the app's own windows where they show,
+  and compares a thumbnail with the last kept frame.
   Identical and caret-only frames are dropped here, before any encoding; a pointer-sized
   change that is not a caret (one typed character) is an edit and goes on.
 - the writer (a plain thread that owns every database write) OCRs only the changed regions
@@ -28,7 +29,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, Iterable
 
 from PIL import Image
 
@@ -37,12 +38,13 @@ from capture.change import ChangeKind, Thumb, compare, dhash, merge_regions, ref
 from capture.errors import CaptureError, OcrError
 from capture.idle import IdleSource
 from capture.ocr import OcrEngine
-from capture.privacy import PauseState, PrivacyFilter, redact as redact_text
+from capture.privacy import Decision, PauseState, PrivacyFilter, paint_over
 from capture.retention import enforce_retention, free_disk_mb
 from capture.screen import Cadence, Grabber, Reason, ScreenGrabber
 from capture.settings import CaptureSettings, PrivacySettings
 from capture.window import WindowInfo, WindowSource
 from memory.errors import DiskFullError, StoreError
+from memory.redact import Redactor
 from memory.store.frames import OcrLine, encode_image
 from memory.store.store import Store
 
@@ -53,6 +55,13 @@ DISK_CHECK_S = 10.0
 RETRY_MIN_S, RETRY_MAX_S = 2.0, 60.0
 RECENT_WINDOWS = 8        # windows whose last frame's OCR is kept for switching back
 FULL_OCR_AREA = 0.6       # changed regions covering more than this share → OCR all
+
+# The status (and the one log line) of a refused frame, by the privacy filter's reason.
+EXCLUDED_MESSAGES = {
+    "": "excluded window: not captured",
+    "self": "Commonplace window in front: not captured",
+    "self-unplaced": "Commonplace window shows where it cannot be hidden: not captured",
+}
 
 
 class State(str, enum.Enum):
@@ -103,12 +112,13 @@ class CaptureService:
                  idle_source: IdleSource, out_queue: queue.Queue,
                  clock: Callable[[], float] = time.monotonic, *,
                  grabber: Grabber | None = None,
-                 wall: Callable[[], float] = time.time) -> None:
+                 wall: Callable[[], float] = time.time,
+                 own_pids: Iterable[int] | None = None) -> None:
         self._store = store
         self._ocr = ocr
         self._s = settings
-        self._privacy = PrivacyFilter(privacy)
-        self._redact = redact_text if privacy.redact else None
+        self._privacy = PrivacyFilter(privacy, own_pids=own_pids)
+        self._redactor = Redactor() if privacy.redact else None
         self._windows = window_source
         self._idle = idle_source
         self._clock = clock
@@ -123,6 +133,7 @@ class CaptureService:
         self._logged: set[str] = set()
         self._scheduler = None
         self._writer: threading.Thread | None = None
+        self._lingering: threading.Thread | None = None   # a writer stop() did not wait out
         self._stopping = threading.Event()
         # poll-thread state
         self._prev_thumb: Thumb | None = None   # the last kept frame's
@@ -192,6 +203,7 @@ class CaptureService:
             if self._writer.is_alive():
                 log.warning("capture writer still busy after %.0f s; it finishes in the "
                             "background", timeout)
+                self._lingering = self._writer
             self._writer = None
         for closer in (self._grabber.close, self._windows.close, self._idle.close):
             try:
@@ -201,6 +213,17 @@ class CaptureService:
         self._set(State.STOPPED, "")
         log.info("capture stopped: %d frames stored", self._status.frames_stored)
         return self.status()
+
+    def wait_writer(self, timeout: float) -> bool:
+        """After `stop()`: wait for a writer still storing what it held; True once none is
+        left. The store it writes to must stay open until then."""
+        t = self._lingering
+        if t is not None:
+            t.join(max(0.0, timeout))
+            if t.is_alive():
+                return False
+            self._lingering = None
+        return True
 
     def pause(self, minutes: float | None = None) -> None:
         self._pause.pause(minutes)
@@ -289,8 +312,9 @@ class CaptureService:
             self._cadence.restart()
             return
         win = self._windows.active()
-        if not self._screen_allowed(win):
-            self._excluded()
+        before = self._screen(win)
+        if not before.allowed:
+            self._excluded(before.reason)
             return
         self._was_excluded = False
         key = (win.app, win.title) if win else None
@@ -305,23 +329,23 @@ class CaptureService:
         except CaptureError as e:
             return self._fault(State.ERROR, str(e))
         after = self._windows.active()
-        if not self._screen_allowed(after):
+        check = self._screen(after)
+        if not check.allowed:
             del image  # never stored, never OCR'd
-            self._excluded()
+            self._excluded(check.reason)
             return
         if ((after.app, after.title) if after else None) != key:
             return  # switched mid-grab: the next poll sees the new window
+        # Our own windows are painted over where they showed before or after the grab (one
+        # may have moved meanwhile), before change detection, OCR or storage sees a pixel.
+        # A grabber gives the image's top-left on the desktop as info["origin"].
+        image = paint_over(image, before.hide + check.hide, image.info.get("origin", (0, 0)))
         self._handle(image, win, key, reason, now)
 
-    def _screen_allowed(self, win: WindowInfo | None) -> bool:
-        """The focused window is allowed, and no excluded window shows beside it (our own
-        window is skipped when focused, but does not stop capture from behind)."""
-        if not self._privacy.allows(win):
-            return False
-        visible = getattr(self._windows, "visible", None)
-        others = visible() if visible is not None else None
-        return all(d.allowed or d.reason == "self"
-                   for d in map(self._privacy.decide, others or ()))
+    def _screen(self, win: WindowInfo | None) -> Decision:
+        """Whether the screen may be grabbed with `win` focused, and which parts of it (our
+        own windows behind or beside it) are to be painted over."""
+        return self._privacy.decide_screen(win, self._windows.visible())
 
     def _handle(self, image: Image.Image, win: WindowInfo | None, key, reason: Reason,
                 now: float) -> None:
@@ -386,12 +410,13 @@ class CaptureService:
             if self._status.state is not State.RECORDING or self._status.message != msg:
                 self._status = replace(self._status, state=State.RECORDING, message=msg)
 
-    def _excluded(self) -> None:
+    def _excluded(self, reason: str) -> None:
+        message = EXCLUDED_MESSAGES.get(reason, EXCLUDED_MESSAGES[""])
         if not self._was_excluded:
-            log.info("excluded window: not captured")
+            log.info(message)
             self._was_excluded = True
             self._count(frames_excluded=1)
-        self._set(State.EXCLUDED, "excluded window: not captured")
+        self._set(State.EXCLUDED, message)
         # Leaving the excluded window counts as a window switch (an immediate grab).
         self._last_key = ("\x00excluded", "")
         self._last_app = "\x00excluded"
@@ -458,9 +483,10 @@ class CaptureService:
             self._count(frames_dropped=1)
             return
         title = g.window.title if g.window else ""
-        if self._redact:
-            lines = [OcrLine(self._redact(l.text), l.box, l.score) for l in lines]
-            title = self._redact(title)
+        if self._redactor:
+            texts = self._redactor.redact_lines([l.text for l in lines])  # context across lines
+            lines = [OcrLine(t, l.box, l.score) for t, l in zip(texts, lines)]
+            title = self._redactor.redact(title)
         app = g.window.app if g.window else ""
         url = g.window.url if g.window else None
         try:

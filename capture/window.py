@@ -1,7 +1,8 @@
 """Which window is in front: a small protocol with one backend per OS.
 
 `WindowSource.active()` returns the focused top-level window's app, title, process id and,
-for browsers, the page URL when the title gives it away. Backends are chosen by
+for browsers, the page URL when the title gives it away; `visible()` the windows that show
+on screen, with where they are and which parts of them show. Backends are chosen by
 `default_window_source()` at run time (never at import) and each imports its platform
 library lazily, so Linux runs without pywin32 or pyobjc and vice versa.
 
@@ -13,10 +14,12 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 log = logging.getLogger(__name__)
+
+Rect = tuple[int, int, int, int]   # x, y, width, height in screen (desktop) pixels
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,10 @@ class WindowInfo:
     title: str
     pid: int | None = None
     url: str | None = None
+    # Where the window is (its frame, decorations included) and which parts of it are not
+    # covered by windows stacked above it; None where the source cannot tell.
+    rect: Rect | None = None
+    shown: tuple[Rect, ...] | None = None
 
 
 class WindowSource(Protocol):
@@ -32,12 +39,43 @@ class WindowSource(Protocol):
         """The focused window, or None when there is none or it cannot be read."""
         ...
 
+    def visible(self) -> list[WindowInfo] | None:
+        """The top-level windows that show at least partly on screen, with `rect` and
+        `shown` where the source knows them; None when the list cannot be read.
+
+        Capture refuses a frame in which an excluded window shows behind the focused one
+        (a password manager left open beside the editor) and paints over the shown parts
+        of its own windows. On None it goes by the focused window alone."""
+        ...
+
     def close(self) -> None: ...
 
-    # Optional: `visible() -> list[WindowInfo] | None`, the top-level windows that show at
-    # least partly on screen. A source that has it lets capture refuse a frame in which an
-    # excluded window shows behind the focused one (a password manager left open beside
-    # the editor). None means "could not be read"; capture then goes by the focused window.
+
+def visible_parts(rect: Rect, above: list[Rect]) -> list[Rect]:
+    """The parts of `rect` outside every rectangle in `above`, as disjoint rectangles."""
+    parts = [rect] if rect[2] > 0 and rect[3] > 0 else []
+    for ax, ay, aw, ah in above:
+        if aw <= 0 or ah <= 0:
+            continue
+        rest = []
+        for x, y, w, h in parts:
+            x0, y0 = max(x, ax), max(y, ay)
+            x1, y1 = min(x + w, ax + aw), min(y + h, ay + ah)
+            if x0 >= x1 or y0 >= y1:
+                rest.append((x, y, w, h))
+                continue
+            if y < y0:
+                rest.append((x, y, w, y0 - y))                 # the band above the cover
+            if y1 < y + h:
+                rest.append((x, y1, w, y + h - y1))            # the band below it
+            if x < x0:
+                rest.append((x, y0, x0 - x, y1 - y0))          # left of it, between them
+            if x1 < x + w:
+                rest.append((x1, y0, x + w - x1, y1 - y0))     # right of it
+        parts = rest
+        if not parts:
+            break
+    return parts
 
 
 def uncovered(rect: tuple[int, int, int, int],
@@ -59,6 +97,9 @@ class NullWindowSource:
     """No window metadata (an unsupported platform, or a test)."""
 
     def active(self) -> WindowInfo | None:
+        return None
+
+    def visible(self) -> list[WindowInfo] | None:
         return None
 
     def close(self) -> None:
@@ -124,7 +165,7 @@ def with_url(info: WindowInfo) -> WindowInfo:
     if info.url:
         return info
     url = url_from_title(info.title, info.app)
-    return WindowInfo(info.app, info.title, info.pid, url) if url else info
+    return replace(info, url=url) if url else info
 
 
 def default_window_source() -> WindowSource:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import replace
 
-from capture.window import WindowInfo, uncovered, with_url
+from capture.window import WindowInfo, visible_parts, with_url
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,9 @@ class WinWindowSource:
                     continue
                 left, top, right, bottom = win32gui.GetWindowRect(hwnd)
                 rect = (left, top, right - left, bottom - top)
-                if uncovered(rect, above):
-                    out.append(self._describe(hwnd))
+                parts = visible_parts(rect, above)
+                if parts:
+                    out.append(replace(self._describe(hwnd), rect=rect, shown=tuple(parts)))
             except Exception as e:  # closed while listed
                 log.debug("window %s unreadable: %s", hwnd, e)
                 continue

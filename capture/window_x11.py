@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
+from dataclasses import replace
 
-from capture.window import WindowInfo, WindowSource, uncovered, with_url
+from capture.window import WindowInfo, WindowSource, visible_parts, with_url
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +71,14 @@ class XlibWindowSource:
             return None
 
     def visible(self) -> list[WindowInfo] | None:
-        """Top-level windows with some part not covered by windows stacked above them.
+        """Top-level windows with some part not covered by windows stacked above them,
+        each with its rectangle and its uncovered parts (root coordinates).
 
-        The root's children come bottom to top; each one that is viewable is a client or a
-        window manager's frame around one (the client is then found one or two levels
-        down, by WM_CLASS). Coverage is tested on a coarse grid of points, which is exact
-        enough to tell "hidden" from "a strip of it shows".
+        The root's children come bottom to top (the server's own stacking order, with or
+        without a window manager); each one that is viewable is a client or a window
+        manager's frame around one (the client is then found one or two levels down, by
+        WM_CLASS). A frame's rectangle includes its decorations, so the title bar counts as
+        the window's. Input-only windows draw nothing and cover nothing.
         """
         from Xlib import X, error
 
@@ -85,24 +88,29 @@ class XlibWindowSource:
             shown: list[tuple[object, tuple[int, int, int, int]]] = []
             for child in self._root.query_tree().children:
                 try:
-                    if child.get_attributes().map_state != X.IsViewable:
+                    attrs = child.get_attributes()
+                    if attrs.map_state != X.IsViewable or attrs.win_class == X.InputOnly:
                         continue
                     g = child.get_geometry()
                     client = self._client_of(child)
                 except (error.BadWindow, error.BadDrawable, error.BadMatch):
                     continue
-                if client is not None:
-                    shown.append((client, (g.x, g.y, g.width, g.height)))
-                else:  # an override-redirect popup or decoration: it still covers
-                    shown.append((None, (g.x, g.y, g.width, g.height)))
+                # A client-less window (an override-redirect popup or decoration) still
+                # covers what lies below it. x, y are the outer corner: the border counts.
+                b = 2 * g.border_width
+                shown.append((client, (g.x, g.y, g.width + b, g.height + b)))
             out = []
             for i, (client, rect) in enumerate(shown):
-                if client is None or not uncovered(rect, [r for _, r in shown[i + 1:]]):
+                if client is None:
+                    continue
+                parts = visible_parts(rect, [r for _, r in shown[i + 1:]])
+                if not parts:
                     continue
                 try:
-                    out.append(with_url(self._describe(client)))
+                    info = with_url(self._describe(client))
                 except (error.BadWindow, error.BadDrawable, error.BadMatch, error.BadValue):
                     continue
+                out.append(replace(info, rect=rect, shown=tuple(parts)))
             return out
         except (error.ConnectionClosedError, error.DisplayError, OSError) as e:
             log.debug("X connection lost (%s); will reconnect", e)
@@ -180,6 +188,10 @@ class XdotoolWindowSource:
 
     def close(self) -> None:
         pass
+
+    def visible(self) -> list[WindowInfo] | None:
+        """Not read through xdotool (no stacking order): capture goes by the focused window."""
+        return None
 
     def _run(self, *args: str) -> str | None:
         try:

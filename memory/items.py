@@ -41,6 +41,17 @@ KEY_FIELDS: dict[str, tuple[str, ...]] = {
     VAULT: ("entry_type", "value"),
 }
 
+# Types whose items are each about one named subject: two such items are the same item only
+# when their subjects are (near) the same, whatever text they share. "Vendor shortlist:
+# Oakridge Systems, Brightline Labs" names two companies on one line; their facts read alike
+# but are about two things.
+SUBJECT_FIELDS: dict[str, tuple[str, ...]] = {
+    CORE: ("label",),
+    SEMANTIC: ("name",),
+    RESOURCE: ("title",),
+}
+SUBJECT_SIMILAR = 0.8  # word Jaccard of two subjects at which they are one subject
+
 LABELS = {CORE: "Core", EPISODIC: "Episode", SEMANTIC: "Fact", PROCEDURAL: "Procedure",
           RESOURCE: "Resource", VAULT: "Vault"}
 
@@ -78,6 +89,16 @@ def identity(type_: str, fields: dict) -> str:
     """A normalised key: same type + same identity = the same item."""
     parts = [str(fields.get(k, "")) for k in KEY_FIELDS[type_]]
     return f"{type_}\x00" + "\x00".join(" ".join(p.lower().split()) for p in parts)
+
+
+def same_subject(type_: str, a: dict, b: dict, *, threshold: float = SUBJECT_SIMILAR) -> bool:
+    """Whether two items of a type are about the same subject (always, for a type whose
+    items are not about one named subject)."""
+    keys = SUBJECT_FIELDS.get(type_)
+    if not keys:
+        return True
+    sa, sb = (" ".join(str(f.get(k, "")) for k in keys) for f in (a, b))
+    return similarity(sa, sb) >= threshold
 
 
 def is_sensitive(type_: str, fields: dict) -> bool:

@@ -50,6 +50,7 @@ from typing import Sequence
 
 from memory.query import MONTHS, WEEKDAYS, QueryAnalysis, analyse
 from memory.store.docs import STOPWORDS
+from memory.store.sources import frame_sources
 from memory.store.store import Store
 
 _TOKEN = re.compile(r"\w+")
@@ -322,12 +323,16 @@ class Retriever:
                     break
         return hits
 
+    def doc_freq(self, words: Sequence[str]) -> tuple[dict[str, int], int]:
+        """How many docs hold each word, and how many docs there are (for an IDF)."""
+        with self._store.errors():
+            return self._store.docs.doc_freq(list(words)), self._store.docs.size()
+
     def _resolve_frame_sources(self, hits: list[Hit]) -> None:
-        """A frame's sources grow as near-duplicates merge into it: read them fresh."""
-        for h in hits:
-            if h.kind == "frame":
-                rows = self._store.db.execute(
-                    "SELECT source FROM frame_sources WHERE frame_id = ? ORDER BY ts, source",
-                    [h.ref_id]).fetchall()
-                extra = [s for s in h.sources if s not in {r[0] for r in rows}]
-                h.sources = [r[0] for r in rows] + extra
+        """A frame's sources grow as near-duplicates merge into it: read them fresh. A frame
+        captured live has no alias: it is cited by its canonical key (`frame:<id>`)."""
+        frames = [h for h in hits if h.kind == "frame"]
+        keys = frame_sources(self._store.db, (h.ref_id for h in frames))
+        for h in frames:
+            fresh = keys[h.ref_id]
+            h.sources = fresh + [s for s in h.sources if s not in fresh]

@@ -23,9 +23,10 @@ import sqlite_utils
 
 from memory.errors import StoreError
 from memory.items import (EPISODIC, MASK, Candidate, identity, is_sensitive, masked,
-                          normalise, render, similarity)
+                          normalise, render, same_subject, similarity)
 from memory.store.crypto import Keys
 from memory.store.docs import DocIndex, NewDoc, fts_query
+from memory.store.sources import resolve
 
 SIMILAR = 0.9  # Jaccard over words at which two items of one type are the same item
 
@@ -239,7 +240,7 @@ class MemoryRepo:
         candidate would grow with the store; consolidation merges the near-identical."""
         f = normalise(c.type, c.fields)
         same = self.find_similar(c.type, render(c.type, f), identity_key=identity(c.type, f),
-                                 limit=1, threshold=SIMILAR if fuzzy else 1.01)
+                                 subject=f, limit=1, threshold=SIMILAR if fuzzy else 1.01)
         if same:
             return "merge", self.merge(same[0].id, sources=c.sources, tier=c.tier,
                                        reason=c.reason or "seen again")
@@ -294,8 +295,12 @@ class MemoryRepo:
             "SELECT type, COUNT(*) AS n FROM memories WHERE status = 'active' GROUP BY type")}
 
     def sources(self, memory_id: int) -> list[str]:
-        return [r["source"] for r in self._db.query(
-            "SELECT source FROM memory_sources WHERE memory_id = ? ORDER BY ts, source",
+        return [s for s, _ts in self.sources_with_times(memory_id)]
+
+    def sources_with_times(self, memory_id: int) -> list[tuple[str, str]]:
+        """The memory's provenance: (source key, when that moment was), oldest first."""
+        return [(r["source"], r["ts"] or "") for r in self._db.query(
+            "SELECT source, ts FROM memory_sources WHERE memory_id = ? ORDER BY ts, source",
             [memory_id])]
 
     def history(self, memory_id: int) -> list[dict]:
@@ -329,9 +334,11 @@ class MemoryRepo:
         return list(self._db.query("SELECT * FROM memory_ops ORDER BY id DESC LIMIT ?", [limit]))
 
     def find_similar(self, type_: str, text: str, *, identity_key: str | None = None,
-                     limit: int = 5, threshold: float = SIMILAR) -> list[Memory]:
+                     subject: dict | None = None, limit: int = 5,
+                     threshold: float = SIMILAR) -> list[Memory]:
         """Active items of `type_` that are the same thing: same identity, or near-identical
-        text (word Jaccard >= threshold) among the FTS candidates."""
+        text (word Jaccard >= threshold) among the FTS candidates about the same subject as
+        the fields `subject` (when given)."""
         out: list[Memory] = []
         if identity_key:
             out = [self._memory(r) for r in self._db.query(
@@ -350,7 +357,9 @@ class MemoryRepo:
             have = {o.id for o in out}
             for mid, mtext in rows:
                 if mid not in have and similarity(mtext, text) >= threshold:
-                    out.append(self.get(mid))
+                    m = self.get(mid)
+                    if subject is None or same_subject(type_, subject, m.fields):
+                        out.append(m)
         return out[:limit]
 
     def reveal(self, memory_id: int) -> dict:
@@ -404,10 +413,8 @@ class MemoryRepo:
         return n
 
     def _source_ts(self, source: str) -> str | None:
-        r = self._db.execute("SELECT ts FROM frame_sources WHERE source = ? UNION ALL "
-                             "SELECT ts FROM turns WHERE source = ? LIMIT 1",
-                             [source, source]).fetchone()
-        return r[0] if r else None
+        m = resolve(self._db, [source]).get(source)
+        return m.ts if m else None
 
     def _version(self, mid: int, type_: str, f: dict, op: str, reason: str, at: str) -> None:
         """One more version of a memory, stored like the memory itself (`_stored`): a

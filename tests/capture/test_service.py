@@ -16,6 +16,7 @@ from capture_fakes import FakeGrabber, FakeIdle, FakeOcr, FakeWindows, screen, w
 
 NOTES = WindowInfo("notesapp", "Shopping - Notes", 42)
 VAULT = WindowInfo("keepassxc", "Bank logins.kdbx - KeePassXC", 43)
+OWN_PID = 4471    # the process capture is told is the app's own (its GUI's)
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def rig(store, clock):
         settings = CaptureSettings(**{"interval_s": 2.0, "keyframe_s": 300.0,
                                       "busy_gap_s": 0.0, **kw})
         r.svc = CaptureService(store, r.ocr, settings, PrivacySettings(), r.windows, r.idle,
-                               r.q, clock, grabber=r.grabber)
+                               r.q, clock, grabber=r.grabber, own_pids={OWN_PID})
         r.svc.start(schedule=False)
         return r.svc
 
@@ -336,12 +337,105 @@ def test_switching_back_to_a_seen_window_reuses_its_text(rig):
     assert rig.ocr.calls == []  # the same screen as before: no OCR at all
 
 
-def test_our_own_window_behind_does_not_stop_capture(rig):
-    from capture.window import WindowInfo
-    rig.windows.others = [WindowInfo("commonplace", "Commonplace")]
+# -- the app never captures itself -----------------------------------------------------
+
+SELF_LINE = "Commonplace Timeline Ask Memories SELFTEXT-4471"
+GREY = (128, 128, 128)   # capture.privacy.SELF_FILL
+
+
+class PixelOcr(FakeOcr):
+    """FakeOcr that reads a scripted line only where its pixels still show something: a
+    line painted over in one solid colour reads as nothing, as it would for a real engine."""
+
+    def recognize(self, image, region=None):
+        return [l for l in super().recognize(image, region)
+                if any(lo != hi for lo, hi in image.crop(l.box).getextrema())]
+
+
+def _own(app="python3", pid=OWN_PID, shown=((0, 80, 800, 40),)):
+    """One of our windows behind the focused one; by default its shown part is the band of
+    the screen's third line (y 90-114)."""
+    return WindowInfo(app, "Commonplace", pid, rect=(0, 80, 800, 200), shown=shown)
+
+
+def _stored_image(rig, frame):
+    import io
+    from PIL import Image
+    return Image.open(io.BytesIO(rig.store.frames.read_image(frame))).convert("RGB")
+
+
+def _filled(img, box, tol=8):
+    """Every pixel of `box` (x0, y0, x1, y1) is the fill colour, give or take WebP."""
+    lo, hi = zip(*img.crop(box).getextrema())
+    return all(abs(l - g) <= tol and abs(h - g) <= tol for l, h, g in zip(lo, hi, GREY))
+
+
+@pytest.mark.parametrize("own", [_own(), _own(app="commonplace", pid=99)],
+                         ids=["by-process", "by-wm-class"])
+def test_our_own_window_behind_is_painted_over_before_ocr_and_storage(rig, own):
+    rig.ocr = PixelOcr()
+    rig.show(["Buy apples", "Call the dentist", SELF_LINE])
+    rig.windows.others = [own]
     rig.make()
     rig.svc.poll()
-    stored(rig, 1)
+    f = stored(rig, 1)[0]
+    assert f.ocr_text.splitlines() == ["Buy apples", "Call the dentist"]
+    assert (f.app, f.window_title) == ("notesapp", "Shopping - Notes")
+    img = _stored_image(rig, f)
+    assert _filled(img, (0, 80, 800, 120))              # its shown part, edge to edge
+    assert not _filled(img, (0, 40, 800, 80))           # the focused window's text stays
+    assert img.getpixel((400, 200)) == (255, 255, 255)  # its covered part is not painted
+    assert rig.svc.status().state is State.RECORDING and rig.svc.status().frames_excluded == 0
+
+
+def test_our_own_window_moving_mid_grab_is_painted_where_it_was_and_is(rig):
+    rig.ocr = PixelOcr()
+    rig.show(["Buy apples", SELF_LINE, SELF_LINE])
+    rig.windows.others = [_own(shown=((0, 40, 800, 40),))]
+
+    def moved():
+        rig.windows.others = [_own(shown=((0, 80, 800, 40),))]
+    rig.grabber.on_grab = moved
+    rig.make()
+    rig.svc.poll()
+    f = stored(rig, 1)[0]
+    assert f.ocr_text == "Buy apples"
+    img = _stored_image(rig, f)
+    assert _filled(img, (0, 40, 800, 80)) and _filled(img, (0, 80, 800, 120))
+
+
+def test_our_own_window_where_nobody_can_say_refuses_the_frame(rig):
+    rig.windows.others = [_own(shown=None)]   # it shows, but where is unknown
+    rig.show(["Buy apples", SELF_LINE])
+    rig.make()
+    rig.step(0.5, n=6)
+    st = rig.svc.status()
+    assert rig.grabber.grabs == 0 and st.state is State.EXCLUDED and st.frames_excluded == 1
+    assert "cannot be hidden" in st.message
+    rig.windows.others = []                    # closed: capture goes on at once
+    rig.show(["Buy apples"])
+    rig.step(0.5)
+    assert [f.ocr_text for f in stored(rig, 1)] == ["Buy apples"]
+
+
+@pytest.mark.parametrize("focused", [WindowInfo("python3", "Commonplace", OWN_PID),
+                                     WindowInfo("commonplace", "Commonplace", 7)],
+                         ids=["by-process", "by-wm-class"])
+def test_our_own_window_in_front_is_never_grabbed(rig, focused):
+    rig.windows.info = focused
+    rig.make()
+    rig.step(0.5, n=6)
+    st = rig.svc.status()
+    assert rig.grabber.grabs == 0 and st.state is State.EXCLUDED
+    assert st.message == "Commonplace window in front: not captured"
+
+
+def test_our_own_window_decides_before_an_excluded_one_is_forgiven(rig):
+    # Hiding our own window never lets an excluded window beside it through.
+    rig.windows.others = [_own(), VAULT]
+    rig.make()
+    rig.step(0.5, n=4)
+    assert rig.grabber.grabs == 0 and rig.svc.status().state is State.EXCLUDED
 
 
 def test_a_burst_of_changes_keeps_one_frame_per_gap_and_the_settled_state(rig):

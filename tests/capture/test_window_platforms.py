@@ -150,3 +150,35 @@ def test_mac_bridge_errors_give_none(monkeypatch):
 
     src = MacWindowSource()
     assert src.active() is None and src.visible() is None
+
+
+# -- the geometry every source shares (X11 reports it; capture paints our own windows with it)
+
+def test_visible_parts_is_the_rectangle_minus_the_windows_above():
+    from capture.window import visible_parts
+
+    def area(parts):
+        return sum(w * h for _, _, w, h in parts)
+
+    ours = (0, 0, 900, 500)
+    assert visible_parts(ours, []) == [ours]
+    assert visible_parts(ours, [(0, 0, 1600, 900)]) == []
+    # Another window over its bottom-right corner: an L of the top band and the left band.
+    parts = visible_parts(ours, [(500, 250, 1000, 600)])
+    assert sorted(parts) == [(0, 0, 900, 250), (0, 250, 500, 250)]
+    # A hole in the middle and a window beside it that does not touch it.
+    parts = visible_parts(ours, [(100, 100, 100, 100), (1000, 0, 100, 100)])
+    assert area(parts) == 900 * 500 - 100 * 100
+    for x in range(0, 900, 50):          # disjoint, and every point outside the hole is in one
+        for y in range(0, 500, 50):
+            inside = [p for p in parts if p[0] <= x < p[0] + p[2] and p[1] <= y < p[1] + p[3]]
+            assert len(inside) == (0 if 100 <= x < 200 and 100 <= y < 200 else 1), (x, y)
+    assert visible_parts((0, 0, 0, 10), []) == []
+
+
+def test_sources_that_cannot_list_windows_say_so():
+    from capture.window import NullWindowSource
+    from capture.window_x11 import XdotoolWindowSource
+
+    assert NullWindowSource().visible() is None
+    assert XdotoolWindowSource(":0").visible() is None

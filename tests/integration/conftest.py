@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -172,21 +174,41 @@ class QtWindow:
                 self.proc.wait(3)
 
 
-@pytest.fixture
-def qt_windows(xvfb, tmp_path):
-    """A factory of QtWindow processes on the Xvfb display, all closed (by PID) at the end."""
-    script = tmp_path / "qt_window.py"
+@contextmanager
+def window_factory(folder: Path, display: str):
+    """Yield make(**kw) -> QtWindow on `display`; every window closed (by PID) at the end."""
+    script = folder / "qt_window.py"
     script.write_text(QT_WINDOW)
     made: list[QtWindow] = []
 
     def make(**kw) -> QtWindow:
-        w = QtWindow(script, xvfb, **kw)
+        w = QtWindow(script, display, **kw)
         made.append(w)
         return w
 
-    yield make
-    for w in made:
-        w.close()
+    try:
+        yield make
+    finally:
+        for w in made:
+            w.close()
+
+
+def stop_app(proc: subprocess.Popen) -> int | None:
+    """SIGTERM the app (its one shutdown path), kill it past 60 s; its exit code or None."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+        return None
+
+
+@pytest.fixture
+def qt_windows(xvfb, tmp_path):
+    """A factory of QtWindow processes on the Xvfb display, all closed (by PID) at the end."""
+    with window_factory(tmp_path, xvfb) as make:
+        yield make
 
 
 @pytest.fixture
@@ -198,3 +220,50 @@ def plain_store(tmp_path):
                        embedder=HashEmbedder(), vectors=MemoryVectors())
     yield store
     store.close()
+
+
+def _wm_running(display: str) -> bool:
+    """Whether a window manager announced itself (EWMH _NET_SUPPORTING_WM_CHECK on root)."""
+    from Xlib import display as xdisplay
+
+    d = xdisplay.Display(display)
+    try:
+        prop = d.screen().root.get_full_property(d.intern_atom("_NET_SUPPORTING_WM_CHECK"), 0)
+        return prop is not None and bool(prop.value)
+    finally:
+        d.close()
+
+
+@contextmanager
+def openbox_on(display: str, timeout: float = 15.0):
+    """Run the openbox window manager on `display` (as a desktop has one: focus, stacking,
+    decorations); stop it by PID at the end."""
+    proc = subprocess.Popen(["openbox", "--sm-disable"], env=dict(os.environ, DISPLAY=display),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        end = time.monotonic() + timeout
+        while not _wm_running(display):
+            if proc.poll() is not None:
+                raise RuntimeError(f"openbox exited with {proc.returncode}")
+            if time.monotonic() > end:
+                raise RuntimeError(f"openbox did not start within {timeout:.0f} s")
+            time.sleep(0.1)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+@pytest.fixture
+def desktop(tmp_path):
+    """A desktop of its own: a fresh Xvfb display with openbox running, and a factory of
+    QtWindow text windows on it; every process ended by PID at the end."""
+    if not (shutil.which("Xvfb") and shutil.which("openbox") and shutil.which("xdotool")):
+        pytest.skip("needs Xvfb, openbox and xdotool (apt-get install xvfb openbox xdotool)")
+    with xvfb_display() as display, openbox_on(display), \
+            window_factory(tmp_path, display) as window:
+        yield SimpleNamespace(display=display, window=window)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.integration.conftest import stop_app
 
 from tests.integration.test_capture_xvfb import until
 
@@ -81,13 +82,7 @@ def test_desktop_app_on_a_real_display_captures_and_quits_cleanly(xvfb, qt_windo
         finally:
             grabber.close()
     finally:
-        app.send_signal(signal.SIGTERM)
-        try:
-            code = app.wait(60)
-        except subprocess.TimeoutExpired:
-            app.kill()
-            app.wait(10)
-            code = None
+        code = stop_app(app)
     text = log.read_text("utf-8", "replace")
     assert code == 0, text[-3000:]
     assert "capture started" in text and "gui shut down" in text, text[-3000:]

@@ -213,3 +213,99 @@ def test_run_capture_flushes_on_sigterm(xvfb, qt_windows, tmp_path):
     out = json.loads((tmp_path / "out.json").read_text())
     assert out["state"] == "stopped" and out["stored"] >= 2
     assert len(out["ids"]) == out["stored"]  # every stored frame reached the queue
+
+
+# -- the app never captures itself ---------------------------------------------------------
+
+SELFTEXT = "Commonplace Timeline Ask Memories\nSELFTEXT-4471\nYour dentist is on Tuesday"
+OTHER = ("Groceries - Notes", "Buy oat milk and lentils\nPick up the parcel\nWater the ferns")
+GREY = (128, 128, 128)   # capture.privacy.SELF_FILL
+
+
+def _capture_one_frame(xvfb, store, ocr, **kw):
+    """Run the real capture service until it has stored a frame; return the frame, its
+    image, and what the real OCR reads on the stored image in full."""
+    import io
+
+    from PIL import Image
+
+    from capture.idle import NullIdleSource
+
+    settings = CaptureSettings(interval_s=0.5, window_poll_s=0.2, full_ocr_every=50,
+                               batch_frames=100, min_free_disk_mb=10)
+    svc = CaptureService(store, ocr, settings, PrivacySettings(encrypt=False),
+                         XlibWindowSource(xvfb), NullIdleSource(), queue.Queue(), **kw)
+    svc.start()
+    try:
+        until(lambda: svc.status().frames_stored >= 1, what="a stored frame")
+        settle(svc)
+    finally:
+        svc.stop(20)
+    frame = store.frames.last()
+    image = Image.open(io.BytesIO(store.frames.read_image(frame))).convert("RGB")
+    reread = " ".join(l.text for l in OcrEngine(max_width=1280).recognize(image))
+    return frame, image, reread
+
+
+def _filled(image, box, tol=20):
+    """Every pixel of `box` is the fill colour, give or take WebP's ringing at an edge (text
+    left in it would reach near black or white)."""
+    lo, hi = zip(*image.crop(box).getextrema())
+    return all(abs(l - g) <= tol and abs(h - g) <= tol for l, h, g in zip(lo, hi, GREY))
+
+
+def _keep(image, name: str) -> None:
+    """The stored frame, under tests/artifacts/xvfb for a person to look at."""
+    out = Path(__file__).resolve().parents[1] / "artifacts" / "xvfb"
+    out.mkdir(parents=True, exist_ok=True)
+    image.save(out / name)
+
+
+def _shown_parts(xvfb, pid):
+    src = XlibWindowSource(xvfb)
+    try:
+        return [w for w in src.visible() or [] if w.pid == pid]
+    finally:
+        src.close()
+
+
+def test_our_window_partly_behind_another_is_never_stored(xvfb, qt_windows, plain_store, ocr):
+    # "Us": a real window whose process capture is told is the app's own (in `commonplace
+    # run` the GUI shares the capturing process). The notes window covers its bottom right.
+    ours = qt_windows(app="ownwindow", title="Commonplace", text=SELFTEXT,
+                      geometry=(0, 0, 900, 500))
+    notes = qt_windows(app="notesapp", title=OTHER[0], text=OTHER[1],
+                       geometry=(500, 250, 1000, 600))
+    notes.focus()
+    [mine] = _shown_parts(xvfb, ours.proc.pid)
+    assert mine.rect == (0, 0, 900, 500)
+    assert sorted(mine.shown) == [(0, 0, 900, 250), (0, 250, 500, 250)]
+
+    frame, image, reread = _capture_one_frame(xvfb, plain_store, ocr,
+                                              own_pids={ours.proc.pid})
+    _keep(image, "stored_frame_own_window_behind.png")
+    assert (frame.app, frame.window_title) == ("notesapp", OTHER[0])
+    for text in (frame.ocr_text, reread):
+        assert "oat milk" in text and "parcel" in text, text
+        assert "SELFTEXT" not in text and "4471" not in text and "Timeline" not in text, text
+        assert "dentist" not in text, text
+    assert _filled(image, (0, 0, 900, 250)) and _filled(image, (0, 250, 500, 500))
+    assert not _filled(image, (500, 250, 1500, 850))       # the notes window is kept
+
+
+def test_our_window_beside_another_is_never_stored(xvfb, qt_windows, plain_store, ocr):
+    # A second instance of the app (another process): known by its WM_CLASS, "commonplace".
+    ours = qt_windows(app="commonplace", title="Commonplace", text=SELFTEXT,
+                      geometry=(0, 0, 700, 400))
+    notes = qt_windows(app="notesapp", title=OTHER[0], text=OTHER[1],
+                       geometry=(800, 0, 780, 500))
+    notes.focus()
+    assert [w.shown for w in _shown_parts(xvfb, ours.proc.pid)] == [((0, 0, 700, 400),)]
+
+    frame, image, reread = _capture_one_frame(xvfb, plain_store, ocr)
+    _keep(image, "stored_frame_own_window_beside.png")
+    assert frame.app == "notesapp"
+    for text in (frame.ocr_text, reread):
+        assert "oat milk" in text, text
+        assert "SELFTEXT" not in text and "Timeline" not in text and "dentist" not in text, text
+    assert _filled(image, (0, 0, 700, 400))

@@ -57,3 +57,36 @@ def test_forgetting_fades_stale_items_but_not_pinned_and_deletes_nothing(open_st
     assert all(repo.get(i).status == "active" for i in (old, kept, used))
     assert "09:00–10:00" in period_line(dt.datetime(2026, 1, 1, 9), dt.datetime(2026, 1, 1, 10), [])
     assert strength(repo.get(kept), NOW) >= 1.0
+
+
+def test_two_entities_named_on_one_line_stay_two(open_store):
+    # Live use: "Vendor shortlist: Oakridge Systems, Brightline Labs" made two Semantic items
+    # whose text is alike (the same line); consolidation merged one into the other.
+    from memory.floor import observation_items
+    from memory.items import Observation
+
+    store = open_store()
+    repo = repo_for(store)
+    line = "Vendor shortlist: Oakridge Systems, Brightline Labs"
+    obs = Observation(ref="frame:1", kind="frame", ref_id=1, ts="2026-02-17T09:00:00+00:00",
+                      ts_epoch=0.0, app="Thunderbird", title="Vendors", url=None, text=line,
+                      sources=("frame:1",))
+    facts = [c for c in observation_items(obs) if c.type == SEMANTIC]
+    assert {c.fields["name"] for c in facts} >= {"Oakridge Systems", "Brightline Labs"}
+    ids = [repo.upsert(c)[1] for c in facts]
+    assert len(set(ids)) == len(facts)  # the fuzzy upsert keeps them apart too
+    consolidate(store, now=NOW)
+    names = {m.fields["name"] for m in repo.list_by_type(SEMANTIC)}
+    assert {"Oakridge Systems", "Brightline Labs"} <= names
+
+
+def test_a_real_duplicate_still_merges_with_its_history(open_store):
+    store = open_store()
+    repo = repo_for(store)
+    line = "Vendor shortlist: Oakridge Systems, Brightline Labs"
+    x = repo.add(SEMANTIC, {"name": "Oakridge Systems", "summary": "Seen in Thunderbird",
+                            "details": line}, sources=["frame:1"])
+    y = repo.add(SEMANTIC, {"name": "Oakridge  systems", "summary": "Seen in Thunderbird",
+                            "details": line}, sources=["frame:2"])
+    assert consolidate(store, now=NOW)["merged"] == 1
+    assert repo.get(y).superseded_by == x and repo.get(x).sources == ["frame:1", "frame:2"]

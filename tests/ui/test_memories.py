@@ -178,16 +178,19 @@ def test_detail_shows_fields_provenance_and_history(qtbot, filled, browser, grab
     assert any("version 1 (add)" in h and "Sent the Marrow Studio invoice" in h for h in hist)
     assert any(" · add by floor" in h for h in hist)
 
+    # the frame source is ready to open: one click
+    assert b.sources.currentRow() == frame_row and b.open_source_button.isEnabled()
     b.sources.setCurrentRow(turn_row)              # a chat turn has nothing to open
     assert not b.open_source_button.isEnabled()
     b.sources.setCurrentRow(frame_row)
     assert b.open_source_button.isEnabled()
     with qtbot.waitSignal(b.frameRequested, timeout=2000) as got:
         double_click(qtbot, b.sources, frame_row)
-    assert got.args == [filled.fid]
+    assert got.args[0] == filled.fid
+    assert "Marrow Studio" in got.args[1].answer   # the memory's words, to mark on the frame
     with qtbot.waitSignal(b.frameRequested, timeout=2000) as got:
         qtbot.mouseClick(b.open_source_button, Qt.MouseButton.LeftButton)
-    assert got.args == [filled.fid]
+    assert got.args[0] == filled.fid
     grab(b, "memories_detail")
 
     select(qtbot, b, filled.ids["older"])          # a source no longer in the store
@@ -369,6 +372,53 @@ def test_frame_source_opens_the_frame_in_the_timeline(qtbot, filled, pools, sett
         double_click(qtbot, b.sources, 0)
     assert w.tabs.currentWidget() is w.timeline
     assert w.timeline.viewer.frame.id == filled.fid
+
+
+def test_a_live_frame_source_opens_with_where_it_came_from_marked(
+        qtbot, open_store, pools, settings_factory, grab):
+    """A frame captured live has no manifest file: the memory made from it cites its
+    canonical key, and "Where it came from" opens it (never "no longer in the store")."""
+    from memory.store.sources import frame_key
+    from ui.main_window import MainWindow
+
+    store = open_store()
+    img = Image.new("RGB", (640, 200), "white")
+    draw = ImageDraw.Draw(img)
+    lines = ["Dentist - Calendar", "Dr Brandt, dental check-up", "Thursday 16:45, room 2"]
+    for i, t in enumerate(lines):
+        draw.text((20, 20 + 50 * i), t, fill="black")
+    fid = store.add_frame(image_bytes=encode_image(img),
+                          ts=dt.datetime.combine(DAY, dt.time(9, 5)).astimezone(),
+                          app="gnome-calendar", window_title="Dentist - Calendar", url=None,
+                          width=640, height=200, phash="0", sources=[],
+                          ocr_lines=[OcrLine(t, (20, 20 + 50 * i, 300, 36 + 50 * i), 0.9)
+                                     for i, t in enumerate(lines)])
+    mid = MemoryRepo(store.db, store.docs, store.keys).add(
+        EPISODIC, {"occurred_at": f"{DAY}T09:05:00+00:00", "app": "gnome-calendar",
+                   "summary": "Dental check-up with Dr Brandt on Thursday 16:45"},
+        sources=[frame_key(fid)])
+    core = SimpleNamespace(settings=settings_factory(), store=store, retriever=None,
+                           backend=lambda: None)
+    w = MainWindow(core, store_pool=pools[0], chat_pool=pools[1], use_llm=False)
+    qtbot.addWidget(w)
+    w.resize(1100, 760)
+    w.show()
+    with qtbot.waitSignal(w.memories.loaded, timeout=10000):
+        w.tabs.setCurrentWidget(w.memories)
+    b = w.memories
+    assert b.current_type == EPISODIC     # the first tab with items
+    select(qtbot, b, mid)
+    assert rows(b.sources) and "Screen · gnome-calendar — Dentist - Calendar" in \
+        rows(b.sources)[0]
+    assert "no longer" not in " ".join(rows(b.sources)) and b.open_source_button.isEnabled()
+    grab(w, "memories_live_source")
+    with qtbot.waitSignal(w.timeline.imageShown, timeout=10000,
+                          check_params_cb=lambda i: i == fid):
+        qtbot.mouseClick(b.open_source_button, Qt.MouseButton.LeftButton)
+    assert w.tabs.currentWidget() is w.timeline and w.timeline.viewer.frame.id == fid
+    assert [l.text for l in w.timeline.viewer.marked] == ["Thursday 16:45, room 2"] or \
+        "Dr Brandt, dental check-up" in [l.text for l in w.timeline.viewer.marked]
+    grab(w, "memories_live_source_opened")
 
 
 def test_empty_store_is_calm(qtbot, open_store, browser, pools, grab, tmp_path):

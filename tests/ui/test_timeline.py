@@ -8,7 +8,9 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 DAY = dt.date(2026, 2, 17)
+from memory.store.frames import OcrLine
 from ui.timeline.view import TimelineView
+from ui.timeline.viewer import MAX_MARKED, Highlight
 
 
 @pytest.fixture
@@ -102,3 +104,55 @@ def test_jump_to_time_and_open_frame_by_id(qtbot, timeline):
     with qtbot.waitSignal(view.frameShown, timeout=5000) as again:
         view.open_frame(view.day.frames[0].id)
     assert again.args == [view.day.frames[0].id]
+
+
+PARCEL = [OcrLine("Parcel tracking - Thunderbird", (0, 0, 400, 20), 0.9),
+          OcrLine("Your parcel is on its way", (0, 40, 300, 60), 0.9),
+          OcrLine("Tracking number:", (0, 80, 180, 100), 0.9),
+          OcrLine("ZX-4471-QP", (200, 80, 320, 100), 0.9),
+          OcrLine("Carrier: Nordpost", (0, 120, 200, 140), 0.9)]
+
+
+def test_what_answered_is_found_among_the_ocr_lines():
+    def marked(answer, question=""):
+        return [l.text for l in Highlight(answer, question).lines(PARCEL)]
+
+    assert marked("ZX-4471-QP") == ["ZX-4471-QP"]                  # the line holds it
+    # an answer spanning two OCR boxes marks both
+    assert marked("Tracking number: ZX-4471-QP") == ["Tracking number:", "ZX-4471-QP"]
+    # a generated sentence: the words it adds to the question, not the ones it repeats
+    assert marked("Your parcel's carrier is Nordpost.", "Which carrier has my parcel?") == \
+        ["Carrier: Nordpost"]
+    # nothing of the answer on this frame: the question's words
+    assert marked("I don't know", "Where is my parcel on its way?") == \
+        ["Your parcel is on its way"]
+    assert marked("", "") == [] and marked("Oslo", "weather") == []
+    many = [OcrLine(f"parcel {i}", (0, i, 9, i + 9), 0.9) for i in range(20)]
+    assert len(Highlight("", "parcel").lines(many)) == MAX_MARKED
+
+
+def test_an_opened_frame_has_what_answered_boxed_on_the_image(qtbot, timeline, grab):
+    view = timeline
+    frame = next(f for f in view.day.frames if "1,240" in f.ocr_text)
+    other = next(f for f in view.day.frames if f.id != frame.id)
+    with qtbot.waitSignal(view.imageShown, timeout=10000,
+                          check_params_cb=lambda i: i == frame.id):
+        view.open_frame(frame.id, Highlight("1,240 GBP", "How much was the invoice?"))
+    marked = view.viewer.marked
+    assert marked and all("1,240 GBP" in l.text for l in marked)
+    img = view.viewer.image.pixmap().toImage()
+    scale = img.width() / frame.width
+    x0, y0, x1, y1 = marked[0].box
+    edge = img.pixelColor(int((x0 + x1) / 2 * scale), max(0, round(y0 * scale - 3)))
+    assert edge.red() > 180 and edge.blue() < 90, edge.getRgb()   # the box, drawn
+    sel = view.viewer.text.extraSelections()
+    assert len(sel) == len(marked) and "1,240 GBP" in sel[0].cursor.block().text()
+    grab(view, "timeline_marked")
+
+    # moving on: another frame is shown plain, and coming back by scrubbing too
+    with qtbot.waitSignal(view.frameShown, timeout=5000):
+        view.select_frame_id(other.id)
+    assert view.viewer.marked == [] and view.viewer.text.extraSelections() == []
+    with qtbot.waitSignal(view.frameShown, timeout=5000):
+        view.open_frame(frame.id)
+    assert view.viewer.marked == []

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEd
 from memory.items import FIELDS, MASK
 from ui.memories.query import (TAB_LABELS, TAB_TYPES, delete_memory, list_memories,
                                load_detail, local_time, reveal_value, save_edit, set_pinned)
+from ui.timeline.viewer import Highlight
 
 NO_MEMORIES = ("No memories yet: they appear here once the memory pipeline has read your "
                "day.")
@@ -51,7 +52,7 @@ class MemoriesBrowser(QWidget):
     loaded = Signal(int)             # items in the shown list (-1: no memory tables / failed)
     detailShown = Signal(int)        # memory id now in the detail pane
     actionDone = Signal(str, int)    # "edit" (new id) | "pin" | "unpin" | "delete" | "reveal"
-    frameRequested = Signal(int)     # a frame source to open in the timeline
+    frameRequested = Signal(int, object)   # a frame source to open, and what to mark on it
     failed = Signal(str)             # a calm message was shown inline
 
     def __init__(self, store, pool, parent=None) -> None:
@@ -394,6 +395,10 @@ class MemoriesBrowser(QWidget):
             it.setFlags(Qt.ItemFlag.NoItemFlags)
             self.sources.addItem(it)
         self.open_source_button.setEnabled(False)
+        # the first moment that can be opened is ready to open: one click on the button
+        first = next((i for i, s in enumerate(sources) if s["frame_id"] is not None), None)
+        if first is not None:
+            self.sources.setCurrentRow(first)
 
     def _render_history(self, lines: list[dict]) -> None:
         self.history.clear()
@@ -412,9 +417,12 @@ class MemoriesBrowser(QWidget):
         self.open_source_button.setEnabled(it is not None and it.data(ID) is not None)
 
     def _open_source(self, item: QListWidgetItem | None) -> None:
+        """Open a frame source in the timeline, the lines that share this memory's words
+        marked on it (where on the screen it came from)."""
         if item is None or item.data(ID) is None:
             return
-        self.frameRequested.emit(int(item.data(ID)))
+        self.frameRequested.emit(int(item.data(ID)),
+                                 Highlight(answer=self.title.text()) if self._detail else None)
 
     def revealed_value(self) -> str | None:
         """The clear value shown for the current item (None while it is masked)."""

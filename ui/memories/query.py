@@ -17,6 +17,7 @@ import datetime as dt
 from memory.items import (CORE, EPISODIC, LABELS, MASK, PROCEDURAL, RESOURCE, SEMANTIC, VAULT,
                           masked, render)
 from memory.store.memories import Memory, MemoryRepo
+from memory.store.sources import resolve
 
 # The tabs, in the order a person thinks of them (items.TYPES is the managers' order).
 TAB_TYPES = (CORE, EPISODIC, SEMANTIC, PROCEDURAL, RESOURCE, VAULT)
@@ -79,31 +80,28 @@ def load_detail(store, memory_id: int) -> dict:
     m = r.get(memory_id)
     if m is None:
         raise LookupError(f"This memory (id {memory_id}) is no longer in the store.")
-    return {"memory": m, "sources": resolve_sources(store.db, memory_id),
+    return {"memory": m, "sources": resolve_sources(store, memory_id),
             "history": history_lines(m, r.history(memory_id))}
 
 
-def resolve_sources(db, memory_id: int) -> list[dict]:
+def resolve_sources(store, memory_id: int) -> list[dict]:
     """What each source ref of a memory points at: a kept frame (its id, so the timeline can
     open it), an imported chat turn (speaker and text), or nothing still in the store."""
+    refs = repo(store).sources_with_times(memory_id)
+    found = resolve(store.db, [s for s, _ts in refs])
     out = []
-    for source, ts, frame_id, app, title, speaker, text in db.execute(
-            "SELECT ms.source, ms.ts, fs.frame_id, f.app, f.window_title, t.speaker, t.text "
-            "FROM memory_sources ms "
-            "LEFT JOIN frame_sources fs ON fs.source = ms.source "
-            "LEFT JOIN frames f ON f.id = fs.frame_id "
-            "LEFT JOIN turns t ON t.source = ms.source "
-            "WHERE ms.memory_id = ? ORDER BY ms.ts, ms.source", [memory_id]).fetchall():
-        if frame_id is not None:
-            where = " — ".join(p for p in (app, title) if p)
-            out.append({"kind": "frame", "source": source, "ts": ts, "frame_id": frame_id,
+    for source, ts in refs:
+        m = found.get(source)
+        if m is not None and m.kind == "frame":
+            where = " — ".join(p for p in (m.app, m.title) if p)
+            out.append({"kind": "frame", "source": source, "ts": ts, "frame_id": m.id,
                         "label": f"Screen · {where}" if where else "Screen"})
-        elif text is not None:
-            said = " ".join(text.split())
+        elif m is not None:
+            said = " ".join(m.text.split())
             if len(said) > TURN_CHARS:
                 said = said[:TURN_CHARS - 1] + "…"
             out.append({"kind": "turn", "source": source, "ts": ts, "frame_id": None,
-                        "label": f"Chat · {speaker}: {said}" if speaker else f"Chat · {said}"})
+                        "label": f"Chat · {m.speaker}: {said}" if m.speaker else f"Chat · {said}"})
         else:
             out.append({"kind": "gone", "source": source, "ts": ts, "frame_id": None,
                         "label": f"{source} (no longer in the store)"})

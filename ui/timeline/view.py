@@ -18,7 +18,7 @@ from ui.timeline.day import Day, load_day, match_frames, sample_indices
 from ui.timeline.images import ImageCache, decode_frame
 from ui.timeline.strip import ThumbStrip
 from ui.timeline.track import TrackWidget
-from ui.timeline.viewer import FrameViewer
+from ui.timeline.viewer import FrameViewer, Highlight
 
 log = logging.getLogger(__name__)
 FULL = QSize(2560, 1600)
@@ -46,6 +46,9 @@ class TimelineView(QWidget):
         self.index: int | None = None
         self.matches: list[int] = []
         self._pending_select: int | None = None
+        # (frame id, what to mark on it): a frame opened from a citation or a memory source,
+        # marked whenever that frame is the one shown, until another frame is opened
+        self._highlight: tuple[int, Highlight] | None = None
         self._image_timer = QTimer(self, singleShot=True, interval=40)
         self._strip_timer = QTimer(self, singleShot=True, interval=60)
 
@@ -187,17 +190,20 @@ class TimelineView(QWidget):
         frame = self.day.frames[i]
         self.index = i
         self.track.set_cursor(cursor if cursor is not None else frame.ts_epoch)
-        self.viewer.show_frame(frame)
+        hl = self._highlight
+        self.viewer.show_frame(frame, hl[1] if hl and hl[0] == frame.id else None)
         self._image_timer.start()   # coalesce: a drag loads only where it stops
         self._strip_timer.start()
         self.frameShown.emit(frame.id)
 
-    def open_frame(self, frame_id: int) -> None:
-        """Show a frame by id (a citation): loads its day first when needed."""
-        frame = self.day.frames[self.day.index_of(frame_id)] if (
-            self.day and self.day.index_of(frame_id) is not None) else None
-        if frame is not None:
-            self.select_index(self.day.index_of(frame_id))
+    def open_frame(self, frame_id: int, highlight: Highlight | None = None) -> None:
+        """Show a frame by id (a citation, a memory's source): loads its day first when
+        needed; `highlight` says what to mark on it (what answered)."""
+        log.info("opening frame %d", frame_id)
+        self._highlight = (frame_id, highlight) if highlight is not None else None
+        i = self.day.index_of(frame_id) if self.day else None
+        if i is not None:
+            self.select_index(i)
             return
         self._pool.submit(self._repo.get, frame_id, on_errored=self._on_error,
                           on_returned=lambda f: self.load_date(
