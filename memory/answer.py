@@ -1,18 +1,20 @@
 """The chat agent: answers grounded only in retrieved evidence, with citations.
 
 Tiers, chosen by the model's measured capability, never by hope:
-- completion-only model (the bundled base Gemma 3 270M): few-shot extractive answering,
-  "Text / Question / Answer" stopped at the newline. The answer must occur in the evidence
-  text (a cheap hallucination guard, after HaluMem); otherwise it is rejected.
 - instruction-following model: a chat turn told to answer only from the numbered evidence
-  and to say when it is not there.
-- no model, or a rejected or failed model answer: the best-supported evidence line, quoted
-  with its citation (also the baseline `eval` prints).
-- whatever the model: a "when" question whose best line tells the time relatively
+  lines and to say when it is not there.
+- otherwise (the bundled base Gemma 3 270M, or no model): the reader (memory/reader.py)
+  picks a span of the evidence among candidates, ranked by features and, when the model
+  can score text, its likelihood; it abstains below a calibrated key-word coverage. The
+  answer is always a span of a cited line.
+- activity questions with a time ("what was I reading around 3 pm?"): the timeline of
+  that time, each episode citing its first moment.
+- in a chat only: a "when" question whose answer line tells the time relatively
   ("yesterday", "last Saturday") gets the date that works out to, computed; "when did ...?"
-  with no day or month in the answer gets the day the line telling of it was said or seen.
-Weak evidence (the question's content words mostly absent from every hit) abstains; so does
-a question naming one person of a chat when none of that person's own turns covers it.
+  with no day or month in the answer gets the day the turn telling of it was said. A
+  question naming one person of a chat abstains when none of that person's own turns
+  covers it.
+Every number used is in the AnswerTuning passed in (memory/answer_tuning.py).
 """
 
 from __future__ import annotations
@@ -23,28 +25,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from memory.answer_tuning import AnswerTuning
 from memory.consolidate import SUMMARY_TYPES
-from memory.query import MONTHS, QueryAnalysis, day_of, resolve_relative
+from memory.query import MONTHS, QueryAnalysis, analyse, day_of, resolve_relative
+from memory.reader import content_words, coverage, idf_from, read, stem
 from memory.retrieval import Hit, Retriever
-from memory.store.docs import STOPWORDS
 from models.errors import CommonplaceError
 
 log = logging.getLogger(__name__)
 
 ABSTAIN = "I don't see that in your history."
-_WORD = re.compile(r"[a-z0-9]+(?:[.,:'][a-z0-9]+)*")
-QUESTION_WORDS = STOPWORDS | {"much", "many", "long", "time", "tonight", "today", "yesterday",
-                              "around", "which", "whose", "should", "bring", "need", "does"}
-
-# Two worked examples, written for this prompt (not taken from any data set).
-FEW_SHOT = (
-    "Text: Order 88213 shipped on 4 June. Delivery to Harbour Street expected Friday.\n"
-    "Question: Where is the order being delivered?\n"
-    "Answer: Harbour Street\n\n"
-    "Text: Standup notes - deploy window moved to 16:45, owner: Priya.\n"
-    "Question: When is the deploy window?\n"
-    "Answer: 16:45\n\n"
-)
 
 
 @dataclass
@@ -54,7 +44,7 @@ class Answer:
     citations: list[str]
     model: str
     extractive: bool
-    tier: str  # "llm-extractive" | "llm-chat" | "extractive" | "extractive-date" | "timeline"
+    tier: str  # "reader" | "reader-model" | "llm-chat" | "extractive-date" | "timeline"
     #            | "abstain"
     evidence: list[Hit] = field(default_factory=list)
 
@@ -63,89 +53,40 @@ class Answer:
                 "model": self.model, "extractive": self.extractive, "tier": self.tier}
 
 
-def content_words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.lower()) if w not in QUESTION_WORDS and len(w) > 1]
-
-
-def _stem(w: str) -> str:
-    return w[:5] if len(w) > 5 else w
-
-
-def coverage(question: str, text: str) -> float:
-    """Share of the question's content words (crudely stemmed) present in `text`."""
-    q = {_stem(w) for w in content_words(question)}
-    if not q:
-        return 0.0
-    t = {_stem(w) for w in _WORD.findall(text.lower())}
-    return len(q & t) / len(q)
-
-
-def _norm(s: str) -> str:
-    return " ".join(re.sub(r"[^\w.,:/@#%€£$-]+", " ", s.lower()).split())
-
-
-def supported(answer: str, evidence: str) -> bool:
-    return supported_span(answer, evidence) is not None
-
-
-def supported_span(answer: str, evidence: str) -> str | None:
-    """The longest run of the answer's words that occurs verbatim in the evidence.
-
-    A small model decorates ("$1,240.00 GBP" for "1,240.00 GBP"): trimming words at either
-    end keeps what the evidence backs. The span must keep a number or at least half of
-    the answer's words, else the answer is unsupported.
-    """
-    words = _norm(answer).strip(" .,:").replace("$", "").replace("€", "").replace("£", "").split()
-    lines = [_norm(l) for l in evidence.splitlines()]
-    for size in range(len(words), 0, -1):
-        for start in range(0, len(words) - size + 1):
-            span = " ".join(words[start:start + size]).strip(" .,:")
-            pattern = rf"(?<![\w]){re.escape(span)}(?![\w])"
-            if span and any(re.search(pattern, ev) for ev in lines):
-                if size * 2 >= len(words) or any(c.isdigit() for c in span):
-                    return span
-                return None
-    return None
-
-
-# "What was I doing / working on ...", "what did I do ...", "how did I spend ...",
-# "what apps did I use ...": the timeline answers, not a line of text.
-_ASKS_ACTIVITY = re.compile(
-    r"^\s*(?:so\s+|and\s+)?(?:what\s+(?:was|were)\s+i\s+(?:doing|working\s+on|up\s+to|busy\s+with)"
-    r"|what\s+did\s+i\s+(?:do|work\s+on|get\s+up\s+to)"
+# Activity questions: the timeline answers, not a line of text. "What was I doing / working
+# on / reading / looking at ...", "what did I do ...", "how did I spend ...", "what apps did
+# I use ...", "which page(s) did I have open ...".
+ASKS_ACTIVITY = re.compile(
+    r"^\s*(?:so\s+|and\s+)?(?:what\s+(?:was|were)\s+i\s+(?:doing|working\s+on|up\s+to|busy\s+with"
+    r"|reading|looking\s+at|watching|writing)"
+    r"|what\s+did\s+i\s+(?:do|work\s+on|get\s+up\s+to|read|look\s+at)"
     r"|how\s+did\s+i\s+spend"
+    r"|(?:what|which)\s+(?:pages?|sites?|tabs?|documents?)\s+(?:was|were|did)\s+i"
     r"|what\s+(?:apps?|applications?|programs?)\s+(?:was|were|did)\s+i)\b", re.IGNORECASE)
-_ACTIVITY_WORDS = {"doing", "working", "work", "busy", "up", "do", "get", "spend", "time",
-                   "apps", "app", "applications", "application", "programs", "program",
-                   "use", "using", "used", "in", "on", "with", "my", "day", "morning",
-                   "afternoon", "evening", "night"}
-MAX_TIMELINE = 8  # lines of a timeline answer before a coarser level is used
+ACTIVITY_WORDS = {"doing", "working", "work", "busy", "up", "do", "get", "spend", "time",
+                  "apps", "app", "applications", "application", "programs", "program",
+                  "use", "using", "used", "in", "on", "with", "my", "day", "morning",
+                  "afternoon", "evening", "night", "reading", "read", "looking", "look", "at",
+                  "watching", "writing", "page", "pages", "site", "sites", "tab", "tabs",
+                  "document", "documents", "have", "had", "open", "opened"}
 
 _WANTS_WHEN = re.compile(r"^\s*(when|what (date|day|month|year))\b", re.IGNORECASE)
 _ASKS_WHEN_IT_HAPPENED = re.compile(r"^\s*when (did|was|were)\b", re.IGNORECASE)
 _HAS_DAY_OR_MONTH = re.compile(rf"\b({'|'.join(m[:3] for m in MONTHS)})[a-z]*\b|\d{{1,2}}[:/.]\d",
                                re.IGNORECASE)
-_WANTS_NUMBER = re.compile(r"^\s*(how (much|many|long|old|far)|when|what (time|date|day|year|"
-                           r"score|number|percentage|price|amount|budget|cost|fee|total|"
-                           r"balance))\b", re.IGNORECASE)
 
 
 def best_lines(question: str, hits: list[Hit], n: int = 6) -> list[tuple[str, Hit]]:
     """Evidence lines ranked by how much of the question they cover, then what the user
     saw before what was derived from it (a frame's or turn's own line before a memory's),
-    then by hit rank.
-
-    A question that asks for a number, time or date prefers lines that hold digits.
-    """
-    wants_number = bool(_WANTS_NUMBER.match(question))
+    then by hit rank: the evidence an instruction-following model reads, and the naive
+    best-line baseline."""
     scored = []
     for rank, h in enumerate(hits):
         for line in h.text.splitlines():
             line = line.strip()
             if line:
-                bonus = 0.3 if wants_number and any(c.isdigit() for c in line) else 0.0
-                raw = h.kind != "memory"
-                scored.append((coverage(question, line) + bonus, raw, -rank, line, h))
+                scored.append((coverage(question, line), h.kind != "memory", -rank, line, h))
     scored.sort(key=lambda t: t[:3], reverse=True)
     seen, out = set(), []
     for _cov, _raw, _r, line, h in scored:
@@ -159,13 +100,13 @@ def best_lines(question: str, hits: list[Hit], n: int = 6) -> list[tuple[str, Hi
 
 class Answerer:
     def __init__(self, retriever: Retriever, backend: Callable | None, *, store=None,
-                 evidence_hits: int = 5, min_coverage: float = 0.5) -> None:
-        """`backend` is a callable returning an LlmBackend (built lazily), or None."""
+                 tuning: AnswerTuning | None = None) -> None:
+        """`backend` is a callable returning an LlmBackend (built lazily), or None.
+        `tuning` holds every number the answer depends on (default: AnswerTuning())."""
         self._retriever = retriever
         self._backend = backend
         self._store = store
-        self._k = evidence_hits
-        self._min_coverage = min_coverage
+        self.tuning = tuning or AnswerTuning()
 
     def ask(self, question: str, *, now: dt.datetime | None = None) -> Answer:
         ans = self._ask(question, now)
@@ -183,14 +124,23 @@ class Answerer:
             with self._store.errors():
                 MemoryRepo(self._store.db, self._store.docs, self._store.keys).touch(used)
 
+    def idf(self, ws: list[str]) -> dict[str, float]:
+        """IDF of each word over the whole store (rare words weigh more for abstention)."""
+        df, size = self._retriever.doc_freq(ws)
+        return idf_from(lambda _ws: df, size)(ws)
+
+    def _abstain(self, hits: list[Hit]) -> Answer:
+        return Answer(ABSTAIN, True, [], self._model_name(), True, "abstain", hits)
+
     def _ask(self, question: str, now: dt.datetime | None) -> Answer:
-        analysis = self._retriever.analyse(question, now)
+        t = self.tuning
+        analysis = analyse(question, now=now or dt.datetime.now().astimezone(),
+                           around_minutes=t.around_minutes)
         told = self._timeline(question, analysis)
         if told:
             return told
-        hits = self._retriever.search(question, limit=self._k, now=now)
-        topic = analysis.topic
-        grounds, asked = hits, {}
+        hits = self._retriever.search(question, limit=t.evidence_hits, now=now)
+        grounds, context = hits, {}
         speaker = self._retriever.named_speaker(question) if hits else None
         if speaker:
             # A question about one person of a chat is answered from what they said (with
@@ -199,48 +149,71 @@ class Answerer:
             # race?" when it was Ben who ran it).
             grounds = self._retriever.spoken_by(hits, speaker)
             asked = self._retriever.asked_before(grounds)
-        best = max((coverage(topic, f"{asked.get(h.id, '')}\n{h.text}") for h in grounds),
-                   default=0.0)
-        if not grounds or best < self._min_coverage:
-            return Answer(ABSTAIN, True, [], self._model_name(), True, "abstain", hits)
-        lines = best_lines(topic, grounds)
-        dated = self._dated(question, lines[0])
-        if dated:
-            return dated
-        got = None
+            best = max((coverage(analysis.topic, f"{asked.get(h.id, '')}\n{h.text}")
+                        for h in grounds), default=0.0)
+            if best < t.min_speaker_coverage:
+                return self._abstain(hits)
+            context = {h.id: f"{speaker} {asked.get(h.id, '')}" for h in grounds}
+        if not grounds:
+            return self._abstain(hits)
+        backend = None
         if self._backend is not None:
             try:
-                got = self._llm_answer(question, focus(lines[0], hits), hits)
+                backend = self._backend()
             except CommonplaceError as e:
-                log.warning("model answer failed, falling back to extractive: %s", e)
-        if _ASKS_WHEN_IT_HAPPENED.match(question) and lines[0][1].timestamp and not (
-                got and _HAS_DAY_OR_MONTH.search(got.answer)):
-            # "When did I/she ...?" with no date in the answer (the model said "2023", or
-            # nothing): it happened when the line telling of it was said or seen.
-            line, hit = lines[0]
-            return Answer(day_of(hit.timestamp), False, list(hit.sources), "extractive", True,
-                          "extractive-date", hits)
-        if got:
-            return got
-        line, hit = lines[0]
-        return Answer(line, False, list(hit.sources), "extractive", True, "extractive", hits)
+                log.warning("model unavailable (%s); reading without it", type(e).__name__)
+        if backend is not None and backend.info.capability == "instruct":
+            try:
+                got = self._chat_answer(question, best_lines(analysis.topic, grounds), hits,
+                                        backend)
+                if got:
+                    return got
+            except CommonplaceError as e:
+                # The error may quote the model's reply (screen text): its kind only.
+                log.warning("model answer failed (%s); falling back to the reader",
+                            type(e).__name__)
+        scorer = getattr(backend, "score", None) if backend is not None and t.w_model else None
+        try:
+            reading = read(question, grounds, t, idf=self.idf, scorer=scorer, context=context)
+        except CommonplaceError as e:
+            log.warning("model scores failed (%s); reading without them", type(e).__name__)
+            reading = read(question, grounds, t, idf=self.idf, context=context)
+        if reading.best is None or (reading.abstains(t) and not speaker):
+            # (A question grounded in one speaker's turns was judged by the speaker rule.)
+            return self._abstain(hits)
+        best = reading.best
+        said = best.line if t.answer_unit == "line" else best.text
+        dated = self._dated(question, best.line, best.hit)
+        if dated:
+            return dated
+        if (best.hit.kind == "turn" and _ASKS_WHEN_IT_HAPPENED.match(question)
+                and best.hit.timestamp and not _HAS_DAY_OR_MONTH.search(said)):
+            # In a chat, "When did she ...?" with no date in the answer: it happened when
+            # the turn telling of it was said (screens show their own dates and times).
+            return Answer(day_of(best.hit.timestamp), False, list(best.hit.sources),
+                          "extractive", True, "extractive-date", hits)
+        scored = scorer is not None and "model" in best.feats
+        return Answer(said, False, list(best.hit.sources),
+                      backend.info.name if scored else "extractive", True,
+                      "reader-model" if scored else "reader", hits)
 
     def _timeline(self, question: str, analysis: QueryAnalysis) -> Answer | None:
         """"What was I doing this morning?" is answered from the timeline itself: the
         episodes (app and chat sessions) of that time, in order, each citing the moment it
-        began; when there are more than MAX_TIMELINE, the hour (else day) summaries over
-        them, the finer level that fits (a year of days: the first eight, and a word that
+        began; when there are more than `timeline_max`, the hour (else day) summaries over
+        them, the finer level that fits (a year of days: the first ones, and a word that
         there is more). Words left beyond the activity and the time ("... in Chromium")
         keep only the episodes that mention them; none left: the question is about
         something else and takes the usual path. No model summarises: the lines are the
-        deterministic floor's own. At most MAX_TIMELINE + 1 items of a level are read,
+        deterministic floor's own. At most `timeline_max` + 1 items of a level are read,
         whatever the range."""
-        if analysis.ts_range is None or not _ASKS_ACTIVITY.match(question):
+        if analysis.ts_range is None or not ASKS_ACTIVITY.match(question):
             return None
-        rest = {_stem(w) for w in content_words(analysis.topic) if w not in _ACTIVITY_WORDS}
+        most = self.tuning.timeline_max
+        rest = {stem(w) for w in content_words(analysis.topic) if w not in ACTIVITY_WORDS}
         where = (lambda f: rest <= _stemmed(_episode_text(f))) if rest else None
         episodes = self._retriever.timeline(*analysis.ts_range, exclude=SUMMARY_TYPES,
-                                            where=where, limit=MAX_TIMELINE + 1)
+                                            where=where, limit=most + 1)
         if rest and not episodes:
             return None
         if not episodes:
@@ -250,29 +223,28 @@ class Answerer:
                           True, [], self._model_name(), True, "abstain", [])
         tz = analysis.start.tzinfo if analysis.start else None
         shown = episodes
-        if len(episodes) > MAX_TIMELINE and not rest:
+        if len(episodes) > most and not rest:
             for level in SUMMARY_TYPES:
                 summaries = self._retriever.timeline(*analysis.ts_range, levels=[level],
-                                                     limit=MAX_TIMELINE + 1)
+                                                     limit=most + 1)
                 if summaries:
                     shown = summaries
-                if summaries and len(summaries) <= MAX_TIMELINE:
+                if summaries and len(summaries) <= most:
                     break
         lo, hi = analysis.ts_range
         dated = hi - lo > 24 * 3600 + 1   # more than a day asked about: lines carry the date
-        lines = [_timeline_line(m, tz, dated) for m in shown[:MAX_TIMELINE]]
-        if len(shown) > MAX_TIMELINE:
+        lines = [_timeline_line(m, tz, dated) for m in shown[:most]]
+        if len(shown) > most:
             lines.append("… and more: the timeline has the rest")
-        cited = list(dict.fromkeys(m.sources[0] for m in shown[:MAX_TIMELINE] if m.sources))
+        cited = list(dict.fromkeys(m.sources[0] for m in shown[:most] if m.sources))
         return Answer("\n".join(lines), False, cited, "extractive", True, "timeline", [])
 
     @staticmethod
-    def _dated(question: str, best: tuple[str, Hit]) -> Answer | None:
-        """A "when" question whose best line tells the time relatively ("I went yesterday",
-        "last Saturday") is answered with the date that works out to, from the time the
-        line was said or seen; no model guesses a date from a relative word."""
-        line, hit = best
-        if not _WANTS_WHEN.match(question) or not hit.timestamp:
+    def _dated(question: str, line: str, hit: Hit) -> Answer | None:
+        """In a chat, a "when" question whose answer line tells the time relatively ("I
+        went yesterday", "last Saturday") is answered with the date that works out to, from
+        the time the line was said; no model guesses a date from a relative word."""
+        if hit.kind != "turn" or not _WANTS_WHEN.match(question) or not hit.timestamp:
             return None
         try:
             at = dt.datetime.fromisoformat(hit.timestamp)
@@ -287,44 +259,25 @@ class Answerer:
     def _model_name(self) -> str:
         return "extractive"
 
-    def _llm_answer(self, question: str, lines, hits: list[Hit]) -> Answer | None:
-        backend = self._backend()
-        info = backend.info
-        evidence = "\n".join(l for l, _h in lines)
-        if info.capability == "instruct":
-            from models.backend import Message
+    @staticmethod
+    def _chat_answer(question: str, lines, hits: list[Hit], backend) -> Answer | None:
+        """An instruction-following model answers from the numbered evidence lines."""
+        from models.backend import Message
 
-            numbered = "\n".join(f"[{i}] {l}" for i, (l, _h) in enumerate(lines, 1))
-            msgs = [Message("system", "Answer the user's question using only the numbered "
-                                      "evidence from their own screen history. Answer in one "
-                                      f"short sentence. If the evidence does not answer it, "
-                                      f"reply exactly: {ABSTAIN}"),
-                    Message("user", f"Evidence:\n{numbered}\n\nQuestion: {question}")]
-            text = backend.chat(msgs, max_tokens=96).text.strip()
-            if not text:
-                return None
-            if ABSTAIN.lower().rstrip(".") in text.lower():
-                return Answer(ABSTAIN, True, [], info.name, False, "llm-chat", hits)
-            cited = [h for l, h in lines if coverage(text, l) > 0.3] or [lines[0][1]]
-            return Answer(text, False, _sources(cited), info.name, False, "llm-chat", hits)
-        prompt = f"{FEW_SHOT}Text: {' '.join(evidence.split())}\nQuestion: {question}\nAnswer:"
-        raw = backend.complete(prompt, max_tokens=24, stop=["\n"]).text.strip()
-        text = supported_span(raw, evidence)
-        if text is not None and not set(content_words(text)) - set(content_words(question)) \
-                and not any(c.isdigit() for c in text):
-            text = None  # it only repeats the question's own words: not an answer
-        if text is None:
-            log.info("model answer %r not found in the evidence; rejected", raw)
+        info = backend.info
+        numbered = "\n".join(f"[{i}] {l}" for i, (l, _h) in enumerate(lines, 1))
+        msgs = [Message("system", "Answer the user's question using only the numbered "
+                                  "evidence from their own screen history. Answer in one "
+                                  f"short sentence. If the evidence does not answer it, "
+                                  f"reply exactly: {ABSTAIN}"),
+                Message("user", f"Evidence:\n{numbered}\n\nQuestion: {question}")]
+        text = backend.chat(msgs, max_tokens=96).text.strip()
+        if not text:
             return None
-        text = _original_case(text, evidence)
-        found_in = [(l, h) for l, h in lines if supported(text, l)]
-        if not any(coverage(question, l) > 0 for l, _h in found_in):
-            # Taken from a line that shares no word with the question: a small model
-            # reading the line next to the right one ("Deadline: 6 March" for the budget).
-            log.info("model answer %r comes from a line off the question; rejected", raw)
-            return None
-        return Answer(text, False, _sources([h for _l, h in found_in]), info.name, True,
-                      "llm-extractive", hits)
+        if ABSTAIN.lower().rstrip(".") in text.lower():
+            return Answer(ABSTAIN, True, [], info.name, False, "llm-chat", hits)
+        cited = [h for l, h in lines if coverage(text, l) > 0.3] or [lines[0][1]]
+        return Answer(text, False, _sources(cited), info.name, False, "llm-chat", hits)
 
 
 def _episode_text(fields: dict) -> str:
@@ -332,7 +285,7 @@ def _episode_text(fields: dict) -> str:
 
 
 def _stemmed(text: str) -> set[str]:
-    return {_stem(w) for w in content_words(text)}
+    return {stem(w) for w in content_words(text)}
 
 
 def _timeline_line(m, tz, dated: bool = False) -> str:
@@ -360,26 +313,6 @@ def _timeline_line(m, tz, dated: bool = False) -> str:
     if len(details) > 80:
         details = details[:79].rstrip() + "…"
     return f"{span} {summary}" + (f" — {details}" if details else "")
-
-
-def focus(best: tuple[str, Hit], hits: list[Hit], window: int = 4) -> list[tuple[str, Hit]]:
-    """The evidence for the model: the best line's own passage, a few lines either side.
-
-    One coherent passage, as in the few-shot examples; lines from several screens mixed
-    together lead a small model to take a number from the wrong one.
-    """
-    line, hit = best
-    header = hit.text.splitlines()[0].strip() if hit.text else ""
-    body = [l.strip() for l in hit.text.splitlines()[1:]
-            if l.strip() and not (header and header in l)] or [line]
-    i = body.index(line) if line in body else 0
-    return [(l, hit) for l in body[max(0, i - window): i + window + 1]]
-
-
-def _original_case(span: str, evidence: str) -> str:
-    """The span as the evidence writes it (normalisation lower-cased it)."""
-    m = re.search(r"[ \t]+".join(re.escape(w) for w in span.split()), evidence, re.IGNORECASE)
-    return m.group(0) if m else span
 
 
 def _sources(hits: list[Hit]) -> list[str]:

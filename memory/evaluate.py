@@ -66,7 +66,12 @@ def _ratio(a: float, b: int) -> float:
 
 
 def eval_screens(retriever: Retriever, questions: list[dict], *, k: int,
-                 answer: Callable | None = None) -> dict:
+                 answer: Callable | None = None,
+                 frame_text: Callable[[list[str]], str] | None = None) -> dict:
+    """hit@k per answerable question; with `answer(q, now) -> dict` also answers accepted
+    and abstentions, and with `frame_text(sources) -> OCR text` whether an accepted answer
+    cites a frame that shows a gold answer. Questions carrying a "split" (train/test, from
+    bench/gen_screen_days.py) get the same figures per split."""
     rows = []
     totals = {"hybrid": 0, "bm25": 0}
     n = 0
@@ -86,10 +91,26 @@ def eval_screens(retriever: Retriever, questions: list[dict], *, k: int,
             totals["bm25"] += row["hit_bm25"]
         if answer:
             row.update(answer(q, now))
+            if frame_text is not None and not q.get("abstain"):
+                shown = frame_text(row.get("citations") or []).lower()
+                row["cited_shows_answer"] = bool(row.get("accepted")) and any(
+                    a.lower() in shown for a in q.get("answers") or [])
+        row["split"] = q.get("split")
         rows.append(row)
     out = {"k": k, "questions_answerable": n, f"hit@{k}": _ratio(totals["hybrid"], n),
            f"baseline_bm25_hit@{k}": _ratio(totals["bm25"], n)}
     if answer:
+        out.update(_screen_answer_figures(rows))
+        for split in sorted({r["split"] for r in rows if r.get("split")}):
+            out.setdefault("per_split", {})[split] = _screen_answer_figures(
+                [r for r in rows if r.get("split") == split])
+    out["questions"] = rows
+    return out
+
+
+def _screen_answer_figures(rows: list[dict]) -> dict:
+    out: dict = {}
+    if rows:
         answerable = [r for r in rows if not r["abstain"]]
         unanswerable = [r for r in rows if r["abstain"]]
         out["answer_accepted"] = _ratio(sum(r.get("accepted", False) for r in answerable),
@@ -101,7 +122,10 @@ def eval_screens(retriever: Retriever, questions: list[dict], *, k: int,
                 sum(r.get("baseline_accepted", False) for r in answerable), len(answerable))
             out["baseline_extractive_abstention_accuracy"] = _ratio(
                 sum(r.get("baseline_abstained", False) for r in unanswerable), len(unanswerable))
-    out["questions"] = rows
+        if any("cited_shows_answer" in r for r in answerable):
+            out["answer_cited_frame_shows_it"] = _ratio(
+                sum(r.get("cited_shows_answer", False) for r in answerable), len(answerable))
+        out["answerable"], out["unanswerable"] = len(answerable), len(unanswerable)
     return out
 
 

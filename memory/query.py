@@ -3,7 +3,8 @@
 Handles the expressions people use when asking about their own day: "today",
 "yesterday (morning|afternoon|evening)", "this morning", "tonight", "around lunchtime",
 "around noon", "last week", "last Tuesday", "on Monday", "in March", "on 6 March",
-"1 February, 2023", "last/this month", "last/this year", "in 2022", "N days/hours ago".
+"1 February, 2023", "last/this month", "last/this year", "in 2022", "N days/hours ago",
+"around 14:20" / "at 3 pm" (a window of `around_minutes` either side).
 Anything not understood leaves the range open: retrieval then searches all time, so a
 misparse can only widen, never hide, results.
 """
@@ -62,8 +63,9 @@ def _month_after(first: dt.datetime) -> dt.datetime:
     return first.replace(year=first.year + (first.month == 12), month=first.month % 12 + 1)
 
 
-def analyse(text: str, *, now: dt.datetime) -> QueryAnalysis:
-    """Find one time expression in `text`; `now` must be timezone-aware."""
+def analyse(text: str, *, now: dt.datetime, around_minutes: int = 15) -> QueryAnalysis:
+    """Find one time expression in `text`; `now` must be timezone-aware. A clock time of
+    today ("around 14:20", "at 3 pm") reads `around_minutes` either side of it."""
     q = text.lower()
     today, _ = _day(now)
     rng: tuple[dt.datetime, dt.datetime] | None = None
@@ -84,6 +86,16 @@ def analyse(text: str, *, now: dt.datetime) -> QueryAnalysis:
         hit(m, (today, today + dt.timedelta(days=1)))
     if m := re.search(rf"\b(?:around|at|during|over)\s+({parts})\b", q):
         hit(m, _part(today, m.group(1)))
+    if m := re.search(r"\b(?:around|at|about|near)\s+(\d{1,2})(?:[:.](\d{2}))?\s*([ap])?\.?m?\b", q):
+        hour, minute = int(m.group(1)), int(m.group(2) or 0)
+        if m.group(3) == "p" and hour < 12:
+            hour += 12
+        elif m.group(3) == "a" and hour == 12:
+            hour = 0
+        if (m.group(2) or m.group(3)) and hour < 24 and minute < 60:
+            centre = today + dt.timedelta(hours=hour, minutes=minute)
+            half = dt.timedelta(minutes=around_minutes)
+            hit(m, (centre - half, centre + half))
     if m := re.search(r"\b(\d+)\s+(day|hour|week)s?\s+ago\b", q):
         n, unit = int(m.group(1)), m.group(2)
         try:

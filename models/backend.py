@@ -160,6 +160,12 @@ class LlmBackend(Protocol):
 
     def count_tokens(self, text: str) -> int: ...
 
+    def score(self, prompt: str, continuations: Sequence[str]) -> list[list[float]] | None:
+        """The log-probability of each token of each continuation after `prompt` (how a
+        base model ranks answer candidates); None when the backend cannot tell (a server
+        that returns no prompt log-probabilities)."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -46,9 +46,13 @@ class ScriptedLlm:
         capability: str = "instruct",
         n_ctx: int = 2048,
         name: str = "scripted",
+        scores: Callable[[str, str], float] | None = None,
     ) -> None:
+        """`scores(prompt, continuation)` scripts `score`: the continuation's total
+        log-probability, spread evenly over its words (None: the fake cannot score)."""
         self._script = replies if callable(replies) else list(replies)
         self._info = ModelInfo(name=name, path=None, capability=capability, n_ctx=n_ctx)  # type: ignore[arg-type]
+        self._scores = scores
         self._lock = threading.Lock()
         self.calls: list[Call] = []
         self.closed = False
@@ -100,6 +104,19 @@ class ScriptedLlm:
 
     def count_tokens(self, text: str) -> int:
         return len(text.split())
+
+    def score(self, prompt: str, continuations: Sequence[str]) -> list[list[float]] | None:
+        if self.closed:
+            raise ModelError("ScriptedLlm was closed.")
+        if self._scores is None:
+            return None
+        with self._lock:
+            self.calls.append(Call("score", prompt, {"continuations": tuple(continuations)}))
+        out = []
+        for c in continuations:
+            n = max(len(c.split()), 1)
+            out.append([self._scores(prompt, c) / n] * n)
+        return out
 
     def close(self) -> None:
         self.closed = True

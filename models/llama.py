@@ -19,6 +19,8 @@ from concurrent.futures import Future
 from dataclasses import replace
 from typing import Any, TypeVar
 
+import numpy as np
+
 from models.backend import (CancelToken, Completion, Message, ModelInfo, Prompt,
                             completion_from_openai)
 from models.errors import CancelledError, ModelError, ModelLoadError
@@ -177,6 +179,45 @@ class LlamaCppBackend:
     def count_tokens(self, text: str) -> int:
         return self._call(lambda llm: len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)))
 
+    def score(self, prompt: str, continuations: Sequence[str]) -> list[list[float]]:
+        """The log-probability of each token of each continuation after `prompt`.
+
+        The prompt is evaluated once (its tokens shared with the previous call are reused
+        from the KV cache); each continuation is then decoded in one batch on top of it and
+        removed again, the way multiple-choice benchmarks score a base model.
+        """
+        def job(llm: Any) -> list[list[float]]:
+            n_vocab = llm.n_vocab()
+            pre = llm.tokenize(prompt.encode("utf-8"), add_bos=True, special=False)
+            if not pre or len(pre) >= llm.n_ctx():
+                raise ValueError("exceed context window")
+            cached = llm.input_ids[: llm.n_tokens].tolist()
+            common = 0
+            while common < min(len(cached), len(pre) - 1) and cached[common] == pre[common]:
+                common += 1
+            llm.n_tokens = common
+            llm.eval(pre[common:])  # the last row of logits predicts the first continuation token
+            first = _log_softmax(np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(n_vocab,)).copy())
+            n_pre = llm.n_tokens
+            out: list[list[float]] = []
+            for text in continuations:
+                toks = llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+                if not toks or n_pre + len(toks) >= llm.n_ctx() or len(toks) > llm.n_batch:
+                    out.append([])
+                    continue
+                llm._ctx.kv_cache_seq_rm(-1, n_pre, -1)
+                llm._batch.set_batch(batch=toks, n_past=n_pre, logits_all=True)
+                llm._ctx.decode(llm._batch)
+                rows = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(len(toks) * n_vocab,))
+                rows = rows.reshape(len(toks), n_vocab)
+                lp = [float(first[toks[0]])]
+                lp += [float(_log_softmax(rows[i - 1])[toks[i]]) for i in range(1, len(toks))]
+                out.append(lp)
+            llm._ctx.kv_cache_seq_rm(-1, n_pre, -1)  # the cache holds the prompt alone again
+            return out
+
+        return self._call(job)
+
     def unload(self) -> None:
         """Free the model now (it reloads on the next call)."""
         if self._thread is not None and not self._closed:
@@ -323,6 +364,11 @@ def _route_native_log(llama_cpp: Any) -> None:
 
     _native_log_cb.append(forward)
     llama_cpp.llama_log_set(forward, ctypes.c_void_p(0))
+
+
+def _log_softmax(row: Any) -> Any:
+    top = row.max()
+    return row - (top + float(np.log(np.exp(row - top).sum())))
 
 
 def _translate(exc: BaseException) -> BaseException:

@@ -144,6 +144,11 @@ class OpenAICompatibleBackend:
             reply = self._post(path, body)  # no constraint the server takes: validate locally only
         return parse_and_validate(completion_from_openai(reply, started).text, tight)
 
+    def score(self, prompt: str, continuations: Sequence[str]) -> list[list[float]] | None:
+        """None: OpenAI-compatible servers return no log-probabilities of given text
+        (only of what they generate), so answer candidates are ranked without them."""
+        return None
+
     def count_tokens(self, text: str) -> int:
         """Exact via llama-cpp-python's `/extras/tokenize/count` or llama.cpp's `/tokenize`;
         other servers get an estimate of 4 bytes per token."""

@@ -3,38 +3,37 @@ import datetime as dt
 import pytest
 
 from memory.answer import (ABSTAIN, Answerer, best_lines, contains_answer, judge_locomo,
-                           judge_screen, supported_span, token_f1)
+                           judge_screen, token_f1)
+from memory.answer_tuning import AnswerTuning
 from memory.retrieval import Hit
 from memory.retrieval import Retriever
 from models.fake import ScriptedLlm
 from tests.conftest import import_turns
 
 
-def test_supported_span_trims_decoration_and_rejects_inventions():
-    ev = "Payment sent\nAmount: 1,240.00 GBP\nConfirmation code: NWB-55710-K"
-    assert supported_span("$1,240.00 GBP", ev) == "1,240.00 gbp"
-    assert supported_span("NWB-55710-K.", ev) == "nwb-55710-k"
-    assert supported_span("It was paid by Alice on Monday", ev) is None
-    assert supported_span("1,240.00 GBP\nConfirmation", ev) is not None  # one line only
-
-
-def test_invented_model_answer_falls_back_to_the_quoted_line(screens_store):
+def test_a_completion_model_without_scores_leaves_the_reader_an_exact_cited_span(screens_store):
+    """(Replaces the tests of the generated-answer path: a base model no longer writes the
+    answer, so there is no invented text to reject. The reader's answer is a span of a line
+    of the frame it cites, by construction.)"""
     fake = ScriptedLlm(["Forty-two euros, paid in cash"], capability="completion")
     a = Answerer(Retriever(screens_store), lambda: fake, store=screens_store)
     ans = a.ask("How much was the Marrow Studio invoice?")
-    assert ans.tier == "extractive" and not ans.abstained
-    assert "1,240" in ans.answer and ans.citations
-    assert fake.calls  # the model was asked, and its unsupported answer rejected
+    assert ans.tier == "reader" and not ans.abstained and "1,240" in ans.answer
+    cited = [h for h in ans.evidence if set(h.sources) & set(ans.citations)]
+    assert any(ans.answer in h.text for h in cited)
+    assert not fake.calls  # nothing was generated
 
 
-def test_a_model_answer_from_a_line_off_the_question_is_rejected(screens_store):
-    """The model quotes a real line, but one that shares no word with the question (the
-    line next to the right one): rejected, and the best-covering line is quoted instead."""
-    fake = ScriptedLlm(["Deadline for the audit report: 6 March"], capability="completion")
-    a = Answerer(Retriever(screens_store), lambda: fake, store=screens_store)
+def test_the_reader_takes_the_value_asked_for_not_the_next_line(screens_store):
+    a = Answerer(Retriever(screens_store), None, store=screens_store)
     ans = a.ask("What budget did Orchard Health approve?")
-    assert fake.calls and ans.tier == "extractive"
-    assert "6,500" in ans.answer and "Deadline" not in ans.answer
+    assert "6,500" in ans.answer and "March" not in ans.answer
+
+
+def test_a_question_whose_rare_words_are_on_no_screen_abstains(screens_store):
+    strict = Answerer(Retriever(screens_store), None, tuning=AnswerTuning(min_key_coverage=0.6))
+    assert strict.ask("How much was the Brackenfeather Studio invoice?").abstained
+    assert not strict.ask("How much was the Marrow Studio invoice?").abstained
 
 
 def test_a_raw_line_is_quoted_before_a_memory_line_that_covers_as_much():
@@ -72,7 +71,8 @@ def test_when_did_without_a_date_in_the_answer_is_when_it_was_told(tmp_path, ope
     assert ans.citations == ["p:D1:1"]
     dated = Answerer(r, lambda: ScriptedLlm(["12 June"], capability="completion"))
     ans = dated.ask("When did Ben say the kiln opens for the pottery class?")
-    assert ans.answer == "12 June" and ans.tier == "llm-extractive"
+    # The reader quotes the line that holds the date (AnswerTuning.answer_unit = "line").
+    assert "12 June" in ans.answer and ans.tier == "reader"
 
 
 def test_a_question_about_what_one_person_said_is_answered_from_their_own_turns(
@@ -106,8 +106,9 @@ def test_judge_locomo_scores_answers_citations_and_abstention(screens_store):
     a = Answerer(Retriever(screens_store), None, store=screens_store)
     q = "How much was the Marrow Studio invoice?"
     cited = a.ask(q).citations[0]
-    row = judge_locomo(a, q, "1,240.00 GBP", [cited, "frames/0999.png"], baseline=a)
-    assert row["contains"] and row["f1"] > 0.5 and row["citation_recall"] == 0.5
+    row = judge_locomo(a, q, "1,240", [cited, "frames/0999.png"], baseline=a)
+    # A quoted line holds the answer among other words: contained, with a partial F1.
+    assert row["contains"] and 0 < row["f1"] < 1 and row["citation_recall"] == 0.5
     assert row["baseline_contains"] == row["contains"]
     row = judge_locomo(a, "What did I eat for breakfast?", None, [])
     assert row["abstained"] and row["correct_abstention"]
@@ -133,7 +134,9 @@ def test_bundled_model_answers_dev_screens(screens_store, screen_questions, bund
             assert r["abstained"] and r["answer"] == ABSTAIN
         elif not r["abstained"]:
             assert r["citations"], q["question"]
-    assert any(r["tier"] == "llm-extractive" for r in answerable)
+    # A completion-only model no longer writes the answer: the reader picks it (its score
+    # weight for the model is 0, see memory/answer_tuning.py), so no answer is generated text.
+    assert all(r["tier"] in ("reader", "timeline") for r in answerable if not r["abstained"])
 
 
 def test_a_locked_database_while_grounding_a_speaker_is_a_clear_error(tmp_path, open_store,

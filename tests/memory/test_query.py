@@ -86,3 +86,11 @@ def test_locomo_questions_are_asked_the_day_after_the_last_session():
     a = analyse("When did they meet in May?", now=at)
     assert a.start.date().isoformat() == "2023-05-01"
     assert _asked_at({"conversation": {}}) is None and _asked_at({}) is None
+
+
+def test_a_clock_time_of_today_reads_a_window_around_it():
+    assert rng("What was I reading around 14:20?") == ("02-17 14", "02-17 14")
+    a = analyse("what was I doing at 3 pm", now=NOW, around_minutes=30)
+    assert (a.start.strftime("%H:%M"), a.end.strftime("%H:%M")) == ("14:30", "15:30")
+    assert a.time_phrase == "at 3 pm" and a.topic == "what was I doing"
+    assert rng("meet at 5 people") is None  # a bare number is no time

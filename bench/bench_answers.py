@@ -1,0 +1,311 @@
+"""Answers on generated screen days: train/test figures, the reader's tuning, ask latency.
+
+Usage:
+  .venv/bin/python bench/bench_answers.py DAY --store DIR [--model] [--tune] [--latency N]
+      [--only train|test] [--limit N] [--json OUT]
+
+DAY is a folder from bench/gen_screen_days.py (frames.jsonl, questions.jsonl with "split").
+DIR is an unencrypted data dir, imported once (OCR, embeddings, floor) and reused after.
+For every question it scores, per split: answers accepted (the answer holds a gold answer),
+accepted with a citation whose frame's OCR text shows a gold answer, and unanswerable
+questions abstained, for the reader (extractive features; with --model also the bundled
+model's PMI) and for the naive baseline (the best-covering evidence line, no abstention
+beyond the old coverage floor). --tune chooses the reader's weights and abstention
+threshold by random search on the TRAIN split's cached features and reports both splits.
+--latency N times N warm asks per answerer (p50/p95).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import statistics
+import sys
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+
+# --code DIR: run another checkout's answerer (today's, from a `git worktree` of HEAD)
+_CODE = sys.argv[sys.argv.index("--code") + 1] if "--code" in sys.argv else None
+sys.path.insert(0, _CODE or str(Path(__file__).resolve().parents[1]))
+
+WEIGHTS = ("w_line", "w_label", "w_shape", "w_adjacent", "w_echo", "w_title", "w_rank", "w_length", "w_fragment",
+           "w_model")
+
+
+def open_core(store: Path, day: Path | None):
+    from app.settings import load_settings
+    from app.wiring import open_core as _open
+
+    s = load_settings(data_dir=store, config_file=None)
+    s = replace(s, privacy=replace(s.privacy, encrypt=False))
+    core = _open(s, passphrase=None)
+    if day is not None and not (store / ".imported").exists():
+        from capture.importer import FrameImporter
+        from memory.pipeline import run_pending
+
+        FrameImporter(store=core.store, ocr=core.ocr).run(day / "frames.jsonl")
+        run_pending(core, use_llm=False)
+        (store / ".imported").write_text("1")
+    return core
+
+
+def frame_text(core, sources: list[str]) -> str:
+    if not sources:
+        return ""
+    marks = ",".join("?" * len(sources))
+    rows = core.store.db.execute(
+        f"SELECT f.ocr_text FROM frames f JOIN frame_sources s ON s.frame_id = f.id "
+        f"WHERE s.source IN ({marks})", list(sources)).fetchall()
+    return "\n".join(r[0] or "" for r in rows)
+
+
+def when(q: dict) -> dt.datetime:
+    t = dt.datetime.fromisoformat(q["asked_at"])
+    return t if t.tzinfo else t.astimezone()
+
+
+def gold_in(text: str, q: dict) -> bool:
+    return any(a.lower() in text.lower() for a in q.get("answers") or [])
+
+
+def collect(core, questions: list[dict], tuning, scorer=None) -> list[dict]:
+    """Per question: the reader's candidates with features (and gold flags), key coverage."""
+    from memory import reader as rd
+    from memory.answer import Answerer
+
+    ans = Answerer(core.retriever, None, tuning=tuning)
+    rows = []
+    for q in questions:
+        hits = core.retriever.search(q["question"], limit=tuning.evidence_hits, now=when(q))
+        r = rd.read(q["question"], hits, tuning, idf=ans.idf, scorer=scorer)
+        rows.append({"q": q, "key": round(r.key_coverage, 4), "named": round(r.name_coverage, 4),
+                     "cands": [
+            {"text": c.text, "feats": c.feats, "gold": gold_in(c.text, q),
+             "line_gold": gold_in(c.line, q),
+             "exact": any(c.text.lower() == a.lower() for a in q.get("answers") or []),
+             "sources": list(c.hit.sources)} for c in r.candidates]})
+    return rows
+
+
+FEATS = ("line", "label", "shape", "adjacent", "echo", "title", "rank", "length", "fragment", "model")
+
+
+def _matrices(rows: list[dict]):
+    """Each question's candidate features as a matrix (rows: candidates, columns: FEATS)."""
+    import numpy as np
+
+    for r in rows:
+        if "_F" not in r:
+            r["_F"] = np.array([[c["feats"].get(f, 0.0) for f in FEATS] for c in r["cands"]]
+                               or np.zeros((0, len(FEATS))))
+            r["_gold"] = np.array([c["gold"] for c in r["cands"]], dtype=bool)
+            r["_line_gold"] = np.array([c.get("line_gold", c["gold"]) for c in r["cands"]],
+                                       dtype=bool)
+    return rows
+
+
+def figures(rows: list[dict], t) -> dict:
+    """Per split: answerable questions whose best candidate holds a gold answer (and that do
+    not abstain), unanswerable ones that abstain."""
+    import numpy as np
+
+    w = np.array([getattr(t, f"w_{f}") for f in FEATS])
+    out = {}
+    for split in ("train", "test"):
+        rs = _matrices([r for r in rows if r["q"].get("split") == split
+                        and not r["q"]["template"].endswith(":activity")])  # the timeline's
+        ans = [r for r in rs if not r["q"].get("abstain")]
+        una = [r for r in rs if r["q"].get("abstain")]
+        quiet = lambda r: (not len(r["cands"]) or r["key"] < t.min_key_coverage  # noqa: E731
+                           or r["named"] < t.min_name_coverage)
+        said = "_line_gold" if t.answer_unit == "line" else "_gold"  # what is quoted
+        ok = sum(bool(r[said][int(np.argmax(r["_F"] @ w))]) for r in ans if not quiet(r))
+        abst = sum(quiet(r) for r in una)
+        out[split] = {"answerable": len(ans), "accepted": round(ok / max(len(ans), 1), 3),
+                      "unanswerable": len(una), "abstained": round(abst / max(len(una), 1), 3)}
+    return out
+
+
+def fit(rows: list[dict], base, *, l2: float = 0.1, steps: int = 400):
+    """The weights by listwise logistic regression on TRAIN rows (softmax over a question's
+    candidates, the gold ones the target; L2 towards zero), then the two abstention
+    thresholds by grid search on the mean of answerable and abstention accuracy."""
+    import numpy as np
+
+    train = _matrices([r for r in rows if r["q"].get("split") == "train"
+                       and not r["q"]["template"].endswith(":activity")])
+    has_model = any("model" in c["feats"] for r in train for c in r["cands"])
+    use = np.array([has_model or f != "model" for f in FEATS], dtype=float)
+    data = [(r["_F"], r["_gold"]) for r in train
+            if not r["q"].get("abstain") and r["_gold"].any() and len(r["cands"]) > 1]
+    w = np.array([getattr(base, f"w_{f}") for f in FEATS]) * use
+    for _ in range(steps):
+        grad = l2 * w
+        for F, g in data:
+            z = F @ w
+            p = np.exp(z - z.max())
+            p /= p.sum()
+            target = g / g.sum()
+            grad += F.T @ (p - target) / len(data)
+        w -= 0.5 * grad * use
+    t = replace(base, **{f"w_{f}": round(float(v), 2) for f, v in zip(FEATS, w)})
+    best, best_v = t, -1.0
+    for k in np.arange(0, 1.01, 0.04):
+        for n in np.arange(0, 1.01, 0.1):
+            c = replace(t, min_key_coverage=round(float(k), 2), min_name_coverage=round(float(n), 2))
+            f = figures(train, c)["train"]
+            v = (f["accepted"] + f["abstained"]) / 2
+            if v > best_v:
+                best, best_v = c, v
+    return best
+
+
+def tune(rows: list[dict], base, *, trials: int, seed: int = 0):
+    """Random search over the weights and the threshold, on TRAIN rows only: the mean of
+    the answerable accuracy and the abstention accuracy."""
+    train = [r for r in rows if r["q"].get("split") == "train"]
+    rng = random.Random(seed)
+    has_model = any("model" in c["feats"] for r in train for c in r["cands"])
+    names = [w for w in WEIGHTS if has_model or w != "w_model"]
+
+    def objective(t):
+        f = figures(train, t)["train"]
+        return (f["accepted"] + f["abstained"]) / 2
+
+    best, best_v = base, objective(base)
+    for i in range(trials):
+        changes = {w: round(getattr(best, w) + rng.gauss(0, 1.0 if i < trials // 2 else 0.3), 2)
+                   for w in names if rng.random() < 0.5}
+        for th in ("min_key_coverage", "min_name_coverage"):
+            if rng.random() < 0.5:
+                changes[th] = min(1.0, max(0.0, round(getattr(best, th) + rng.gauss(0, 0.1), 2)))
+        cand = replace(best, **changes)
+        v = objective(cand)
+        if v > best_v:
+            best, best_v = cand, v
+    return best
+
+
+class BestLine:
+    """The naive baseline: the line of the best plain-BM25 frame that covers the question
+    most, quoted with its citation; no abstention."""
+
+    def __init__(self, retriever) -> None:
+        self._retriever = retriever
+
+    def ask(self, question: str, *, now=None):
+        from memory.answer import Answer, best_lines
+
+        hits = self._retriever.search(question, limit=5, now=now, mode="bm25", kinds=["frame"])
+        if not hits:
+            return Answer("", True, [], "baseline", True, "abstain")
+        line, hit = best_lines(question, hits[:1])[0]
+        return Answer(line, False, list(hit.sources), "baseline", True, "best-line")
+
+
+def end_to_end(core, questions: list[dict], answerer) -> dict:
+    """Ask each question through an answerer; figures per split, with "cited frame shows it"."""
+    per: dict[str, dict] = {}
+    times = []
+    for q in questions:
+        t0 = time.perf_counter()
+        a = answerer.ask(q["question"], now=when(q))
+        times.append(time.perf_counter() - t0)
+        s = per.setdefault(q.get("split", "all"), {"answerable": 0, "accepted": 0, "shows": 0,
+                                                   "unanswerable": 0, "abstained": 0})
+        if q.get("abstain"):
+            s["unanswerable"] += 1
+            s["abstained"] += a.abstained
+        else:
+            s["answerable"] += 1
+            ok = not a.abstained and gold_in(a.answer, q)
+            s["accepted"] += ok
+            s["shows"] += ok and gold_in(frame_text(core, a.citations), q)
+    for s in per.values():
+        for k, n in (("accepted", "answerable"), ("shows", "answerable"), ("abstained", "unanswerable")):
+            s[k] = round(s[k] / max(s[n], 1), 3)
+    times.sort()
+    per["seconds_per_question"] = round(statistics.mean(times), 3) if times else 0.0
+    return per
+
+
+def latency(answerer, questions: list[dict], n: int) -> dict:
+    qs = [q for q in questions if not q.get("abstain")][:n]
+    answerer.ask(qs[0]["question"], now=when(qs[0]))  # warm: model loaded, caches filled
+    ts = []
+    for q in qs:
+        t0 = time.perf_counter()
+        answerer.ask(q["question"], now=when(q))
+        ts.append(time.perf_counter() - t0)
+    ts.sort()
+    return {"n": len(ts), "p50_s": round(ts[len(ts) // 2], 3),
+            "p95_s": round(ts[min(len(ts) - 1, int(len(ts) * 0.95))], 3)}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("day", type=Path)
+    p.add_argument("--store", type=Path, required=True)
+    p.add_argument("--model", action="store_true", help="also score candidates with the model")
+    p.add_argument("--tune", type=int, default=0, metavar="TRIALS", help="random search")
+    p.add_argument("--fit", action="store_true", help="listwise logistic fit + threshold grid")
+    p.add_argument("--end-to-end", action="store_true", help="ask through Answerer (and baseline)")
+    p.add_argument("--latency", type=int, default=0)
+    p.add_argument("--only", choices=["train", "test"])
+    p.add_argument("--limit", type=int, default=0)
+    p.add_argument("--json", type=Path)
+    p.add_argument("--code", type=Path, help="a checkout whose answerer is measured (end to end)")
+    p.add_argument("--rows", type=Path, help="cache of the reader's candidates (read if present)")
+    p.add_argument("--no-reader", action="store_true", help="skip the reader's feature figures")
+    args = p.parse_args()
+    from memory.answer import Answerer
+
+    questions = [json.loads(l) for l in (args.day / "questions.jsonl").read_text().splitlines() if l]
+    if args.only:
+        questions = [q for q in questions if q.get("split") == args.only]
+    if args.limit:
+        questions = random.Random(1).sample(questions, min(args.limit, len(questions)))
+    core = open_core(args.store, args.day)
+    out: dict = {"questions": len(questions), "code": str(args.code or "this checkout")}
+    try:
+        if not args.no_reader:
+            from memory.answer_tuning import AnswerTuning
+
+            base, scorer = AnswerTuning(), None
+            if args.model:
+                scorer = getattr(core.backend(), "score", None)
+                base = replace(base, w_model=base.w_model or 1.0)
+            t0 = time.perf_counter()
+            if args.rows and args.rows.exists():
+                rows = json.loads(args.rows.read_text())
+            else:
+                rows = collect(core, questions, base, scorer)
+                out["collect_s_per_question"] = round((time.perf_counter() - t0) / max(len(rows), 1), 3)
+                if args.rows:
+                    args.rows.write_text(json.dumps(rows))
+            out["reader_default"] = figures(rows, base)
+            if args.tune or args.fit:
+                tuned = fit(rows, base) if args.fit else tune(rows, base, trials=args.tune)
+                out["tuned"] = {k: v for k, v in asdict(tuned).items()
+                                if k in WEIGHTS or k.startswith("min_")}
+                out["reader_tuned"] = figures(rows, tuned)
+        if args.end_to_end:
+            backend = core.backend if args.model else None
+            out["answerer"] = end_to_end(core, questions, Answerer(core.retriever, backend))
+            out["answerer_extractive"] = end_to_end(core, questions, Answerer(core.retriever, None))
+            out["baseline_best_line"] = end_to_end(core, questions, BestLine(core.retriever))
+        if args.latency:
+            out["latency"] = latency(Answerer(core.retriever, core.backend), questions, args.latency)
+    finally:
+        core.close()
+    text = json.dumps(out, indent=1)
+    if args.json:
+        args.json.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Answer shapes: what a question expects (a table of question forms) and what a span of
+evidence looks like (a table of span patterns). Data, not code: the reader applies them.
+
+One precedence rule: a question takes the shapes of the FIRST form in QUESTION_FORMS that
+it matches; no match expects "text". A span may have several shapes ("14:20" is a time;
+"OPS-4471" a code). The forms are general English question forms; none names a value or a
+screen of any data set.
+"""
+
+from __future__ import annotations
+
+import re
+
+SHAPE_NAMES = ("money", "time", "date", "code", "number", "quantity", "url", "file", "command", "person",
+               "place", "title", "text")
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*"
+_CUR = r"(?:[$€£¥]|\b(?:EUR|GBP|USD|CHF|JPY|SEK|NOK|DKK|PLN)\b)"
+_AMOUNT = r"\d{1,3}(?:[,.' ]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+
+# Span patterns: every match in an evidence line is a candidate of that shape.
+SPAN_PATTERNS: dict[str, re.Pattern] = {
+    "money": re.compile(rf"{_CUR}\s?(?:{_AMOUNT})|(?:{_AMOUNT})\s?{_CUR}", re.IGNORECASE),
+    "time": re.compile(r"(?<![\d:])(?:[01]?\d|2[0-3])[:.][0-5]\d(?:\s?[ap]\.?m\.?)?(?![\d:])"
+                       r"|\b(?:1[0-2]|0?[1-9])\s?[ap]\.?m\b", re.IGNORECASE),
+    "date": re.compile(rf"\b(?:{_WEEKDAY},?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b(?:,?\s+\d{{4}})?"
+                       rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
+                       r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.IGNORECASE),
+    # Keys and references: letters and digits mixed, kept whole with their prefix.
+    "code": re.compile(r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+\b"
+                       r"|\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,10}\b"
+                       r"|\b\d{3,}-\d{3,}\b|#\d{3,}\b|\b\d{6,}\b|\b[A-Z]{1,2}\d{1,4}[A-Z]?\b"),
+    "number": re.compile(r"\+?\d[\d ]{6,}\d|\d+(?:[.,]\d+)*%?"),
+    # A number with the word after it: "22 minutes", "14.2 km", "41 on" (the model and the
+    # fragment feature tell a unit from the next word).
+    "quantity": re.compile(r"\d+(?:[.,]\d+)*\s?(?:%|[a-zA-Z]{1,12}\b)"),
+    "url": re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE),
+    "file": re.compile(r"(?:~|\.{0,2})/[\w./-]+|\b[\w-]+(?:/[\w.-]+)+|\b[\w-]+\.(?:[a-z]{2,4})\b"),
+    "command": re.compile(r"(?<=\$ )\S.*$|(?<=> )\S.*$"),
+    "person": re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z'’]+){1,2}\b"),
+    "place": re.compile(r"(?:(?<=\bat )|(?<=\bin )|(?<=\bto )|(?<=\bfrom )|(?<=\bnear ))"
+                        r"(?:the )?[A-Z][^,.;!?()]*"
+                        r"|\b(?:the\s+)?[A-Z][\w'&]*(?:\s+(?:[A-Z0-9][\w'&]*|on|at|of|&)){0,4}"),
+}
+
+# "Label: value" on one line: the value is a candidate, the label says what it is.
+LABEL_VALUE = re.compile(r"^(?P<label>[^:]{2,40}?)\s?:\s+(?P<value>\S.*)$")
+
+# Question forms -> the shapes an answer to them takes (first match wins). The question
+# word decides before the nouns in the question: "Who is ticket OPS-7310 assigned to?" asks
+# for a person, not a code, so the forms anchored on when/who/where come before the rest.
+QUESTION_FORMS: list[tuple[str, re.Pattern, tuple[str, ...]]] = [
+    ("title", re.compile(r"\b(?:title|which (?:page|tab|article|window)|what (?:page|article))\b", re.I),
+     ("title", "text")),
+    ("command", re.compile(r"\b(?:command|run|ran|type|typed)\b", re.I), ("command",)),
+    ("url", re.compile(r"\b(?:url|link|web ?address|address of)\b", re.I), ("url",)),
+    ("file", re.compile(r"\b(?:file|folder|directory|path)\b", re.I), ("file",)),
+    ("time", re.compile(r"\b(?:what time|which time|at what time)\b", re.I), ("time",)),
+    ("date", re.compile(r"\b(?:what (?:date|day)|which (?:date|day)|by when|due)\b", re.I),
+     ("date",)),
+    ("when", re.compile(r"^\s*(?:and\s+|so\s+)?when\b", re.I), ("time", "date")),
+    ("person", re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:person|colleague|doctor)\b", re.I),
+     ("person",)),
+    ("place", re.compile(r"^\s*where\b|\b(?:which|what) (?:city|town|country|place|street|venue)\b",
+                         re.I), ("place",)),
+    ("money", re.compile(r"\b(?:how much|price|cost|costs|owe|paid|pay|charge|fee|amount|"
+                         r"transfer(?:red)?|spend|spent)\b", re.I), ("money", "number")),
+    ("code", re.compile(r"\b(?:code|key|reference|tracking|booking|order number|invoice number|"
+                        r"ticket|id|gate|serial)\b", re.I), ("code", "number")),
+    ("quantity", re.compile(r"\bhow (?:many|long|far|old|big|fast|heavy|tall)\b", re.I),
+     ("number", "quantity")),
+    ("number", re.compile(r"\b(?:version|port|number|ip|score|percentage|rate|count)\b", re.I),
+     ("number", "code")),
+]
+
+
+def expected_shapes(question: str) -> tuple[str, tuple[str, ...]]:
+    """The question's form and the shapes its answer takes: the first form that matches."""
+    for name, pattern, shapes in QUESTION_FORMS:
+        if pattern.search(question):
+            return name, shapes
+    return "text", ("text",)
+
+
+def span_shapes(text: str) -> set[str]:
+    """The shapes a candidate span has: those whose pattern covers it whole."""
+    text = text.strip()
+    return {name for name, p in SPAN_PATTERNS.items() if (m := p.fullmatch(text)) and m.group(0)}

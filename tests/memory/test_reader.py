@@ -1,0 +1,125 @@
+from dataclasses import replace
+
+import pytest
+
+from memory.answer_tuning import AnswerTuning
+from memory.reader import candidates, key_coverage, read
+from memory.retrieval import Hit
+from memory.shapes import expected_shapes, span_shapes
+
+PARCEL = Hit("frame", 1, "Parcel tracking - Thunderbird\nThu 19 Mar 08:40\n"
+             "Your parcel from Gearloft has shipped\nOrder number: 4471222\nCarrier: DPD\n"
+             "Tracking number: ZX-4471-QP\nExpected delivery: Friday 3 April",
+             "2026-03-19T08:40:00", 1.0, ["frames/0001.png"])
+DENTIST = Hit("frame", 2, "Appointment time changed - Thunderbird\nThu 19 Mar 17:08\n"
+              "Your appointment with Dr Varga has moved\nOld time: 09:30\n"
+              "New time: Monday 23 March at 15:40\nPlease arrive ten minutes early.",
+              "2026-03-19T17:08:00", 0.9, ["frames/0002.png"])
+
+
+def flat_idf(ws):
+    return {w: 1.0 for w in ws}
+
+
+def test_question_forms_take_the_shapes_of_the_first_form_they_match():
+    assert expected_shapes("How much did I transfer to Fernhill?")[1] == ("money", "number")
+    assert expected_shapes("What time does the coffee start?")[1] == ("time",)
+    assert expected_shapes("When is the appointment now?")[1] == ("time", "date")
+    assert expected_shapes("What is the tracking number of my parcel?")[0] == "code"
+    assert expected_shapes("Who owns the launch?")[1] == ("person",)
+    assert expected_shapes("Where is my meeting with Ana?")[1] == ("place",)
+    assert expected_shapes("Which command did I run to upgrade rich?")[1] == ("command",)
+    assert expected_shapes("Is it raining?") == ("text", ("text",))
+
+
+def test_spans_have_the_shapes_that_cover_them_whole():
+    assert "money" in span_shapes("1,240.00 GBP") and "money" in span_shapes("€96")
+    assert "code" in span_shapes("OPS-4471") and "code" in span_shapes("ZX-4471-QP")
+    assert "time" in span_shapes("15:40") and "date" in span_shapes("Monday 23 March")
+    assert "url" in span_shapes("https://docs.vite.dev/en/stable/testing/")
+    assert "file" in span_shapes("~/Documents/admin") and "person" in span_shapes("Maya Okafor")
+    assert "money" not in span_shapes("4471") and "code" not in span_shapes("Thunderbird")
+
+
+def test_candidates_keep_codes_whole_values_after_labels_and_mark_titles_and_the_clock():
+    cands = {c.text: c for c in candidates([PARCEL], read=3)}
+    assert cands["ZX-4471-QP"].label.startswith("Tracking number")
+    assert cands["4471"].fragment and not cands["ZX-4471-QP"].fragment
+    assert cands["Parcel tracking - Thunderbird"].title
+    assert "08:40" not in cands  # the desktop clock at the moment the frame was seen
+    assert cands["Thu 19 Mar 08:40"].title  # the clock line itself is chrome, not an answer
+
+
+def test_the_reader_prefers_the_labelled_value_of_the_asked_shape_to_the_title():
+    r = read("What is the tracking number of my parcel?", [PARCEL], AnswerTuning(), idf=flat_idf)
+    assert r.best.text == "ZX-4471-QP" and r.best.hit is PARCEL
+    r = read("When is the dentist appointment now?", [DENTIST], AnswerTuning(), idf=flat_idf)
+    assert "time" in span_shapes(r.best.text) or "date" in span_shapes(r.best.text)
+    assert "17:08" not in r.best.text  # the moment it was seen is not the answer
+
+
+def test_key_coverage_weighs_rare_words_and_drives_abstention():
+    idf = lambda ws: {w: (5.0 if w == "bookhaven" else 1.0) for w in ws}  # noqa: E731
+    q_absent = "What is the tracking number of my parcel from Bookhaven?"
+    assert key_coverage(q_absent, [PARCEL], idf, read=3) < 0.6
+    assert key_coverage("What is the tracking number of my parcel from Gearloft?", [PARCEL],
+                        idf, read=3) == 1.0
+    t = AnswerTuning(min_key_coverage=0.6)
+    assert read(q_absent, [PARCEL], t, idf=idf).abstains(t)
+    lenient = replace(t, min_key_coverage=0.1, min_name_coverage=0.0)
+    assert not read(q_absent, [PARCEL], lenient, idf=idf).abstains(lenient)
+
+
+def test_a_scorer_is_asked_for_the_best_candidates_and_its_pmi_can_change_the_answer():
+    calls = []
+
+    def scorer(prompt, conts):
+        calls.append(prompt)
+        with_text = "Gearloft" in prompt  # the evidence is in the prompt
+        return [[-0.1] if (with_text and c.strip() == "4471222") else [-3.0] for c in conts]
+
+    plain = read("What is the tracking number of my parcel?", [PARCEL], AnswerTuning(), idf=flat_idf)
+    t = AnswerTuning(w_model=10.0, model_candidates=40)
+    scored = read("What is the tracking number of my parcel?", [PARCEL], t, idf=flat_idf,
+                  scorer=scorer)
+    assert plain.best.text == "ZX-4471-QP" and scored.best.text == "4471222"
+    assert len(calls) == 2 and "model" in scored.best.feats
+
+
+def test_tuning_is_validated():
+    with pytest.raises(ValueError):
+        AnswerTuning(read_hits=0)
+    with pytest.raises(ValueError):
+        AnswerTuning(min_key_coverage=1.5)
+
+
+@pytest.mark.model
+def test_the_bundled_model_scores_the_tracking_number_and_the_shown_time(bundled_gguf):
+    from models.factory import build_backend
+    from models.settings import LlmSettings
+
+    backend = build_backend(LlmSettings(), bundled_gguf.parent)
+    try:
+        t = replace(AnswerTuning(), w_model=max(AnswerTuning().w_model, 0.5))
+        r = read("What is the tracking number of my parcel?", [PARCEL], t, idf=flat_idf,
+                 scorer=backend.score)
+        assert r.best.text == "ZX-4471-QP" and "model" in r.best.feats
+        r = read("When is the dentist appointment now?", [DENTIST], t, idf=flat_idf,
+                 scorer=backend.score)
+        shown = r.best.text
+        assert "17:08" not in shown and shown in DENTIST.text.split("\n", 2)[2]
+        assert {"time", "date"} & span_shapes(shown)
+        lp = backend.score("Question: What colour is the sky?\nAnswer:", [" blue", " blue"])
+        assert lp[0] == pytest.approx(lp[1]) and all(x < 0 for x in lp[0])
+    finally:
+        backend.close()
+
+
+def test_scores_are_a_log_probability_per_token_of_each_continuation_from_a_fake():
+    from models.fake import ScriptedLlm
+
+    fake = ScriptedLlm([], capability="completion",
+                       scores=lambda prompt, cont: -1.0 * len(cont.split()))
+    got = fake.score("Text: x\nAnswer:", [" a b", " c"])
+    assert [sum(x) for x in got] == [-2.0, -1.0] and [len(x) for x in got] == [2, 1]
+    assert ScriptedLlm([]).score("p", [" a"]) is None  # no scores scripted: cannot score
