@@ -24,6 +24,7 @@ from typing import Sequence
 
 from memory.store.store import Store
 from memory.store.memories import iso_epoch
+from memory.store.sources import frame_key
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ def forget(store: Store, *, start: dt.datetime, end: dt.datetime,
                 gone_sources |= {r[0] for r in store.db.execute(
                     f"SELECT source FROM frame_sources WHERE frame_id IN {_in(frame_ids)}",
                     frame_ids)}
-                gone_sources |= {f"frame:{i}" for i in frame_ids}
+                gone_sources |= {frame_key(i) for i in frame_ids}
             if turn_ids:
                 gone_sources |= {r[0] for r in store.db.execute(
                     f"SELECT source FROM turns WHERE id IN {_in(turn_ids)}", turn_ids)}

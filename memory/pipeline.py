@@ -22,6 +22,7 @@ from memory.floor import EPISODE_GAP_S, content_lines, floor_candidates
 from memory.items import EPISODIC, Candidate, Observation, normalise
 from memory.limits import in_span_epoch, in_span_iso
 from memory.store.memories import MemoryRepo
+from memory.store.sources import frame_key
 from memory.store.store import Store
 from models.errors import ModelError
 
@@ -56,7 +57,7 @@ def pending_frames(store: Store) -> list[Observation]:
             ref=f"frame:{r['id']}", kind="frame", ref_id=r["id"], ts=r["ts"],
             ts_epoch=r["ts_epoch"], app=r["app"] or "", title=r["window_title"] or "",
             url=r["url"], text=r["ocr_text"] or "", sources=tuple(s["source"] for s in src)
-            or (f"frame:{r['id']}",), ts_end_epoch=end))
+            or (frame_key(r["id"]),), ts_end_epoch=end))
     return out
 
 

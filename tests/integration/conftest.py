@@ -64,12 +64,7 @@ def xvfb_display():
             os.environ.pop("DISPLAY", None)
         else:
             os.environ["DISPLAY"] = old
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        stop_process(proc)
 
 
 @pytest.fixture(scope="session")
@@ -193,15 +188,21 @@ def window_factory(folder: Path, display: str):
             w.close()
 
 
-def stop_app(proc: subprocess.Popen) -> int | None:
-    """SIGTERM the app (its one shutdown path), kill it past 60 s; its exit code or None."""
+def stop_process(proc: subprocess.Popen, wait: float = 5.0, after_kill: float = 5.0
+                 ) -> int | None:
+    """SIGTERM `proc`, SIGKILL it past `wait` seconds; its exit code, or None if killed."""
     proc.send_signal(signal.SIGTERM)
     try:
-        return proc.wait(60)
+        return proc.wait(wait)
     except subprocess.TimeoutExpired:
         proc.kill()
-        proc.wait(10)
+        proc.wait(after_kill)
         return None
+
+
+def stop_app(proc: subprocess.Popen) -> int | None:
+    """SIGTERM the app (its one shutdown path), kill it past 60 s; its exit code or None."""
+    return stop_process(proc, 60, 10)
 
 
 @pytest.fixture
@@ -250,12 +251,7 @@ def openbox_on(display: str, timeout: float = 15.0):
             time.sleep(0.1)
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        stop_process(proc)
 
 
 @pytest.fixture
