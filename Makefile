@@ -14,7 +14,9 @@ LLAMA_CMAKE := -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=
 APT_PKGS   := xvfb xdotool x11-utils openbox libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 \
               libfontconfig1 libdbus-1-3 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
               libxcb-render-util0 libxcb-xkb1 libxcb-cursor0 libxcb-shape0 libxcb-randr0 \
-              libxcb-xinerama0 libxcb-xfixes0 fonts-dejavu-core strace
+              libxcb-xinerama0 libxcb-xfixes0 fonts-dejavu-core strace \
+              at-spi2-core dbus-daemon python3-gi gir1.2-gtk-3.0 sway grim xdg-desktop-portal \
+              xdg-desktop-portal-wlr pipewire wireplumber gstreamer1.0-pipewire gstreamer1.0-tools
 STAMP      := $(VENV)/.installed
 
 .PHONY: run test system-deps venv models package clean
@@ -24,6 +26,8 @@ run: $(STAMP) models
 
 # The tests include the built package, unpacked and run (tests/packaging).
 test: system-deps $(STAMP) models dist/commonplace.deb
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 	QT_QPA_PLATFORM=offscreen COMMONPLACE_REQUIRE_PACKAGE=1 $(PY) -m pytest -q -p no:cacheprovider
 
 system-deps:

@@ -18,15 +18,38 @@ def build_capture_service(store, settings: Settings, batches: queue.Queue, captu
     """The capture service with this platform's window and idle sources, and an OCR engine
     of its own on `capture.ocr_threads` threads (one by default: background OCR then costs
     the least CPU and leaves the other cores to the user; imports use them all)."""
-    from capture.idle import default_idle_source
+    from capture.idle import NullIdleSource, default_idle_source
     from capture.ocr import OcrEngine
     from capture.service import CaptureService
-    from capture.window import default_window_source
+    from capture.session import choose, detect
 
     cap = capture or settings.capture
     ocr = OcrEngine(max_width=cap.ocr_max_width, threads=cap.ocr_threads)
-    return CaptureService(store, ocr, cap, settings.privacy, default_window_source(),
-                          default_idle_source(), batches)
+    session = detect()
+    sources = choose(session, monitor=cap.monitor, state_dir=settings.paths.data_dir)
+    log.info("screen source: %s", sources.screen_source)
+    # X11's idle counter says nothing about Wayland input: no idle pause there (yet).
+    idle = default_idle_source() if session.kind == "x11" else NullIdleSource()
+    return CaptureService(store, ocr, cap, settings.privacy, sources.windows, idle, batches,
+                          grabber=sources.grabber, text_source=tree_text_source(cap))
+
+
+def tree_text_source(cap):
+    """The accessibility-tree text source when `capture.a11y_text` is on (None when off).
+
+    Like a screen reader, it asks applications to expose their tree (org.a11y.Status
+    IsEnabled; Qt apps pick it up while running, GTK apps always expose it). With no
+    accessibility bus the reader looks for one again later and OCR reads every frame."""
+    if not cap.a11y_text:
+        return None
+    from capture.a11y import A11yReader, A11yTuning
+    from capture.a11y_bus import A11yUnavailable, enable_accessibility
+
+    try:
+        enable_accessibility()
+    except A11yUnavailable as e:
+        log.info("accessibility not switched on: %s", e)
+    return A11yReader(tuning=A11yTuning(budget_s=cap.a11y_budget_ms / 1000))
 
 
 class DesktopCapture:

@@ -16,10 +16,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-from app import privacy_cmds
-from app.hygiene import (EVAL_PREFIX, exit_on_sigterm, offline_environment,
-                         remove_stale_eval_dirs, restore_sigterm, wipe)
+from app import privacy_cmds, queries
+from app.hygiene import (
+    EVAL_PREFIX,
+    exit_on_sigterm,
+    offline_environment,
+    remove_stale_eval_dirs,
+    restore_sigterm,
+    wipe,
+)
 from app.logs import setup_logging
+from app.mcp_server import server as mcp_server
 from app.scale_cmds import cmd_vectors
 from app.settings import Settings, SettingsError, load_settings
 from models.errors import CommonplaceError
@@ -134,6 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the server to copy from (default: the configured one / embedded)")
     v.add_argument("--json", action="store_true")
 
+    mcp_server.add_parser(sub)
+
     s = sub.add_parser("run", help="open the desktop app (the default)")
     s.add_argument("--no-capture", action="store_true",
                    help="browse and ask only; do not record the screen this session")
@@ -237,22 +246,12 @@ def _run_pipeline(core, args, *, since_frames: bool) -> dict:
     return run_pending(core, use_llm=not getattr(args, "no_llm", False))
 
 
-def _parse_time(value: str | None, flag: str) -> float | None:
-    if not value:
-        return None
-    try:
-        ts = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise SettingsError(f"{flag} {value!r} is not an ISO 8601 time.") from None
-    return (ts if ts.tzinfo else ts.astimezone()).timestamp()
-
-
 def cmd_search(settings, args) -> int:
     if args.limit is not None and args.limit < 1:
         raise SettingsError("--limit must be at least 1.")
     limit = args.limit or settings.memory.search_limit
-    start, end = _parse_time(args.start, "--from"), _parse_time(args.end, "--to")
-    rng = (start or 0.0, end or 1e12) if (start or end) else None
+    start, end = queries.parse_time(args.start, "--from"), queries.parse_time(args.end, "--to")
+    rng = queries.time_range(start, end)
     core = _core(settings, args)
     try:
         hits = core.retriever.search(args.query, limit=limit, now=_now(args), mode=args.mode,
@@ -261,19 +260,16 @@ def cmd_search(settings, args) -> int:
         core.close()
     human = "\n".join(f"{i}. [{h.timestamp or '?'}] {' '.join(h.text.split())[:160]}\n"
                       f"   {', '.join(h.sources[:4])}" for i, h in enumerate(hits, 1))
-    _emit(args, {"query": args.query, "hits": [h.as_json() for h in hits]},
-          human or "No matches.")
+    _emit(args, queries.search_json(args.query, hits), human or "No matches.")
     return 0
 
 
 def cmd_ask(settings, args) -> int:
-    from memory.answer import Answerer
-
     core = _core(settings, args)
     try:
-        answerer = Answerer(core.retriever, None if args.no_llm else core.backend,
-                            store=core.store)
-        ans = answerer.ask(args.question, now=_now(args))
+        ans = queries.answer(core.retriever, args.question, store=core.store, now=_now(args),
+                             backend=None if args.no_llm else core.backend,
+                             tuning=core.settings.memory.answer_tuning)
     finally:
         core.close()
     cites = "\n".join(f"  [{i}] {c}" for i, c in enumerate(ans.citations, 1))
@@ -286,15 +282,16 @@ def _answerers(core):
     reinforces the memories it cites (no store): scoring must not change what it scores."""
     from memory.answer import Answerer
 
-    return Answerer(core.retriever, core.backend), Answerer(core.retriever, None)
+    tuning = core.settings.memory.answer_tuning
+    return (Answerer(core.retriever, core.backend, tuning=tuning),
+            Answerer(core.retriever, None, tuning=tuning))
 
 
 def _frame_text(store):
     """The OCR text of the frames a list of source keys names (does a citation show it?)."""
-    from memory.store.sources import resolve
 
     def text(sources) -> str:
-        found = resolve(store.db, sources)
+        found = store.resolve(sources)
         return "\n".join(store.frames.get(m.id).ocr_text or "" for m in found.values()
                          if m.kind == "frame")
     return text
@@ -448,7 +445,7 @@ COMMANDS = {"import-frames": cmd_import_frames, "import-chat": cmd_import_chat,
             "search": cmd_search, "ask": cmd_ask, "eval": cmd_eval, "doctor": cmd_doctor, "repair": cmd_repair,
             "model": cmd_model, "capture": cmd_capture, "passwd": cmd_passwd, "run": cmd_run,
             "export": privacy_cmds.cmd_export, "forget": privacy_cmds.cmd_forget,
-            "vectors": cmd_vectors}
+            "vectors": cmd_vectors, "mcp": mcp_server.cmd_mcp}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -59,17 +59,56 @@ def diagnose(settings: Settings, *, passphrase: str | None = None) -> dict:
         checks.append(_check("language model", not problem, problem or _model_line(d)))
     except Exception as e:  # the doctor reports every fault instead of stopping at one
         checks.append(_check("language model", False, str(e)))
-    checks.append(_check("passphrase", bool(os.environ.get(PASSPHRASE_ENV)) or not
-                         settings.privacy.encrypt,
-                         f"${PASSPHRASE_ENV} is set" if os.environ.get(PASSPHRASE_ENV) else
+    # the CLI takes the passphrase out of the environment as it starts (children must not
+    # inherit it), so what it was handed is `passphrase`, not the variable any more
+    given = passphrase is not None or bool(os.environ.get(PASSPHRASE_ENV))
+    checks.append(_check("passphrase", given or not settings.privacy.encrypt,
+                         "given for this run (headless use works)" if given else
                          f"set ${PASSPHRASE_ENV} or pass --passphrase-file for headless use"))
     display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     checks.append(_check("display", bool(display), display or
                          "no display: the desktop app and capture need one; import, search "
                          "and ask work without"))
+    checks += capture_checks(settings)
     return {"data_dir": str(data), "config_file": str(settings.paths.config_file),
             "models_dir": str(models), "checks": checks,
-            "ok": all(c["ok"] for c in checks if c["name"] != "display")}
+            "ok": all(c["ok"] for c in checks if c["name"] not in INFORMATIONAL)}
+
+
+# About the desktop capture runs on: reported, but a headless use (import, search, ask)
+# is healthy without them.
+INFORMATIONAL = {"display", "session", "screen source", "screen consent", "accessibility bus"}
+
+
+def capture_checks(settings: Settings) -> list[dict]:
+    """The session type, the screen source capture would use, whether the user's consent
+    is needed and held, and whether the accessibility bus (tree text) answers."""
+    from capture.a11y_bus import bus_answers
+    from capture.session import choose, detect
+
+    session = detect()
+    out = [_check("session", session.kind != "none",
+                  f"{session.kind}" + (f" ({session.compositor})" if session.compositor else "")
+                  + (f" on {session.display}" if session.display else ""))]
+    try:
+        sources = choose(session, monitor=settings.capture.monitor,
+                         state_dir=settings.paths.data_dir)
+        line = sources.screen_source
+        for closer in (sources.grabber.close, sources.windows.close):
+            closer()
+        if session.kind == "none":
+            line = "none: no display to read (capture would try X11 when started)"
+        out.append(_check("screen source", not line.startswith("none"), line))
+    except Exception as e:  # the doctor reports every fault instead of stopping at one
+        out.append(_check("screen source", False, str(e)))
+    out.append(_consent_check(session, settings))
+    if settings.capture.a11y_text:
+        ok, line = bus_answers()
+        out.append(_check("accessibility bus", ok, line if ok else
+                          f"{line}; window text comes from OCR alone"))
+    else:
+        out.append(_check("accessibility bus", True, "not used (capture.a11y_text = false)"))
+    return out
 
 
 def _store_check(settings: Settings, passphrase: str | None) -> dict:
@@ -107,9 +146,28 @@ def _store_check(settings: Settings, passphrase: str | None) -> dict:
 
 
 def _model_line(d: dict) -> str:
-    model = d.get("model") or {}
+    model = d.get("info") or d.get("model") or {}
     if isinstance(model, dict):
         name = model.get("name") or model.get("path")
         cap = model.get("capability")
         return f"{name} ({cap}); backend {d.get('backend')}"
     return str(d)
+
+
+def _consent_check(session, settings: Settings) -> dict:
+    """Whether reading the screen needs the user's consent, and whether it is held."""
+    from capture.session import TOKEN_FILE
+
+    if session.kind == "x11":
+        return _check("screen consent", True, "not needed: X11 lets any client of the "
+                      "display read the screen")
+    if session.kind != "wayland":
+        return _check("screen consent", False, "no desktop session")
+    if session.compositor == "sway":
+        return _check("screen consent", True, "not needed under sway (wlr-screencopy)")
+    token = settings.paths.data_dir / TOKEN_FILE
+    if token.exists():
+        return _check("screen consent", True, f"given once; the portal's restore token is "
+                      f"kept in {token}")
+    return _check("screen consent", False, "not given yet: the desktop asks once when "
+                  "capture starts (screen-cast portal), then remembers")

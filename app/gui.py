@@ -7,8 +7,8 @@ from __future__ import annotations
 import gc
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from app.hygiene import private_copy, wipe
 from app.settings import Settings, to_toml_dict
@@ -143,8 +143,7 @@ class GuiApp:
         self.tray.quitRequested.connect(self.app.quit)
         self.tray.lockRequested.connect(self.lock)
         self.tray.lock_action.setEnabled(core.store.encrypted)
-        self.tray.stateChanged.connect(self.window.set_capture_state)
-        self.window.set_capture_state(self.tray.state)
+        self.window.follow_capture(self.tray)
         self.window.quitRequested.connect(self.app.quit)
         self.window.lockRequested.connect(self.lock)
         self.tray.show()

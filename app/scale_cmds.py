@@ -62,60 +62,11 @@ def open_index(settings, endpoint: Endpoint, embedder):
     return ChromaIndex(path=StoreLayout(settings.paths.data_dir).vectors, embedder=embedder)
 
 
-def _pages(index, page: int = PAGE):
-    """(ids, embeddings, metadatas) pages of a ChromaIndex.
-
-    Reads the Chroma collection directly: the VectorIndex protocol has no bulk export
-    (a `ChromaIndex.export(offset, limit)` there would let this drop the private access).
-    """
-    col = index._col
-    offset = 0
-    while True:
-        got = col.get(include=["embeddings", "metadatas"], limit=page, offset=offset)
-        ids = got["ids"]
-        if not ids:
-            return
-        yield ids, got["embeddings"], got["metadatas"]
-        if len(ids) < page:
-            return
-        offset += len(ids)
-
-
 def copy_vectors(source, target, *, page: int = PAGE, progress=None) -> dict:
     """Make `target` hold exactly the vectors of `source`; returns counts and a check."""
-    import numpy as np
+    from memory.store.vectors import copy_index
 
-    copied = 0
-    for ids, vecs, metas in _pages(source, page):
-        metas = [m or {} for m in metas]
-        target.upsert([int(i) for i in ids], np.asarray(vecs, np.float32),
-                      kinds=[str(m.get("kind", "")) for m in metas],
-                      ts_epochs=[float(m.get("ts", 0.0) or 0.0) for m in metas])
-        copied += len(ids)
-        if progress:
-            progress(copied, source.count())
-    src_ids, dst_ids = source.ids(), target.ids()
-    extra = sorted(dst_ids - src_ids)
-    if extra:  # left from an older copy: the target must mirror the source
-        target.delete(extra)
-        dst_ids = target.ids()
-    return {"copied": copied, "removed_from_target": len(extra),
-            "source_count": source.count(), "target_count": target.count(),
-            "ids_match": src_ids == dst_ids, "queries_match": _same_neighbours(source, target)}
-
-
-def _same_neighbours(source, target, probes: int = 5, k: int = 5) -> bool:
-    """Query both indexes with a few stored vectors: the same top-k ids must come back."""
-    import numpy as np
-
-    for ids, vecs, _m in _pages(source, probes):
-        for vec in vecs[:probes]:
-            a = [h.id for h in source.query(np.asarray(vec, np.float32), k=k)]
-            b = [h.id for h in target.query(np.asarray(vec, np.float32), k=k)]
-            if set(a) != set(b):  # HNSW ties may swap order; membership must agree
-                return False
-        break
-    return True
+    return copy_index(source, target, page=page, progress=progress)
 
 
 def _check_not_running(data_dir) -> None:
@@ -176,6 +127,7 @@ def status(settings, embedder, passphrase: str | None) -> dict:
         return out
     try:
         from memory.store import database
+        from memory.store.docs import embedded_counts
 
         if database.is_encrypted(settings.paths.data_dir) is None:
             out["docs"] = None  # no data dir yet: status must not create one
@@ -183,9 +135,7 @@ def status(settings, embedder, passphrase: str | None) -> dict:
         keys = database.unlock(settings.paths.data_dir, passphrase=passphrase, encrypt_new=False)
         db = database.connect(settings.paths.data_dir / database.DB_FILE, keys)
         try:
-            out["docs"] = db.execute("SELECT count(*) FROM docs").fetchone()[0]
-            out["docs_embedded"] = db.execute(
-                "SELECT count(*) FROM docs WHERE embedded = 1").fetchone()[0]
+            out["docs"], out["docs_embedded"] = embedded_counts(db)
         finally:
             db.close()
         out["in_step"] = out["docs_embedded"] == out["vectors"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.mcp_server.scope import McpSettings
 from capture.settings import CaptureSettings, PrivacySettings
 from memory.settings import MemorySettings
 from models.errors import CommonplaceError
@@ -46,6 +47,7 @@ class Settings:
     memory: MemorySettings
     llm: LlmSettings
     privacy: PrivacySettings
+    mcp: McpSettings = McpSettings()   # off until enabled (app/mcp_server/scope.py)
 
 
 def default_paths(*, data_dir: Path | None = None, config_file: Path | None = None) -> Paths:
@@ -95,7 +97,7 @@ def load_settings(*, data_dir: Path | None = None, config_file: Path | None = No
             raise SettingsError(f"Cannot read the config file {paths.config_file}: {e}") from e
     for section, values in (overrides or {}).items():
         raw.setdefault(section, {}).update(values)
-    known = {"paths", "capture", "memory", "llm", "privacy"}
+    known = {"paths", "capture", "memory", "llm", "privacy", "mcp"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise SettingsError(f"Unknown section(s) in {paths.config_file}: {', '.join(unknown)}.")
@@ -105,7 +107,8 @@ def load_settings(*, data_dir: Path | None = None, config_file: Path | None = No
                     capture=_section(CaptureSettings, raw.get("capture", {}), "capture"),
                     memory=_section(MemorySettings, raw.get("memory", {}), "memory"),
                     llm=_section(LlmSettings, raw.get("llm", {}), "llm"),
-                    privacy=_section(PrivacySettings, raw.get("privacy", {}), "privacy"))
+                    privacy=_section(PrivacySettings, raw.get("privacy", {}), "privacy"),
+                    mcp=McpSettings.from_toml(raw.get("mcp", {})))
 
 
 def to_toml_dict(settings: Settings) -> dict[str, dict[str, Any]]:
@@ -114,4 +117,5 @@ def to_toml_dict(settings: Settings) -> dict[str, dict[str, Any]]:
     for name in ("capture", "memory", "llm", "privacy"):
         out[name] = {k: list(v) if isinstance(v, tuple) else v
                      for k, v in dataclasses.asdict(getattr(settings, name)).items()}
+    out["mcp"] = settings.mcp.as_toml()
     return out

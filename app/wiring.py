@@ -9,16 +9,18 @@ nothing is downloaded.
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.hygiene import take_env_secret, wipe
 from app.settings import Settings
 from capture.ocr import OcrEngine
-from memory.retrieval import Retriever
-from memory.store.store import Store
+from memory.answer import Answerer
 from memory.errors import LockedError
+from memory.retrieval import Retriever
+from memory.store.frames import FrameRepo
+from memory.store.memories import MemoryRepo
+from memory.store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -67,13 +69,28 @@ def _first_line(path: Path) -> str:
 
 @dataclass
 class Core:
-    """The headless application: stores, OCR, retrieval; the LLM is built lazily."""
+    """The headless application: the store and its repositories, OCR, retrieval and the
+    answerer; the LLM is built lazily. Front ends receive these, they build none."""
 
     settings: Settings
     store: Store
     ocr: OcrEngine
     retriever: Retriever
     _backend: object | None = field(default=None, repr=False)
+
+    @property
+    def frames(self) -> FrameRepo:
+        return self.store.frames
+
+    @property
+    def memories(self) -> MemoryRepo:
+        return self.store.memories
+
+    def answerer(self, backend) -> Answerer:
+        """The chat's answerer over this core's retrieval, with `backend` (a callable that
+        builds the LLM, or None: the reader alone). It reinforces the memories it cites."""
+        return Answerer(self.retriever, backend, store=self.store,
+                        tuning=self.settings.memory.answer_tuning)
 
     def backend(self):
         if self._backend is None:

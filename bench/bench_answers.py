@@ -31,8 +31,6 @@ from pathlib import Path
 _CODE = sys.argv[sys.argv.index("--code") + 1] if "--code" in sys.argv else None
 sys.path.insert(0, _CODE or str(Path(__file__).resolve().parents[1]))
 
-WEIGHTS = ("w_line", "w_label", "w_shape", "w_adjacent", "w_echo", "w_title", "w_rank", "w_length", "w_fragment",
-           "w_model")
 
 
 def open_core(store: Path, day: Path | None):
@@ -84,13 +82,22 @@ def collect(core, questions: list[dict], tuning, scorer=None) -> list[dict]:
         rows.append({"q": q, "key": round(r.key_coverage, 4), "named": round(r.name_coverage, 4),
                      "cands": [
             {"text": c.text, "feats": c.feats, "gold": gold_in(c.text, q),
-             "line_gold": gold_in(c.line, q),
+             "line_gold": gold_in(c.line, q), "line": c.line,
              "exact": any(c.text.lower() == a.lower() for a in q.get("answers") or []),
              "sources": list(c.hit.sources)} for c in r.candidates]})
     return rows
 
 
-FEATS = ("line", "label", "shape", "adjacent", "echo", "title", "rank", "length", "fragment", "model")
+def _feats():
+    try:
+        from memory.reader import FEATURES
+    except ImportError:  # an older checkout (--code): its answerer is measured end to end only
+        return ()
+    return FEATURES
+
+
+FEATS = _feats()
+WEIGHTS = tuple(f"w_{f}" for f in FEATS)
 
 
 def _matrices(rows: list[dict]):
@@ -104,7 +111,23 @@ def _matrices(rows: list[dict]):
             r["_gold"] = np.array([c["gold"] for c in r["cands"]], dtype=bool)
             r["_line_gold"] = np.array([c.get("line_gold", c["gold"]) for c in r["cands"]],
                                        dtype=bool)
+            r["_cover"] = np.array([[c["feats"].get("hit_key", 0.0), c["feats"].get("hit_named", 1.0)]
+                                    for c in r["cands"]] or np.zeros((0, 2)))
     return rows
+
+
+def _quiet(r: dict, t, w) -> bool:
+    """The reader abstains: no candidate, or the coverage (of the answer's hit, or of the
+    best-covering hit read: t.abstain_on) under a threshold."""
+    import numpy as np
+
+    if not len(r["cands"]):
+        return True
+    if t.abstain_on == "answer":
+        key, named = r["_cover"][int(np.argmax(r["_F"] @ w))]
+    else:
+        key, named = r["_cover"].max(axis=0)
+    return key < t.min_key_coverage or named < t.min_name_coverage
 
 
 def figures(rows: list[dict], t) -> dict:
@@ -119,8 +142,7 @@ def figures(rows: list[dict], t) -> dict:
                         and not r["q"]["template"].endswith(":activity")])  # the timeline's
         ans = [r for r in rs if not r["q"].get("abstain")]
         una = [r for r in rs if r["q"].get("abstain")]
-        quiet = lambda r: (not len(r["cands"]) or r["key"] < t.min_key_coverage  # noqa: E731
-                           or r["named"] < t.min_name_coverage)
+        quiet = lambda r: _quiet(r, t, w)  # noqa: E731
         said = "_line_gold" if t.answer_unit == "line" else "_gold"  # what is quoted
         ok = sum(bool(r[said][int(np.argmax(r["_F"] @ w))]) for r in ans if not quiet(r))
         abst = sum(quiet(r) for r in una)
@@ -138,7 +160,7 @@ def fit(rows: list[dict], base, *, l2: float = 0.1, steps: int = 400):
     train = _matrices([r for r in rows if r["q"].get("split") == "train"
                        and not r["q"]["template"].endswith(":activity")])
     has_model = any("model" in c["feats"] for r in train for c in r["cands"])
-    use = np.array([has_model or f != "model" for f in FEATS], dtype=float)
+    use = np.array([has_model or not f.startswith("model") for f in FEATS], dtype=float)
     data = [(r["_F"], r["_gold"]) for r in train
             if not r["q"].get("abstain") and r["_gold"].any() and len(r["cands"]) > 1]
     w = np.array([getattr(base, f"w_{f}") for f in FEATS]) * use
@@ -164,12 +186,20 @@ def fit(rows: list[dict], base, *, l2: float = 0.1, steps: int = 400):
 
 
 def tune(rows: list[dict], base, *, trials: int, seed: int = 0):
-    """Random search over the weights and the threshold, on TRAIN rows only: the mean of
-    the answerable accuracy and the abstention accuracy."""
-    train = [r for r in rows if r["q"].get("split") == "train"]
+    """Random search over the weights and the thresholds, on TRAIN rows only, for each way
+    of judging abstention (the answer's hit, the best hit): the mean of the answerable
+    accuracy and the abstention accuracy; the better of the two."""
+    train = _matrices([r for r in rows if r["q"].get("split") == "train"])
+    found = [_search(train, replace(base, abstain_on=on), trials=trials, seed=seed)
+             for on in ("answer", "evidence")]
+    return max(found, key=lambda fv: fv[1])[0]
+
+
+def _search(train: list[dict], base, *, trials: int, seed: int):
     rng = random.Random(seed)
     has_model = any("model" in c["feats"] for r in train for c in r["cands"])
-    names = [w for w in WEIGHTS if has_model or w != "w_model"]
+    names = [w for w in WEIGHTS if has_model or not w.startswith("w_model")]
+    _matrices(train)
 
     def objective(t):
         f = figures(train, t)["train"]
@@ -186,7 +216,42 @@ def tune(rows: list[dict], base, *, trials: int, seed: int = 0):
         v = objective(cand)
         if v > best_v:
             best, best_v = cand, v
-    return best
+    return best, best_v
+
+
+def failures(rows: list[dict], t, split: str) -> dict:
+    """The split's wrong answers by kind, each printed to stderr: "retrieval" (no hit read
+    holds the gold answer), "extraction" (a line holds it, no candidate span does),
+    "ranking" (a candidate holds it, another won), "abstained" (an answerable question
+    abstained), "answered" (an unanswerable one was answered)."""
+    import numpy as np
+
+    w = np.array([getattr(t, f"w_{f}") for f in FEATS])
+    kinds: dict[str, int] = {}
+    for r in _matrices([r for r in rows if r["q"].get("split") == split
+                        and not r["q"]["template"].endswith(":activity")]):
+        q = r["q"]
+        quiet = _quiet(r, t, w)
+        best = r["cands"][int(np.argmax(r["_F"] @ w))] if len(r["cands"]) else None
+        said = "line_gold" if t.answer_unit == "line" else "gold"
+        if q.get("abstain"):
+            kind = None if quiet else "answered"
+        elif quiet:
+            kind = "abstained"
+        elif best is not None and best[said]:
+            kind = None
+        elif not any(c["line_gold"] for c in r["cands"]):
+            kind = "retrieval"
+        elif not any(c["gold"] for c in r["cands"]):
+            kind = "extraction"
+        else:
+            kind = "ranking"
+        if kind:
+            kinds[kind] = kinds.get(kind, 0) + 1
+            print(f"[{kind}] {q['template']} {q['question']!r} gold={q.get('answers')} "
+                  f"key={r['key']} named={r['named']} best={best and best['text']!r} "
+                  f"line={best and best.get('line', '')!r}", file=sys.stderr)
+    return kinds
 
 
 class BestLine:
@@ -260,6 +325,7 @@ def main() -> None:
     p.add_argument("--code", type=Path, help="a checkout whose answerer is measured (end to end)")
     p.add_argument("--rows", type=Path, help="cache of the reader's candidates (read if present)")
     p.add_argument("--no-reader", action="store_true", help="skip the reader's feature figures")
+    p.add_argument("--failures", choices=["train", "test"], help="print that split's failures by kind")
     args = p.parse_args()
     from memory.answer import Answerer
 
@@ -287,11 +353,14 @@ def main() -> None:
                 if args.rows:
                     args.rows.write_text(json.dumps(rows))
             out["reader_default"] = figures(rows, base)
+            tuned = base
             if args.tune or args.fit:
                 tuned = fit(rows, base) if args.fit else tune(rows, base, trials=args.tune)
                 out["tuned"] = {k: v for k, v in asdict(tuned).items()
-                                if k in WEIGHTS or k.startswith("min_")}
+                                if k in WEIGHTS or k.startswith("min_") or k == "abstain_on"}
                 out["reader_tuned"] = figures(rows, tuned)
+            if args.failures:
+                out[f"failures_{args.failures}"] = failures(rows, tuned, args.failures)
         if args.end_to_end:
             backend = core.backend if args.model else None
             out["answerer"] = end_to_end(core, questions, Answerer(core.retriever, backend))

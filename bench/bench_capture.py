@@ -9,7 +9,15 @@ has been read and, when switching, after every window has been shown once: the f
 of a window is read in full, which happens three times in an hour of switching, not once
 a minute as a short run would extrapolate it. Prints one JSON object last.
 
-    .venv/bin/python bench/bench_capture.py [--seconds 30] [--naive-ticks 4]
+Typing and switching also run twice in the same run, on openbox + a private D-Bus session
+with at-spi2-core's accessibility bus (tests/integration/desktop_bus.py): with OCR alone
+(accessibility switched off, as with `capture.a11y_text = false`), then with the
+accessibility text source on (`app.capture_cmd.tree_text_source`, as the app builds it;
+QT_ACCESSIBILITY=1 windows). Per capture (one screen grab): CPU seconds of this process plus
+every process the run started (Xvfb, openbox, the buses, the windows answering the tree),
+and ms the service spent (poll + storing), with the ratio accessibility / OCR alone.
+
+    .venv/bin/python bench/bench_capture.py [--seconds 30] [--naive-ticks 4] [--no-a11y]
 """
 
 from __future__ import annotations
@@ -18,17 +26,21 @@ import argparse
 import importlib.util
 import io
 import json
-import queue
 import os
+import queue
 import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_a11y import cpu_total  # noqa: E402
 from capture.idle import NullIdleSource  # noqa: E402
 from capture.ocr import OcrEngine  # noqa: E402
 from capture.screen import ScreenGrabber  # noqa: E402
@@ -93,11 +105,29 @@ def drive(kind: str, windows: list, stop: threading.Event) -> None:
         stop.wait(0.15)
 
 
-def run_service(store, ocr, display, seconds, warmup_s) -> dict:
+class Busy:
+    """Wall seconds and calls of one service method (the poll, storing a frame)."""
+
+    def __init__(self, fn) -> None:
+        self.fn, self.seconds, self.calls = fn, 0.0, 0
+
+    def __call__(self, *a, **kw):
+        t = time.perf_counter()
+        try:
+            return self.fn(*a, **kw)
+        finally:
+            self.seconds += time.perf_counter() - t
+            self.calls += 1
+
+
+def run_service(store, ocr, display, seconds, warmup_s, text_source=None) -> dict:
     q: queue.Queue = queue.Queue()
     svc = CaptureService(store, ocr, CaptureSettings(min_free_disk_mb=10),
                          PrivacySettings(encrypt=False), XlibWindowSource(display),
-                         NullIdleSource(), q)
+                         NullIdleSource(), q, text_source=text_source)
+    # per-capture timing: instance attributes shadow the methods the service calls
+    svc._poll, svc._store_frame = Busy(svc._poll), Busy(svc._store_frame)
+    svc._grabber.grab = grab = Busy(svc._grabber.grab)
     svc.start()
     end = time.monotonic() + 60
     while svc.status().frames_stored < 1 and time.monotonic() < end:
@@ -110,9 +140,14 @@ def run_service(store, ocr, display, seconds, warmup_s) -> dict:
         _bytes(store)
     calls0, threads0 = ocr.calls, _thread_cpu()
     full0, full_calls0 = ocr.full_seconds, ocr.full_calls
+    me, a11y0 = psutil.Process(), svc.status().frames_a11y
+    grabs0, busy0, all0 = grab.calls, svc._poll.seconds + svc._store_frame.seconds, cpu_total(me)
     t0 = time.monotonic()
     time.sleep(seconds)
     threads1 = _thread_cpu()  # before stop: its flush is not steady-state work
+    all_cpu = cpu_total(me) - all0   # like the CPU, the busy time is taken at the same
+    busy = svc._poll.seconds + svc._store_frame.seconds - busy0   # instant (steady state)
+    grabs, measured = grab.calls - grabs0, time.monotonic() - t0
     svc.stop(60)
     wall = time.monotonic() - t0
     cpu = time.process_time() - cpu0
@@ -125,6 +160,8 @@ def run_service(store, ocr, display, seconds, warmup_s) -> dict:
             "ocr_calls": ocr.calls - calls0,
             "full_ocr_s": ocr.full_seconds - full0, "full_ocr_calls": ocr.full_calls - full_calls0,
             "frames": st.frames_stored - stored0, "dropped": st.frames_dropped,
+            "frames_a11y": st.frames_a11y - a11y0, "grabs": grabs,
+            "cpu_s_with_children": all_cpu, "busy_s": busy, "measured_s": measured,
             "bytes": _bytes(store) - bytes0,
             "cpu_s_by_thread": {k: round(v, 2) for k, v in by_thread.items() if v >= 0.01}}
 
@@ -132,8 +169,6 @@ def run_service(store, ocr, display, seconds, warmup_s) -> dict:
 def _thread_cpu() -> dict[int, tuple[str, float]]:
     """CPU seconds of each OS thread of this process, named where Python knows it (the poll
     runs on APScheduler's executor thread, the writer on `capture-writer`)."""
-    import psutil
-
     names = {t.native_id: t.name for t in threading.enumerate()}
     return {t.id: (names.get(t.id, "other"), t.user_time + t.system_time)
             for t in psutil.Process().threads()}
@@ -160,17 +195,82 @@ def run_naive(ocr, out_dir: Path, ticks: int) -> dict:
             "ocr_s_per_tick": (ocr.seconds - ocr0) / ticks, "bytes_per_tick": size / ticks}
 
 
+def run_kind(fx, script: Path, display: str, tmp: Path, ocr, kind: str, seconds: float, *,
+             tag: str, text_source=None, naive_ticks: int = 0) -> tuple[dict, dict | None]:
+    """One screen driven while the service runs (and the naive capturer, if asked)."""
+    names = ["notesapp"] if kind != "switching" else ["notesapp", "mailapp", "docsapp"]
+    wins = []
+    try:
+        wins += [fx.QtWindow(script, display, app=a, title=f"{a} - {kind}",
+                             text=f"{a.upper()}\n{TEXT}") for a in names]
+        wins[0].focus()
+        stop = threading.Event()
+        driver = threading.Thread(target=drive, args=(kind, wins, stop), daemon=True)
+        store = Store.open(tmp / f"data-{kind}-{tag}", passphrase=None, encrypt_new=False,
+                           embedder=HashEmbedder(), vectors=fx.MemoryVectors())
+        driver.start()
+        warmup = SWITCH_S * len(wins) if kind == "switching" else 0.0
+        ours = run_service(store, ocr, display, seconds, warmup, text_source)
+        naive = run_naive(ocr, tmp, naive_ticks) if naive_ticks else None
+        stop.set()
+        driver.join(5)
+        store.close()
+    finally:
+        for w in wins:
+            w.close()
+    return ours, naive
+
+
+def per_capture(run: dict) -> dict:
+    grabs = max(1, run["grabs"])
+    return {"captures": run["grabs"], "frames": run["frames"], "frames_a11y": run["frames_a11y"],
+            "cpu_ms_per_capture": round(1000 * run["cpu_s_with_children"] / grabs, 1),
+            "ms_per_capture": round(1000 * run["busy_s"] / grabs, 1),
+            "cpu_pct_one_core_with_children": round(
+                100 * run["cpu_s_with_children"] / run["measured_s"], 2)}
+
+
+def a11y_runs(fx, script, display, tmp, ocr, kind, seconds, ocr_only: dict) -> dict:
+    """The same screen with the accessibility text source on; the ratios to OCR alone."""
+    from app.capture_cmd import tree_text_source
+    from capture.a11y_bus import enable_accessibility
+
+    enable_accessibility(True)
+    os.environ["QT_ACCESSIBILITY"] = "1"
+    try:
+        run, _ = run_kind(fx, script, display, tmp, ocr, kind, seconds, tag="a11y",
+                          text_source=tree_text_source(CaptureSettings()))
+    finally:
+        os.environ.pop("QT_ACCESSIBILITY", None)
+        enable_accessibility(False)
+    base, tree = per_capture(ocr_only), per_capture(run)
+    if not tree["frames_a11y"]:
+        print(f"{kind}: no frame's text came from the accessibility tree", file=sys.stderr)
+    return {"ocr_only": base, "a11y": tree, "ratio_a11y_vs_ocr_only": {
+        k: round(tree[k] / max(base[k], 1e-9), 3)
+        for k in ("cpu_ms_per_capture", "ms_per_capture")}}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--naive-ticks", type=int, default=2)
     ap.add_argument("--kinds", default="static,typing,switching",
                     help="which screens to drive (comma-separated)")
+    ap.add_argument("--no-a11y", action="store_true",
+                    help="skip the runs with the accessibility text source (and openbox and "
+                         "the private accessibility bus)")
     args = ap.parse_args()
     fx = _fixtures()
     results = {}
     interval = CaptureSettings().interval_s
-    with fx.xvfb_display() as display:
+    with fx.xvfb_display() as display, ExitStack() as desk:
+        if not args.no_a11y:
+            from tests.integration import desktop_bus
+
+            desk.enter_context(fx.openbox_on(display))
+            desk.enter_context(desktop_bus.session_bus())
+            os.environ.pop("NO_AT_BRIDGE", None)
         ocr = TimedOcr()
         ocr.recognize(fx_image := __import__("PIL.Image", fromlist=["Image"]).new(
             "RGB", (64, 32), "white"))  # load the models outside the measurement
@@ -180,23 +280,8 @@ def main() -> None:
             script = tmp / "qt_window.py"
             script.write_text(fx.QT_WINDOW)
             for kind in args.kinds.split(","):
-                names = ["notesapp"] if kind != "switching" else ["notesapp", "mailapp", "docsapp"]
-                wins = [fx.QtWindow(script, display, app=a, title=f"{a} - {kind}",
-                                    text=f"{a.upper()}\n{TEXT}") for a in names]
-                wins[0].focus()
-                stop = threading.Event()
-                driver = threading.Thread(target=drive, args=(kind, wins, stop), daemon=True)
-                store = Store.open(tmp / f"data-{kind}", passphrase=None, encrypt_new=False,
-                                   embedder=HashEmbedder(), vectors=fx.MemoryVectors())
-                driver.start()
-                warmup = SWITCH_S * len(wins) if kind == "switching" else 0.0
-                ours = run_service(store, ocr, display, args.seconds, warmup)
-                naive = run_naive(ocr, tmp, args.naive_ticks)
-                stop.set()
-                driver.join(5)
-                store.close()
-                for w in wins:
-                    w.close()
+                ours, naive = run_kind(fx, script, display, tmp, ocr, kind, args.seconds,
+                                       tag="ocr", naive_ticks=args.naive_ticks)
                 per_h = 3600.0 / ours["wall_s"]
                 ticks_h = 3600.0 / interval
                 results[kind] = {
@@ -217,6 +302,9 @@ def main() -> None:
                               "stored_mb_per_h": round(naive["bytes_per_tick"] * ticks_h / 1e6,
                                                        1)},
                 }
+                if not args.no_a11y and kind in ("typing", "switching"):
+                    results[kind]["a11y_vs_ocr_only"] = a11y_runs(
+                        fx, script, display, tmp, ocr, kind, args.seconds, ours)
                 print(kind, json.dumps(results[kind]), file=sys.stderr, flush=True)
     targets = {"static_cpu_pct_lt": 1.0, "active_cpu_pct_lt": 10.0,
                "active_stored_mb_per_h_lt": 150.0}
@@ -229,7 +317,8 @@ def main() -> None:
         "active_storage": all(results[k]["ours"]["stored_mb_per_h"] < 150.0 for k in active),
     }
     results["config"] = {"seconds": args.seconds, "naive_ticks": args.naive_ticks,
-                         "interval_s": interval, "screen": "1600x900", "cores": os.cpu_count()}
+                         "interval_s": interval, "screen": "1600x900", "cores": os.cpu_count(),
+                         "a11y": not args.no_a11y, "loadavg": os.getloadavg()}
     print(json.dumps(results))
 
 

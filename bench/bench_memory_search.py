@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_search import Corpus, log, pct  # noqa: E402
 
-NOW = dt.datetime(2026, 3, 20, 17, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 20, 17, 0, tzinfo=dt.UTC)
 TIME_PHRASES = ["last week", "in March", "yesterday afternoon", "in January", "this month"]
 BATCH = 5000
 

@@ -42,7 +42,7 @@ def add_frames(store, n: int) -> None:
     """`n` synthetic frames, 10 s apart: sessions of five frames per app."""
     from memory.store.frames import OcrLine
 
-    t0 = dt.datetime(2026, 2, 17, 8, 0, tzinfo=dt.timezone.utc)
+    t0 = dt.datetime(2026, 2, 17, 8, 0, tzinfo=dt.UTC)
     for i in range(n):
         app, title = APPS[(i // 5) % len(APPS)]
         store.frames.add(image_bytes=b"x", ts=t0 + dt.timedelta(seconds=10 * i), app=app,
@@ -53,8 +53,8 @@ def add_frames(store, n: int) -> None:
 
 def remote_llm(tmp: Path, embedder, frames: int) -> dict:
     """Floor-only vs floor + LLM tier (remote, loopback llama_cpp.server), same frames."""
-    from bench.bench_remote_pipeline import _free_port, _start_server, _stop_server
     from app.prepare import ensure_bundled_gguf
+    from bench.bench_remote_pipeline import _free_port, _start_server, _stop_server
     from memory.pipeline import run_store
     from memory.store.store import Store
     from models.factory import plan_for

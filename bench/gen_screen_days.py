@@ -123,11 +123,14 @@ def t_parcel(rng, day, used):
     carrier = rng.choice(["DPD", "UPS", "GLS", "DHL Express", "Royal Mail"])
     when_long, when = day_text(day, rng, rng.randint(1, 6))
     order = str(rng.randint(1000000, 9999999))
+    first_long, _ = day_text(day, rng, rng.randint(7, 9))
+    delivery = ([f"Expected delivery: {when_long}"] if rng.random() < 0.5 else
+                [f"Previously expected: {first_long}", f"Updated delivery estimate: {when_long}"])
     return dict(app="Thunderbird", title=f"Parcel tracking - your {shop} order is on its way",
                 sidebar=["Inbox (7)", "Orders", "Sent", "Trash"],
                 lines=[f"# Your parcel from {shop} has shipped", f"Order number: {order}",
                        f"Carrier: {carrier}", f"Tracking number: {track}",
-                       f"Expected delivery: {when_long}", "Track your parcel in the carrier app."],
+                       *delivery, "Track your parcel in the carrier app."],
                 qs=[("parcel_tracking", f"What is the tracking number of my parcel from {shop}?", [track], "code"),
                     ("parcel_carrier", f"Which carrier is delivering the {shop} parcel?", [carrier], "text"),
                     ("parcel_arrival", f"When should the {shop} parcel arrive?", [when], "date")],
@@ -142,7 +145,7 @@ def t_shop_order(rng, day, used):
     p1, a1 = money(rng, 20, 400)
     p2, _ = money(rng, 5, 60)
     return dict(app="Firefox", title=f"{shop} - Order confirmation - {prod.title()}",
-                lines=[f"# Thank you for your order", f"Order {order} placed today",
+                lines=["# Thank you for your order", f"Order {order} placed today",
                        f"1 x {prod.title()}   {p1}", f"Recommended for you: {other} {p2}",
                        f"Order total: {p1}", "Delivery: standard (free)"],
                 qs=[("order_number", f"What is the order number for the {prod}?", [order], "code"),
@@ -156,7 +159,7 @@ def t_bank(rng, day, used):
     fee, _ = money(rng, 1, 9)
     conf = code(rng, 3, 5, 1)
     return dict(app="Chromium", title="Payments - Northwind Bank",
-                lines=[f"# Payment sent", f"To: {payee}", f"Amount: {shown}", f"Fee: {fee}",
+                lines=["# Payment sent", f"To: {payee}", f"Amount: {shown}", f"Fee: {fee}",
                        f"Reference: {rng.choice(['rent', 'invoice', 'deposit'])} {rng.randint(10, 99)}",
                        f"Confirmation code: {conf}"],
                 qs=[("bank_conf", f"What was the confirmation code for the payment to {payee}?", [conf], "code"),
@@ -173,7 +176,7 @@ def t_calendar(rng, day, used):
     return dict(app="GNOME Calendar", title=f"Calendar - week {rng.randint(2, 50)}",
                 sidebar=["Today", "Week", "Month", "Calendars"],
                 lines=[f"# {what} with {who}", f"{d_long}, {t1} to {t2 if t2 > t1 else '18:00'}",
-                       f"Location: {place}", f"Reminder: 15 minutes before", "Invitees: 2 accepted"],
+                       f"Location: {place}", "Reminder: 15 minutes before", "Invitees: 2 accepted"],
                 qs=[("cal_where", f"Where is my meeting with {who}?", [place], "place"),
                     ("cal_when", f"What time does the {what.lower()} with {who} start?", [t1], "time")],
                 absent=[("cal_where", "Where is my meeting with {X}?", "person")])
@@ -224,7 +227,7 @@ def t_pip(rng, day, used):
                             "pillow", "sqlalchemy", "celery"], rng)
     ver = f"{rng.randint(0, 3)}.{rng.randint(1, 30)}.{rng.randint(0, 12)}"
     old = f"{rng.randint(0, 3)}.{rng.randint(1, 30)}.{rng.randint(0, 12)}"
-    return dict(app="Konsole", title=f"python3.12 - pip install", mono=True,
+    return dict(app="Konsole", title="python3.12 - pip install", mono=True,
                 lines=[f"$ pip install --upgrade {pkg}=={ver}", f"Found existing installation: {pkg} {old}",
                        f"Uninstalling {pkg}-{old}:", f"Successfully installed {pkg}-{ver}"],
                 qs=[("pip_cmd", f"Which command did I run to upgrade {pkg}?", [f"pip install --upgrade {pkg}=={ver}"], "command"),
@@ -279,9 +282,12 @@ def t_flight(rng, day, used):
     ref = "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(6))
     gate = f"{rng.choice('ABCDE')}{rng.randint(1, 40)}"
     dep = clock(rng, 6, 21)
+    old = f"{rng.choice('ABCDE')}{rng.randint(41, 60)}"
+    gate_lines = ([f"Departs {dep} from gate {gate}"] if rng.random() < 0.5 else
+                  [f"Departs {dep}", f"Gate changed to {gate} (was {old})"])
     return dict(app="Chromium", title=f"Manage booking - Skylark Air - {city}",
                 lines=[f"# Your trip to {city}", f"Flight SK {rng.randint(100, 9999)}",
-                       f"Departs {dep} from gate {gate}", f"Booking reference: {ref}",
+                       *gate_lines, f"Booking reference: {ref}",
                        f"Seat {rng.randint(1, 40)}{rng.choice('ACDF')}, 1 cabin bag"],
                 qs=[("flight_ref", f"What is the booking reference for my flight to {city}?", [ref], "code"),
                     ("flight_gate", f"Which gate does my {city} flight leave from?", [gate], "code")],
@@ -415,9 +421,57 @@ def t_route(rng, day, used):
                 absent=[("route_km", "How far is {X} by car?", "place")])
 
 
+def t_payslip(rng, day, used):
+    co = used.pick("company", COMPANIES, rng)
+    gross = rng.randint(2800, 7400)
+    tax = round(gross * rng.uniform(0.18, 0.32))
+    net, pension = gross - tax - 120, rng.randint(80, 300)
+    month = f"{day:%B %Y}"
+    return dict(app="Evince", title=f"payslip_{day:%Y_%m}.pdf - {co}",
+                lines=[f"# {co} - payslip {month}", f"Employee no. E{rng.randint(10000, 99999)}",
+                       f"Gross pay   {gross:,}.00", f"Income tax   -{tax:,}.00",
+                       f"Pension contribution   -{pension}.00", f"Net pay   {net - pension:,}.00",
+                       f"Paid into account ending {rng.randint(1000, 9999)} on {day.day} {day:%B}"],
+                qs=[("payslip_net", f"What was my net pay from {co}?", [f"{net - pension:,}.00"], "money"),
+                    ("payslip_tax", f"How much income tax did {co} deduct?", [f"{tax:,}.00"], "money")],
+                absent=[("payslip_net", "What was my net pay from {X}?", "company")])
+
+
+def t_train(rng, day, used):
+    city = used.pick("city", CITIES, rng)
+    sched = clock(rng, 7, 19)
+    h, m = map(int, sched.split(":"))
+    late = f"{h + (m + 25) // 60:02d}:{(m + 25) % 60:02d}"
+    plat = str(rng.randint(1, 14))
+    coach, seat = rng.choice("ABCDEFGH"), rng.randint(11, 88)
+    return dict(app="Rail Planner", title=f"Your journey to {city}",
+                lines=[f"# Today: Central to {city}", f"Scheduled {sched} - delayed, expected {late}",
+                       f"Platform {plat}", f"Coach {coach}, seat {seat}",
+                       f"Ticket {rng.randint(100000, 999999)} - Anytime Return"],
+                qs=[("train_platform", f"Which platform does my train to {city} leave from?", [plat], "number"),
+                    ("train_when", f"When does my train to {city} leave?", [late], "time")],
+                absent=[("train_platform", "Which platform does my train to {X} leave from?", "city")])
+
+
+def t_pull_request(rng, day, used):
+    proj = used.pick("project", PROJECTS, rng)
+    num = rng.randint(100, 2999)
+    author, reviewer = person(rng), person(rng)
+    branch = f"fix/{rng.choice(['cache', 'retry', 'auth', 'paging', 'locale'])}-{rng.randint(10, 99)}"
+    return dict(app="Chromium", title=f"Pull request #{num} - {proj}",
+                lines=[f"# Tidy the {proj} request retries #{num}",
+                       f"{author} wants to merge 3 commits into main from {branch}",
+                       f"Reviewers: {reviewer}", f"Checks: {rng.randint(20, 60)} passed, 1 skipped",
+                       f"Last commit {rng.choice('0123456789abcdef')}{rng.randint(100000, 999999)}"],
+                qs=[("pr_reviewer", f"Who is reviewing the {proj} pull request?", [reviewer], "person"),
+                    ("pr_branch", f"Which branch is the {proj} pull request from?", [branch], "text")],
+                absent=[("pr_reviewer", "Who is reviewing the {X} pull request?", "project")])
+
+
 TEMPLATES = [t_invoice_mail, t_parcel, t_shop_order, t_bank, t_calendar, t_dentist, t_chat, t_terminal,
              t_pip, t_editor, t_ticket, t_subscription, t_flight, t_wifi, t_article, t_doc_page,
-             t_notes, t_spreadsheet, t_download, t_contact, t_recipe, t_slack, t_route]
+             t_notes, t_spreadsheet, t_download, t_contact, t_recipe, t_slack, t_route,
+             t_payslip, t_train, t_pull_request]
 
 
 class Used:
@@ -472,13 +526,16 @@ def render(scene, stamp: dt.datetime, rng) -> Image.Image:
     return img
 
 
-def generate(seed: int, out: Path, instances: int = 7, test_share: float = 0.45) -> dict:
+def generate(seed: int, out: Path, instances: int = 7, test_share: float = 0.45,
+             split_of: dict[str, str] | None = None) -> dict:
     rng = random.Random(seed)
     day = dt.date(2026, rng.randint(1, 11), rng.randint(1, 28))
     order = TEMPLATES[:]
     rng.shuffle(order)
     n_test = round(len(order) * test_share)
     split = {t.__name__: ("test" if i < n_test else "train") for i, t in enumerate(order)}
+    if split_of:  # an earlier day's split; a template it does not know is held out
+        split = {t.__name__: split_of.get(t.__name__, "test") for t in TEMPLATES}
     used = Used()
     scenes = [(t, t(rng, day, used)) for t in TEMPLATES for _ in range(instances)]
     rng.shuffle(scenes)
@@ -540,8 +597,19 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--instances", type=int, default=7, help="screens drawn per template")
+    p.add_argument("--split-of", type=Path, metavar="QUESTIONS",
+                   help="keep the train/test split of an earlier day's questions.jsonl (a "
+                        "template it does not hold goes to test)")
     args = p.parse_args()
-    print(json.dumps(generate(args.seed, args.out, args.instances)))
+    split_of = None
+    if args.split_of:
+        try:
+            rows = [json.loads(l) for l in args.split_of.read_text().splitlines() if l.strip()]
+            split_of = {q["template"].split(":")[0]: q["split"] for q in rows
+                        if not q["template"].startswith("unused_app")}
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise SystemExit(f"error: cannot read the split of {args.split_of}: {e}") from None
+    print(json.dumps(generate(args.seed, args.out, args.instances, split_of=split_of)))
 
 
 if __name__ == "__main__":

@@ -25,6 +25,10 @@ What it does, every process started here and ended by its PID:
    citations are resolved to stored frames through the store (`frame:<id>`, or any source
    or key a frame carries); one that resolves to nothing is listed under "unresolved".
 
+With `--display wayland` the desktop is a headless sway instead (bench/live_wayland.py:
+run as an unprivileged user, the windows Qt Wayland clients whose app_id is the script's
+`app`), and the app's capture chooses grim + sway IPC as in a real sway session.
+
 Script format (JSON):
 
     {"windows": [{"at": 0, "duration": 12, "app": "thunderbird", "title": "...",
@@ -232,7 +236,7 @@ def _settings(data_dir: Path, work: Path, *, interval: float, encrypt: bool, use
 
 
 def run_script(script: Script, work: Path, *, no_llm: bool = False, interval: float = 1.0,
-               pipeline_every: float = 30.0) -> dict:
+               pipeline_every: float = 30.0, session: str = "x11") -> dict:
     """Play `script` on a fresh desktop and data dir under `work`; the result dict."""
     from app.capture_cmd import DesktopCapture
     from app.wiring import open_core, read_passphrase
@@ -250,7 +254,12 @@ def run_script(script: Script, work: Path, *, no_llm: bool = False, interval: fl
     core = capture = player = None
     status = None
     try:
-        with Desktop(log_file) as display:
+        if session == "wayland":   # headless sway, grim, sway IPC (bench/live_wayland.py)
+            from bench.live_wayland import SwayDesktop as desktop
+            from bench.live_wayland import WaylandPlayer as player_cls
+        else:
+            desktop, player_cls = Desktop, Player
+        with desktop(log_file) as display:
             try:
                 core = open_core(settings, passphrase=passphrase)
                 capture = DesktopCapture(core)
@@ -258,7 +267,7 @@ def run_script(script: Script, work: Path, *, no_llm: bool = False, interval: fl
                 timing["setup_s"] = round(time.monotonic() - t_start, 1)
                 log.info("capture running on %s; playing %s (%.0f s)", display, script.name,
                          script.length_s)
-                player = Player(script.windows, log_file)
+                player = player_cls(script.windows, log_file)
                 player.start()
                 next_run = time.monotonic() + pipeline_every
                 while player.is_alive():
@@ -301,6 +310,7 @@ def run_script(script: Script, work: Path, *, no_llm: bool = False, interval: fl
     return {
         "script": script.name, "split": script.split, "llm": use_llm,
         "encrypted": bool(passphrase), "interval_s": interval, "now": now.isoformat(),
+        "session": session,
         "timing": timing,
         "capture": {"frames_stored": status.frames_stored,
                     "frames_dropped": status.frames_dropped,
@@ -368,6 +378,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--interval", type=float, default=1.0, help="capture interval (s)")
     p.add_argument("--pipeline-every", type=float, default=30.0,
                    help="run the memory pipeline this often while playing (s)")
+    p.add_argument("--display", choices=("x11", "wayland"), default="x11",
+                   help="x11: Xvfb + openbox (mss, EWMH); wayland: headless sway (grim, sway IPC)")
     p.add_argument("-v", "--verbose", action="store_true")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
@@ -387,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupted)
     try:
         result = run_script(script, work, no_llm=args.no_llm, interval=args.interval,
-                            pipeline_every=args.pipeline_every)
+                            pipeline_every=args.pipeline_every, session=args.display)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

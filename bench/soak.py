@@ -18,7 +18,8 @@ every grab, OCR and store write is real: `--minutes` simulated minutes take a fe
 minutes. Each cycle of 6 simulated minutes is 4 minutes of activity (a typed line every step,
 a window switch every third step) and 2 still minutes (back-off, dropped frames, keyframes).
 At the start of each cycle every window's title changes (another document: new episodes,
-so the hour after the boundary gets its own summary). Keyframes (90 s), retention (every 300 s, a 1 MB image budget so images really are deleted)
+so the hour after the boundary gets its own summary). Keyframes (90 s), retention (every 300 s,
+a 1 MB image budget so images really are deleted)
 and the observation batches (60 s) run on the simulated clock. Every simulated minute: the
 app's pipeline entry point (memory.pipeline.run_pending: floor -> memories, then
 consolidation: duplicates, the hour/day summary tree, fading; no LLM), a few searches
@@ -48,9 +49,9 @@ import threading
 import time
 import types
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
 
 import psutil
 

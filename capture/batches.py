@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 import queue
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 log = logging.getLogger(__name__)
 

@@ -113,7 +113,7 @@ def compare(prev: Thumb | None, cur: Thumb) -> Change:
     th, tw = -(-h // TILE), -(-w // TILE)
     padded = np.zeros((th * TILE, tw * TILE), dtype=bool)
     padded[:h, :w] = diff
-    tiles = padded.reshape(th, TILE, tw, TILE).any(axis=(1, 3))
+    tiles = np.asarray(padded.reshape(th, TILE, tw, TILE).any(axis=(1, 3)))
     boxes = _components(tiles)
     px = TILE * cur.scale
     fw, fh = cur.size

@@ -25,9 +25,10 @@ import logging
 import os
 import posixpath
 import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
 
 from PIL import Image, ImageColor, ImageDraw
 

@@ -1,9 +1,9 @@
 """Disk budget and age limit for frame images; text, docs and memories stay.
 
 Oldest images go first: every image older than `max_age_days`, then more of the oldest
-until the images fit in `max_mb`. An image is deleted from disk first and its row marked
-(`bytes = 0`) second, so a crash in between leaves a row whose image is reported missing
-(FrameRepo.read_image says so) and the next pass marks it; never a file nobody can reach.
+until the images fit in `max_mb`. The frame store deletes an image from disk first and marks
+its row (`bytes = 0`) second (FrameRepo.drop_images), so a crash in between leaves a row
+whose image is reported missing and the next pass marks it; never a file nobody can reach.
 
 Runs on the store's writer thread (the capture service schedules it there).
 """
@@ -43,8 +43,7 @@ def free_disk_mb(path: Path) -> float:
 
 
 def image_bytes(store: Store) -> int:
-    row = store.db.execute("SELECT COALESCE(SUM(bytes), 0) FROM frames WHERE bytes > 0").fetchone()
-    return int(row[0])
+    return store.frames.image_bytes()
 
 
 def enforce_retention(store: Store, *, max_mb: float, max_age_days: float,
@@ -57,34 +56,21 @@ def enforce_retention(store: Store, *, max_mb: float, max_age_days: float,
     with store.errors():
         total = image_bytes(store)
         while True:
-            rows = store.db.execute(
-                "SELECT id, file, bytes, ts_epoch FROM frames WHERE bytes > 0 "
-                "ORDER BY ts_epoch, id LIMIT ?", [CHUNK]).fetchall()
+            images = store.frames.oldest_images(CHUNK)
             victims = []
-            for fid, rel, size, ts in rows:
-                if ts >= cutoff and total <= budget:
+            for img in images:
+                if img.ts_epoch >= cutoff and total <= budget:
                     break
-                victims.append((fid, rel))
-                total -= size
-                freed += size
+                victims.append(img)
+                total -= img.bytes
+                freed += img.bytes
             if not victims:
                 break
-            for _fid, rel in victims:
-                _unlink(store.layout.frames / rel)
-            with store.db.atomic():
-                store.db.execute(f"UPDATE frames SET bytes = 0 WHERE id IN "
-                                 f"({','.join('?' * len(victims))})", [v[0] for v in victims])
+            store.frames.drop_images(victims)
             deleted += len(victims)
-            if len(victims) < len(rows):
+            if len(victims) < len(images):
                 break
     if deleted:
         log.info("retention: %d frame images removed (%.1f MB freed)", deleted, freed / 1e6)
     return RetentionReport(deleted, freed, max(total, 0))
 
-
-def _unlink(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError as e:  # a read-only disk: leave it for the next pass, say so once per pass
-        log.warning("retention could not delete an image: %s", e.strerror or e)
-        raise

@@ -28,20 +28,22 @@ import signal
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
 
 from PIL import Image
 
 from capture.batches import Batcher, Observation
-from capture.change import ChangeKind, Thumb, compare, dhash, merge_regions, refine
+from capture.change import Change, ChangeKind, Thumb, compare, dhash, merge_regions, refine
 from capture.errors import CaptureError, OcrError
+from capture.health import FrameHealth
 from capture.idle import IdleSource
 from capture.ocr import OcrEngine
 from capture.privacy import Decision, PauseState, PrivacyFilter, paint_over
 from capture.retention import enforce_retention, free_disk_mb
 from capture.screen import Cadence, Grabber, Reason, ScreenGrabber
 from capture.settings import CaptureSettings, PrivacySettings
+from capture.tree_frame import TextSource, place
 from capture.window import WindowInfo, WindowSource
 from memory.errors import DiskFullError, StoreError
 from memory.redact import Redactor
@@ -83,6 +85,7 @@ class CaptureStatus:
     frames_dropped: int = 0              # identical, caret-only, same text: not stored
     frames_excluded: int = 0             # polls that found an excluded window
     ocr_failures: int = 0
+    frames_a11y: int = 0                 # stored frames whose window text came from the tree
     batches_sent: int = 0
     pending_observations: int = 0
     last_error: str | None = None
@@ -98,6 +101,7 @@ class _Grabbed:
     base: int | None    # the kept frame whose OCR lines carry over; None = read in full
     changed: bool
     small_edit: bool = False  # kept only for a small edit: dropped if its text reads the same
+    tree: object = None       # the window's text from its accessibility tree (A11yText)
 
 
 _STOP = object()
@@ -113,7 +117,10 @@ class CaptureService:
                  clock: Callable[[], float] = time.monotonic, *,
                  grabber: Grabber | None = None,
                  wall: Callable[[], float] = time.time,
-                 own_pids: Iterable[int] | None = None) -> None:
+                 own_pids: Iterable[int] | None = None,
+                 text_source: TextSource | None = None) -> None:
+        """`text_source`: read before OCR for each kept frame (the accessibility tree);
+        where it covers the focused window, OCR reads only the rest of the screen."""
         self._store = store
         self._ocr = ocr
         self._s = settings
@@ -121,10 +128,12 @@ class CaptureService:
         self._redactor = Redactor() if privacy.redact else None
         self._windows = window_source
         self._idle = idle_source
+        self._text = text_source
         self._clock = clock
         self._wall = wall
         self._grabber = grabber or ScreenGrabber(monitor=settings.monitor)
         self._pause = PauseState(clock)
+        self._health = FrameHealth()
         self._cadence = Cadence(settings.interval_s, settings.max_interval_s, settings.keyframe_s)
         self._batcher = Batcher(out_queue, settings.batch_seconds, settings.batch_frames, clock)
         self._work: queue.Queue = queue.Queue()
@@ -205,7 +214,10 @@ class CaptureService:
                             "background", timeout)
                 self._lingering = self._writer
             self._writer = None
-        for closer in (self._grabber.close, self._windows.close, self._idle.close):
+        closers = [self._grabber.close, self._windows.close, self._idle.close]
+        if self._text is not None:
+            closers.append(self._text.close)
+        for closer in closers:
             try:
                 closer()
             except Exception as e:  # a display already gone: nothing left to release
@@ -336,6 +348,18 @@ class CaptureService:
             return
         if ((after.app, after.title) if after else None) != key:
             return  # switched mid-grab: the next poll sees the new window
+        verdict = self._health.check(image, window_changed=key != self._last_key)
+        if verdict is not None:
+            # A black screen or a frozen stream shows nothing true: never stored. The status
+            # says so once it has lasted (a video fading to black is only dropped).
+            del image
+            self._last_key = key
+            self._cadence.grabbed(now, changed=False, kept=False)
+            problem = self._health.problem(verdict)
+            if problem:
+                return self._fault(State.ERROR, problem, retry=False)
+            self._count(frames_dropped=1)
+            return
         # Our own windows are painted over where they showed before or after the grab (one
         # may have moved meanwhile), before change detection, OCR or storage sees a pixel.
         # A grabber gives the image's top-left on the desktop as info["origin"].
@@ -359,6 +383,12 @@ class CaptureService:
         keep = changed or forced
         if keep and self._busy(reason, app_switch, thumb, image, now):
             keep = False   # mid-burst: the settled state (or the next gap) is kept instead
+        tree = None
+        if keep:
+            tree, refused = self._read_tree(win)
+            if refused:
+                del image   # the tree names an excluded window: never stored
+                return self._excluded(refused)
         self._grab_thumb, self._grab_image = thumb, image
         self._cadence.grabbed(now, changed=changed or reason is Reason.WINDOW, kept=keep)
         self._last_key = key
@@ -368,6 +398,7 @@ class CaptureService:
             return
         # OCR builds on a previous frame: the last kept one, or after a window switch the
         # last kept frame of the window switched to (alt-tab back costs no full OCR).
+        base_change: Change | None
         base, base_change = self._last_token, change
         if reason in (Reason.FIRST, Reason.WINDOW) or app_switch:
             cached = self._recent.get(key)
@@ -384,8 +415,28 @@ class CaptureService:
             base_change.kind is not ChangeKind.SAME else []
         self._work.put(_Grabbed(image, dt.datetime.fromtimestamp(self._wall()).astimezone(),
                                 win, regions, self._token, base, changed,
-                                small_edit=change.kind is ChangeKind.EDIT and not forced))
+                                small_edit=change.kind is ChangeKind.EDIT and not forced,
+                                tree=tree))
         self._recording()
+
+    def _read_tree(self, win: WindowInfo | None):
+        """(the focused window's text from its tree or None to OCR the frame, the privacy
+        filter's reason when the tree names an excluded window — the window source named
+        none, or another title — so that the frame is refused). Read right after the grab
+        on this (the poll) thread, which owns the bus connection."""
+        if self._text is None:
+            return None, ""
+        try:
+            tree = self._text.read(win)
+        except CaptureError as e:
+            log.debug("accessibility text failed: %s", e)
+            return None, ""
+        if tree is None or not tree.covers:
+            return None, ""
+        named = replace(win, title=tree.window_name or win.title) if win is not None else \
+            WindowInfo(app=tree.app_name.lower(), title=tree.window_name)
+        decision = self._privacy.decide(named)
+        return (tree, "") if decision.allowed else (None, decision.reason or "title")
 
     def _busy(self, reason: Reason, app_switch: bool, thumb: Thumb, image: Image.Image,
               now: float) -> bool:
@@ -485,7 +536,7 @@ class CaptureService:
         title = g.window.title if g.window else ""
         if self._redactor:
             texts = self._redactor.redact_lines([l.text for l in lines])  # context across lines
-            lines = [OcrLine(t, l.box, l.score) for t, l in zip(texts, lines)]
+            lines = [replace(l, text=t) for t, l in zip(texts, lines)]
             title = self._redactor.redact(title)
         app = g.window.app if g.window else ""
         url = g.window.url if g.window else None
@@ -504,7 +555,9 @@ class CaptureService:
         self._remember(g.token, lines)
         with self._lock:
             self._status = replace(self._status, last_frame_at=g.ts.timestamp(),
-                                   frames_stored=self._status.frames_stored + 1)
+                                   frames_stored=self._status.frames_stored + 1,
+                                   frames_a11y=self._status.frames_a11y +
+                                   (g.tree is not None))
         self._batcher.add(Observation(frame_id, frame.ts, frame.ts_epoch, app, title, url,
                                       frame.ocr_text))
 
@@ -516,6 +569,8 @@ class CaptureService:
             self._lines.popitem(last=False)
 
     def _ocr_lines(self, g: _Grabbed) -> list[OcrLine]:
+        if g.tree is not None:
+            return self._tree_lines(g)
         prev = self._lines.get(g.base) if g.base is not None else None
         try:
             if prev is None or self._since_full + 1 >= self._s.full_ocr_every:
@@ -531,6 +586,30 @@ class CaptureService:
                 self._logged.add("ocr")
                 log.warning("OCR failed on a frame; stored without new text: %s", e)
             return list(prev or [])
+
+
+    def _tree_lines(self, g: _Grabbed) -> list[OcrLine]:
+        """The window's lines from its tree; OCR reads only the rest (capture.tree_frame).
+        Parts that did not change since the base frame keep that frame's OCR lines."""
+        lines, parts = place(g.tree, size=g.image.size,
+                             origin=g.image.info.get("origin", (0, 0)),
+                             window_rect=g.window.rect if g.window is not None else None)
+        prev = self._lines.get(g.base) if g.base is not None else None
+        prev_ocr = [l for l in prev if l.source == "ocr"] if prev is not None else None
+        for part in parts:
+            changed = any(r[0] < part[2] and part[0] < r[2] and r[1] < part[3] and
+                          part[1] < r[3] for r in g.regions)
+            if prev_ocr is not None and not changed:
+                lines += [l for l in prev_ocr if _inside(l.box, part)]
+                continue
+            try:
+                lines += self._ocr.recognize(g.image, region=part)
+            except OcrError as e:
+                self._count(ocr_failures=1)
+                if "ocr" not in self._logged:
+                    self._logged.add("ocr")
+                    log.warning("OCR failed on part of a frame; stored without it: %s", e)
+        return lines
 
 
 def _inside(line: tuple[int, int, int, int], region: tuple[int, int, int, int]) -> bool:

@@ -31,6 +31,9 @@ class CaptureSettings:
     image_quality: int = 82
     window_poll_s: float = 0.5       # how often the active window/idle state is checked
     retention_every_s: float = 600.0  # how often the disk budget and age limit are enforced
+    a11y_text: bool = True           # read the focused window's text from its accessibility
+                                     # tree (AT-SPI) first; OCR where the tree has none
+    a11y_budget_ms: int = 100        # past this a tree read stops and OCR reads the frame
 
     def __post_init__(self) -> None:
         if not 0.05 <= self.window_poll_s <= 10:
@@ -52,6 +55,8 @@ class CaptureSettings:
             raise ValueError("capture.image_quality must be between 10 and 100")
         if not 0 <= self.ocr_threads <= 64:
             raise ValueError("capture.ocr_threads must be between 0 (all cores) and 64")
+        if not 10 <= self.a11y_budget_ms <= 2000:
+            raise ValueError("capture.a11y_budget_ms must be between 10 and 2000")
         if self.ocr_max_width < 320:
             raise ValueError("capture.ocr_max_width must be at least 320")
 
@@ -71,4 +76,5 @@ class PrivacySettings:
             try:
                 re.compile(p)
             except re.error as e:
-                raise ValueError(f"privacy.excluded_titles: {p!r} is not a valid pattern: {e}")
+                raise ValueError(
+                    f"privacy.excluded_titles: {p!r} is not a valid pattern: {e}") from None

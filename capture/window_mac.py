@@ -59,7 +59,8 @@ class MacWindowSource:
         out = []
         for w in windows:
             b = w.get("kCGWindowBounds") or {}
-            rect = tuple(int(b.get(k, 0)) for k in ("X", "Y", "Width", "Height"))
+            rect = (int(b.get("X", 0)), int(b.get("Y", 0)),
+                    int(b.get("Width", 0)), int(b.get("Height", 0)))
             if uncovered(rect, above):
                 pid = int(w.get("kCGWindowOwnerPID", 0))
                 out.append(with_url(WindowInfo(app=str(w.get("kCGWindowOwnerName") or "").lower(),

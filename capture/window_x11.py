@@ -12,6 +12,7 @@ import logging
 import shutil
 import subprocess
 from dataclasses import replace
+from typing import Any
 
 from capture.window import WindowInfo, WindowSource, visible_parts, with_url
 
@@ -35,7 +36,7 @@ class XlibWindowSource:
         import Xlib.display  # noqa: F401  (ImportError → the caller falls back)
 
         self._name = display
-        self._d = None
+        self._d: Any = None  # an Xlib Display (untyped) while connected
         self._connect()
 
     def _connect(self) -> None:

@@ -22,14 +22,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from memory.answer_tuning import AnswerTuning
 from memory.consolidate import SUMMARY_TYPES
-from memory.query import MONTHS, QueryAnalysis, analyse, day_of, resolve_relative
-from memory.reader import content_words, coverage, idf_from, read, stem
+from memory.query import QueryAnalysis, analyse, day_of, resolve_relative
+from memory.reader import idf_from, read
 from memory.retrieval import Hit, Retriever
+from memory.text import MONTHS, content_words, coverage, stem
 from models.errors import CommonplaceError
 
 log = logging.getLogger(__name__)
@@ -119,10 +120,8 @@ class Answerer:
         used = [h.ref_id for h in ans.evidence
                 if h.kind == "memory" and set(h.sources) & set(ans.citations)]
         if used and self._store is not None:
-            from memory.store.memories import MemoryRepo
-
             with self._store.errors():
-                MemoryRepo(self._store.db, self._store.docs, self._store.keys).touch(used)
+                self._store.memories.touch(used)
 
     def idf(self, ws: list[str]) -> dict[str, float]:
         """IDF of each word over the whole store (rare words weigh more for abstention)."""
@@ -181,20 +180,21 @@ class Answerer:
         if reading.best is None or (reading.abstains(t) and not speaker):
             # (A question grounded in one speaker's turns was judged by the speaker rule.)
             return self._abstain(hits)
-        best = reading.best
-        said = best.line if t.answer_unit == "line" else best.text
-        dated = self._dated(question, best.line, best.hit)
+        top = reading.best
+        said = top.line if t.answer_unit == "line" else top.text
+        dated = self._dated(question, top.line, top.hit)
         if dated:
             return dated
-        if (best.hit.kind == "turn" and _ASKS_WHEN_IT_HAPPENED.match(question)
-                and best.hit.timestamp and not _HAS_DAY_OR_MONTH.search(said)):
+        if (top.hit.kind == "turn" and _ASKS_WHEN_IT_HAPPENED.match(question)
+                and top.hit.timestamp and not _HAS_DAY_OR_MONTH.search(said)):
             # In a chat, "When did she ...?" with no date in the answer: it happened when
             # the turn telling of it was said (screens show their own dates and times).
-            return Answer(day_of(best.hit.timestamp), False, list(best.hit.sources),
+            return Answer(day_of(top.hit.timestamp), False, list(top.hit.sources),
                           "extractive", True, "extractive-date", hits)
-        scored = scorer is not None and "model" in best.feats
-        return Answer(said, False, list(best.hit.sources),
-                      backend.info.name if scored else "extractive", True,
+        scored = scorer is not None and "model" in top.feats
+        return Answer(said, False, list(top.hit.sources),
+                      backend.info.name if scored and backend is not None else "extractive",
+                      True,
                       "reader-model" if scored else "reader", hits)
 
     def _timeline(self, question: str, analysis: QueryAnalysis) -> Answer | None:

@@ -19,15 +19,16 @@ import datetime as dt
 import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from memory.errors import ImportProblem
 from memory.limits import LIMITS, InputLimits, clip, cut, time_problem
 from memory.redact import Redactor
-from memory.store.docs import NewDoc
 from memory.store.store import Store
+from memory.store.turns import Turn
 
 log = logging.getLogger(__name__)
 
@@ -45,18 +46,6 @@ class ChatImportReport:
     def as_dict(self) -> dict:
         return {"samples": self.samples, "turns": self.turns, "already_imported": self.already,
                 "problems": self.problems}
-
-
-@dataclass(frozen=True)
-class Turn:
-    source: str
-    sample_id: str
-    dia_id: str
-    session: int
-    speaker: str
-    text: str
-    caption: str
-    ts: dt.datetime | None
 
 
 def _parse_time(value: Any) -> dt.datetime | None:
@@ -89,14 +78,14 @@ def parse_session_time(value: Any) -> dt.datetime | None:
 def load_samples(path: Path, limits: InputLimits = LIMITS) -> list[dict]:
     try:
         with open(path, "rb") as fh:
-            data = fh.read(limits.chat_file_bytes + 1)
+            raw = fh.read(limits.chat_file_bytes + 1)
     except OSError as e:
         raise ImportProblem(f"Cannot read {path}: {e.strerror or e}.") from e
-    if len(data) > limits.chat_file_bytes:
+    if len(raw) > limits.chat_file_bytes:
         raise ImportProblem(f"{path}: larger than {limits.chat_file_bytes >> 20} MiB; "
                             "refused (split the file).")
     try:
-        data = json.loads(data.decode("utf-8", errors="replace"))
+        data = json.loads(raw.decode("utf-8", errors="replace"))
     except json.JSONDecodeError as e:
         raise ImportProblem(f"{path}:{e.lineno}: not valid JSON ({e.msg}).") from e
     except RecursionError:
@@ -185,31 +174,6 @@ def _turn(t: Any, j: int, num: int, sample_id: str, where: str, start: dt.dateti
                 session=num, speaker=speaker, text=text, caption=caption, ts=ts)
 
 
-def turn_text(t: Turn) -> str:
-    return speaker_line(t.speaker, t.text, t.caption)
-
-
-def speaker_line(speaker: str, text: str, caption: str = "") -> str:
-    body = text.strip()
-    if caption and caption.strip():
-        body = f"{body} [shared a photo: {caption.strip()}]".strip()
-    return f"{speaker}: {body}" if speaker else body
-
-
-def with_neighbours(texts: Sequence[str], sessions: Sequence) -> list[tuple[str, str]]:
-    """(context, embed text) of each of a list of chat turns in order, `sessions[j]` naming
-    turn j's session: the turns before and after it in that session. An answer rarely
-    repeats the question it answers, and a question's words are in the turn before; both
-    retrievers see a turn with its neighbours (BM25 at half weight)."""
-    out = []
-    for j, text in enumerate(texts):
-        prev, nxt = (texts[i] if 0 <= i < len(texts) and sessions[i] == sessions[j] else ""
-                     for i in (j - 1, j + 1))
-        out.append(("\n".join(x for x in (prev, nxt) if x),
-                    "\n".join(x for x in (prev, text, nxt) if x)))
-    return out
-
-
 def import_chat(path: Path, *, store: Store, sample: str | None = None,
                 redactor: Redactor | None = None, limits: InputLimits = LIMITS
                 ) -> ChatImportReport:
@@ -227,33 +191,10 @@ def import_chat(path: Path, *, store: Store, sample: str | None = None,
         if redactor is not None:
             turns = [replace(t, text=redactor.redact(t.text),
                              caption=redactor.redact(t.caption)) for t in turns]
-        texts = [turn_text(t) for t in turns]
-        around = with_neighbours(texts, [t.session for t in turns])
-        new_docs = []
-        with store.errors(), store.db.atomic():
-            for t, text, (context, embed_text) in zip(turns, texts, around):
-                if store.db.execute("SELECT 1 FROM turns WHERE source = ?", [t.source]).fetchone():
-                    report.already += 1
-                    # A turn imported before may gain a neighbour now (a session continued).
-                    store.db.execute(
-                        "UPDATE docs SET context = ?, embed_text = ?, embedded = 0 "
-                        "WHERE kind = 'turn' AND ref_id = (SELECT id FROM turns WHERE source = ?) "
-                        "AND length(?) > length(coalesce(context, ''))",
-                        [context, embed_text, t.source, context])
-                    continue
-                turn_id = store.db["turns"].insert({
-                    "source": t.source, "sample_id": t.sample_id, "dia_id": t.dia_id,
-                    "session": t.session, "speaker": t.speaker, "text": t.text,
-                    "caption": t.caption, "ts": t.ts.isoformat() if t.ts else None,
-                    "ts_epoch": t.ts.timestamp() if t.ts else None}).last_pk
-                when = f"[{t.ts:%d %B %Y}] " if t.ts else ""
-                new_docs.append(NewDoc(
-                    kind="turn", ref_id=turn_id, text=f"{when}{text}",
-                    ts=t.ts.isoformat() if t.ts else None,
-                    ts_epoch=t.ts.timestamp() if t.ts else None, app="chat",
-                    sources=[t.source], embed_text=embed_text, context=context))
-                report.turns += 1
-            store.docs.add(new_docs)
+        with store.errors():
+            added, already = store.turns.add_session(turns)
+        report.turns += added
+        report.already += already
     if sample and report.samples == 0:
         raise ImportProblem(f"{path}: no sample with id {sample!r}.")
     with store.errors():

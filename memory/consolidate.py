@@ -31,7 +31,7 @@ SUMMARY_SCHEMA = {"type": "object", "additionalProperties": False, "required": [
 
 def _dt(iso: str) -> dt.datetime:
     t = dt.datetime.fromisoformat(iso)
-    return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
 def _minutes(m: Memory) -> int:
@@ -108,14 +108,17 @@ def summarise(repo: MemoryRepo, *, backend=None) -> dict:
         episodes = [m for m in episodes if m.id not in odd]
     hours: dict[dt.datetime, list[Memory]] = defaultdict(list)
     for e in episodes:
-        t = _dt(e.occurred_at)
+        t = _dt(str(e.occurred_at))   # every episode kept above has a time
         hours[t.replace(minute=0, second=0, microsecond=0)].append(e)
     days: dict[dt.datetime, list[Memory]] = defaultdict(list)
     with repo.transaction():
         for start, eps in sorted(hours.items()):
             hid = _upsert_summary(repo, "summary_hour", start, start + dt.timedelta(hours=1),
                                   eps, backend, counts)
-            days[start.replace(hour=0)].append(repo.get(hid))
+            hour = repo.get(hid)
+            if hour is None:   # written just above, in this transaction
+                raise RuntimeError(f"summary_hour {hid} vanished while it was written")
+            days[start.replace(hour=0)].append(hour)
             counts["hours"] += 1
         for start, hs in sorted(days.items()):
             _upsert_summary(repo, "summary_day", start, start + dt.timedelta(days=1), hs,
@@ -166,7 +169,7 @@ def fade(repo: MemoryRepo, *, now: dt.datetime, stability_days: float = STABILIT
 
 def consolidate(store, *, now: dt.datetime, backend=None) -> dict:
     """Run all three passes over `store`; returns what each did."""
-    repo = MemoryRepo(store.db, store.docs, store.keys)
+    repo = store.memories
     with store.errors():
         merged = merge_duplicates(repo)
         tree = summarise(repo, backend=backend)

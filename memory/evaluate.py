@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 from memory.errors import ImportProblem
 from memory.retrieval import Retriever
@@ -97,7 +98,8 @@ def eval_screens(retriever: Retriever, questions: list[dict], *, k: int,
                     a.lower() in shown for a in q.get("answers") or [])
         row["split"] = q.get("split")
         rows.append(row)
-    out = {"k": k, "questions_answerable": n, f"hit@{k}": _ratio(totals["hybrid"], n),
+    out: dict[str, Any] = {"k": k, "questions_answerable": n,
+                           f"hit@{k}": _ratio(totals["hybrid"], n),
            f"baseline_bm25_hit@{k}": _ratio(totals["bm25"], n)}
     if answer:
         out.update(_screen_answer_figures(rows))
@@ -146,7 +148,7 @@ def eval_locomo(retriever: Retriever, samples: list[dict], *, k: int,
         for q in s.get("qa") or []:
             if not isinstance(q, dict) or not isinstance(q.get("question"), str):
                 continue
-            cat = q.get("category")
+            cat: Any = q.get("category")
             try:
                 cat = int(cat)
             except (TypeError, ValueError):
@@ -221,7 +223,8 @@ def _answer_figures(rows: list[dict]) -> dict:
     baseline."""
     answerable = [r for r in rows if r["category"] != 5]
     unanswerable = [r for r in rows if r["category"] == 5]
-    figs = {"answerable": len(answerable), "unanswerable": len(unanswerable)}
+    figs: dict[str, float] = {"answerable": len(answerable),
+                              "unanswerable": len(unanswerable)}
     for prefix in ("", "baseline_"):
         if prefix and not any("baseline_answer" in r for r in rows):
             continue

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from memory.errors import StoreError
+from memory.store import audit
 from memory.store.database import os_error
 from memory.store.sources import frame_key
 from memory.store.store import Store
@@ -29,10 +30,8 @@ log = logging.getLogger(__name__)
 
 EXPORT_FILE = "commonplace-export.json"
 EXPORT_FORMAT = 1
-# Derived or bookkeeping tables: rebuilt from the tables of record, not the user's data.
-INTERNAL_TABLES = frozenset({"docs", "processed_observations"})
 _JSON_COLUMNS = {("frames", "ocr_lines"), ("docs", "sources"), ("memories", "fields"),
-                 ("memory_versions", "fields")}
+                 ("memory_versions", "fields")} | audit.JSON_COLUMNS
 
 
 @dataclass
@@ -48,18 +47,8 @@ class ExportReport:
 
 
 def exported_tables(store: Store) -> list[str]:
-    """Every table of record: not SQLite's, not FTS (or its shadows), not bookkeeping."""
-    rows = store.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' "
-                            "ORDER BY name").fetchall()
-    virtual = [n for n, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL TABLE")]
-    out = []
-    for name, _sql in rows:
-        if name.startswith(("sqlite_", "_")) or name in INTERNAL_TABLES or name in virtual:
-            continue
-        if any(name.startswith(f"{v}_") for v in virtual):
-            continue  # FTS5 shadow tables (docs_fts_data, _idx, _config, ...)
-        out.append(name)
-    return out
+    """Every table of record (the store decides which: memory/store/records.py)."""
+    return store.tables_of_record()
 
 
 def _prepare_dest(dest: Path) -> None:
@@ -96,8 +85,8 @@ def _row(store: Store, table: str, row: dict, frame_sources: dict[int, list[str]
             except ValueError:
                 pass  # keep the raw text: an export never drops a value it cannot parse
     if table == "frames":
-        row["ocr_lines"] = [{"text": t, "box": b, "score": s}
-                            for t, b, s in (row.get("ocr_lines") or [])]
+        row["ocr_lines"] = [{"text": t, "box": b, "score": s, "source": (src or ["ocr"])[0]}
+                            for t, b, s, *src in (row.get("ocr_lines") or [])]
         row["key"] = frame_key(row["id"])   # the frame's source key; `sources` its aliases
         row["sources"] = frame_sources.get(row["id"], [])
     if table in ("memories", "memory_versions") and row.get("sealed_value") and \
@@ -115,24 +104,21 @@ def export_store(store: Store, dest: Path) -> ExportReport:
     tables = exported_tables(store)
     out_path = dest / EXPORT_FILE
     with store.errors():
-        frame_sources: dict[int, list[str]] = {}
-        for r in store.db.execute("SELECT frame_id, source FROM frame_sources "
-                                  "ORDER BY ts, source").fetchall():
-            frame_sources.setdefault(r[0], []).append(r[1])
+        frame_sources = store.frames.all_sources()
         try:
             fh = open(out_path, "w", encoding="utf-8", opener=_private_opener)
         except OSError as e:
             raise os_error(e, out_path) from e
         with fh:
             head = {"format": "commonplace-export", "version": EXPORT_FORMAT,
-                    "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+                    "exported_at": dt.datetime.now(dt.UTC).isoformat(),
                     "source_encrypted": store.encrypted, "images": "frames/<frame id>.webp"}
             fh.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "tables": {')
             for ti, table in enumerate(tables):
                 fh.write(("," if ti else "") + f"\n {json.dumps(table)}: [")
                 n = 0
-                for row in store.db.query(f"SELECT * FROM [{table}] ORDER BY rowid"):
-                    row = _row(store, table, dict(row), frame_sources)
+                for row in store.table_rows(table):
+                    row = _row(store, table, row, frame_sources)
                     if table == "frames":
                         row["image"] = _write_image(store, row, dest, report)
                     fh.write(("," if n else "") + "\n  " + json.dumps(row, ensure_ascii=False,

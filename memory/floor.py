@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
-from memory.items import (EPISODIC, PROCEDURAL, RESOURCE, SEMANTIC, VAULT, Candidate,
-                          Observation)
+from memory.items import EPISODIC, PROCEDURAL, RESOURCE, SEMANTIC, VAULT, Candidate, Observation
 from memory.redact import MASK, Redactor, find_secrets
 
 EPISODE_GAP_S = 300.0
@@ -147,7 +146,9 @@ def extract_vault(lines: Sequence[str]) -> list[dict]:
 
 def extract_steps(lines: Sequence[str]) -> list[dict]:
     """Numbered steps ('1. …', 'Step 2: …'): each run of two or more is one procedure."""
-    procs, run, intro, prev_line = [], [], "", ""
+    procs: list[dict] = []
+    run: list[str] = []
+    intro, prev_line = "", ""
     for line in list(lines) + [""]:
         m = _STEP.match(line)
         if m:
@@ -225,7 +226,7 @@ def resources_from_title(app: str, title: str, url: str | None = None) -> list[d
 # -- observation batches -> candidates --------------------------------------------------
 def _iso(epoch: float, like: str) -> str:
     tz = dt.datetime.fromisoformat(like).tzinfo if like else None
-    return dt.datetime.fromtimestamp(epoch, tz or dt.timezone.utc).isoformat()
+    return dt.datetime.fromtimestamp(epoch, tz or dt.UTC).isoformat()
 
 
 def window_sessions(observations: Sequence[Observation], *,

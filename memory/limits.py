@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class InputLimits:
-    earliest: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-    latest: dt.datetime = dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc)  # exclusive
+    earliest: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    latest: dt.datetime = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)  # exclusive
     window_title: int = 1_000
     app: int = 200
     file_path: int = 4_096
@@ -77,7 +77,7 @@ def in_span_iso(iso: str | None, limits: InputLimits = LIMITS) -> bool:
         t = dt.datetime.fromisoformat(iso)
     except (TypeError, ValueError):
         return False
-    return in_span(t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc), limits)
+    return in_span(t if t.tzinfo else t.replace(tzinfo=dt.UTC), limits)
 
 
 def in_span_epoch(epoch: float | None, limits: InputLimits = LIMITS) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from memory.agents import LlmTier, tier_allowed
 from memory.floor import EPISODE_GAP_S, content_lines, floor_candidates
@@ -32,45 +32,36 @@ FRAME_BATCH_S = 60.0
 
 
 def repo_for(store: Store) -> MemoryRepo:
-    return MemoryRepo(store.db, store.docs, store.keys)
+    """The store's memory repository (kept for the callers that name it so)."""
+    return store.memories
 
 
 # -- finding observations ---------------------------------------------------------------
 def _epoch(iso: str) -> float:
     t = dt.datetime.fromisoformat(iso)
-    return (t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)).timestamp()
+    return (t if t.tzinfo else t.replace(tzinfo=dt.UTC)).timestamp()
 
 
 def pending_frames(store: Store) -> list[Observation]:
-    rows = list(store.db.query(
-        "SELECT f.id, f.ts, f.ts_epoch, f.app, f.window_title, f.url, f.ocr_text FROM frames f "
-        "WHERE NOT EXISTS (SELECT 1 FROM processed_observations p WHERE p.ref = 'frame:' || f.id)"
-        " ORDER BY f.ts_epoch, f.id"))
     out = []
-    for r in rows:
-        src = list(store.db.query("SELECT source, ts FROM frame_sources WHERE frame_id = ? "
-                                  "ORDER BY ts, source", [r["id"]]))
+    for f in store.frames.unprocessed():
         # A merged source's time outside the span (older versions stored any) is ignored.
-        end = max([t for s in src if s["ts"] and in_span_epoch(t := _epoch(s["ts"]))]
-                  + [r["ts_epoch"]])
+        end = max([t for _s, ts in f.sources if ts and in_span_epoch(t := _epoch(ts))]
+                  + [f.ts_epoch])
         out.append(Observation(
-            ref=f"frame:{r['id']}", kind="frame", ref_id=r["id"], ts=r["ts"],
-            ts_epoch=r["ts_epoch"], app=r["app"] or "", title=r["window_title"] or "",
-            url=r["url"], text=r["ocr_text"] or "", sources=tuple(s["source"] for s in src)
-            or (frame_key(r["id"]),), ts_end_epoch=end))
+            ref=frame_key(f.id), kind="frame", ref_id=f.id, ts=f.ts, ts_epoch=f.ts_epoch,
+            app=f.app, title=f.window_title, url=f.url, text=f.ocr_text,
+            sources=tuple(s for s, _ts in f.sources) or (frame_key(f.id),), ts_end_epoch=end))
     return out
 
 
 def pending_turns(store: Store) -> list[Observation]:
-    rows = store.db.query(
-        "SELECT * FROM turns t WHERE NOT EXISTS (SELECT 1 FROM processed_observations p "
-        "WHERE p.ref = 'turn:' || t.id) ORDER BY t.sample_id, t.session, t.id")
     return [Observation(
-        ref=f"turn:{r['id']}", kind="turn", ref_id=r["id"], ts=r["ts"] or "",
-        ts_epoch=r["ts_epoch"] or 0.0, app="chat", title="", url=None,
-        text=f"{r['speaker']}: {r['text']}" if r["speaker"] else r["text"],
-        sources=(r["source"],), session=f"{r['sample_id']}#{r['session']}",
-        speaker=r["speaker"] or "") for r in rows]
+        ref=f"turn:{t.id}", kind="turn", ref_id=t.id, ts=t.ts, ts_epoch=t.ts_epoch,
+        app="chat", title="", url=None,
+        text=f"{t.speaker}: {t.text}" if t.speaker else t.text,
+        sources=(t.source,), session=f"{t.sample_id}#{t.session}",
+        speaker=t.speaker) for t in store.turns.unprocessed()]
 
 
 def out_of_span(observations: Sequence[Observation]
@@ -78,7 +69,8 @@ def out_of_span(observations: Sequence[Observation]
     """(usable, dated outside the span). Imports refuse such times now, but older versions
     stored them, and one (year 1, 9999) breaks the calendar arithmetic of every later run.
     An undated chat turn is usable."""
-    good, bad = [], []
+    good: list[Observation] = []
+    bad: list[Observation] = []
     for o in observations:
         ok = (o.kind == "turn" and not o.ts) or (in_span_iso(o.ts) and
                                                   in_span_epoch(o.ts_epoch))
@@ -147,7 +139,7 @@ def apply_floor(repo: MemoryRepo, batch: Sequence[Observation], *, batch_id: str
                 counts: dict) -> None:
     """The floor's candidates and the batch's processed markers: all committed, or none."""
     cands = floor_candidates(batch)
-    at = dt.datetime.now(dt.timezone.utc).isoformat()
+    at = dt.datetime.now(dt.UTC).isoformat()
     with repo.transaction():
         for c in cands:
             try:
@@ -231,6 +223,6 @@ def run_pending(core, *, use_llm: bool) -> dict:
 
         from memory.consolidate import consolidate
 
-        result["consolidation"] = consolidate(core.store, now=dt.datetime.now(dt.timezone.utc),
+        result["consolidation"] = consolidate(core.store, now=dt.datetime.now(dt.UTC),
                                               backend=backend if use_llm else None)
     return result

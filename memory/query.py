@@ -15,12 +15,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december"]
+from memory.text import MONTH_RE as _MONTH_RE
+from memory.text import MONTHS, WEEKDAYS, month_index  # noqa: F401  (MONTHS: importers of memory.query)
+
 PARTS = {"morning": (5, 12), "afternoon": (12, 18), "evening": (17, 23), "night": (18, 24),
          "lunchtime": (11, 15), "lunch": (11, 15), "noon": (11, 13)}
-_MONTH_RE = "|".join(MONTHS + [m[:3] for m in MONTHS])
 
 
 @dataclass(frozen=True)
@@ -46,11 +45,6 @@ def _day(d: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
 def _part(day_start: dt.datetime, part: str) -> tuple[dt.datetime, dt.datetime]:
     a, b = PARTS[part]
     return day_start + dt.timedelta(hours=a), day_start + dt.timedelta(hours=b)
-
-
-def _month_index(name: str) -> int:
-    name = name.lower()[:3]
-    return [m[:3] for m in MONTHS].index(name) + 1
 
 
 def _weekday_before(day: dt.datetime, name: str) -> dt.datetime:
@@ -118,7 +112,7 @@ def analyse(text: str, *, now: dt.datetime, around_minutes: int = 15) -> QueryAn
     if m := re.search(rf"\b(?:on\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b(?:,?\s+(\d{{4}}))?"
                       rf"|\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", q):
         day = int(m.group(1) or m.group(5))
-        month = _month_index(m.group(2) or m.group(4))
+        month = month_index(m.group(2) or m.group(4))
         year = int(m.group(3) or m.group(6) or now.year)
         try:
             d = now.replace(year=year, month=month, day=day, hour=0, minute=0, second=0,
@@ -129,7 +123,7 @@ def analyse(text: str, *, now: dt.datetime, around_minutes: int = 15) -> QueryAn
         except ValueError:
             pass
     if m := re.search(rf"\bin\s+({_MONTH_RE})\b(?:,?\s+(\d{{4}}))?", q):
-        month = _month_index(m.group(1))
+        month = month_index(m.group(1))
         year = int(m.group(2)) if m.group(2) else (now.year if month <= now.month else now.year - 1)
         s = now.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
         hit(m, (s, _month_after(s)))

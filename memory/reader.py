@@ -25,18 +25,23 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 from memory.answer_tuning import AnswerTuning
 from memory.retrieval import Hit
-from memory.shapes import LABEL_VALUE, SPAN_PATTERNS, expected_shapes, span_shapes
-from memory.store.docs import STOPWORDS
+from memory.shapes import (
+    ASKS_CURRENT,
+    CURRENT_WORDS,
+    LABEL_SHAPES,
+    LABEL_VALUE,
+    SPAN_PATTERNS,
+    STALE_WORDS,
+    expected_shapes,
+    span_shapes,
+)
+from memory.text import QUESTION_WORDS, content_words, coverage, stem, words
 
-_WORD = re.compile(r"[a-z0-9]+(?:[.,:'][a-z0-9]+)*")
-QUESTION_WORDS = STOPWORDS | {"much", "many", "long", "time", "tonight", "today", "yesterday",
-                              "around", "which", "whose", "should", "does", "now", "did", "my",
-                              "what", "when", "where", "who", "how"}
 _CLOCK_LINE = re.compile(r"^\s*(?:activities\s+)?(?:[a-z]{3}\s+)?\d{1,2}\s+[a-z]{3}\s+\d{1,2}:\d{2}\s*$",
                          re.IGNORECASE)
 
@@ -55,33 +60,6 @@ FEW_SHOT = (
 Scorer = Callable[[str, Sequence[str]], list[list[float]]]
 
 
-def words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
-
-
-_SUFFIX = re.compile(r"(?:ing|ed|es|s|ly)$")
-
-
-def stem(w: str) -> str:
-    """A crude stem: a common suffix off, then the first five letters ("meeting", "meet",
-    "installed", "install" -> "meet", "meet", "insta", "insta")."""
-    if len(w) > 4 and not w[-1].isdigit():
-        w = _SUFFIX.sub("", w)
-    return w[:5]
-
-
-def content_words(text: str) -> list[str]:
-    return [w for w in words(text) if w not in QUESTION_WORDS and len(w) > 1]
-
-
-def coverage(question: str, text: str) -> float:
-    """Share of the question's content words (crudely stemmed) present in `text`."""
-    q = {stem(w) for w in content_words(question)}
-    if not q:
-        return 0.0
-    return len(q & {stem(w) for w in words(text)}) / len(q)
-
-
 @dataclass
 class Candidate:
     text: str
@@ -91,6 +69,7 @@ class Candidate:
     label: str = ""
     title: bool = False
     fragment: bool = False    # glued to more of a token: "4471" out of "OPS-4471"
+    context: str = ""         # a chat turn's speaker and the question it answers
     feats: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
 
@@ -121,9 +100,11 @@ def _seen_clock(hit: Hit) -> set[str]:
 
 
 def _is_title(line: str, header: str) -> bool:
-    lw, hw = set(words(line)), set(words(header))
-    return bool(lw) and (line.strip() == header.strip() or
-                         (len(lw) >= 2 and len(lw & hw) / len(lw) >= 0.8))
+    """The window's title bar read again by OCR: every word of the header in the line (a
+    heading that only repeats part of the title, "OPS-265: Billing email sent twice", is
+    content)."""
+    hw = set(words(header))
+    return line.strip() == header.strip() or (len(hw) >= 2 and hw <= set(words(line)))
 
 
 def _fragment(span: str, line: str) -> bool:
@@ -148,7 +129,7 @@ def candidates(hits: Sequence[Hit], *, read: int) -> list[Candidate]:
         lines = [l.strip() for l in hit.text.splitlines() if l.strip()]
         header = lines[0] if hit.kind == "frame" and lines else ""
         clock = _seen_clock(hit) if hit.kind == "frame" else set()
-        seen: set[str] = set()
+        seen: set[tuple[str, bool]] = set()
         for i, line in enumerate(lines):
             line = _SAID_AT.sub("", line) if hit.kind == "turn" else line
             title = bool(header) and (i == 0 or _is_title(line, header))
@@ -156,18 +137,42 @@ def candidates(hits: Sequence[Hit], *, read: int) -> list[Candidate]:
             spans = [(line, "")]
             if m := LABEL_VALUE.match(line):
                 spans.append((m.group("value").strip(), m.group("label").strip()))
-            for name, pattern in SPAN_PATTERNS.items():
+            for pattern in SPAN_PATTERNS.values():
                 for m in pattern.finditer(line):
                     span = m.group(0).strip(" .,;")
                     if span and span != line:
                         spans.append((span, line[:m.start()].strip()))
             for span, label in spans:
-                if span in seen or span in clock or not words(span):
+                # a value in the title and again in the body is a candidate of each
+                if (span, title) in seen or span in clock or not words(span):
                     continue
-                seen.add(span)
+                seen.add((span, title))
                 out.append(Candidate(span, line, hit, rank, label, title or chrome,
                                      fragment=_fragment(span, line)))
     return out
+
+
+def _label_shape(label: str, expected: tuple[str, ...]) -> float:
+    """The label's words announce a shape the question expects (LABEL_SHAPES): 1 for the
+    form's first shape, a half for a later one."""
+    head = label.split(":")[0] if ":" in label else label  # "New time: Sunday at" -> "New time"
+    ls = [stem(w) for w in words(head)[-4:]]
+    return max((1.0 if i == 0 else 0.5 for i, e in enumerate(expected)
+                if any(w.startswith(p) for p in LABEL_SHAPES.get(e, ()) for w in ls)),
+               default=0.0)
+
+
+def _update(label: str) -> float:
+    """+1: the words before the value say it is the current one ("New time:", "moves
+    to"); -1: superseded ("Old time:"); 0: neither."""
+    ws = set(words(label))
+    return float(bool(ws & CURRENT_WORDS)) - float(bool(ws & STALE_WORDS))
+
+
+def _related(a: str, b: str) -> bool:
+    """Two stems of one word family: equal, or one a prefix of the other ("own" / "owner",
+    "assign" / "assigne")."""
+    return a == b or (min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)))
 
 
 def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str, float]:
@@ -180,9 +185,13 @@ def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str
     shape = max((1.0 if i == 0 else 0.5 for i, e in enumerate(expected) if e in shapes),
                 default=0.0)
     label_words = words(c.label)
+    label_stems = {stem(w) for w in label_words}
     return {
-        "line": coverage(question, c.line),
-        "label": coverage(question, c.label) if c.label else 0.0,
+        "line": coverage(question, f"{c.context}\n{c.line}"),
+        "label": (sum(any(_related(q, w) for w in label_stems) for q in q_words) / len(q_words)
+                  if c.label and q_words else 0.0),
+        "label_shape": _label_shape(c.label, expected),
+        "update": _update(c.label),
         "shape": shape,
         # the word right before the span is one of the question's ("gate A15")
         "adjacent": float(bool(label_words) and stem(label_words[-1]) in q_words),
@@ -194,28 +203,37 @@ def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str
     }
 
 
+FEATURES = ("line", "label", "label_shape", "update", "shape", "adjacent", "echo", "title",
+            "rank", "length", "fragment", "hit_key", "recent", "model", "model_lp")
+
+
 def _combine(f: dict[str, float], t: AnswerTuning) -> float:
-    return (t.w_line * f["line"] + t.w_label * f["label"] + t.w_shape * f["shape"]
-            + t.w_adjacent * f["adjacent"]
-            + t.w_echo * f["echo"] + t.w_title * f["title"] + t.w_rank * f["rank"]
-            + t.w_length * f["length"] + t.w_fragment * f["fragment"] + t.w_model * f.get("model", 0.0))
+    return sum(getattr(t, f"w_{name}") * f.get(name, 0.0) for name in FEATURES)
+
+
+def _raw(hits: Sequence[Hit], read: int) -> list[Hit]:
+    """The frames and turns read (memories only when there is nothing else)."""
+    return ([h for h in hits if h.kind != "memory"] or list(hits))[:read]
+
+
+def hit_coverage(question: str, hit: Hit, weight: dict[str, float],
+                 context: dict[int, str] | None = None) -> tuple[float, float]:
+    """How much of the question one hit (with its `context`: a chat turn's speaker and the
+    question it answers) covers: the IDF-weighted share of its content words (`weight`:
+    their IDF), and the share of its named words (1.0 when it names nothing)."""
+    have = {stem(w) for w in words(f"{(context or {}).get(hit.id, '')}\n{hit.text}")}
+    total = sum(weight.values())
+    key = sum(v for w, v in weight.items() if stem(w) in have) / total if total else 0.0
+    named = {stem(w) for w in named_words(question)}
+    return key, (len(named & have) / len(named) if named else 1.0)
 
 
 def key_coverage(question: str, hits: Sequence[Hit], idf: Callable[[list[str]], dict[str, float]],
                  *, read: int, context: dict[int, str] | None = None) -> float:
-    """The IDF-weighted share of the question's content words present in the best raw hit
-    (with its `context`: a chat turn's speaker and the question it answers)."""
-    q = list(dict.fromkeys(content_words(question)))
-    raw = [h for h in hits if h.kind != "memory"] or list(hits)
-    if not q or not raw:
-        return 0.0
-    weight = idf(q)
-    total = sum(weight.values()) or 1.0
-    best = 0.0
-    for h in raw[:read]:
-        have = {stem(w) for w in words(f"{(context or {}).get(h.id, '')}\n{h.text}")}
-        best = max(best, sum(weight[w] for w in q if stem(w) in have) / total)
-    return best
+    """The IDF-weighted share of the question's content words present in the best raw hit."""
+    weight = idf(list(dict.fromkeys(content_words(question))))
+    return max((hit_coverage(question, h, weight, context)[0] for h in _raw(hits, read)),
+               default=0.0)
 
 
 _NAMED = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w'-]*|\b\w*\d\w*\b|\"[^\"]+\"")
@@ -230,22 +248,12 @@ def named_words(question: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def name_coverage(question: str, hits: Sequence[Hit], *, read: int,
-                  context: dict[int, str] | None = None) -> float:
-    """The share of the question's named words found in the best raw hit (1.0: none named)."""
-    named = {stem(w) for w in named_words(question)}
-    raw = [h for h in hits if h.kind != "memory"] or list(hits)
-    if not named:
-        return 1.0
-    return max((len(named & {stem(w) for w in words(f"{(context or {}).get(h.id, '')}\n{h.text}")})
-                / len(named) for h in raw[:read]), default=0.0)
-
-
 def model_pmi(scorer: Scorer, question: str, evidence: str,
-              texts: Sequence[str]) -> list[float] | None:
-    """Mean log-probability per token of " <text>" as the answer with the evidence, less
-    without it (the model's prior for the span)."""
-    ctx = f"{FEW_SHOT}Text: {' '.join(evidence.split())}\nQuestion: {question}\nAnswer:"
+              texts: Sequence[str]) -> list[tuple[float, float]] | None:
+    """Per text: the mean log-probability per token of " <text>" as the answer with the
+    evidence less without it (PMI: the evidence, not the model's prior, makes it likely),
+    and the mean log-probability with the evidence."""
+    ctx = f"{FEW_SHOT}Text: {evidence.strip()}\nQuestion: {question}\nAnswer:"
     bare = f"{FEW_SHOT}Question: {question}\nAnswer:"
     conts = [f" {t}" for t in texts]
     with_text = scorer(ctx, conts)
@@ -254,7 +262,7 @@ def model_pmi(scorer: Scorer, question: str, evidence: str,
         return None  # the backend cannot score text
     out = []
     for a, b in zip(with_text, without):
-        out.append((sum(a) - sum(b)) / len(a) if a and b else 0.0)
+        out.append(((sum(a) - sum(b)) / len(a), sum(a) / len(a)) if a and b else (0.0, -20.0))
     return out
 
 
@@ -264,19 +272,46 @@ def read(question: str, hits: Sequence[Hit], tuning: AnswerTuning, *,
     form, expected = expected_shapes(question)
     cands = candidates(hits, read=tuning.read_hits)
     for c in cands:
+        c.context = (context or {}).get(c.hit.id, "")
+    raw = _raw(hits, tuning.read_hits)
+    weight = idf(list(dict.fromkeys(content_words(question))))
+    cover = {h.id: hit_coverage(question, h, weight, context) for h in raw}
+    newest = max((h.timestamp or "" for h in raw), default="")
+    asks_current = bool(ASKS_CURRENT.search(question))
+    for c in cands:
         c.feats = features(question, expected, c)
+        c.feats["hit_key"] = cover[c.hit.id][0]
+        c.feats["hit_named"] = cover[c.hit.id][1]   # for abstention, not a ranking feature
+        # "... now?": the newest screen read holds the value in force
+        c.feats["recent"] = float(asks_current and (c.hit.timestamp or "") == newest
+                                  and len(raw) > 1)
         c.score = _combine(c.feats, tuning)
+    # Context, never the answer: a window title or the clock (unless a title is asked for),
+    # and a span made only of the question's own words ("Zara Kowalski" for "Where is my
+    # meeting with Zara Kowalski?"); kept when nothing else is left.
+    answers = [c for c in cands if (not c.title or "title" in expected) and c.feats["echo"] < 1.0]
+    cands = answers or cands
     cands.sort(key=lambda c: c.score, reverse=True)
     if scorer is not None and tuning.w_model and cands:
         top = cands[:tuning.model_candidates]
-        evidence = "\n".join(dict.fromkeys(c.hit.text for c in top))
-        for c, pmi in zip(top, model_pmi(scorer, question, evidence, [c.text for c in top]) or []):
-            c.feats["model"] = pmi
+        # The lines the best candidates come from (not whole screens): a short prompt
+        # keeps the model's cost to a fraction of a second on two cores.
+        evidence = "\n".join(dict.fromkeys(c.line for c in top))
+        scores = model_pmi(scorer, question, evidence, [c.text for c in top]) or []
+        # Above the worst scored candidate: the ones the model never saw rank with it.
+        floor = [min((s[i] for s in scores), default=0.0) for i in (0, 1)]
+        for c, (pmi, lp) in zip(top, scores):
+            c.feats["model"] = pmi - floor[0]
+            c.feats["model_lp"] = lp - floor[1]
             c.score = _combine(c.feats, tuning)
         cands.sort(key=lambda c: c.score, reverse=True)
-    cov = key_coverage(question, hits, idf, read=tuning.read_hits, context=context)
-    named = name_coverage(question, hits, read=tuning.read_hits, context=context)
-    return Reading(cands[0] if cands else None, cands, cov, form, named)
+    best = cands[0] if cands else None
+    if tuning.abstain_on == "answer" and best is not None:
+        cov, named = cover[best.hit.id]     # the hit the answer comes from
+    else:                                   # the best-covering hit read
+        cov = max((k for k, _n in cover.values()), default=0.0)
+        named = max((n for _k, n in cover.values()), default=0.0)
+    return Reading(best, cands, cov, form, named)
 
 
 def idf_from(doc_freq: Callable[[list[str]], dict[str, int]], size: int) -> Callable:

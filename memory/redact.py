@@ -31,8 +31,8 @@ import base64
 import binascii
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 MASK = "[redacted]"
 

@@ -45,13 +45,12 @@ import datetime as dt
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
-from memory.query import MONTHS, WEEKDAYS, QueryAnalysis, analyse
-from memory.store.docs import STOPWORDS
-from memory.store.sources import frame_sources
+from memory.query import QueryAnalysis, analyse
 from memory.store.store import Store
+from memory.text import MONTHS, STOPWORDS, WEEKDAYS
 
 _TOKEN = re.compile(r"\w+")
 MAX_CITED = 3  # moments a many-sourced memory hit cites for one query
@@ -63,7 +62,7 @@ FEEDBACK_WEIGHT = 0.5  # of that list in the fusion
 FEEDBACK_DF_CAP = 1000  # a word in this many docs sets no hit apart (and is slow to OR in)
 _FEEDBACK_WORD = re.compile(r"[a-z]{3,}")
 _SHORT_NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")  # "Mel": may be the start of a name
-_CALENDAR = frozenset(MONTHS + WEEKDAYS + [w[:3] for w in MONTHS + WEEKDAYS])  # not names
+_CALENDAR = frozenset(MONTHS + WEEKDAYS + tuple(w[:3] for w in MONTHS + WEEKDAYS))  # not names
 _AUXILIARIES = frozenset(
     "did does do is was has had have will would can could might may should".split())
 
@@ -194,7 +193,7 @@ class Retriever:
         fused score, so a strongly matched question lifts its answer and a weak one little."""
         top = [i for i, _ in _ranked(fused)[:n]]
         out = dict(fused)
-        for question, reply in self._store.docs.replies(top).items():
+        for question, reply in self._store.turns.replies(top).items():
             out[reply] = out.get(reply, 0.0) + REPLY_SHARE * fused[question]
         return out
 
@@ -206,20 +205,20 @@ class Retriever:
         if named is None:
             return fused
         top = [i for i, _ in _ranked(fused)[:n]]
-        theirs = self._store.docs.spoken_by(top, named)
+        theirs = self._store.turns.spoken_by(top, named)
         return {i: s * SPEAKER_BOOST if i in theirs else s for i, s in fused.items()}
 
     def named_speaker(self, query: str) -> str | None:
         """The one chat speaker the query names as a whole word (or by the start of their
         name, "Mel" for Melanie, when that fits no one else), else None."""
         with self._store.errors():
-            key = self._store.db.execute("SELECT MAX(id) FROM turns").fetchone()[0]
+            key = self._store.turns.last_id()
             if key is None:
                 return None
             if self._speakers_key != key:
                 self._speakers_key, self._speakers = key, {
                     name: re.compile(rf"\b{re.escape(name)}\b")
-                    for name in self._store.docs.speakers()}
+                    for name in self._store.turns.speakers()}
         found = {name: (m.start(), m.group(0)) for name, pat in self._speakers.items()
                  if (m := pat.search(query))}
         for m in _SHORT_NAME.finditer(query):
@@ -253,37 +252,29 @@ class Retriever:
         """The episodes (or, by `levels`, the hour/day summaries) overlapping [start, end]
         (epoch seconds), by start: what the user was doing then, as
         memory.store.memories.Memory items (see MemoryRepo.episodes_between for `how`)."""
-        from memory.store.memories import MemoryRepo
-
         with self._store.errors():
-            if "memories" not in self._store.db.table_names():
-                return []
-            repo = MemoryRepo(self._store.db, self._store.docs, self._store.keys)
-            return repo.episodes_between(start, end, **how)
+            return self._store.memories.episodes_between(start, end, **how)
 
     def spoken_by(self, hits: Sequence[Hit], speaker: str) -> list[Hit]:
         """Those of `hits` that are chat turns `speaker` said."""
         with self._store.errors():
-            theirs = self._store.docs.spoken_by([h.id for h in hits if h.kind == "turn"],
+            theirs = self._store.turns.spoken_by([h.id for h in hits if h.kind == "turn"],
                                                 speaker)
         return [h for h in hits if h.id in theirs]
 
     def asked_before(self, hits: Sequence[Hit]) -> dict[int, str]:
         """For the chat turns among `hits` that reply to a question, that question's text."""
         with self._store.errors():
-            return self._store.docs.asked_before([h.id for h in hits if h.kind == "turn"])
+            return self._store.turns.asked_before([h.id for h in hits if h.kind == "turn"])
 
     def _fade(self, fused: dict[int, float]) -> dict[int, float]:
         """Lower the rank of faded memories (forgetting curve); pinned ones never fade.
 
         A memory's weight is 0.6 + 0.4 * (strength / importance): a stale, unused memory
         drops behind fresh evidence but is never hidden, and raw text is untouched."""
-        if not fused or "memories" not in self._store.db.table_names():
+        if not fused:
             return fused
-        ids = list(fused)
-        rows = self._store.db.execute(
-            f"SELECT doc_id, strength, importance, pinned FROM memories WHERE doc_id IN "
-            f"({','.join('?' * len(ids))})", ids).fetchall()
+        rows = self._store.memories.strengths(list(fused))
         for doc_id, strength, importance, pinned in rows:
             if pinned or strength is None or not importance:
                 continue
@@ -302,7 +293,7 @@ class Retriever:
                     best.setdefault(src, rank)
         for h in hits:
             if h.kind == "memory" and len(h.sources) > 1:
-                ranked = sorted((src for src in h.sources if src in best), key=best.get)
+                ranked = sorted((src for src in h.sources if src in best), key=lambda s: best[s])
                 h.sources = ranked[:MAX_CITED] or h.sources[:1]
 
     def _collapse(self, scored, limit: int) -> list[Hit]:
@@ -332,7 +323,7 @@ class Retriever:
         """A frame's sources grow as near-duplicates merge into it: read them fresh. A frame
         captured live has no alias: it is cited by its canonical key (`frame:<id>`)."""
         frames = [h for h in hits if h.kind == "frame"]
-        keys = frame_sources(self._store.db, (h.ref_id for h in frames))
+        keys = self._store.frames.sources_of(h.ref_id for h in frames)
         for h in frames:
             fresh = keys[h.ref_id]
             h.sources = fresh + [s for s in h.sources if s not in fresh]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from memory.answer_tuning import AnswerTuning
 
 
 @dataclass(frozen=True)
@@ -14,6 +16,9 @@ class MemorySettings:
     candidates: int = 50             # per-retriever candidates before fusion
     embed_threads: int = 0           # 0 = automatic
     use_llm: bool = True             # False = deterministic floor only
+    # the answerer's weights and thresholds that differ from AnswerTuning's defaults
+    # ([memory] answer = {min_key_coverage = 0.4}); `answer_tuning` is what it is handed
+    answer: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not 1 <= self.search_limit <= 1000:
@@ -22,3 +27,11 @@ class MemorySettings:
             raise ValueError("memory.rrf_k and memory.candidates must be positive")
         if not 0 < self.chroma_port < 65536:
             raise ValueError("memory.chroma_port must be a TCP port")
+        _ = self.answer_tuning  # an unknown name or a value out of range fails here, at load
+
+    @property
+    def answer_tuning(self) -> AnswerTuning:
+        try:
+            return AnswerTuning(**self.answer)
+        except TypeError as e:
+            raise ValueError(f"memory.answer: {e}") from None

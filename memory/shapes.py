@@ -40,13 +40,42 @@ SPAN_PATTERNS: dict[str, re.Pattern] = {
     "file": re.compile(r"(?:~|\.{0,2})/[\w./-]+|\b[\w-]+(?:/[\w.-]+)+|\b[\w-]+\.(?:[a-z]{2,4})\b"),
     "command": re.compile(r"(?<=\$ )\S.*$|(?<=> )\S.*$"),
     "person": re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z'’]+){1,2}\b"),
+    # A place: after a preposition of place, after a comma (the town of an address), two
+    # or more capitalised words, or "the" and a name; not one capitalised word alone
+    # ("Lunch", "Today" open a line as often as they name a place).
     "place": re.compile(r"(?:(?<=\bat )|(?<=\bin )|(?<=\bto )|(?<=\bfrom )|(?<=\bnear ))"
                         r"(?:the )?[A-Z][^,.;!?()]*"
-                        r"|\b(?:the\s+)?[A-Z][\w'&]*(?:\s+(?:[A-Z0-9][\w'&]*|on|at|of|&)){0,4}"),
+                        r"|(?<=, )[A-Z][\w'&]*(?:\s+[A-Z][\w'&]*){0,3}"
+                        r"|\b(?:the\s+)?[A-Z][\w'&]*(?:\s+(?:[A-Z0-9][\w'&]*|on|at|of|&)){1,4}"
+                        r"|\bthe\s+[A-Z][\w'&]*"),
 }
 
-# "Label: value" on one line: the value is a candidate, the label says what it is.
-LABEL_VALUE = re.compile(r"^(?P<label>[^:]{2,40}?)\s?:\s+(?P<value>\S.*)$")
+# "Label: value" or "NAME = value" on one line: the value is a candidate, the label says
+# what it is.
+LABEL_VALUE = re.compile(r"^(?P<label>[^:=]{2,40}?)\s?(?::|\s=)\s+(?P<value>\S.*)$")
+
+# Label words that say what shape their value has ("Assignee: ..." holds a person,
+# "Location: ..." a place), by stem: a label announces a shape as a question form asks for
+# one. The reader scores a candidate whose label announces a shape the question expects.
+LABEL_SHAPES: dict[str, tuple[str, ...]] = {
+    "person": ("assigne", "owner", "author", "report", "organis", "organiz", "host", "sender",
+               "contact", "lead", "manag", "driver", "doctor"),
+    "place": ("locat", "venu", "address", "place", "room", "where", "destin", "meet"),
+    "time": ("time", "start", "begin", "end", "when", "depart", "arriv"),
+    "date": ("date", "due", "deadlin", "deliveri", "expect", "day", "when"),
+    "money": ("amount", "total", "price", "cost", "fee", "balanc", "paid", "charg", "sum",
+              "subtot"),
+    "code": ("code", "refer", "ref", "key", "id", "number", "track", "confirm", "book"),
+}
+
+# Words before a value that mark it as superseded or as the current one ("Old time: 09:30"
+# / "New time: 15:40", "launch moves to 11 April"): a question is about the value in force.
+STALE_WORDS = frozenset({"old", "previous", "previously", "former", "was", "were", "originally",
+                         "cancelled", "canceled", "earlier", "before"})
+CURRENT_WORDS = frozenset({"new", "now", "updated", "moved", "moves", "changed", "rescheduled",
+                           "current", "currently", "latest", "revised"})
+# A question asking for the value in force now, where an older one may be shown too.
+ASKS_CURRENT = re.compile(r"(?:now|current(?:ly)?|latest|new|still|anymore)", re.I)
 
 # Question forms -> the shapes an answer to them takes (first match wins). The question
 # word decides before the nouns in the question: "Who is ticket OPS-7310 assigned to?" asks

@@ -18,8 +18,9 @@ import os
 import re
 import tempfile
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Protocol, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -38,10 +39,14 @@ _OPSET = 17  # first opset with LayerNormalization; ORT >= 1.14 runs it
 _HEADS, _LAYERS, _EPS = 12, 6, 1e-12
 
 
-class Embedder(Protocol):
+class BatchEmbedder(Protocol):
+    """What an index needs of an embedder: batches only."""
     @property
     def dim(self) -> int: ...
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class Embedder(BatchEmbedder, Protocol):
     def embed_one(self, text: str) -> np.ndarray: ...
 
 
@@ -138,15 +143,15 @@ def _build_graph(weights_path: Path):  # -> onnx.ModelProto
     from safetensors.numpy import load_file
 
     w = load_file(str(weights_path))
-    nodes: List[Any] = []
-    inits: List[Any] = []
+    nodes: list[Any] = []
+    inits: list[Any] = []
     counter = iter(range(1 << 30))
 
     def const(name: str, array: np.ndarray) -> str:
         inits.append(numpy_helper.from_array(np.ascontiguousarray(array), name))
         return name
 
-    def op(kind: str, inputs: List[str], **attrs: Any) -> str:
+    def op(kind: str, inputs: list[str], **attrs: Any) -> str:
         out = f"{kind.lower()}_{next(counter)}"
         nodes.append(helper.make_node(kind, inputs, [out], **attrs))
         return out
@@ -190,7 +195,7 @@ def _build_graph(weights_path: Path):  # -> onnx.ModelProto
     for i in range(_LAYERS):
         p = f"encoder.layer.{i}"
 
-        def split_heads(t: str, perm: List[int]) -> str:
+        def split_heads(t: str, perm: list[int]) -> str:
             return op("Transpose", [op("Reshape", [t, heads_shape])], perm=perm)
 
         q = split_heads(linear(x, f"{p}.attention.self.query"), [0, 2, 1, 3])  # b,h,s,d
@@ -295,7 +300,7 @@ class OnnxEmbedder:
     def embed_one(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
 
-    def _run(self, encodings: Sequence[Any], pad_to: Optional[int]) -> np.ndarray:
+    def _run(self, encodings: Sequence[Any], pad_to: int | None) -> np.ndarray:
         length = pad_to or max(len(e.ids) for e in encodings)
         ids, mask, types = (np.zeros((len(encodings), length), np.int64) for _ in range(3))
         for row, e in enumerate(encodings):
@@ -366,7 +371,7 @@ class ChromaEmbeddingFunction:
 
     NAME = "commonplace-minilm"
 
-    def __init__(self, embedder: Embedder) -> None:
+    def __init__(self, embedder: BatchEmbedder) -> None:
         if isinstance(embedder, OnnxEmbedder):
             config = {"kind": "onnx", "model_dir": str(embedder.model_dir),
                       "max_length": embedder.max_length, "batch_size": embedder.batch_size}
@@ -377,10 +382,10 @@ class ChromaEmbeddingFunction:
 
         register_embedding_function(ChromaEmbeddingFunction)
 
-    def _init(self, embedder: Optional[Embedder], config: Dict[str, Any]) -> None:
+    def _init(self, embedder: BatchEmbedder | None, config: dict[str, Any]) -> None:
         self._embedder, self._config, self._lock = embedder, config, threading.Lock()
 
-    def _get(self) -> Embedder:
+    def _get(self) -> BatchEmbedder:
         with self._lock:
             if self._embedder is None:
                 c = self._config
@@ -393,30 +398,30 @@ class ChromaEmbeddingFunction:
                     raise ModelError(f"Cannot rebuild the embedding function from {c}.")
             return self._embedder
 
-    def __call__(self, input: List[str]) -> List[np.ndarray]:  # noqa: A002 (chroma's name)
+    def __call__(self, input: list[str]) -> list[np.ndarray]:  # noqa: A002 (chroma's name)
         return list(self._get().embed(list(input)))
 
-    def embed_query(self, input: List[str]) -> List[np.ndarray]:  # noqa: A002
+    def embed_query(self, input: list[str]) -> list[np.ndarray]:  # noqa: A002
         return self(input)
 
     @staticmethod
     def name() -> str:
         return ChromaEmbeddingFunction.NAME
 
-    def get_config(self) -> Dict[str, Any]:
+    def get_config(self) -> dict[str, Any]:
         return dict(self._config)
 
     @staticmethod
-    def build_from_config(config: Dict[str, Any]) -> "ChromaEmbeddingFunction":
+    def build_from_config(config: dict[str, Any]) -> ChromaEmbeddingFunction:
         ef = ChromaEmbeddingFunction.__new__(ChromaEmbeddingFunction)
         ef._init(None, dict(config))
         return ef
 
     @staticmethod
-    def validate_config(config: Dict[str, Any]) -> None:
+    def validate_config(config: dict[str, Any]) -> None:
         return None
 
-    def validate_config_update(self, old: Dict[str, Any], new: Dict[str, Any]) -> None:
+    def validate_config_update(self, old: dict[str, Any], new: dict[str, Any]) -> None:
         if (old.get("kind"), old.get("dim")) != (new.get("kind"), new.get("dim")):
             raise ValueError("Switching embedding models requires re-embedding the collection.")
 
@@ -426,7 +431,7 @@ class ChromaEmbeddingFunction:
     def default_space(self) -> str:
         return "cosine"  # vectors are unit length: cosine is the natural metric
 
-    def supported_spaces(self) -> List[str]:
+    def supported_spaces(self) -> list[str]:
         return ["cosine", "l2", "ip"]
 
     def max_tokens(self) -> int:

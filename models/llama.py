@@ -21,8 +21,14 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from models.backend import (CancelToken, Completion, Message, ModelInfo, Prompt,
-                            completion_from_openai)
+from models.backend import (
+    CancelToken,
+    Completion,
+    Message,
+    ModelInfo,
+    Prompt,
+    completion_from_openai,
+)
 from models.errors import CancelledError, ModelError, ModelLoadError
 from models.grammar import build_grammar, parse_and_validate, tighten_schema
 from models.planner import LoadPlan, advise_readahead
@@ -153,8 +159,9 @@ class LlamaCppBackend:
                 if item is _STOP:
                     break
                 yield item
-            if future.exception() is not None:
-                raise _translate(future.exception())
+            err = future.exception()
+            if err is not None:
+                raise _translate(err)
         finally:
             token.cancel()  # the consumer left early: stop decoding on the worker
 

@@ -173,7 +173,8 @@ def plan_load(info: ModelInfo, machine: MachineInfo, settings: LlmSettings) -> L
     max_ctx = info.n_ctx_train or DEFAULT_CTX
     if settings.n_ctx:
         n_ctx = min(settings.n_ctx, max_ctx)
-        reasons.append(f"context {n_ctx} tokens (from settings{', capped at training length' if n_ctx < settings.n_ctx else ''}).")
+        capped = ", capped at training length" if n_ctx < settings.n_ctx else ""
+        reasons.append(f"context {n_ctx} tokens (from settings{capped}).")
     else:
         kv_room = room if fits else budget // 4
         by_memory = int(kv_room // kv_per_token) if kv_per_token else DEFAULT_CTX

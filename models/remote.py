@@ -14,12 +14,18 @@ import math
 import os
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
-from models.backend import (CancelToken, Completion, Message, ModelInfo, Prompt,
-                            completion_from_openai)
+from models.backend import (
+    CancelToken,
+    Completion,
+    Message,
+    ModelInfo,
+    Prompt,
+    completion_from_openai,
+)
 from models.errors import BackendUnavailableError, ModelError
 from models.grammar import parse_and_validate, tighten_schema
 
@@ -109,7 +115,8 @@ class OpenAICompatibleBackend:
                     try:
                         text = json.loads(data)["choices"][0].get("text") or ""
                     except (json.JSONDecodeError, KeyError, IndexError, TypeError, AttributeError):
-                        raise ModelError(f"The model server at {self._base} sent a malformed stream event: {data[:200]!r}") from None
+                        raise ModelError(f"The model server at {self._base} sent a malformed "
+                                         f"stream event: {data[:200]!r}") from None
                     if text:
                         yield text
 
@@ -191,7 +198,8 @@ class OpenAICompatibleBackend:
             try:
                 reply = resp.json()
             except (json.JSONDecodeError, UnicodeDecodeError):
-                raise ModelError(f"The model server at {self._base} answered {path} with something that is not JSON.") from None
+                raise ModelError(f"The model server at {self._base} answered {path} "
+                                 "with something that is not JSON.") from None
         if not isinstance(reply, dict):
             raise ModelError(f"The model server at {self._base} answered {path} with JSON that is not an object.")
         return reply
@@ -202,7 +210,8 @@ class OpenAICompatibleBackend:
         resp.read()
         detail = resp.text.strip().replace("\n", " ")[:300]
         err = BackendUnavailableError(
-            f"The model server at {self._base} answered {path} with HTTP {resp.status_code}: {detail or resp.reason_phrase}"
+            f"The model server at {self._base} answered {path} with HTTP {resp.status_code}: "
+            f"{detail or resp.reason_phrase}"
         )
         err.status = resp.status_code  # type: ignore[attr-defined]
         raise err
@@ -220,15 +229,18 @@ class _Guard:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type: Any, exc: Any, _tb: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc: Any, _tb: Any) -> Literal[False]:
         if exc is None or not isinstance(exc, httpx.HTTPError):
             return False
         if isinstance(exc, httpx.TimeoutException):
-            msg = f"The model server at {self.base} did not answer {self.path} within {self.timeout:g} s."
+            msg = (f"The model server at {self.base} did not answer {self.path} "
+                   f"within {self.timeout:g} s.")
         elif isinstance(exc, httpx.ConnectError):
-            msg = f"Could not connect to the model server at {self.base} ({exc}); is it running and is server_url right?"
+            msg = (f"Could not connect to the model server at {self.base} ({exc}); "
+                   "is it running and is server_url right?")
         else:
-            msg = f"The connection to the model server at {self.base} failed during {self.path}: {exc}"
+            msg = (f"The connection to the model server at {self.base} failed during "
+                   f"{self.path}: {exc}")
         raise BackendUnavailableError(msg) from None
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Callable
+from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
-from memory.answer import Answerer
 from ui.chat.panel import ChatPanel
 from ui.memories.browser import MemoriesBrowser
+from ui.search.panel import SearchPanel
 from ui.settings_dialog import SettingsDialog
+from ui.style import Theme, app_icon
 from ui.timeline.view import TimelineView
 
 log = logging.getLogger(__name__)
@@ -27,20 +28,27 @@ class MainWindow(QMainWindow):
     def __init__(self, core, *, store_pool, chat_pool, save_settings: Callable | None = None,
                  use_llm: bool = True, now: Callable[[], dt.datetime | None] = lambda: None,
                  hide_on_close: bool = False, parent=None) -> None:
-        """`core` has .settings, .store, .retriever and .backend (a lazy LLM factory)."""
+        """`core` (app.wiring.Core) has .settings, .store (its repositories), .answerer (a
+        factory taking the lazy LLM) and .backend (a lazy LLM factory)."""
         super().__init__(parent)
         self.setWindowTitle("Commonplace")
+        self.setWindowIcon(app_icon())
         self.resize(1200, 800)
+        self.theme = Theme(self, parent=self)   # the system's light or dark, followed
         self.core = core
+        self._store_pool = store_pool
+        self._now = now
+        self.search: SearchPanel | None = None   # built at its first Ctrl+K
         self._save = save_settings
         self.hide_on_close = hide_on_close
-        self.timeline = TimelineView(core.store.frames, store_pool)
-        self.chat = ChatPanel(chat_pool,
-                              lambda backend: Answerer(core.retriever, backend, store=core.store),
-                              core.backend if use_llm else None, store=core.store,
+        self.timeline = TimelineView(core.store.frames, store_pool,
+                                     memories=core.store.memories)
+        self.chat = ChatPanel(chat_pool, core.answerer, core.backend if use_llm else None,
+                              store=core.store,
                               store_pool=store_pool, now=now)
         self.memories = MemoriesBrowser(core.store, store_pool)
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Sections")
         self.tabs.addTab(self.timeline, "Timeline")
         self.tabs.addTab(self.chat, "Ask")
         self.tabs.addTab(self.memories, "Memories")
@@ -58,7 +66,13 @@ class MainWindow(QMainWindow):
                                         "lock.")
         self.quit_action = QAction("Quit", self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.search_action = QAction("Search everything…", self)
+        self.search_action.setShortcut(QKeySequence("Ctrl+K"))
+        self.search_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.addAction(self.search_action)   # reachable with the menu bar hidden too
+        menu.addAction(self.search_action)
         menu.addAction(self.settings_action)
+        self.audit_action = menu.addAction("What other tools read (MCP)…")
         menu.addAction(self.lock_action)
         menu.addAction(self.quit_action)
         self._connect_signals()
@@ -68,6 +82,8 @@ class MainWindow(QMainWindow):
         self.memories.frameRequested.connect(self.open_frame)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.settings_action.triggered.connect(self.open_settings)
+        self.audit_action.triggered.connect(self.open_audit)
+        self.search_action.triggered.connect(self.open_search)
         self.quit_action.triggered.connect(self.quitRequested)
         self.lock_action.triggered.connect(self.lockRequested)
         self.timeline.dayLoaded.connect(
@@ -75,6 +91,7 @@ class MainWindow(QMainWindow):
 
     def start(self, date: dt.date | None = None) -> None:
         self.timeline.load_date(date or dt.date.today())
+        self.chat.start()
 
     def refresh(self) -> None:
         """New captured frames or memories: update the shown day and the memory list."""
@@ -88,6 +105,8 @@ class MainWindow(QMainWindow):
         self.timeline.cache.clear()
         self.timeline.viewer.clear()
         self.chat.clear()
+        if self.search is not None:
+            self.search.clear()
 
     def open_frame(self, frame_id: int, highlight=None) -> None:
         """A cited frame or a memory's source, shown in the timeline; `highlight` (a
@@ -95,13 +114,47 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.timeline)
         self.timeline.open_frame(frame_id, highlight)
 
-    def set_capture_state(self, state: str) -> None:
-        self.capture_label.setText(f"Capture: {state}")
+    def open_search(self) -> SearchPanel:
+        """Ctrl+K from anywhere: the search window, its field ready to type in."""
+        if self.search is None:
+            self.search = SearchPanel(self.core.store, self._store_pool, now=self._now,
+                                      parent=self)
+            self.search.setWindowIcon(self.windowIcon())
+            self.search.openRequested.connect(self.open_frame)
+            self.theme.follow(self.search)
+        self.search.focus()
+        return self.search
+
+    def set_capture_state(self, state: str, line: str = "") -> None:
+        """The status bar's capture state; when capture cannot see the screen, the tray's
+        line with the reason ("Capture problem: …") rather than a bare "error"."""
+        text = line if state == "error" and line else f"Capture: {state}"
+        self.capture_label.setText(text)
+        self.capture_label.setToolTip(text)
+
+    def follow_capture(self, tray) -> None:
+        """Show `tray`'s (ui.tray.Tray) capture state in the status bar, now and on every
+        change of its state or of its status line (a new reason within the same error)."""
+        self._tray = tray
+        tray.stateChanged.connect(self._capture_changed)
+        tray.status_action.changed.connect(self._capture_changed)
+        self._capture_changed()
+
+    def _capture_changed(self, *_) -> None:
+        self.set_capture_state(self._tray.state, self._tray.status_action.text())
 
     def open_settings(self) -> SettingsDialog:
         dlg = SettingsDialog(self.core.settings, self._save or (lambda s: None), self)
         dlg.saved.connect(self.settingsSaved)
         dlg.open()
+        return dlg
+
+    def open_audit(self):
+        from ui.audit_view import AuditView
+
+        dlg = AuditView(self.core.store, self._store_pool, self)
+        dlg.open()
+        dlg.load()
         return dlg
 
     def _tab_changed(self, i: int) -> None:

@@ -8,10 +8,17 @@ try failed and lets the user try again.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QLabel, QLineEdit,
-                               QProgressBar, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QVBoxLayout,
+)
 
 NO_RECOVERY = ("<b>Keep it safe: it cannot be recovered.</b> Commonplace keeps no copy it "
                "could give back. If you forget it, your history cannot be opened by anyone, "

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from ui.style import app_icon
 
 PAUSE_MINUTES = 15
 COLOURS = {"recording": "#d93025", "paused": "#f2a600", "error": "#7b1fa2",
@@ -41,15 +43,24 @@ def state_of(status) -> tuple[str, str]:
 
 
 def _icon(colour: str) -> QIcon:
-    pm = QPixmap(32, 32)
-    pm.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pm)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setBrush(QColor(colour))
-    p.setPen(Qt.PenStyle.NoPen)
-    p.drawEllipse(4, 4, 24, 24)
-    p.end()
-    return QIcon(pm)
+    """The app icon with the capture state as a dot in its corner (the dot alone when the
+    icon cannot be found)."""
+    base = app_icon()
+    icon = QIcon()
+    for size in (16, 22, 24, 32, 48, 64):
+        pm = QPixmap(size, size)
+        pm.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pm)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if not base.isNull():
+            base.paint(p, 0, 0, size, size)
+        d = size * 0.45 if not base.isNull() else size * 0.75
+        p.setBrush(QColor(colour))
+        p.setPen(QPen(QColor("#ffffff"), max(1.0, size / 16)))
+        p.drawEllipse(QRectF(size - d - 1, size - d - 1, d, d))
+        p.end()
+        icon.addPixmap(pm)
+    return icon
 
 
 class Tray(QObject):

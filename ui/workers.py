@@ -11,7 +11,8 @@ from __future__ import annotations
 import inspect
 import logging
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal

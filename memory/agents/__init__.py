@@ -4,7 +4,13 @@ It runs only with an instruction-tuned backend; the deterministic floor has alre
 stored what rules can find, and a failing agent leaves that floor result standing.
 """
 
-from memory.agents.manager import (AgentReplyError, LlmTier, MetaMemoryManager, Op, TypeAgent,
-                                   tier_allowed)
+from memory.agents.manager import (
+                                   AgentReplyError,
+                                   LlmTier,
+                                   MetaMemoryManager,
+                                   Op,
+                                   TypeAgent,
+                                   tier_allowed,
+)
 
 __all__ = ["AgentReplyError", "LlmTier", "MetaMemoryManager", "Op", "TypeAgent", "tier_allowed"]

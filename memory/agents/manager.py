@@ -9,12 +9,22 @@ alias or lacks what its op needs raises `AgentReplyError`; nothing of that type 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Sequence
 
-from memory.items import (CORE, EPISODIC, PROCEDURAL, RESOURCE, SEMANTIC, TYPES, VAULT,
-                          Candidate, InvalidMemory, normalise)
+from memory.items import (
+    CORE,
+    EPISODIC,
+    PROCEDURAL,
+    RESOURCE,
+    SEMANTIC,
+    TYPES,
+    VAULT,
+    Candidate,
+    InvalidMemory,
+    normalise,
+)
 from memory.store.memories import Memory, MemoryRepo
 from models.backend import LlmBackend, Message
 from models.errors import StructuredOutputError
@@ -197,6 +207,7 @@ class LlmTier:
         with self._repo.transaction():  # all of a batch's LLM ops, or none
             for op in ops:
                 if op.op == "update":
+                    assert op.memory_id is not None  # decide() gives every update its id
                     self._repo.update(op.memory_id, op.fields, sources=sources, tier="llm",
                                       reason="agent update")
                 else:

@@ -19,6 +19,7 @@ import hashlib
 import os
 import unicodedata
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -56,10 +57,14 @@ def normalize(passphrase: str) -> str:
     return unicodedata.normalize("NFC", passphrase)
 
 
+def _plain_int(v: object) -> TypeGuard[int]:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
 def check_scrypt(n: object, r: object, p: object) -> None:
     """StoreError unless (n, r, p) are sane scrypt parameters (checked before scrypt runs)."""
-    ints = all(isinstance(v, int) and not isinstance(v, bool) for v in (n, r, p))
-    if not ints or n < SCRYPT_MIN_N or n & (n - 1) or not 1 <= r <= 64 \
+    if not (_plain_int(n) and _plain_int(r) and _plain_int(p)) \
+            or n < SCRYPT_MIN_N or n & (n - 1) or not 1 <= r <= 64 \
             or not 1 <= p <= SCRYPT_MAX_P or 128 * r * n > SCRYPT_MAX_MEMORY:
         raise StoreError(f"The key record has impossible scrypt parameters (n={n!r}, r={r!r}, "
                          f"p={p!r}): it is damaged. Restore commonplace.json from your backup; "

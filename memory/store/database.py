@@ -21,16 +21,16 @@ import logging
 import os
 import secrets
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import sqlite_utils
 
 from memory.errors import DatabaseLockedError, DiskFullError, LockedError, StoreError
 from memory.store import crypto, dirsafety
-from memory.store.schema import MIGRATIONS
+from memory.store.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +164,12 @@ class DataRecord:
     encrypted: bool
     wrapped: crypto.WrappedKey | None
 
+    def key(self) -> crypto.WrappedKey:
+        """The wrapped key of an encrypted record (every encrypted record carries one)."""
+        if self.wrapped is None:
+            raise StoreError(f"The key record has no key; {RESTORE_RECORD}")
+        return self.wrapped
+
 
 def _read_record(data_dir: Path) -> DataRecord | None:
     path = data_dir / RECORD
@@ -194,7 +200,7 @@ def _read_record(data_dir: Path) -> DataRecord | None:
 
 
 def _record_bytes(rec: DataRecord) -> bytes:
-    d = {"format": FORMAT_VERSION, "encrypted": rec.encrypted}
+    d: dict[str, object] = {"format": FORMAT_VERSION, "encrypted": rec.encrypted}
     if rec.wrapped:
         d["key"] = rec.wrapped.to_json()
     return json.dumps(d, indent=1).encode()
@@ -330,7 +336,7 @@ def _unlock(data_dir: Path, passphrase: str | None, encrypt_new: bool) -> crypto
         return None
     if not passphrase:
         raise LockedError(PASSPHRASE_HELP)
-    key, stale = crypto.unwrap(rec.wrapped, passphrase)
+    key, stale = crypto.unwrap(rec.key(), passphrase)
     if stale:
         _replace_record(data_dir, DataRecord(True, crypto.wrap(key, passphrase)))
         log.info("key record re-wrapped (scrypt n=%d, normalised passphrase)", crypto.SCRYPT["n"])
@@ -358,7 +364,7 @@ def change_passphrase(data_dir: Path, old: str, new: str) -> None:
         rec = _read_record(data_dir)
         if rec is None or not rec.encrypted:
             raise StoreError(f"{data_dir} is not an encrypted data directory.")
-        key, _stale = crypto.unwrap(rec.wrapped, old)
+        key, _stale = crypto.unwrap(rec.key(), old)
         _replace_record(data_dir, DataRecord(encrypted=True, wrapped=crypto.wrap(key, new)))
     finally:
         lock.release()
@@ -374,7 +380,7 @@ def open_keys(data_dir: Path, passphrase: str | None) -> crypto.Keys | None:
         return None
     if not passphrase:
         raise LockedError(PASSPHRASE_HELP)
-    return crypto.Keys(crypto.unwrap(rec.wrapped, passphrase)[0])
+    return crypto.Keys(crypto.unwrap(rec.key(), passphrase)[0])
 
 
 def quick_check(db_path: Path, keys: crypto.Keys | None) -> str:

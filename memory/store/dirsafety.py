@@ -28,10 +28,10 @@ import sys
 import time
 from pathlib import Path
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
+if sys.platform == "win32":  # pragma: no cover - Windows has no fcntl
     fcntl = None
+else:
+    import fcntl
 
 OPEN_LOCK = "commonplace.lock"
 USERS_LOCK = "commonplace.users.lock"

@@ -12,11 +12,12 @@ import hashlib
 import json
 import logging
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import sqlite_utils
 
+from memory.store.sql import chunks, in_list, new_rowid
 from memory.store.vectors import Embedder, VectorIndex
 
 log = logging.getLogger(__name__)
@@ -66,14 +67,19 @@ def content_hash(kind: str, text: str) -> str:
     return hashlib.sha256(f"{kind}\x00{' '.join(text.split()).lower()}".encode()).hexdigest()
 
 
-def fts_query(text: str) -> str:
-    """A safe FTS5 query: each content word quoted, OR-ed (user text never reaches SQL)."""
+def fts_query(text: str, *, prefix: bool = False) -> str:
+    """A safe FTS5 query: each content word quoted, OR-ed (user text never reaches SQL).
+    With `prefix`, a last word still being typed (no space after it) also matches the
+    longer words it starts (search as the user types)."""
     words = []
     for w in _WORD.findall(text.lower()):
         for part in re.split(r"[^\w]+", w):
             if part and part not in STOPWORDS and part not in words:
                 words.append(part)
-    return " OR ".join(f'"{w}"' for w in words)
+    quoted = [f'"{w}"' for w in words]
+    if prefix and quoted and text == text.rstrip():
+        quoted[-1] += "*"
+    return " OR ".join(quoted)
 
 
 class DocIndex:
@@ -94,11 +100,10 @@ class DocIndex:
         with self._db.atomic():
             existing: dict[str, tuple[int, list[str]]] = {}
             uniq = list(dict.fromkeys(hashes))
-            for i in range(0, len(uniq), 500):
-                chunk = uniq[i:i + 500]
+            for chunk in chunks(uniq):
                 for row_id, h, src in self._db.execute(
                         f"SELECT id, content_hash, sources FROM docs WHERE content_hash IN "
-                        f"({','.join('?' * len(chunk))})", chunk).fetchall():
+                        f"{in_list(chunk)}", chunk).fetchall():
                     existing[h] = (row_id, json.loads(src or "[]"))
             changed: set[str] = set()
             for d, h in zip(docs, hashes):
@@ -116,8 +121,9 @@ class DocIndex:
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
                     [d.kind, d.ref_id, d.text, d.ts, d.ts_epoch, d.app, json.dumps(d.sources), h,
                      d.embed_text, d.context])
-                existing[h] = (cur.lastrowid, list(d.sources))
-                ids.append(cur.lastrowid)
+                new_id = new_rowid(cur)
+                existing[h] = (new_id, list(d.sources))
+                ids.append(new_id)
             if changed:
                 self._db.conn.executemany("UPDATE docs SET sources = ? WHERE id = ?",
                                           [(json.dumps(existing[h][1]), existing[h][0])
@@ -137,8 +143,8 @@ class DocIndex:
             self._vectors.upsert([r["id"] for r in rows], vecs, kinds=[r["kind"] for r in rows],
                                  ts_epochs=[r["ts_epoch"] or 0.0 for r in rows])
             with self._db.atomic():
-                self._db.execute(f"UPDATE docs SET embedded = 1 WHERE id IN "
-                                 f"({','.join('?' * len(rows))})", [r["id"] for r in rows])
+                self._db.execute(f"UPDATE docs SET embedded = 1 WHERE id IN {in_list(rows)}",
+                                 [r["id"] for r in rows])
             done += len(rows)
             if progress:
                 progress(done)
@@ -169,7 +175,7 @@ class DocIndex:
         if lost:
             with self._db.atomic():
                 for i in lost:
-                    self._db["docs"].update(i, {"embedded": 0})
+                    self._db.table("docs").update(i, {"embedded": 0})
         embedded = self.embed_pending() if embed else 0
         if stray or embedded:
             log.info("vector reconcile: %d stray ids removed, %d docs embedded", len(stray),
@@ -179,8 +185,7 @@ class DocIndex:
     def get(self, ids: Sequence[int]) -> dict[int, Doc]:
         if not ids:
             return {}
-        rows = self._db.query(f"SELECT * FROM docs WHERE id IN ({','.join('?' * len(ids))})",
-                              list(ids))
+        rows = self._db.query(f"SELECT * FROM docs WHERE id IN {in_list(ids)}", list(ids))
         return {r["id"]: Doc(r["id"], r["kind"], r["ref_id"], r["text"], r["ts"], r["ts_epoch"],
                              r["app"] or "", json.loads(r["sources"] or "[]")) for r in rows}
 
@@ -199,55 +204,15 @@ class DocIndex:
         """About how many docs there are (the highest id: cheap, and enough for an idf)."""
         return self._db.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0]
 
-    def replies(self, ids: Sequence[int]) -> dict[int, int]:
-        """For each of `ids` that is a chat turn asking something (a "?" in it), the doc of
-        the next turn of the same session: the reply, where its answer is."""
-        return {q: r for q, r, _text in self._question_pairs(ids, side="d1")}
-
-    def asked_before(self, ids: Sequence[int]) -> dict[int, str]:
-        """For each of `ids` that is a chat turn replying to a question (the turn before it
-        in its session has a "?"), that question's text: the reply's words rarely repeat
-        what was asked."""
-        return {r: text for _q, r, text in self._question_pairs(ids, side="d2")}
-
-    def _question_pairs(self, ids: Sequence[int], *, side: str) -> list[tuple[int, int, str]]:
-        """(question doc, reply doc, question text) of the chat turns with a "?" and the
-        next turn of their session, where the question (side "d1") or the reply ("d2") is
-        among `ids`."""
-        if not ids:
-            return []
-        return self._db.execute(
-            "SELECT d1.id, d2.id, d1.text FROM docs d1 "
-            "JOIN turns t1 ON t1.id = d1.ref_id "
-            "JOIN turns t2 ON t2.id = t1.id + 1 AND t2.sample_id IS t1.sample_id "
-            "AND t2.session IS t1.session "
-            "JOIN docs d2 ON d2.kind = 'turn' AND d2.ref_id = t2.id "
-            f"WHERE d1.kind = 'turn' AND {side}.id IN ({','.join('?' * len(ids))}) "
-            "AND instr(t1.text, '?') > 0", list(ids)).fetchall()
-
-    def speakers(self) -> set[str]:
-        """Everyone who speaks in the imported chats."""
-        return {r[0] for r in self._db.execute(
-            "SELECT DISTINCT speaker FROM turns WHERE speaker != ''")}
-
-    def spoken_by(self, ids: Sequence[int], speaker: str) -> set[int]:
-        """Those of `ids` that are chat turns spoken by `speaker`."""
-        if not ids:
-            return set()
-        return {r[0] for r in self._db.execute(
-            "SELECT docs.id FROM docs JOIN turns ON turns.id = docs.ref_id "
-            f"WHERE docs.kind = 'turn' AND docs.id IN ({','.join('?' * len(ids))}) "
-            "AND turns.speaker = ?", [*ids, speaker])}
-
     def fts(self, query: str, *, k: int, kinds: Sequence[str] | None = None,
             ts_range: tuple[float, float] | None = None,
-            context: bool = True) -> list[tuple[int, float]]:
+            context: bool = True, prefix: bool = False) -> list[tuple[int, float]]:
         """BM25 ranking: (doc id, score) with higher = better (FTS5's bm25() negated).
 
         With context, a doc's score adds CONTEXT_WEIGHT times the BM25 score of its context
         (a chat turn's neighbours) over the best `k` of each index; context=False ranks by
-        the doc's own text alone (the plain BM25 baseline)."""
-        q = fts_query(query)
+        the doc's own text alone (the plain BM25 baseline). `prefix`: see fts_query."""
+        q = fts_query(query, prefix=prefix)
         if not q:
             return []
         own = self._bm25("docs_fts", q, k, kinds, ts_range)
@@ -268,7 +233,7 @@ class DocIndex:
                f"JOIN docs ON docs.id = {index}.rowid WHERE {index} MATCH ?")
         args: list = [q]
         if kinds:
-            sql += f" AND docs.kind IN ({','.join('?' * len(kinds))})"
+            sql += f" AND docs.kind IN {in_list(kinds)}"
             args += list(kinds)
         if ts_range:
             sql += " AND docs.ts_epoch BETWEEN ? AND ?"
@@ -291,7 +256,7 @@ class DocIndex:
             sql = "SELECT id FROM docs WHERE ts_epoch BETWEEN ? AND ? AND +embedded = 1"
             args: list = list(ts_range)
             if kinds:
-                sql += f" AND +kind IN ({','.join('?' * len(kinds))})"
+                sql += f" AND +kind IN {in_list(kinds)}"
                 args += list(kinds)
             ids = [r[0] for r in self._db.execute(sql + " LIMIT ?", [*args, AMONG_MAX + 1])]
             if len(ids) <= AMONG_MAX:
@@ -303,5 +268,11 @@ class DocIndex:
     def delete(self, ids: Sequence[int]) -> None:
         with self._db.atomic():
             for i in ids:
-                self._db["docs"].delete(i)
+                self._db.table("docs").delete(i)
         self._vectors.delete(list(ids))
+
+
+def embedded_counts(db: sqlite_utils.Database) -> tuple[int, int]:
+    """(docs, docs whose vector is in the index): whether SQLite and the index agree."""
+    return (db.execute("SELECT count(*) FROM docs").fetchone()[0],
+            db.execute("SELECT count(*) FROM docs WHERE embedded = 1").fetchone()[0])

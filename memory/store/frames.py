@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from memory.errors import StoreError
 from memory.store import dirsafety
 from memory.store.crypto import Keys
 from memory.store.database import atomic_write, os_error
+from memory.store.sources import frame_sources
+from memory.store.sql import chunks, in_list, inserted_id
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,7 @@ class OcrLine:
     text: str
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 in full-frame pixels
     score: float
+    source: str = "ocr"   # what read it: "ocr", "a11y" (accessibility tree), "a11y-link"
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,30 @@ class Frame:
     ocr_text: str
     ocr_lines: list[OcrLine] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FrameText:
+    """A kept frame's row without its image or OCR boxes: what the memory pipeline reads."""
+
+    id: int
+    ts: str
+    ts_epoch: float
+    app: str
+    window_title: str
+    url: str | None
+    ocr_text: str
+    sources: list[tuple[str, str]]   # (source key, when it was captured), oldest first
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """A frame's image file, as retention weighs it."""
+
+    frame_id: int
+    file: str
+    bytes: int
+    ts_epoch: float
 
 
 def encode_image(image, *, quality: int = 82) -> bytes:
@@ -84,17 +112,19 @@ class FrameRepo:
         atomic_write(path, blob)
         try:
             with self._db.atomic():
-                frame_id = self._db["frames"].insert({
+                frame_id = inserted_id(self._db.table("frames").insert({
                     "ts": ts.isoformat(), "ts_epoch": ts.timestamp(), "app": app or "",
                     "window_title": window_title or "", "url": url, "width": width,
                     "height": height, "phash": phash, "file": rel, "bytes": len(blob),
                     "ocr_text": "\n".join(l.text for l in ocr_lines),
-                    "ocr_lines": json.dumps([[l.text, list(l.box), round(l.score, 3)]
+                    # [text, box, score] (+ source when not OCR: older rows have three)
+                    "ocr_lines": json.dumps([[l.text, list(l.box), round(l.score, 3)] +
+                                             ([l.source] if l.source != "ocr" else [])
                                              for l in ocr_lines]),
-                    "created_at": dt.datetime.now(dt.timezone.utc).isoformat(),
-                }).last_pk
+                    "created_at": dt.datetime.now(dt.UTC).isoformat(),
+                }))
                 for s in sources:
-                    self._db["frame_sources"].insert(
+                    self._db.table("frame_sources").insert(
                         {"frame_id": frame_id, "source": s, "ts": ts.isoformat()})
         except BaseException:
             path.unlink(missing_ok=True)  # no row committed: the file must not linger
@@ -103,7 +133,7 @@ class FrameRepo:
 
     def add_source(self, frame_id: int, source: str, ts: dt.datetime) -> None:
         with self._db.atomic():
-            self._db["frame_sources"].insert({"frame_id": frame_id, "source": source,
+            self._db.table("frame_sources").insert({"frame_id": frame_id, "source": source,
                                               "ts": ts.isoformat()}, ignore=True)
 
     # -- reading -----------------------------------------------------------------------
@@ -118,12 +148,38 @@ class FrameRepo:
         return self._frame(rows[0])
 
     def between(self, start: float, end: float) -> list[Frame]:
-        return [self._frame(r) for r in self._db.query(
-            "SELECT * FROM frames WHERE ts_epoch BETWEEN ? AND ? ORDER BY ts_epoch", [start, end])]
+        rows = list(self._db.query(
+            "SELECT * FROM frames WHERE ts_epoch BETWEEN ? AND ? ORDER BY ts_epoch", [start, end]))
+        sources = self._sources([r["id"] for r in rows])
+        return [self._frame(r, sources[r["id"]]) for r in rows]
 
     def last(self) -> Frame | None:
         rows = list(self._db.query("SELECT * FROM frames ORDER BY ts_epoch DESC LIMIT 1"))
         return self._frame(rows[0]) if rows else None
+
+    def sources_of(self, frame_ids) -> dict[int, list[str]]:
+        """The keys a search hit or citation shows for each frame: its manifest aliases
+        when it was imported, else its canonical key (see sources.py)."""
+        return frame_sources(self._db, frame_ids)
+
+    def all_sources(self) -> dict[int, list[str]]:
+        """Every frame's merged sources (frames without any are absent), oldest first."""
+        out: dict[int, list[str]] = {}
+        for fid, source in self._db.execute("SELECT frame_id, source FROM frame_sources "
+                                            "ORDER BY ts, source").fetchall():
+            out.setdefault(fid, []).append(source)
+        return out
+
+    def unprocessed(self) -> list[FrameText]:
+        """The frames the memory pipeline has not taken yet, oldest first."""
+        rows = list(self._db.query(
+            "SELECT f.id, f.ts, f.ts_epoch, f.app, f.window_title, f.url, f.ocr_text FROM frames f "
+            "WHERE NOT EXISTS (SELECT 1 FROM processed_observations p WHERE p.ref = 'frame:' || "
+            "f.id) ORDER BY f.ts_epoch, f.id"))
+        timed = self._sources([r["id"] for r in rows], with_ts=True)
+        return [FrameText(id=r["id"], ts=r["ts"], ts_epoch=r["ts_epoch"], app=r["app"] or "",
+                          window_title=r["window_title"] or "", url=r["url"],
+                          ocr_text=r["ocr_text"] or "", sources=timed[r["id"]]) for r in rows]
 
     def read_image(self, frame: Frame) -> bytes:
         """The frame's WebP bytes, decrypted; StoreError if the file is gone or damaged."""
@@ -137,15 +193,60 @@ class FrameRepo:
             raise os_error(e, path) from e
         return self._keys.open_frame(blob, frame.file.encode()) if self._keys else blob
 
-    def _frame(self, r: dict) -> Frame:
-        lines = [OcrLine(t, tuple(b), s) for t, b, s in json.loads(r["ocr_lines"] or "[]")]
-        sources = [s["source"] for s in self._db.query(
-            "SELECT source FROM frame_sources WHERE frame_id = ? ORDER BY ts, source", [r["id"]])]
+    def _frame(self, r: dict, sources: list[str] | None = None) -> Frame:
+        lines = [OcrLine(t, tuple(b), s, *src[:1])
+                 for t, b, s, *src in json.loads(r["ocr_lines"] or "[]")]
+        if sources is None:
+            sources = self._sources([r["id"]])[r["id"]]
         return Frame(id=r["id"], ts=r["ts"], ts_epoch=r["ts_epoch"], app=r["app"] or "",
                      window_title=r["window_title"] or "", url=r["url"], width=r["width"],
                      height=r["height"], phash=r["phash"] or "", file=r["file"],
                      bytes=r["bytes"] or 0, ocr_text=r["ocr_text"] or "", ocr_lines=lines,
                      sources=sources)
+
+    def _sources(self, frame_ids: list[int], *, with_ts: bool = False) -> dict[int, list]:
+        """Each frame's merged sources (or (source, ts) pairs), ordered by time then key:
+        one query per 500 frames, not one per frame."""
+        out: dict[int, list] = {i: [] for i in frame_ids}
+        for part in chunks(frame_ids):
+            for fid, source, ts in self._db.execute(
+                    f"SELECT frame_id, source, ts FROM frame_sources WHERE frame_id IN "
+                    f"{in_list(part)} ORDER BY ts, source", part).fetchall():
+                out[fid].append((source, ts) if with_ts else source)
+        return out
+
+    # -- retention ---------------------------------------------------------------------
+    def image_bytes(self) -> int:
+        """The size of every frame image still on disk."""
+        row = self._db.execute(
+            "SELECT COALESCE(SUM(bytes), 0) FROM frames WHERE bytes > 0").fetchone()
+        return int(row[0])
+
+    def oldest_images(self, limit: int) -> list[StoredImage]:
+        """The oldest frames whose image is still on disk, oldest first."""
+        return [StoredImage(*r) for r in self._db.execute(
+            "SELECT id, file, bytes, ts_epoch FROM frames WHERE bytes > 0 "
+            "ORDER BY ts_epoch, id LIMIT ?", [limit]).fetchall()]
+
+    def drop_images(self, images: Sequence[StoredImage]) -> None:
+        """Delete the images' files, then mark their rows imageless (`bytes = 0`): a crash
+        in between leaves a row whose image is reported missing, and the next pass marks
+        it; never a file nobody can reach. The rows, and their text, stay."""
+        for img in images:
+            try:
+                (self._root / img.file).unlink(missing_ok=True)
+            except OSError as e:  # a read-only disk: left for the next pass, said once per pass
+                log.warning("retention could not delete an image: %s", e.strerror or e)
+                raise
+        ids = [img.frame_id for img in images]
+        with self._db.atomic():
+            for part in chunks(ids):
+                self._db.execute(f"UPDATE frames SET bytes = 0 WHERE id IN {in_list(part)}",
+                                 part)
+
+    def remove_file(self, rel: str) -> None:
+        """Delete one frame's image file (after its row is gone); OSError when it cannot."""
+        (self._root / rel).unlink(missing_ok=True)
 
     # -- upkeep ------------------------------------------------------------------------
     def repair(self, *, quarantine: Path, accept_unknown: bool = False) -> dict:

@@ -16,23 +16,39 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 import sqlite_utils
 
 from memory.errors import StoreError
-from memory.items import (EPISODIC, MASK, Candidate, identity, is_sensitive, masked,
-                          normalise, render, same_subject, similarity)
+from memory.items import (
+    EPISODIC,
+    MASK,
+    Candidate,
+    identity,
+    is_sensitive,
+    masked,
+    normalise,
+    render,
+    same_subject,
+    similarity,
+)
 from memory.store.crypto import Keys
 from memory.store.docs import DocIndex, NewDoc, fts_query
 from memory.store.sources import resolve
+from memory.store.sql import in_list, inserted_id
+
+log = logging.getLogger(__name__)
 
 SIMILAR = 0.9  # Jaccard over words at which two items of one type are the same item
+# An episode or summary that began up to this long before a time window may reach into it.
+EPISODE_LOOKBACK_S = 24 * 3600.0
 
 
 def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat()
+    return dt.datetime.now(dt.UTC).isoformat()
 
 
 def iso_epoch(iso: str | None, *, naive_is_local: bool = False) -> float | None:
@@ -45,7 +61,7 @@ def iso_epoch(iso: str | None, *, naive_is_local: bool = False) -> float | None:
     except ValueError:
         return None
     if t.tzinfo is None:
-        t = t.astimezone() if naive_is_local else t.replace(tzinfo=dt.timezone.utc)
+        t = t.astimezone() if naive_is_local else t.replace(tzinfo=dt.UTC)
     return t.timestamp()
 
 
@@ -74,6 +90,28 @@ class Memory:
     sources: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class MemoryRow:
+    """One active item as a list shows it: no fields, no provenance."""
+
+    id: int
+    text: str              # the rendering (a sensitive value is never in it)
+    pinned: bool
+    sensitive: bool
+    occurred_at: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class EpisodeSpan:
+    """An active episodic memory (an episode or an hour/day summary) as a time span."""
+
+    id: int
+    start: float           # epoch seconds
+    end: float             # its `ended_at`, else its start
+    fields: dict
+
+
 class MemoryRepo:
     def __init__(self, db: sqlite_utils.Database, docs: DocIndex, keys: Keys | None) -> None:
         self._db = db
@@ -93,13 +131,13 @@ class MemoryRepo:
         f = normalise(type_, fields)
         at = now_iso()
         with self._db.atomic():
-            mid = self._db["memories"].insert({
+            mid = inserted_id(self._db.table("memories").insert({
                 "type": type_, "identity": identity(type_, f), "importance": importance,
                 "strength": importance, "status": "active", "tier": tier,
                 "occurred_at": occurred_at or f.get("occurred_at"),
                 "occurred_epoch": _epoch(occurred_at or f.get("occurred_at")),
                 "parent_id": parent_id, "created_at": at, "updated_at": at,
-                **self._stored(type_, f)}).last_pk
+                **self._stored(type_, f)}))
             self._add_sources(mid, sources, at)
             self._version(mid, type_, f, "add", reason, at)
             self._op("add", mid, type_, reason, tier, at)
@@ -116,14 +154,15 @@ class MemoryRepo:
         f = normalise(old.type, merged)
         at = now_iso()
         with self._db.atomic():
-            new_id = self._db["memories"].insert({
+            new_id = inserted_id(self._db.table("memories").insert({
                 "type": old.type, "identity": identity(old.type, f),
                 "importance": old.importance, "strength": old.importance,
                 "access_count": old.access_count, "pinned": int(old.pinned),
                 "status": "active", "tier": tier, "parent_id": old.parent_id,
                 "occurred_at": f.get("occurred_at") or old.occurred_at,
                 "occurred_epoch": _epoch(f.get("occurred_at") or old.occurred_at),
-                "created_at": at, "updated_at": at, **self._stored(old.type, f)}).last_pk
+                "created_at": at, "updated_at": at,
+                **self._stored(old.type, f)}))
             self._db.execute("INSERT OR IGNORE INTO memory_sources (memory_id, source, ts) "
                              "SELECT ?, source, ts FROM memory_sources WHERE memory_id = ?",
                              [new_id, memory_id])
@@ -132,7 +171,7 @@ class MemoryRepo:
                              "reason, sealed_value) SELECT ?, version, fields, op, at, reason, "
                              "sealed_value FROM memory_versions WHERE memory_id = ?", [new_id, memory_id])
             self._version(new_id, old.type, f, "update", reason, at)
-            self._db["memories"].update(memory_id, {"status": "superseded",
+            self._db.table("memories").update(memory_id, {"status": "superseded",
                                                     "superseded_by": new_id, "updated_at": at})
             self._unindex(memory_id)
             self._op("update", new_id, old.type, f"supersedes {memory_id}: {reason}".strip(),
@@ -153,15 +192,15 @@ class MemoryRepo:
                 self._db.execute("INSERT OR IGNORE INTO memory_sources (memory_id, source, ts) "
                                  "SELECT ?, source, ts FROM memory_sources WHERE memory_id = ?",
                                  [keep_id, oid])
-                self._db["memories"].update(oid, {"status": "superseded",
+                self._db.table("memories").update(oid, {"status": "superseded",
                                                   "superseded_by": keep_id, "updated_at": at})
                 self._unindex(oid)
                 self._op("merge", oid, other.type, f"merged into {keep_id}: {reason}".strip(),
                          tier, at)
                 if other.pinned:
-                    self._db["memories"].update(keep_id, {"pinned": 1})
+                    self._db.table("memories").update(keep_id, {"pinned": 1})
             added = self._add_sources(keep_id, sources, at)
-            self._db["memories"].update(keep_id, {
+            self._db.table("memories").update(keep_id, {
                 "updated_at": at, "importance": min(1.0, keep.importance + 0.05)})
             self._op("merge", keep_id, keep.type, reason or f"{added} new sources", tier, at)
             self._index(keep_id)  # the doc carries the unioned sources
@@ -175,7 +214,7 @@ class MemoryRepo:
         f = normalise(m.type, {**self._fields(memory_id, reveal=True), **fields})
         at = now_iso()
         with self._db.atomic():
-            self._db["memories"].update(memory_id, {"updated_at": at, **self._stored(m.type, f)})
+            self._db.table("memories").update(memory_id, {"updated_at": at, **self._stored(m.type, f)})
             self._add_sources(memory_id, sources, at)
             self._version(memory_id, m.type, f, "merge", reason, at)
             self._op("merge", memory_id, m.type, reason, tier, at)
@@ -196,7 +235,7 @@ class MemoryRepo:
         m = self._require(memory_id)
         at = now_iso()
         with self._db.atomic():
-            self._db["memories"].update(memory_id, {"status": "deleted", "updated_at": at})
+            self._db.table("memories").update(memory_id, {"status": "deleted", "updated_at": at})
             self._version(memory_id, m.type, self._fields(memory_id, reveal=True), "delete",
                           reason, at)
             self._unindex(memory_id)
@@ -205,7 +244,7 @@ class MemoryRepo:
     def pin(self, memory_id: int, pinned: bool = True, *, reason: str = "") -> None:
         m = self._require(memory_id)
         with self._db.atomic():
-            self._db["memories"].update(memory_id, {"pinned": int(pinned)})
+            self._db.table("memories").update(memory_id, {"pinned": int(pinned)})
             self._op("pin" if pinned else "unpin", memory_id, m.type, reason, "user", now_iso())
 
     def note(self, op: str, *, reason: str, tier: str, memory_id: int | None = None,
@@ -225,7 +264,7 @@ class MemoryRepo:
     def set_parent(self, ids: Sequence[int], parent_id: int) -> None:
         with self._db.atomic():
             for i in ids:
-                self._db["memories"].update(i, {"parent_id": parent_id})
+                self._db.table("memories").update(i, {"parent_id": parent_id})
 
     def set_strengths(self, values: dict[int, float]) -> None:
         with self._db.atomic():
@@ -263,32 +302,77 @@ class MemoryRepo:
 
     def episodes_between(self, start: float, end: float, *, levels: Sequence[str] = (),
                          exclude: Sequence[str] = (), where=None, limit: int = 1000,
-                         lookback_s: float = 24 * 3600.0) -> list[Memory]:
+                         lookback_s: float = EPISODE_LOOKBACK_S) -> list[Memory]:
         """Active episodic memories overlapping the epoch range [start, end], by start, at
         most `limit`: those whose `event_type` is in `levels` (any, when empty) and not in
         `exclude`, and for which `where(fields)` holds. One that began up to `lookback_s`
         before counts when it reaches into the range. Rows are read in order and stop at
         `limit`, so a year asked about costs no more than a morning."""
-        sql = ("SELECT * FROM memories WHERE type = ? AND status = 'active' "
-               "AND occurred_epoch BETWEEN ? AND ?")
-        args: list = [EPISODIC, start - lookback_s, end]
-        kind = "COALESCE(json_extract(fields, '$.event_type'), '')"
-        if levels:
-            sql += f" AND {kind} IN ({','.join('?' * len(levels))})"
-            args += list(levels)
-        if exclude:
-            sql += f" AND {kind} NOT IN ({','.join('?' * len(exclude))})"
-            args += list(exclude)
         out: list[Memory] = []
-        for row in self._db.query(sql + " ORDER BY occurred_epoch, id", args):
-            f = json.loads(row["fields"])
-            ended = _epoch(f.get("ended_at")) or row["occurred_epoch"]
-            if max(ended, row["occurred_epoch"]) < start or (where and not where(f)):
+        for row, span in self._episode_rows(start, end, levels=levels, exclude=exclude,
+                                            lookback_s=lookback_s):
+            if where and not where(span.fields):
                 continue
             out.append(self._memory(row))
             if len(out) >= limit:
                 break
         return out
+
+    def episode_spans(self, start: float, end: float, *,
+                      lookback_s: float = EPISODE_LOOKBACK_S) -> list[EpisodeSpan]:
+        """The spans of `episodes_between` (every level), without building a Memory each:
+        what the timeline draws as bands."""
+        return [span for _row, span in self._episode_rows(start, end, lookback_s=lookback_s)]
+
+    def _episode_rows(self, start: float, end: float, *, levels: Sequence[str] = (),
+                      exclude: Sequence[str] = (), lookback_s: float):
+        """(row, span) of the active episodic memories overlapping [start, end], by start.
+        A row whose fields do not read as an object is logged and left out."""
+        sql = ("SELECT * FROM memories WHERE type = ? AND status = 'active' "
+               "AND occurred_epoch BETWEEN ? AND ?")
+        args: list = [EPISODIC, start - lookback_s, end]
+        kind = "COALESCE(json_extract(fields, '$.event_type'), '')"
+        if levels:
+            sql += f" AND {kind} IN {in_list(levels)}"
+            args += list(levels)
+        if exclude:
+            sql += f" AND {kind} NOT IN {in_list(exclude)}"
+            args += list(exclude)
+        for row in self._db.query(sql + " ORDER BY occurred_epoch, id", args):
+            try:
+                f = json.loads(row["fields"])
+            except (TypeError, ValueError):
+                f = None
+            if not isinstance(f, dict):
+                log.warning("memory %s has unreadable fields; left out of the timeline",
+                            row["id"])
+                continue
+            t0 = row["occurred_epoch"]
+            t1 = _epoch(f.get("ended_at"))
+            if t1 is None or t1 < t0:
+                t1 = t0
+            if t1 < start:
+                continue
+            yield row, EpisodeSpan(id=row["id"], start=t0, end=t1, fields=f)
+
+    def list_rows(self, type_: str) -> list[MemoryRow]:
+        """Every active item of `type_`, pinned first, then newest first."""
+        return [MemoryRow(id=r[0], text=r[1] or "", pinned=bool(r[2]), sensitive=bool(r[3]),
+                          occurred_at=r[4], created_at=r[5]) for r in self._db.execute(
+            "SELECT id, text, pinned, sensitive, occurred_at, created_at FROM memories "
+            "WHERE type = ? AND status = 'active' "
+            "ORDER BY pinned DESC, COALESCE(occurred_epoch, 0) DESC, id DESC", [type_])]
+
+    def strengths(self, doc_ids: Sequence[int]) -> list[tuple[int, float | None,
+                                                              float | None, bool]]:
+        """(doc id, strength, importance, pinned) of the memories behind `doc_ids`: what
+        fading weighs a memory's search rank by."""
+        if not doc_ids:
+            return []
+        ids = list(doc_ids)
+        return [(r[0], r[1], r[2], bool(r[3])) for r in self._db.execute(
+            f"SELECT doc_id, strength, importance, pinned FROM memories WHERE doc_id IN "
+            f"{in_list(ids)}", ids).fetchall()]
 
     def counts(self) -> dict[str, int]:
         return {r["type"]: r["n"] for r in self._db.query(
@@ -316,11 +400,11 @@ class MemoryRepo:
                     chain.add(r[0])
                     frontier.append(r[0])
         ids = sorted(chain)
-        marks = ",".join("?" * len(ids))
+        marks = in_list(ids)
         versions = [dict(r) | {"fields": json.loads(r["fields"])} for r in self._db.query(
             f"SELECT memory_id, version, fields, op, at, reason FROM memory_versions WHERE "
-            f"memory_id IN ({marks}) ORDER BY at, memory_id, version", ids)]
-        ops = list(self._db.query(f"SELECT * FROM memory_ops WHERE memory_id IN ({marks}) "
+            f"memory_id IN {marks} ORDER BY at, memory_id, version", ids)]
+        ops = list(self._db.query(f"SELECT * FROM memory_ops WHERE memory_id IN {marks} "
                                   f"ORDER BY id", ids))
         seen, out = set(), []
         for v in versions:  # a superseding row carries copies of its predecessor's versions
@@ -358,7 +442,8 @@ class MemoryRepo:
             for mid, mtext in rows:
                 if mid not in have and similarity(mtext, text) >= threshold:
                     m = self.get(mid)
-                    if subject is None or same_subject(type_, subject, m.fields):
+                    if m is not None and (subject is None
+                                          or same_subject(type_, subject, m.fields)):
                         out.append(m)
         return out[:limit]
 
@@ -422,12 +507,12 @@ class MemoryRepo:
         n = self._db.execute("SELECT COALESCE(MAX(version), 0) + 1 FROM memory_versions "
                              "WHERE memory_id = ?", [mid]).fetchone()[0]
         stored = self._stored(type_, f)
-        self._db["memory_versions"].insert({"memory_id": mid, "version": n, "op": op, "at": at,
+        self._db.table("memory_versions").insert({"memory_id": mid, "version": n, "op": op, "at": at,
                                             "reason": reason, "fields": stored["fields"],
                                             "sealed_value": stored["sealed_value"]})
 
     def _op(self, op: str, mid: int | None, type_: str, reason: str, tier: str, at: str) -> None:
-        self._db["memory_ops"].insert({"op": op, "memory_id": mid, "type": type_, "at": at,
+        self._db.table("memory_ops").insert({"op": op, "memory_id": mid, "type": type_, "at": at,
                                        "reason": reason, "tier": tier})
 
     def _index(self, mid: int) -> None:
@@ -451,7 +536,7 @@ class MemoryRepo:
         doc_ids = self._docs.add([NewDoc(kind="memory", ref_id=mid, text=r[1], ts=ts,
                                          ts_epoch=_epoch(ts), app=app,
                                          sources=self.sources(mid))])
-        self._db["memories"].update(mid, {"doc_id": doc_ids[0]})
+        self._db.table("memories").update(mid, {"doc_id": doc_ids[0]})
 
     def _unindex(self, mid: int) -> None:
         r = self._db.execute("SELECT doc_id FROM memories WHERE id = ?", [mid]).fetchone()
@@ -460,4 +545,4 @@ class MemoryRepo:
                                       " AND status = 'active'", [r[0], mid]).fetchone()[0]
             if not shared:
                 self._docs.delete([r[0]])
-            self._db["memories"].update(mid, {"doc_id": None})
+            self._db.table("memories").update(mid, {"doc_id": None})

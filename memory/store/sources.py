@@ -11,10 +11,12 @@ not resolve is a bug (or a moment the user forgot), never a label to show.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import sqlite_utils
+
+from memory.store.sql import chunks, in_list
 
 FRAME_PREFIX = "frame:"
 TURN_PREFIX = "turn:"
@@ -49,15 +51,6 @@ class Moment:
         return self.id if self.kind == "frame" else None
 
 
-def _chunks(items: list, n: int = 500) -> Iterable[list]:
-    for i in range(0, len(items), n):
-        yield items[i:i + n]
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
-
-
 def _turn(source: str, tid: int, ts: str | None, speaker: str | None,
           text: str | None) -> Moment:
     return Moment(source=source, kind="turn", id=tid, ts=ts or "", app="chat",
@@ -77,28 +70,26 @@ def resolve(db: sqlite_utils.Database, sources: Iterable[str]) -> dict[str, Mome
             aliases.append(s)
         else:
             (frame_ids if c[0] == "frame" else turn_ids).setdefault(c[1], []).append(s)
-    for part in _chunks(aliases):
+    for part in chunks(aliases):
         for source, fid in db.execute(
-                f"SELECT source, frame_id FROM frame_sources WHERE source IN ({_marks(len(part))})",
+                f"SELECT source, frame_id FROM frame_sources WHERE source IN {in_list(part)}",
                 part).fetchall():
             frame_ids.setdefault(fid, []).append(source)
         for source, *turn in db.execute(
                 "SELECT source, id, ts, speaker, text FROM turns "
-                f"WHERE source IN ({_marks(len(part))})", part).fetchall():
+                f"WHERE source IN {in_list(part)}", part).fetchall():
             out[source] = _turn(source, *turn)
-    ids = list(frame_ids)
-    for part in _chunks(ids):
+    for id_part in chunks(list(frame_ids)):
         for fid, ts, app, title in db.execute(
-                f"SELECT id, ts, app, window_title FROM frames WHERE id IN ({_marks(len(part))})",
-                part).fetchall():
+                f"SELECT id, ts, app, window_title FROM frames WHERE id IN {in_list(id_part)}",
+                id_part).fetchall():
             for s in frame_ids[fid]:
                 out[s] = Moment(source=s, kind="frame", id=fid, ts=ts or "", app=app or "",
                                 title=title or "")
-    ids = list(turn_ids)
-    for part in _chunks(ids):
+    for id_part in chunks(list(turn_ids)):
         for turn in db.execute(
-                f"SELECT id, ts, speaker, text FROM turns WHERE id IN ({_marks(len(part))})",
-                part).fetchall():
+                f"SELECT id, ts, speaker, text FROM turns WHERE id IN {in_list(id_part)}",
+                id_part).fetchall():
             for s in turn_ids[turn[0]]:
                 out[s] = _turn(s, *turn)
     return out
@@ -109,9 +100,9 @@ def frame_sources(db: sqlite_utils.Database, frame_ids: Iterable[int]) -> dict[i
     was imported (the eval contract), else its canonical key."""
     ids = list(dict.fromkeys(int(i) for i in frame_ids))
     out: dict[int, list[str]] = {i: [] for i in ids}
-    for part in _chunks(ids):
+    for part in chunks(ids):
         for fid, source in db.execute(
                 f"SELECT frame_id, source FROM frame_sources WHERE frame_id IN "
-                f"({_marks(len(part))}) ORDER BY ts, source", part).fetchall():
+                f"{in_list(part)} ORDER BY ts, source", part).fetchall():
             out[fid].append(source)
     return {i: s or [frame_key(i)] for i, s in out.items()}

@@ -1,5 +1,9 @@
 """The store of one data directory: database, frame files and vector index, opened together.
 
+The store is the only code that knows tables: every read and write goes through one of its
+repositories (`frames`, `turns`, `docs`, `memories`, `vectors`, `threads`, `audit`) or one
+of its methods (erasing a range, the export's tables of record, resolving source keys).
+
 Opening runs under the directory's open lock (see dirsafety): unlock or create the key
 record, create or migrate the database, open the vector index. Each open Store then holds
 the shared users lock until `close()`; the start-up `repair()` moves files only when no
@@ -15,10 +19,16 @@ from pathlib import Path
 
 import sqlite_utils
 
-from memory.store import database, dirsafety
+from memory.store import database, dirsafety, erase, records
+from memory.store.audit import AuditLog
 from memory.store.crypto import Keys
 from memory.store.docs import DocIndex
 from memory.store.frames import FrameRepo
+from memory.store.memories import MemoryRepo
+from memory.store.passages import frame_docs
+from memory.store.sources import Moment, resolve
+from memory.store.threads import ThreadRepo
+from memory.store.turns import TurnRepo
 from memory.store.vectors import Embedder, VectorIndex
 
 log = logging.getLogger(__name__)
@@ -61,6 +71,10 @@ class Store:
         self.vectors = vectors
         self.frames = FrameRepo(db, layout.frames, keys)
         self.docs = DocIndex(db, vectors, embedder)
+        self.turns = TurnRepo(db, self.docs)
+        self.memories = MemoryRepo(db, self.docs, keys)
+        self.threads = ThreadRepo(db)
+        self.audit = AuditLog(db)
         self._embedder = embedder
         # The opener holds the users lock and owns the keys; a sibling shares both.
         self._users_lock = users_lock
@@ -133,8 +147,6 @@ class Store:
         file (moved aside by `repair()`), never a frame row without its docs: a re-import
         skips a source it already has, so such a frame would stay unsearchable for good.
         """
-        from memory.indexing import frame_docs
-
         with self.errors(), self.db.atomic():
             frame_id = self.frames.add(**frame)
             self.docs.add(frame_docs(self.frames.get(frame_id)))
@@ -143,6 +155,31 @@ class Store:
     def errors(self):
         """Context manager turning database and disk faults into clear StoreErrors."""
         return database.translate_errors(self.layout.db)
+
+    def transaction(self):
+        """One transaction for several repositories' writes (theirs become savepoints),
+        holding the write lock from its start (see `database.Database`)."""
+        return self.db.atomic()
+
+    def resolve(self, sources) -> dict[str, Moment]:
+        """Each source key that names a stored moment, mapped to it (see sources.py)."""
+        return resolve(self.db, sources)
+
+    # -- forgetting and export -----------------------------------------------------------
+    def erase_range(self, start: float, end: float, *, app: str | None = None) -> erase.Erased:
+        """Delete the rows of a time range (see erase.py); call it inside `transaction()`."""
+        return erase.erase_range(self.db, start, end, app)
+
+    def scrub(self) -> None:
+        """Leave no deleted text in FTS segments, free pages or the write-ahead log."""
+        erase.scrub(self.db)
+
+    def tables_of_record(self) -> list[str]:
+        return records.tables_of_record(self.db)
+
+    def table_rows(self, table: str):
+        """The rows of one table of record, as dicts (see records.py)."""
+        return records.table_rows(self.db, table)
 
     def repair(self, *, accept_unknown: bool = False) -> dict:
         """The start-up consistency pass: frame files vs rows, vectors vs docs.
@@ -157,21 +194,21 @@ class Store:
         """
         lock = database.take_open_lock(self.layout.data_dir)  # no one opens meanwhile
         try:
-            alone = self._users_lock is not None and self._users_lock.try_exclusive()
-            if not alone:
+            users = self._users_lock
+            if users is None or not users.try_exclusive():
                 log.info("start-up repair skipped: another process has %s open",
                          self.layout.data_dir)
                 report: dict = {"repair_skipped": "another process has the store open"}
             else:
                 try:
-                    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+                    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
                     with self.errors():
                         report = self.frames.repair(quarantine=self.layout.quarantine / stamp,
                                                     accept_unknown=accept_unknown)
                         report.update(self.docs.reconcile(embed=False,
                                                           accept_unknown=accept_unknown))
                 finally:
-                    self._users_lock.share()
+                    users.share()
         finally:
             lock.release()
         with self.errors():

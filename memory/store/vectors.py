@@ -16,14 +16,24 @@ import re
 import shutil
 import sqlite3
 import threading
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from memory.errors import DiskFullError, StoreError
+
+if TYPE_CHECKING:  # chromadb itself is imported only when an index opens
+    from chromadb.api.types import Embeddings, Metadata, QueryResult, Where
+    from chromadb.base_types import (
+        InclusionExclusionOperator,
+        LiteralValue,
+        LogicalOperator,
+        WhereOperator,
+    )
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +94,11 @@ COPY_PAGE = 2_000        # vectors per get/upsert while a collection is rebuilt
 _SEGMENT_DIR = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
-def _hits(res: dict) -> list[VectorHit]:
-    return [VectorHit(int(i), 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+def _hits(res: QueryResult) -> list[VectorHit]:
+    distances = res["distances"]
+    if distances is None:  # every query here includes them
+        raise StoreError("The vector store answered a query without distances.")
+    return [VectorHit(int(i), 1.0 - float(d)) for i, d in zip(res["ids"][0], distances[0])]
 
 
 class ChromaIndex:
@@ -105,15 +118,22 @@ class ChromaIndex:
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         where = f"{host}:{port}" if host else str(path)
         self._where = where
-        self._path = None if host else Path(path)
+        local: Path | None = None
+        if not host:
+            if path is None:
+                raise TypeError("ChromaIndex needs a path or a host")
+            local = Path(path)
+        self._path = local
         self._lock = threading.RLock()  # compact() swaps the collection under the others
-        self._ef = None
+        # ChromaEmbeddingFunction meets chroma's EmbeddingFunction protocol structurally
+        # (models/embeddings.py says why it does not subclass it), which mypy cannot see.
+        self._ef: Any = None
         try:
             if host:
                 self._client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
-            else:
-                path.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            elif local is not None:
+                local.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(path=str(local), settings=chroma_settings)
             # Always pass our local function: without it Chroma falls back to a default
             # that downloads a model at the first add/query.
             self._ef = ChromaEmbeddingFunction(embedder)
@@ -126,7 +146,8 @@ class ChromaIndex:
     def upsert(self, ids, vectors, *, kinds, ts_epochs) -> None:
         if not len(ids):
             return
-        metas = [{"kind": k, "ts": float(t or 0.0)} for k, t in zip(kinds, ts_epochs)]
+        metas: list[Metadata] = [{"kind": k, "ts": float(t or 0.0)}
+                                 for k, t in zip(kinds, ts_epochs)]
         with self._lock, _chroma_faults(self._where):
             self._col.upsert(ids=[str(i) for i in ids], embeddings=np.asarray(vectors, np.float32),
                              metadatas=metas)
@@ -134,14 +155,19 @@ class ChromaIndex:
     def query(self, vector, *, k, kinds=None, ts_range=None) -> list[VectorHit]:
         # No count() first: it costs more than the query (~6 ms at 30k), and Chroma returns
         # what it has when asked for more.
-        clauses = []
+        clauses: list[Where] = []
         if kinds:
-            clauses.append({"kind": {"$in": list(kinds)}})
+            among: dict[InclusionExclusionOperator, list[LiteralValue]] = {"$in": list(kinds)}
+            clauses.append({"kind": among})
         if ts_range:
-            clauses += [{"ts": {"$gte": ts_range[0]}}, {"ts": {"$lte": ts_range[1]}}]
-        where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
+            since: dict[WhereOperator | LogicalOperator, LiteralValue] = {"$gte": ts_range[0]}
+            until: dict[WhereOperator | LogicalOperator, LiteralValue] = {"$lte": ts_range[1]}
+            clauses += [{"ts": since}, {"ts": until}]
+        where: Where | None = clauses[0] if len(clauses) == 1 else (
+            {"$and": clauses} if clauses else None)
+        queries: Embeddings = [np.asarray(vector, np.float32)]
         with self._lock, _chroma_faults(self._where):
-            res = self._col.query(query_embeddings=[np.asarray(vector, np.float32)],
+            res = self._col.query(query_embeddings=queries,
                                   n_results=k, where=where, include=["distances"])
         return _hits(res)
 
@@ -166,7 +192,8 @@ class ChromaIndex:
             return [VectorHit(int(got["ids"][i]), float(sims[i])) for i in np.argsort(-sims)[:k]]
         try:
             with self._lock:
-                res = self._col.query(query_embeddings=[q], n_results=min(k, len(keys)),
+                queries: Embeddings = [q]
+                res = self._col.query(query_embeddings=queries, n_results=min(k, len(keys)),
                                       ids=keys, include=["distances"])
         except Exception as e:  # chromadb: "Error finding id" (InternalError) and kin
             log.warning("vector index lacks ids of a time window (%s); filtering instead", e)
@@ -192,6 +219,21 @@ class ChromaIndex:
     def count(self) -> int:
         with self._lock, _chroma_faults(self._where):
             return self._col.count()
+
+    def export(self, page: int = COPY_PAGE):
+        """The whole index in pages of (ids, vectors, metadatas), for a copy elsewhere."""
+        offset = 0
+        while True:
+            with self._lock, _chroma_faults(self._where):
+                got = self._col.get(include=["embeddings", "metadatas"], limit=page,
+                                    offset=offset)
+            ids = got["ids"]
+            if not len(ids):
+                return
+            yield ids, got["embeddings"], got["metadatas"]
+            if len(ids) < page:
+                return
+            offset += len(ids)
 
     # -- compaction --------------------------------------------------------------------
     def compact(self) -> dict:
@@ -278,6 +320,42 @@ class ChromaIndex:
         except sqlite3.Error as e:
             log.warning("vector index: chroma.sqlite3 not vacuumed (%s)", e)
             return False
+
+
+def copy_index(source: ChromaIndex, target: ChromaIndex, *, page: int = 1000,
+               progress=None) -> dict:
+    """Make `target` hold exactly the vectors of `source` (ids, vectors and filter fields;
+    an upsert, so a re-run after an interruption is safe); returns counts and a check."""
+    copied = 0
+    for ids, vecs, metas in source.export(page):
+        metas = [m or {} for m in metas]
+        target.upsert([int(i) for i in ids], np.asarray(vecs, np.float32),
+                      kinds=[str(m.get("kind", "")) for m in metas],
+                      ts_epochs=[float(m.get("ts", 0.0) or 0.0) for m in metas])
+        copied += len(ids)
+        if progress:
+            progress(copied, source.count())
+    src_ids, dst_ids = source.ids(), target.ids()
+    extra = sorted(dst_ids - src_ids)
+    if extra:  # left from an older copy: the target must mirror the source
+        target.delete(extra)
+        dst_ids = target.ids()
+    return {"copied": copied, "removed_from_target": len(extra),
+            "source_count": source.count(), "target_count": target.count(),
+            "ids_match": src_ids == dst_ids, "queries_match": same_neighbours(source, target)}
+
+
+def same_neighbours(source: ChromaIndex, target: ChromaIndex, probes: int = 5,
+                    k: int = 5) -> bool:
+    """Query both indexes with a few stored vectors: the same top-k ids must come back."""
+    for _ids, vecs, _m in source.export(probes):
+        for vec in vecs[:probes]:
+            a = [h.id for h in source.query(np.asarray(vec, np.float32), k=k)]
+            b = [h.id for h in target.query(np.asarray(vec, np.float32), k=k)]
+            if set(a) != set(b):  # HNSW ties may swap order; membership must agree
+                return False
+        break
+    return True
 
 
 @contextmanager

@@ -38,12 +38,12 @@ def test_a_reader_that_goes_away_is_not_an_error(chat_dir):
     from tests.conftest import PASSPHRASE, REPO
 
     env = {**os.environ, "COMMONPLACE_PASSPHRASE": PASSPHRASE}
-    p = subprocess.Popen([sys.executable, "-m", "app.cli", "--data-dir", str(chat_dir),
-                          "search", "Lisbon"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True, env=env, cwd=REPO)
-    p.stdout.close()   # gone before the command has started writing
-    err = p.stderr.read()
-    assert p.wait(timeout=300) == 0, err
+    with subprocess.Popen([sys.executable, "-m", "app.cli", "--data-dir", str(chat_dir),
+                           "search", "Lisbon"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, env=env, cwd=REPO) as p:   # closes stderr on the way out
+        p.stdout.close()   # gone before the command has started writing
+        err = p.stderr.read()
+        assert p.wait(timeout=300) == 0, err
     assert "internal error" not in err and "Traceback" not in err
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from capture_fakes import Clock, MemoryVectors, _embedder
 
 

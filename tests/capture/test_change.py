@@ -1,7 +1,15 @@
 from PIL import Image, ImageDraw, ImageFont
 
-from capture.change import (ChangeKind, Thumb, caret_only, compare, dhash, hamming,
-                            merge_regions, refine)
+from capture.change import (
+    ChangeKind,
+    Thumb,
+    caret_only,
+    compare,
+    dhash,
+    hamming,
+    merge_regions,
+    refine,
+)
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 

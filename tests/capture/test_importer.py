@@ -1,11 +1,12 @@
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from capture.importer import FrameImporter, load_image
 from capture.errors import ImageError
+from capture.importer import FrameImporter, load_image
 from tests.conftest import SCREENS
 
 

@@ -4,8 +4,8 @@ import pytest
 
 from capture.retention import enforce_retention, free_disk_mb, image_bytes
 from memory.errors import StoreError
-from memory.indexing import frame_docs
 from memory.store.frames import OcrLine
+from memory.store.passages import frame_docs
 
 DAY = 86400.0
 NOW = 1_700_000_000.0

@@ -3,6 +3,7 @@ import logging
 import queue
 
 import pytest
+from capture_fakes import FakeGrabber, FakeIdle, FakeOcr, FakeWindows, screen, wait_for
 
 from capture.errors import CaptureError
 from capture.idle import IdleState
@@ -11,8 +12,6 @@ from capture.settings import CaptureSettings, PrivacySettings
 from capture.window import WindowInfo
 from memory.errors import DiskFullError
 from memory.store.frames import OcrLine
-
-from capture_fakes import FakeGrabber, FakeIdle, FakeOcr, FakeWindows, screen, wait_for
 
 NOTES = WindowInfo("notesapp", "Shopping - Notes", 42)
 VAULT = WindowInfo("keepassxc", "Bank logins.kdbx - KeePassXC", 43)
@@ -360,6 +359,7 @@ def _own(app="python3", pid=OWN_PID, shown=((0, 80, 800, 40),)):
 
 def _stored_image(rig, frame):
     import io
+
     from PIL import Image
     return Image.open(io.BytesIO(rig.store.frames.read_image(frame))).convert("RGB")
 

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from tests.integration.conftest import stop_app
-
 from tests.integration.test_capture_xvfb import until
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "xvfb"

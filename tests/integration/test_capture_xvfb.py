@@ -25,7 +25,6 @@ from capture.service import CaptureService, State
 from capture.settings import CaptureSettings, PrivacySettings
 from capture.window_x11 import XlibWindowSource
 
-
 NOTES = ("Shopping list - Notes", "Buy apples and pears\nCall the dentist on Monday\n"
          "Renew the library card")
 SECRET = "zebracorn quokka 917364"
@@ -151,8 +150,9 @@ def test_capture_end_to_end(xvfb, qt_windows, plain_store, ocr, caplog):
             assert not any(n in data for n in needles), path
     assert not any(n.decode() in r.getMessage() for r in caplog.records for n in needles)
     # ...and not in the pixels: read every stored image again in full.
-    from PIL import Image
     import io
+
+    from PIL import Image
     engine = OcrEngine(max_width=1280)
     for f in plain_store.frames.between(0, 1e12):
         img = Image.open(io.BytesIO(plain_store.frames.read_image(f)))

@@ -4,8 +4,10 @@ A desktop of its own (Xvfb with the openbox window manager), the installed `comm
 a new data directory with no passphrase in the environment: the welcome dialog, a passphrase
 chosen and typed twice, then real windows typed into and switched between while the app
 records. Then the user asks in the Ask tab; the answer's citation chip is clicked and the
-timeline shows the cited frame with what answered marked; then the Memories tab opens a
-memory made from a live frame, and its "Where it came from" opens that frame.
+timeline shows the cited frame with what answered marked; a follow-up ("and the day
+before?") is asked with the last question's subject and day; Ctrl+K searches as the user
+types and Enter opens the moment found; then the Memories tab opens a memory made from a
+live frame, and its "Where it came from" opens that frame.
 
 Everything is driven by real input (xdotool keys and clicks on the X server), widgets are
 found on screen by reading a screenshot (OCR), and the app tells which frames it cited and
@@ -215,6 +217,31 @@ def test_live_use_first_run_ask_cite_open_and_memories(desktop, tmp_path):
         text = "\n".join(l.text for l in lines)
         assert "Jump to" in text and "Parcel tracking" in text, text
         assert TRACKING in text, text
+
+        # -- a follow-up: the last question's subject and day carried into the next ---------
+        mark = len(log.text())
+        screen.click_text("09a_back_to_ask", r"^Ask$")
+        screen.click_text("09b_ask_again", r"Ask about anything you saw")
+        screen.type("and the day before?")
+        screen.key("Return")
+        log.wait(r"follow-up carried over \(day_before\)", 30, after=mark)
+        screen.find("09c_follow_up", r"asked as", timeout=60)
+        log.wait(r"answered: tier", 120, after=mark)
+
+        # -- Ctrl+K from anywhere: a search as the user types, Enter opens the moment -------
+        mark = len(log.text())
+        screen.key("ctrl+k")
+        screen.find("09d_search_open", r"Search screens, chats and memories", timeout=30)
+        screen.type("Dentist")
+        screen.find("09e_search_results", r"\d{4}\W+gnome-calendar", timeout=30)  # a day · app
+        screen.key("Return")
+        opened = log.wait(r"search opens frame (\d+)", 30, after=mark)
+        log.wait(rf"frame {opened.group(1)} shown with [1-9]\d* line\(s\) marked", 30,
+                 after=mark)
+        time.sleep(1.0)
+        _img, lines = screen.read("09f_search_moment_in_timeline")
+        text = "\n".join(l.text for l in lines)
+        assert "Jump to" in text and "Dentist" in text, text
 
         # -- the Memories tab: a memory made from a live frame opens where it came from ------
         log.wait(r"memory pipeline: .*'observations': [1-9]", 150)

@@ -2,11 +2,17 @@ import datetime as dt
 
 import pytest
 
-from memory.answer import (ABSTAIN, Answerer, best_lines, contains_answer, judge_locomo,
-                           judge_screen, token_f1)
+from memory.answer import (
+    ABSTAIN,
+    Answerer,
+    best_lines,
+    contains_answer,
+    judge_locomo,
+    judge_screen,
+    token_f1,
+)
 from memory.answer_tuning import AnswerTuning
-from memory.retrieval import Hit
-from memory.retrieval import Retriever
+from memory.retrieval import Hit, Retriever
 from models.fake import ScriptedLlm
 from tests.conftest import import_turns
 
@@ -183,7 +189,7 @@ def test_what_was_i_doing_is_answered_from_the_timeline(open_store):
     for i in range(9):   # a busy evening: nine short sessions over three hours
         episode(f"2026-02-17T{17 + i // 3}:{10 * (i % 3) + 5:02d}:00+00:00", 5, "Konsole",
                 f"build {i}", f"k{i}")
-    now = dt.datetime(2026, 2, 17, 23, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 2, 17, 23, 0, tzinfo=dt.UTC)
     consolidate(store, now=now)
     answerer = Answerer(Retriever(store), None)
 

@@ -5,7 +5,7 @@ from memory.items import SEMANTIC
 from memory.pipeline import repo_for
 from tests.conftest import add_episode
 
-NOW = dt.datetime(2026, 3, 30, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 30, 12, 0, tzinfo=dt.UTC)
 
 
 def test_temporal_tree_and_idempotent_refresh(open_store):
@@ -50,7 +50,7 @@ def test_forgetting_fades_stale_items_but_not_pinned_and_deletes_nothing(open_st
     used = repo.add(SEMANTIC, {"name": "Used Thing"}, sources=["c"], importance=0.5)
     repo.touch([used, used, used])
     n = store.db["memories"].count
-    consolidate(store, now=dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=30))
+    consolidate(store, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=30))
     s_old, s_kept, s_used = (repo.get(i).strength for i in (old, kept, used))
     assert s_old < 0.01 and s_kept >= 1.0 and s_old < s_used < 0.5
     assert store.db["memories"].count == n

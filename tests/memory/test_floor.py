@@ -1,5 +1,13 @@
-from memory.floor import (content_lines, extract_commands, extract_entities, extract_steps,
-                          extract_vault, floor_candidates, resources_from_title, window_sessions)
+from memory.floor import (
+    content_lines,
+    extract_commands,
+    extract_entities,
+    extract_steps,
+    extract_vault,
+    floor_candidates,
+    resources_from_title,
+    window_sessions,
+)
 from memory.items import EPISODIC, PROCEDURAL, RESOURCE, SEMANTIC, VAULT, Observation
 
 

@@ -1,7 +1,15 @@
 import pytest
 
-from memory.items import (EPISODIC, MASK, VAULT, InvalidMemory, identity, normalise, render,
-                          similarity)
+from memory.items import (
+    EPISODIC,
+    MASK,
+    VAULT,
+    InvalidMemory,
+    identity,
+    normalise,
+    render,
+    similarity,
+)
 
 
 def test_normalise_keeps_known_fields_and_requires_a_key():

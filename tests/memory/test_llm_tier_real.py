@@ -20,7 +20,7 @@ from memory.pipeline import repo_for, run_store
 from memory.store.frames import OcrLine
 from models.remote import OpenAICompatibleBackend
 
-T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 FAILED = "LLM tier failed"
 
 pytestmark = pytest.mark.model

@@ -11,7 +11,7 @@ from memory.retrieval import Retriever
 from memory.store.frames import OcrLine
 from models.fake import ScriptedLlm
 
-T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
 def _frame(store, i, secs, app, title, lines=()):
@@ -157,7 +157,7 @@ def test_sensitive_vault_value_never_in_clear_in_versions_history_or_export(open
 def test_migration_masks_vault_values_that_older_versions_kept_in_clear(tmp_path):
     import sqlite_utils
 
-    from memory.store.schema import MIGRATIONS
+    from memory.store.migrations import MIGRATIONS
 
     db = sqlite_utils.Database(tmp_path / "old.db")
     MIGRATIONS.apply(db, stop_before="m003_versions_sealed")

@@ -1,8 +1,8 @@
 import datetime as dt
 
 import pytest
-
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from memory.query import analyse, resolve_relative
 
@@ -55,7 +55,7 @@ def test_any_text_parses_without_error(text):
     ("photos from in 2022", "2022-01-01", "2023-01-01"),
 ])
 def test_dates_with_a_year_and_month_or_year_ranges(text, start, end):
-    now = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC)
     a = analyse(text, now=now)
     assert (a.start.date().isoformat(), a.end.date().isoformat()) == (start, end)
 
@@ -70,7 +70,7 @@ def test_dates_with_a_year_and_month_or_year_ranges(text, start, end):
     ("Deadline for the audit report: 6 March", None),
 ])
 def test_relative_times_in_evidence_resolve_against_when_it_was_said(line, expected):
-    said = dt.datetime(2023, 5, 8, 13, 56, tzinfo=dt.timezone.utc)  # a Monday
+    said = dt.datetime(2023, 5, 8, 13, 56, tzinfo=dt.UTC)  # a Monday
     assert resolve_relative(line, said) == expected
 
 

@@ -123,3 +123,63 @@ def test_scores_are_a_log_probability_per_token_of_each_continuation_from_a_fake
     got = fake.score("Text: x\nAnswer:", [" a b", " c"])
     assert [sum(x) for x in got] == [-2.0, -1.0] and [len(x) for x in got] == [2, 1]
     assert ScriptedLlm([]).score("p", [" a"]) is None  # no scores scripted: cannot score
+
+
+CONFIG = Hit("frame", 3, "worker.py - quokka - Visual Studio Code - VS Code\nThu 19 Mar 10:36\n"
+             "quokka/src/worker.py\nREQUEST_TIMEOUT_SECONDS = 31\nMAX_RETRIES = 6",
+             "2026-03-19T10:36:00", 0.8, ["frames/0003.png"])
+
+
+def test_text_stems_word_families_and_keeps_numbers_whole():
+    from memory.text import content_words, coverage, month_index, stem, words
+
+    assert stem("meetings") == stem("meeting") == "meet"
+    assert stem("installed") != stem("instance")   # a five-letter cut made both "insta"
+    assert stem("4471") == "4471" and words("Paid 1,299.00 at 14:20") == ["paid", "1,299.00", "at", "14:20"]
+    assert content_words("When is the dentist appointment now?") == ["dentist", "appointment"]
+    assert coverage("Which gates opened?", "Gate A15 is open") == 1.0
+    assert month_index("Sept") == 9 and month_index("march") == 3
+
+
+def test_a_value_after_an_equals_sign_is_labelled_and_titles_are_never_the_answer():
+    cands = {c.text: c for c in candidates([CONFIG], read=3)}
+    assert cands["31"].label == "REQUEST_TIMEOUT_SECONDS"
+    r = read("What is the request timeout in the quokka config?", [CONFIG], AnswerTuning(),
+             idf=flat_idf)
+    assert r.best.line == "REQUEST_TIMEOUT_SECONDS = 31" and not any(c.title for c in r.candidates)
+    # asked for a title, the title is a candidate again
+    r = read("What is the title of the quokka window?", [CONFIG], AnswerTuning(), idf=flat_idf)
+    assert any(c.title for c in r.candidates)
+
+
+def test_the_value_in_force_outranks_the_superseded_one_when_the_tuning_says_so():
+    q = "When is the appointment with Dr Varga now?"
+    r = read(q, [DENTIST], replace(AnswerTuning(), w_update=3.0), idf=flat_idf)
+    assert r.best.text == "15:40" and r.best.feats["update"] == 1.0
+    old = next(c for c in r.candidates if c.text == "09:30")
+    assert old.feats["update"] == -1.0 and old.feats["label_shape"] == 1.0
+
+
+def test_abstention_is_judged_on_the_hit_the_answer_comes_from():
+    q = "How far is the Old Mill pub by car?"
+    chat = Hit("frame", 4, "Signal - Ines - Signal\nInes: let's meet at the Old Mill pub",
+               "2026-03-19T12:00:00", 1.0, ["frames/0004.png"])
+    maps = Hit("frame", 5, "Directions to Riverside Cafe - Maps - Maps\nBy car: 16 min (28.2 km)",
+               "2026-03-19T12:05:00", 0.9, ["frames/0005.png"])
+    t = AnswerTuning(min_key_coverage=0.5, min_name_coverage=0.6, w_line=0.0, w_rank=0.0)
+    r = read(q, [chat, maps], t, idf=flat_idf)
+    if r.best.hit is maps:        # the distance comes from a screen about another place
+        assert r.abstains(t)
+    wide = replace(t, abstain_on="evidence")
+    assert read(q, [chat, maps], wide, idf=flat_idf).name_coverage == 1.0
+
+
+def test_answer_tuning_comes_from_the_memory_settings():
+    from memory.settings import MemorySettings
+
+    assert MemorySettings().answer_tuning == AnswerTuning()
+    assert MemorySettings(answer={"min_key_coverage": 0.4}).answer_tuning.min_key_coverage == 0.4
+    with pytest.raises(ValueError):
+        MemorySettings(answer={"no_such_weight": 1.0})
+    with pytest.raises(ValueError):
+        MemorySettings(answer={"abstain_on": "nowhere"})

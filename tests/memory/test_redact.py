@@ -1,7 +1,18 @@
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from memory.redact import (API_KEY, LABELS, MASK, PASSWORD, PATTERNS, Redactor, find_secrets,
-                           iban_ok, label_vault, luhn_ok)
+from memory.redact import (
+    API_KEY,
+    LABELS,
+    MASK,
+    PASSWORD,
+    PATTERNS,
+    Redactor,
+    find_secrets,
+    iban_ok,
+    label_vault,
+    luhn_ok,
+)
 
 R = Redactor()
 

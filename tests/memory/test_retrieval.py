@@ -3,8 +3,8 @@ import itertools
 
 import pytest
 
-from memory.retrieval import Retriever, rrf
 from memory.evaluate import distinct_sources
+from memory.retrieval import Retriever, rrf
 from tests.conftest import import_turns
 
 
@@ -151,7 +151,6 @@ def test_the_reply_to_a_matching_question_is_found(tmp_path, open_store, monkeyp
     import json
 
     from memory import retrieval
-
     from memory.chat_import import import_chat
 
     chat = [{"sample_id": "t", "qa": [], "conversation": {
@@ -173,7 +172,7 @@ def test_the_reply_to_a_matching_question_is_found(tmp_path, open_store, monkeyp
         "SELECT docs.id, turns.dia_id FROM docs JOIN turns ON turns.id = docs.ref_id "
         "WHERE docs.kind = 'turn'")}
     # Question turns lead to their replies; a statement leads nowhere.
-    assert store.docs.replies([ids["D1:1"], ids["D1:2"], ids["D1:3"]]) == {
+    assert store.turns.replies([ids["D1:1"], ids["D1:2"], ids["D1:3"]]) == {
         ids["D1:1"]: ids["D1:2"], ids["D1:3"]: ids["D1:4"]}
 
     def score_of_reply(share):
@@ -278,7 +277,7 @@ def test_a_continued_session_gives_its_last_turn_a_new_neighbour(tmp_path, open_
 def test_migration_gives_existing_turns_their_context(tmp_path):
     import sqlite_utils
 
-    from memory.store.schema import MIGRATIONS
+    from memory.store.migrations import MIGRATIONS
 
     db = sqlite_utils.Database(tmp_path / "old.db")
     MIGRATIONS.apply(db, stop_before="m005_docs_context")

@@ -150,3 +150,28 @@ def test_a_transaction_that_reads_first_waits_for_another_writer(open_store, tmp
         other.close()
     rows = [r[0] for r in store.db.execute("SELECT x FROM w ORDER BY rowid")]
     assert seen == 2 and rows == [0, 1, 2]
+
+
+def test_a_vector_index_copies_whole_through_its_export(tmp_path):
+    """`vectors migrate` copies through ChromaIndex.export (no private collection access):
+    every id, vector and filter field arrives, a stale id in the target goes, and the two
+    indexes answer a query alike."""
+    from memory.store.vectors import ChromaIndex, copy_index
+    from models.embeddings import HashEmbedder
+
+    emb = HashEmbedder(dim=32)
+    src = ChromaIndex(path=tmp_path / "a", embedder=emb)
+    dst = ChromaIndex(path=tmp_path / "b", embedder=emb)
+    texts = [f"note {i} about {w}" for i, w in enumerate(["tea", "rain", "maps", "bikes",
+                                                           "tax", "piano", "soup"])]
+    src.upsert(list(range(1, 8)), emb.embed(texts), kinds=["frame"] * 7,
+               ts_epochs=[float(i) for i in range(7)])
+    dst.upsert([99], emb.embed(["left from an older copy"]), kinds=["turn"], ts_epochs=[0.0])
+    pages = list(src.export(page=3))
+    assert [len(p[0]) for p in pages] == [3, 3, 1]
+    out = copy_index(src, dst, page=3)
+    assert out["copied"] == 7 and out["removed_from_target"] == 1
+    assert out["ids_match"] and out["queries_match"] and dst.ids() == set(range(1, 8))
+    q = emb.embed(["soup"])[0]
+    assert [h.id for h in dst.query(q, k=3, kinds=["frame"], ts_range=(5.0, 6.0))] == \
+        [h.id for h in src.query(q, k=3, kinds=["frame"], ts_range=(5.0, 6.0))] != []

@@ -16,8 +16,7 @@ import numpy as np
 import pytest
 
 from models import embeddings as emb
-from models.embeddings import (ChromaEmbeddingFunction, HashEmbedder, OnnxEmbedder,
-                               prepare_minilm)
+from models.embeddings import ChromaEmbeddingFunction, HashEmbedder, OnnxEmbedder, prepare_minilm
 from models.errors import ModelError
 
 REFERENCE = json.loads((Path(__file__).parents[1] / "data" / "minilm_reference.json")

@@ -12,10 +12,10 @@ from models.backend import CancelToken, LlmBackend, Message
 from models.errors import ModelError, StructuredOutputError
 from models.factory import plan_for
 from models.llama import LlamaCppBackend
+from models.planner import plan_load
 from models.settings import LlmSettings
 from tests.models.conftest import synthetic_info
 from tests.models.test_planner import machine
-from models.planner import plan_load
 
 TWO_SHOT = (
     "Text: The meeting with Dana is on Friday at 3pm in room 204.\n"

@@ -12,7 +12,13 @@ import pytest
 from models.errors import ModelError, ModelFileError
 from models.factory import apply_capability, build_backend, describe
 from models.llama import LlamaCppBackend
-from models.registry import detect_capability, list_models, prepare_bundled, read_model_info, scan_models
+from models.registry import (
+    detect_capability,
+    list_models,
+    prepare_bundled,
+    read_model_info,
+    scan_models,
+)
 from models.settings import LlmSettings
 from tests.models.conftest import write_gguf
 

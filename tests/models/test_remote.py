@@ -55,7 +55,8 @@ def test_remote_structured(server_url: str) -> None:
     backend = OpenAICompatibleBackend(server_url, timeout_s=120)
     schema = {"type": "object", "properties": {"city": {"type": "string", "maxLength": 12}}, "required": ["city"]}
     try:
-        out = backend.structured('Text: Dana lives in Oslo.\nJSON: {"city": "Oslo"}\n\nText: Marco flew to Lisbon.\nJSON:',
+        out = backend.structured('Text: Dana lives in Oslo.\nJSON: {"city": "Oslo"}\n\n'
+                                 'Text: Marco flew to Lisbon.\nJSON:',
                                  schema=schema, max_tokens=16)
         assert out == {"city": "Lisbon"}
     finally:

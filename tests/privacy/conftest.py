@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import run_cli
-from tests.privacy.helpers import (PLAIN_TOML, TWO_FRAMES, guarded_env, screen_subset,
-                                   write_guard)
+from tests.privacy.helpers import PLAIN_TOML, TWO_FRAMES, guarded_env, screen_subset, write_guard
 
 
 @pytest.fixture(scope="session")

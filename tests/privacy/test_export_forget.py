@@ -9,7 +9,7 @@ import json
 from PIL import Image
 
 from tests.conftest import run_cli
-from tests.privacy.helpers import SECRETS, copy_data_dir, grep_tree
+from tests.privacy.helpers import copy_data_dir, grep_tree
 
 
 def test_export_writes_json_and_decrypted_images(enc_import, tmp_path):

@@ -13,7 +13,8 @@ import zlib
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import CONVERSATIONS, run_cli
 from tests.privacy.helpers import copy_data_dir
@@ -42,7 +43,7 @@ def hostile_dir(tmp_path_factory):
     (d / "truncated.png").write_bytes(good[:len(good) // 3])
     (d / "huge.png").write_bytes(_png_header(30000, 30000))
     Image.new("1", (9000, 9000)).save(d / "bomb.png")  # 81 MP from a few kB
-    lines = [{"file": f, "timestamp": "2026-02-17T10:00:0%d" % i, "app": "x", "window_title": "y"}
+    lines = [{"file": f, "timestamp": f"2026-02-17T10:00:0{i}", "app": "x", "window_title": "y"}
              for i, f in enumerate(["zero.png", "corrupt.png", "truncated.png", "huge.png",
                                     "bomb.png", "../escape.png", "/etc/passwd", "missing.png"])]
     text = "\n".join(json.dumps(l) for l in lines)
@@ -153,7 +154,7 @@ def test_iter_turns_survives_a_date_at_the_end_of_time(tmp_path):
 def test_analyse_never_raises(text, now):
     from memory.query import analyse
 
-    a = analyse(text, now=now.replace(tzinfo=dt.timezone.utc))
+    a = analyse(text, now=now.replace(tzinfo=dt.UTC))
     assert (a.start is None) == (a.end is None)
     if a.start is not None:
         assert a.start <= a.end
@@ -163,7 +164,7 @@ def test_analyse_huge_relative_number():
     from memory.query import analyse
 
     analyse("what did I read 9999999999 days ago", now=dt.datetime(2026, 2, 17,
-                                                                    tzinfo=dt.timezone.utc))
+                                                                    tzinfo=dt.UTC))
 
 
 def test_odd_locomo_file_imports_with_problems(tmp_path):
@@ -319,7 +320,7 @@ def test_far_dates_are_bad_lines_and_later_imports_still_work(plain_import, plai
     assert years and all("1970" <= y <= "2099" for y in years), years
 
 
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def test_a_far_date_stored_by_an_older_version_does_not_stop_the_pipeline(
@@ -416,7 +417,7 @@ def test_consolidation_passes_over_an_episode_an_older_version_dated_9999(open_s
     repo = repo_for(store)
     far = add_episode(repo, "9999-12-31T23:30:00+00:00", 10, "Far", "the end of time", "frame:1")
     near = add_episode(repo, "2026-03-02T10:00:00+00:00", 10, "Near", "a normal day", "frame:2")
-    out = consolidate(store, now=dt.datetime(2026, 3, 3, tzinfo=dt.timezone.utc))
+    out = consolidate(store, now=dt.datetime(2026, 3, 3, tzinfo=dt.UTC))
     assert out["summaries"]["hours"] == 1 and out["summaries"]["days"] == 1
     assert repo.get(near).parent_id is not None and repo.get(far).parent_id is None
     assert f"ids {far}" in caplog.text and "the end of time" not in caplog.text

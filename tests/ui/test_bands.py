@@ -11,8 +11,6 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 
 from memory.consolidate import SUMMARY_TYPES
 from memory.items import EPISODIC
-from memory.store.memories import MemoryRepo
-from ui.timeline.bands import has_memories
 from ui.timeline.day import app_colour, day_bounds, load_day
 from ui.timeline.track import EP_H, EP_TOP, SUM_H, SUM_TOP
 from ui.timeline.view import TimelineView
@@ -53,7 +51,7 @@ def _share_of(img, rect, rgb, tol=4) -> float:
 
 def _active(store):
     """(episodes, summaries) as the pipeline stored them: active episodic memories."""
-    ms = MemoryRepo(store.db, store.docs, store.keys).list_by_type(EPISODIC, limit=10_000)
+    ms = store.memories.list_by_type(EPISODIC, limit=10_000)
     eps = [m for m in ms if m.fields.get("event_type") not in SUMMARY_TYPES]
     sums = [m for m in ms if m.fields.get("event_type") in SUMMARY_TYPES]
     return eps, sums
@@ -61,7 +59,8 @@ def _active(store):
 
 @pytest.fixture
 def bands_view(qtbot, memory_store, pools):
-    view = TimelineView(memory_store.frames, pools[0])   # as the main window builds it
+    view = TimelineView(memory_store.frames, pools[0],   # as the main window builds it
+                        memories=memory_store.memories)
     qtbot.addWidget(view)
     view.resize(1100, 700)
     view.show()
@@ -182,15 +181,15 @@ def test_clicking_an_episode_selects_its_first_frame(qtbot, bands_view, grab):
 def test_only_active_memories_make_bands(memory_store):
     eps, _ = _active(memory_store)
     gone = eps[0]
-    MemoryRepo(memory_store.db, memory_store.docs, memory_store.keys).delete(
+    memory_store.memories.delete(
         gone.id, reason="test: a deleted episode leaves the timeline")
-    day = load_day(memory_store.frames, DAY, memory_store.db)
+    day = load_day(memory_store.frames, DAY, memory_store.memories)
     assert gone.id not in {e.id for e in day.episodes}
     assert len(day.episodes) == len(eps) - 1
-    assert load_day(memory_store.frames, DAY).episodes == []   # no database given: no bands
+    assert load_day(memory_store.frames, DAY).episodes == []   # no repository given: no bands
 
 
-def test_a_store_without_a_memories_table_shows_no_bands(qtbot, open_store, pools):
+def test_a_timeline_without_memories_shows_no_bands(qtbot, open_store, pools):
     from PIL import Image
 
     from memory.store.frames import OcrLine, encode_image
@@ -202,10 +201,7 @@ def test_a_store_without_a_memories_table_shows_no_bands(qtbot, open_store, pool
                          ts=ts, app="Files", window_title=f"folder {k}", url=None, width=64,
                          height=40, phash="0", sources=[f"bare:{k}"],
                          ocr_lines=[OcrLine(f"folder {k}", (0, 0, 10, 10), 1.0)])
-    store.db.execute("DROP TABLE memories")   # as before the pipeline ever created it
-    assert not has_memories(store.db)
-
-    view = TimelineView(store.frames, pools[0], memories_db=store.db)
+    view = TimelineView(store.frames, pools[0])   # no memory repository: no bands
     qtbot.addWidget(view)
     view.resize(900, 600)
     view.show()
@@ -232,7 +228,7 @@ def test_an_episode_that_begins_between_frames_opens_its_first_frame(qtbot, memo
     """Episodes need not start on a frame (the LLM tier's, a chat): the click goes to the
     first frame inside, not the one on screen when it began; with none inside, to what
     was on screen then."""
-    repo = MemoryRepo(memory_store.db, memory_store.docs, memory_store.keys)
+    repo = memory_store.memories
     frames = memory_store.frames.between(*day_bounds(DAY))
     before, target = frames[2], frames[3]
     assert target.ts_epoch - before.ts_epoch > 600
@@ -247,7 +243,7 @@ def test_an_episode_that_begins_between_frames_opens_its_first_frame(qtbot, memo
     reading = add(target.ts_epoch - 120, target.ts_epoch + 60, "Reading a lentil recipe")
     between = add(before.ts_epoch + 300, before.ts_epoch + 360, "Thinking about the parser")
 
-    view = TimelineView(memory_store.frames, pools[0], memories_db=memory_store.db)
+    view = TimelineView(memory_store.frames, pools[0], memories=memory_store.memories)
     qtbot.addWidget(view)
     view.resize(1100, 700)
     view.show()

@@ -1,6 +1,9 @@
-"""Chat over the real store: a streamed answer, model/extractive shown, a chip for every cited
-moment (frame, chat turn, a memory's frames), a frame chip opening the frame in the timeline
-with what answered boxed on the image."""
+"""Chat over the real store: a thread of bubbles, a streamed answer, model/extractive shown, an
+evidence card for every cited moment (frame, chat turn, a memory's frames) with the line that
+answered, a frame card opening the frame in the timeline with what answered boxed on the image;
+follow-ups carrying the last turn's subject and time, an honest abstention saying what was
+searched, threads kept in the store and listed by day, suggestions from the user's own days,
+copy and retry."""
 
 from __future__ import annotations
 
@@ -15,12 +18,14 @@ from PySide6.QtCore import Qt
 from memory.answer import Answer
 from memory.items import SEMANTIC
 from memory.store.frames import OcrLine, encode_image
-from memory.store.memories import MemoryRepo
-from memory.store.sources import frame_key, resolve
+from memory.store.sources import frame_key
 from models.fake import ScriptedLlm
 from tests.conftest import import_turns
+from tests.ui.shots import themed_shots
+from ui.chat.bubbles import AnswerBubble, QuestionBubble
 from ui.chat.panel import ChatPanel, read_citations
 from ui.main_window import MainWindow
+from ui.timeline.viewer import Highlight
 
 ASKED_AT = dt.datetime(2026, 2, 17, 20, 0).astimezone()
 DAY = dt.date(2026, 2, 17)
@@ -38,7 +43,8 @@ def evidence_answer(prompt: str) -> str:
 def window(qtbot, screens_core, pools):
     llm = ScriptedLlm(evidence_answer, capability="instruct", name="scripted-gemma")
     core = SimpleNamespace(settings=screens_core.settings, store=screens_core.store,
-                           retriever=screens_core.retriever, backend=lambda: llm)
+                           retriever=screens_core.retriever, backend=lambda: llm,
+                           answerer=screens_core.answerer)
     w = MainWindow(core, store_pool=pools[0], chat_pool=pools[1], now=lambda: ASKED_AT)
     qtbot.addWidget(w)
     w.llm = llm
@@ -61,19 +67,21 @@ def test_streamed_answer_and_citation_opens_frame(qtbot, window, grab):
     assert "".join(pieces) == evidence_answer(window.llm.calls[0].prompt), \
         "what the model wrote was shown as it came"
     assert not ans.abstained and "1,240" in ans.answer
-    assert chat.answer.toPlainText() == ans.answer
-    assert "scripted-gemma" in chat.status.text() and "generated" in chat.status.text()
+    assert chat.answer.text() == ans.answer
+    assert "scripted-gemma" in chat.status.text() and "written by the model" in \
+        chat.status.text()
     # every citation names a stored moment, and each cited frame has its chip
-    found = resolve(window.core.store.db, ans.citations)
+    found = window.core.store.resolve(ans.citations)
     assert ans.citations and set(found) == set(ans.citations)
     qtbot.waitUntil(lambda: len(chat.chip_buttons) > 0, timeout=10000)
     cited = {m.id for m in found.values() if m.kind == "frame"}
     chips = {b.property("frame_id") for b in chat.chip_buttons}
     assert chips == cited
-    chip = chat.chip_buttons[0]
+    # the card of the frame the amount is on shows the line that answered
+    chip = next(b for b in chat.chip_buttons if "1,240" in b.text())
     assert not chip.icon().isNull(), "a frame chip shows the frame's thumbnail"
     assert chip.accessibleName().startswith("Cited screen:")
-    grab(window, "chat_answer")
+    themed_shots(qtbot, window, window.theme, "chat_answer")
 
     fid = chip.property("frame_id")
     with qtbot.waitSignals([window.timeline.frameShown, window.timeline.imageShown],
@@ -100,8 +108,8 @@ def assert_boxed(viewer, line) -> None:
 
 
 def test_extractive_without_model_and_cancel(qtbot, screens_core, pools, grab):
-    from ui.chat.panel import ChatPanel
     from memory.answer import Answerer
+    from ui.chat.panel import ChatPanel
 
     panel = ChatPanel(pools[1], lambda b: Answerer(screens_core.retriever, b), None,
                       now=lambda: ASKED_AT)
@@ -113,6 +121,7 @@ def test_extractive_without_model_and_cancel(qtbot, screens_core, pools, grab):
     ans = got.args[0]
     assert ans.extractive and ans.model == "extractive"
     assert "model: extractive" in panel.status.text()
+    assert panel.current.copy_button.isEnabled()
     grab(panel, "chat_extractive")
     qtbot.waitUntil(lambda: not panel.busy, timeout=5000)
 
@@ -123,6 +132,12 @@ def test_extractive_without_model_and_cancel(qtbot, screens_core, pools, grab):
         qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not panel.busy, timeout=30000)
     assert panel.status.text() == "Cancelled." and panel.ask_button.isEnabled()
+    cancelled = panel.current
+    assert cancelled.status.text() == "Cancelled." and cancelled.retry_button.isEnabled()
+    # retry asks it again, in the same bubble
+    with qtbot.waitSignal(panel.answered, timeout=60000) as again:
+        qtbot.mouseClick(cancelled.retry_button, Qt.MouseButton.LeftButton)
+    assert panel.current is cancelled and cancelled.text.text() == again.args[0].answer
 
 
 def _frame(store, minute: int, lines: list[str], *, sources=(), app="Thunderbird",
@@ -159,10 +174,10 @@ def test_every_cited_kind_gets_a_chip_and_a_dangling_one_is_logged(qtbot, open_s
                                     ("Ben", "Thanks!")]])
     turn_src = "c:D1:1"
     # a memory made from the live frame cites it through its source key
-    memory = MemoryRepo(store.db, store.docs, store.keys).add(
+    memory = store.memories.add(
         SEMANTIC, {"name": "Parcel", "summary": "Tracking number ZX-4471-QP"},
         sources=[frame_key(live)])
-    mem_sources = MemoryRepo(store.db, store.docs, store.keys).get(memory).sources
+    mem_sources = store.memories.get(memory).sources
     citations = [*mem_sources, "0042.png", frame_key(imported), turn_src, "frame:99999",
                  "gone.png"]
     panel = ChatPanel(pools[1], lambda b: Cites(citations), None, store=store,
@@ -202,16 +217,130 @@ def test_every_cited_kind_gets_a_chip_and_a_dangling_one_is_logged(qtbot, open_s
         ["Tracking number: ZX-4471-QP"]
 
     panel.clear()   # the app locks: no decrypted thumbnail stays
-    assert not panel.chip_buttons and not panel.answer.toPlainText()
+    assert not panel.chip_buttons and panel.answer is None and not panel.bubbles
 
 
 def test_read_citations_reads_one_chip_per_moment(open_store):
     store = open_store()
     fid = _frame(store, 3, ["Dentist appointment moved to 16:45"], sources=["a.png", "b.png"],
                  app="Calendar", title="March")
-    cited, missing = read_citations(store, ["a.png", frame_key(fid), "b.png", "turn:123456"])
+    cited, missing = read_citations(store, ["a.png", frame_key(fid), "b.png", "turn:123456"],
+                                    Highlight("16:45", "When is the dentist?"))
     assert missing == ["turn:123456"]
     assert len(cited) == 1 and cited[0].id == fid and cited[0].kind == "frame"
     assert cited[0].sources == ("a.png", frame_key(fid), "b.png")
     assert cited[0].app == "Calendar" and cited[0].thumb is not None
     assert cited[0].thumb.width() <= 192
+    assert cited[0].line == "Dentist appointment moved to 16:45"
+
+
+@pytest.fixture
+def reader_window(qtbot, screens_core, pools):
+    """The main window with the real answerer and no model: the reader answers."""
+    core = SimpleNamespace(settings=screens_core.settings, store=screens_core.store,
+                           retriever=screens_core.retriever, backend=lambda: None,
+                           answerer=screens_core.answerer)
+    w = MainWindow(core, store_pool=pools[0], chat_pool=pools[1], use_llm=False,
+                   now=lambda: ASKED_AT)
+    qtbot.addWidget(w)
+    w.resize(1200, 820)
+    w.show()
+    with qtbot.waitSignal(w.chat.suggestionsShown, timeout=20000) as shown:
+        w.start(DAY)
+    w.tabs.setCurrentWidget(w.chat)
+    w.suggested = shown.args[0]
+    return w
+
+
+def _ask(qtbot, chat, text: str):
+    with qtbot.waitSignals([chat.answered, chat.saved], timeout=60000):
+        qtbot.keyClicks(chat.question, text)
+        qtbot.keyClick(chat.question, Qt.Key.Key_Return)
+    return chat.current.answer
+
+
+def test_a_thread_with_a_follow_up_an_honest_no_kept_and_reopened(qtbot, reader_window):
+    w, chat = reader_window, reader_window.chat
+    # an empty thread offers questions from the user's own day (its apps and titles)
+    assert w.suggested >= 2
+    asks = [b.text() for b in chat.suggestion_buttons]
+    assert any("Chromium" in q or "Zoom" in q for q in asks), asks
+    assert all(b.accessibleName().startswith("Suggested question:")
+               for b in chat.suggestion_buttons)
+    themed_shots(qtbot, w, w.theme, "chat_empty_suggestions")
+
+    first = _ask(qtbot, chat, "How much was the Marrow Studio invoice?")
+    assert not first.abstained and "1,240" in first.answer
+    qtbot.waitUntil(lambda: len(chat.chip_buttons) > 0, timeout=10000)
+    day_bubble = chat.current
+    assert day_bubble.searched["day"] == DAY.isoformat()
+
+    # the follow-up carries the subject and the day before the one that answered
+    follow = _ask(qtbot, chat, "and the day before?")
+    asked = chat.current.asked
+    assert asked == "How much was the Marrow Studio invoice on 16 February 2026?"
+    assert chat.current.searched["start"].startswith("2026-02-16")
+    questions = [b for b in chat.bubbles if isinstance(b, QuestionBubble)]
+    assert questions[-1].asked.text() == f"asked as: {asked}"   # shown under the question
+    # the history has that invoice on the 17th only: the answer says it is not from the 16th
+    qtbot.waitUntil(lambda: len(chat.chip_buttons) > 0 or follow.abstained, timeout=10000)
+    if not follow.abstained:
+        assert chat.current.searched_note.text().startswith(
+            "Nothing from 16 Feb answers this; the closest is from 17 Feb")
+
+    # an honest no: what was searched, in words
+    nothing = _ask(qtbot, chat, "How much was the Brackenfeather Studio invoice?")
+    assert nothing.abstained and nothing.answer == "I don't see that in your history."
+    note = chat.current.searched_note
+    assert note.isVisibleTo(w) and note.text().startswith("Searched all of your history")
+    assert "moments read in" in note.text() or "nothing close" in note.text()
+    said = note.text()
+    themed_shots(qtbot, w, w.theme, "chat_thread")
+
+    # copy puts the answer on the clipboard
+    from PySide6.QtGui import QGuiApplication
+
+    qtbot.mouseClick(day_bubble.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == first.answer
+
+    # the thread is kept, listed by day, and reopens with its answers and their cards
+    tid = chat.thread_id
+    qtbot.waitUntil(lambda: tid in chat.threads.thread_ids(), timeout=10000)
+    assert chat.threads.list.item(0).text() == "Today"
+    with qtbot.waitSignal(chat.suggestionsShown, timeout=20000):
+        qtbot.mouseClick(chat.threads.new_button, Qt.MouseButton.LeftButton)
+    assert not chat.bubbles and chat.thread_id is None
+    with qtbot.waitSignal(chat.citationsShown, timeout=20000):
+        with qtbot.waitSignal(chat.threadShown, timeout=20000):
+            item = chat.threads.item_for(tid)
+            qtbot.mouseClick(chat.threads.list.viewport(), Qt.MouseButton.LeftButton,
+                             pos=chat.threads.list.visualItemRect(item).center())
+    answers = [b for b in chat.bubbles if isinstance(b, AnswerBubble)]
+    assert [b.text.text() for b in answers][0] == first.answer
+    assert answers[1].asked == asked and answers[2].answer.abstained
+    assert answers[2].searched_note.text() == said
+
+
+def test_a_follow_up_about_her_names_the_speaker_who_answered(qtbot, open_store, pools,
+                                                              tmp_path):
+    """"What did she say about it?" after an answer from Ana's chat turn: Ana, and the
+    subject, are carried into the question asked (the real answerer over a real chat)."""
+    from memory.answer import Answerer
+    from memory.retrieval import Retriever
+
+    store = open_store()
+    import_turns(tmp_path, store, [[("Ana", "The parcel from Nordpost comes on Friday."),
+                                    ("Ben", "Great, I'll be home.")]])
+    panel = ChatPanel(pools[1], lambda b: Answerer(Retriever(store), b, store=store), None,
+                      store=store, store_pool=pools[0], now=lambda: ASKED_AT)
+    qtbot.addWidget(panel)
+    panel.show()
+    with qtbot.waitSignal(panel.citationsShown, timeout=60000):
+        panel.question.setText("When does the parcel from Nordpost come?")
+        panel.ask()
+    assert panel.current.person == "Ana"
+    qtbot.waitUntil(lambda: not panel.busy, timeout=5000)
+    with qtbot.waitSignal(panel.answered, timeout=60000):
+        panel.question.setText("what did she say about it?")
+        panel.ask()
+    assert panel.current.asked == "what did Ana say about the parcel from Nordpost?"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from sqlcipher3 import dbapi2 as cipher_api
 
 from tests.conftest import PASSPHRASE
 
@@ -49,7 +50,7 @@ def test_lock_closes_everything_and_only_the_passphrase_unlocks(qtbot, settings_
     g.window.lock_action.trigger()
     assert g.locked and g.core is None and g.window is None and g.tray is None
     assert caps[0].stopped
-    with pytest.raises(Exception):          # the connection (and its key) is gone
+    with pytest.raises(cipher_api.ProgrammingError):  # the connection (and its key) is gone
         store.db.execute("SELECT count(*) FROM frames").fetchone()
     grab(g.lock_screen, "lock_screen")
 
@@ -92,12 +93,16 @@ def test_lock_drops_what_the_window_showed_and_deletes_it(qtbot, settings_factor
     qtbot.waitUntil(lambda: g.window is not None, timeout=60_000)
     w = g.window
     w.chat.question.setText("what did the okapi eat?")
-    w.chat.answer.setPlainText("decrypted: the okapi ate the marmalade")
+    from ui.chat.bubbles import AnswerBubble
+
+    bubble = AnswerBubble()   # an answer on screen in the chat thread
+    w.chat._append(bubble)
+    bubble.add_piece("decrypted: the okapi ate the marmalade")
     w.timeline.cache._store((7, QImage(8, 8, QImage.Format.Format_RGB32), 0.0))
     assert w.timeline.cache.get(7) is not None
 
     g.lock()
-    assert w.chat.answer.toPlainText() == "" and w.chat.question.text() == ""
+    assert bubble.text.text() == "" and not w.chat.bubbles and w.chat.question.text() == ""
     assert w.timeline.cache.get(7) is None and w.timeline.viewer.frame is None
     qtbot.waitUntil(lambda: not shiboken6.isValid(w), timeout=5_000)   # deleted, not hidden
     g.shutdown()

@@ -5,11 +5,9 @@ value masked until Reveal, frame sources opening the timeline, calm empty and er
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from types import SimpleNamespace
 
 import pytest
-import sqlite_utils
 from PIL import Image, ImageDraw
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -36,7 +34,7 @@ def _frame(store, minute: int, text: str, source: str) -> int:
 
 
 def _turn(store, source: str, speaker: str, text: str) -> None:
-    ts = dt.datetime(2023, 5, 8, 13, 56, tzinfo=dt.timezone.utc)
+    ts = dt.datetime(2023, 5, 8, 13, 56, tzinfo=dt.UTC)
     sample, dia = source.split(":", 1)
     store.db["turns"].insert({"source": source, "sample_id": sample, "dia_id": dia,
                               "session": 1, "speaker": speaker, "text": text, "caption": None,
@@ -49,7 +47,7 @@ def filled(open_store):
     store = open_store()
     fid = _frame(store, 1, "Invoice 0142 to Marrow Studio: 1,240", FRAME_SRC)
     _turn(store, TURN_SRC, "Caroline", "I sent Leo's invoice to Marrow Studio this morning.")
-    repo = MemoryRepo(store.db, store.docs, store.keys)
+    repo = store.memories
     ids = {
         "core": repo.add(CORE, {"label": "name", "text": "The user is Leo Marsh"},
                          sources=[TURN_SRC]),
@@ -96,8 +94,7 @@ def browser(qtbot, pools):
 
 def fresh_repo(store) -> MemoryRepo:
     """A repository over a new connection to the same database file: what was committed."""
-    s = store.sibling()
-    return MemoryRepo(s.db, s.docs, s.keys)
+    return store.sibling().memories
 
 
 def rows(lw) -> list[str]:
@@ -342,7 +339,7 @@ def test_sensitive_vault_value_masked_until_reveal(qtbot, filled, browser, grab)
 
 def test_unencrypted_store_says_the_value_was_not_kept(qtbot, open_store, browser):
     store = open_store(encrypt=False, passphrase=None)
-    mid = MemoryRepo(store.db, store.docs, store.keys).add(
+    mid = store.memories.add(
         VAULT, {"entry_type": "credential", "caption": "Door code", "value": "9911",
                 "sensitivity": "high"}, sources=[])
     b = browser(store)
@@ -358,7 +355,7 @@ def test_frame_source_opens_the_frame_in_the_timeline(qtbot, filled, pools, sett
     from ui.main_window import MainWindow
 
     core = SimpleNamespace(settings=settings_factory(), store=filled.store, retriever=None,
-                           backend=lambda: None)
+                           backend=lambda: None, answerer=lambda backend: None)
     w = MainWindow(core, store_pool=pools[0], chat_pool=pools[1], use_llm=False)
     qtbot.addWidget(w)
     w.show()
@@ -393,12 +390,12 @@ def test_a_live_frame_source_opens_with_where_it_came_from_marked(
                           width=640, height=200, phash="0", sources=[],
                           ocr_lines=[OcrLine(t, (20, 20 + 50 * i, 300, 36 + 50 * i), 0.9)
                                      for i, t in enumerate(lines)])
-    mid = MemoryRepo(store.db, store.docs, store.keys).add(
+    mid = store.memories.add(
         EPISODIC, {"occurred_at": f"{DAY}T09:05:00+00:00", "app": "gnome-calendar",
                    "summary": "Dental check-up with Dr Brandt on Thursday 16:45"},
         sources=[frame_key(fid)])
     core = SimpleNamespace(settings=settings_factory(), store=store, retriever=None,
-                           backend=lambda: None)
+                           backend=lambda: None, answerer=lambda backend: None)
     w = MainWindow(core, store_pool=pools[0], chat_pool=pools[1], use_llm=False)
     qtbot.addWidget(w)
     w.resize(1100, 760)
@@ -421,16 +418,9 @@ def test_a_live_frame_source_opens_with_where_it_came_from_marked(
     grab(w, "memories_live_source_opened")
 
 
-def test_empty_store_is_calm(qtbot, open_store, browser, pools, grab, tmp_path):
+def test_empty_store_is_calm(qtbot, open_store, browser, grab):
     b = browser(open_store())
     assert "No memories yet" in b.notice.text() and b.notice.isVisibleTo(b)
     assert b.list.count() == 0 and b.pane.currentIndex() == 0
     assert b.tabs.tabText(0) == "Core (0)" and b.tabs.tabText(5) == "Knowledge Vault (0)"
     grab(b, "memories_empty")
-
-    bare = sqlite_utils.Database(sqlite3.connect(tmp_path / "bare.db", check_same_thread=False))
-    nb = MemoriesBrowser(SimpleNamespace(db=bare, docs=None, keys=None), pools[0])
-    qtbot.addWidget(nb)
-    with qtbot.waitSignal(nb.loaded, timeout=5000) as got:
-        nb.refresh()
-    assert got.args == [-1] and "No memories yet" in nb.notice.text()

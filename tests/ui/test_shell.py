@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
@@ -113,3 +112,55 @@ def test_first_run_explains_and_lets_the_user_choose(qtbot, settings_factory, gr
     with qtbot.waitSignal(dlg.accepted, timeout=1000):
         qtbot.mouseClick(dlg.start_button, Qt.MouseButton.LeftButton)
 
+
+
+def test_status_bar_says_why_capture_cannot_see_the_screen(qtbot, pools, open_store,
+                                                           settings_factory):
+    """A real capture service that reads black frames (an X11 grab on Wayland) goes into its
+    error state with a reason; the main window's status bar shows that reason (through the
+    tray, as the app wires them), not a bare "Capture: error", and recovers with capture."""
+    import queue
+    from types import SimpleNamespace
+
+    from PIL import Image
+
+    from capture.health import BLACK
+    from capture.service import CaptureService, State
+    from capture.settings import CaptureSettings, PrivacySettings
+    from capture.window import WindowInfo
+    from tests.capture.capture_fakes import Clock, FakeGrabber, FakeIdle, FakeOcr, FakeWindows
+    from tests.capture.capture_fakes import screen as drawn_screen
+    from ui.main_window import MainWindow
+
+    store = open_store()
+    clock = Clock()
+    grabber = FakeGrabber(Image.new("RGB", (800, 450), "black"))
+    svc = CaptureService(store, FakeOcr(), CaptureSettings(interval_s=2.0, busy_gap_s=0.0),
+                         PrivacySettings(), FakeWindows(WindowInfo("notesapp", "Notes", 42)),
+                         FakeIdle(), queue.Queue(), clock, grabber=grabber)
+    svc.start(schedule=False)
+    core = SimpleNamespace(settings=settings_factory(), store=store, retriever=None,
+                           backend=lambda: None, answerer=lambda backend: None)
+    w = MainWindow(core, store_pool=pools[0], chat_pool=pools[1], use_llm=False)
+    qtbot.addWidget(w)
+    tray = Tray(svc, poll_ms=60000)
+    w.follow_capture(tray)
+    try:
+        assert w.capture_label.text() == "Capture: recording"
+        for _ in range(6):
+            clock.advance(2.5)
+            svc.poll()
+        assert svc.status().state is State.ERROR and svc.status().message == BLACK
+        tray.refresh()
+        assert w.capture_label.text() == f"Capture problem: {BLACK}"
+        # the screen shows again: the next kept frame clears the reason
+        grabber.image = drawn_screen(["Buy apples", "Call the dentist"])
+        for _ in range(3):
+            clock.advance(2.5)
+            svc.poll()
+        tray.refresh()
+        assert svc.status().state is State.RECORDING
+        assert w.capture_label.text() == "Capture: recording"
+    finally:
+        tray.close()
+        svc.stop(10)

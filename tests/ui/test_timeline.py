@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-DAY = dt.date(2026, 2, 17)
 from memory.store.frames import OcrLine
 from ui.timeline.view import TimelineView
 from ui.timeline.viewer import MAX_MARKED, Highlight
+
+DAY = dt.date(2026, 2, 17)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import datetime as dt
 import queue
 import threading
 import time
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from models.backend import CancelToken, Completion
 

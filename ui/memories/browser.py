@@ -13,14 +13,37 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit,
-                               QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit,
-                               QPushButton, QScrollArea, QSplitter, QStackedWidget, QTabBar,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTabBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from memory.items import FIELDS, MASK
-from ui.memories.query import (TAB_LABELS, TAB_TYPES, delete_memory, list_memories,
-                               load_detail, local_time, reveal_value, save_edit, set_pinned)
+from ui.memories.query import (
+    TAB_LABELS,
+    TAB_TYPES,
+    delete_memory,
+    list_memories,
+    load_detail,
+    local_time,
+    reveal_value,
+    save_edit,
+    set_pinned,
+)
 from ui.timeline.viewer import Highlight
 
 NO_MEMORIES = ("No memories yet: they appear here once the memory pipeline has read your "
@@ -49,14 +72,14 @@ def _message(msg: Exception | str) -> str:
 
 
 class MemoriesBrowser(QWidget):
-    loaded = Signal(int)             # items in the shown list (-1: no memory tables / failed)
+    loaded = Signal(int)             # items in the shown list (-1: the read failed)
     detailShown = Signal(int)        # memory id now in the detail pane
     actionDone = Signal(str, int)    # "edit" (new id) | "pin" | "unpin" | "delete" | "reveal"
     frameRequested = Signal(int, object)   # a frame source to open, and what to mark on it
     failed = Signal(str)             # a calm message was shown inline
 
     def __init__(self, store, pool, parent=None) -> None:
-        """`store` has .db, .docs and .keys (a memory.store.Store)."""
+        """`store` is the open memory.api.Store; its `memories` repository is read."""
         super().__init__(parent)
         self._store = store
         self._pool = pool
@@ -234,17 +257,12 @@ class MemoriesBrowser(QWidget):
         self._type, self._current_id, self._current_row = t, None, 0
         self.refresh()
 
-    def _on_list(self, seq: int, result: dict | None) -> None:
+    def _on_list(self, seq: int, result: dict) -> None:
         if seq != self._list_seq:
             return  # a newer request is on its way
         self.list.blockSignals(True)
         self.list.clear()
         self.list.blockSignals(False)
-        if result is None:
-            self._show_notice(NO_MEMORIES)
-            self._clear_detail()
-            self.loaded.emit(-1)
-            return
         self._type = result["type"]
         self.tabs.blockSignals(True)
         for i, t in enumerate(TAB_TYPES):

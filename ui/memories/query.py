@@ -1,10 +1,10 @@
 """What the memory browser reads and writes (plain Python, no Qt): every function takes the
 Store and runs on the store pool, never on the GUI thread.
 
-Reads go through `MemoryRepo` where it has the call (an item, its history, counts) and through
-one read-only query where the browser needs something lighter than a full `Memory` per row
-(the list) or a join the repository does not make (what a source ref points at). Writes are
-the repository's own: an edit supersedes (tier "user"), a delete is soft, pin is a flag.
+Reads and writes go through the store's memory repository (`store.memories`: an item, its
+history, counts, the light rows of the list) and `store.resolve` (what a source ref points
+at). Writes are the repository's own: an edit supersedes (tier "user"), a delete is soft,
+pin is a flag.
 
 A sensitive Knowledge Vault value never leaves here in clear text except from `reveal_value`:
 the list, the detail and every version in the history carry the mask.
@@ -14,10 +14,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from memory.items import (CORE, EPISODIC, LABELS, MASK, PROCEDURAL, RESOURCE, SEMANTIC, VAULT,
-                          masked, render)
-from memory.store.memories import Memory, MemoryRepo
-from memory.store.sources import resolve
+from memory.api import Memory
+from memory.items import (
+    CORE,
+    EPISODIC,
+    LABELS,
+    MASK,
+    PROCEDURAL,
+    RESOURCE,
+    SEMANTIC,
+    VAULT,
+    masked,
+    render,
+)
 
 # The tabs, in the order a person thinks of them (items.TYPES is the managers' order).
 TAB_TYPES = (CORE, EPISODIC, SEMANTIC, PROCEDURAL, RESOURCE, VAULT)
@@ -27,14 +36,9 @@ USER_REASON = "edited by the user"
 TURN_CHARS = 240  # a chat turn's text shown in the provenance list
 
 
-def repo(store) -> MemoryRepo:
-    return MemoryRepo(store.db, store.docs, store.keys)
-
-
-def has_memories(db) -> bool:
-    """Whether the memory tables exist (a real Store always has them; a bare db may not)."""
-    return bool(db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-                           "name = 'memories'").fetchone())
+def repo(store):
+    """The store's memory repository (memory.store.memories.MemoryRepo)."""
+    return store.memories
 
 
 def short_text(type_: str, text: str) -> str:
@@ -44,32 +48,25 @@ def short_text(type_: str, text: str) -> str:
 
 
 def list_memories(store, *, type_: str | None, contains: str = "",
-                  limit: int = 1000) -> dict | None:
+                  limit: int = 1000) -> dict:
     """Counts per type and the active items of one type, pinned first, then newest first.
 
     `type_` None picks the first tab that has items (else the first tab). `contains` filters
-    on the shown text (case-insensitive); the text never holds a sensitive value. Returns
-    None when there are no memory tables at all.
+    on the shown text (case-insensitive); the text never holds a sensitive value.
     """
-    db = store.db
-    if not has_memories(db):
-        return None
     counts = repo(store).counts()
     if type_ is None:
         type_ = next((t for t in TAB_TYPES if counts.get(t)), TAB_TYPES[0])
     needle = contains.casefold().strip()
     rows, matched = [], 0
-    for r in db.execute(
-            "SELECT id, text, pinned, sensitive, occurred_at, created_at FROM memories "
-            "WHERE type = ? AND status = 'active' "
-            "ORDER BY pinned DESC, COALESCE(occurred_epoch, 0) DESC, id DESC", [type_]):
-        text = short_text(type_, r[1] or "")
+    for r in repo(store).list_rows(type_):
+        text = short_text(type_, r.text)
         if needle and needle not in text.casefold():
             continue
         matched += 1
         if len(rows) < limit:
-            rows.append({"id": r[0], "text": text, "pinned": bool(r[2]),
-                         "sensitive": bool(r[3]), "when": r[4] or r[5]})
+            rows.append({"id": r.id, "text": text, "pinned": r.pinned,
+                         "sensitive": r.sensitive, "when": r.occurred_at or r.created_at})
     return {"counts": {t: counts.get(t, 0) for t in TAB_TYPES}, "type": type_,
             "rows": rows, "matched": matched, "contains": contains}
 
@@ -88,7 +85,7 @@ def resolve_sources(store, memory_id: int) -> list[dict]:
     """What each source ref of a memory points at: a kept frame (its id, so the timeline can
     open it), an imported chat turn (speaker and text), or nothing still in the store."""
     refs = repo(store).sources_with_times(memory_id)
-    found = resolve(store.db, [s for s, _ts in refs])
+    found = store.resolve([s for s, _ts in refs])
     out = []
     for source, ts in refs:
         m = found.get(source)

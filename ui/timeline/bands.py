@@ -9,8 +9,9 @@ type "episodic":
   summaries  the temporal tree: `event_type` "summary_hour" / "summary_day", spanning
              `occurred_at` to `fields.ended_at`, with a deterministic `summary` line and an
              optional abstractive sentence in `details`
-Only active rows count (an updated summary leaves its older row superseded). A store the
-pipeline has never touched may have no `memories` table: then there are no bands.
+Only active rows count (an updated summary leaves its older row superseded). The spans
+are read through the store's memory repository (`MemoryRepo.episode_spans`, the same query
+that answers "what was I doing then?"); this module only turns them into bands.
 
 `load_bands` and the layout (`Bands`, `Spans`) run on the worker that loads the day, so
 the GUI thread only maps what is visible to pixels.
@@ -20,17 +21,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import json
 import logging
 from dataclasses import dataclass
 
 from memory.consolidate import SUMMARY_TYPES
-from memory.items import EPISODIC
-from memory.store.memories import iso_epoch
 
 log = logging.getLogger(__name__)
 
-LOOKBACK_S = 24 * 3600.0   # an episode or summary that began the day before may reach in
 MAX_LANES = 3              # overlapping episodes stack in at most this many lanes
 
 
@@ -75,46 +72,29 @@ def span_text(start: float, end: float) -> str:
     return f"{a:%H:%M:%S}–{last} ({took})"
 
 
-def has_memories(db) -> bool:
-    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                      "AND name = 'memories'").fetchone() is not None
-
-
-def load_bands(db, start: float, end: float) -> tuple[list[Episode], list[Summary]]:
-    """Worker job: the active episodes and hour/day summaries overlapping [start, end]."""
-    if db is None or not has_memories(db):
+def load_bands(memories, start: float, end: float) -> tuple[list[Episode], list[Summary]]:
+    """Worker job: the active episodes and hour/day summaries overlapping [start, end], from
+    `memories` (the store's memory repository; None: no bands)."""
+    if memories is None:
         return [], []
-    rows = db.execute(
-        "SELECT id, fields, occurred_epoch FROM memories WHERE type = ? AND status = 'active' "
-        "AND occurred_epoch BETWEEN ? AND ? ORDER BY occurred_epoch, id",
-        [EPISODIC, start - LOOKBACK_S, end]).fetchall()
     episodes: list[Episode] = []
     summaries: list[Summary] = []
-    for mid, raw, t0 in rows:
-        try:
-            f = json.loads(raw)
-        except (TypeError, ValueError):
-            log.warning("memory %s has unreadable fields; left off the timeline", mid)
-            continue
-        if not isinstance(f, dict) or t0 is None:
-            continue
-        t1 = iso_epoch(f.get("ended_at"))
-        if t1 is None or t1 < t0:
-            t1 = t0
-        if t1 < start:
-            continue
+    for span in memories.episode_spans(start, end):
+        f = span.fields
         kind = str(f.get("event_type") or "")
         summary = " ".join(str(f.get("summary") or "").split())
         details = " ".join(str(f.get("details") or "").split())
         if kind in SUMMARY_TYPES:
             line = summary.split(" ", 2)[-1] if summary.startswith(("Hour ", "Day ")) else summary
             summaries.append(Summary(
-                id=mid, level="hour" if kind == "summary_hour" else "day", start=t0, end=t1,
-                text=details or line, full=f"{summary}\n{details}" if details else summary))
+                id=span.id, level="hour" if kind == "summary_hour" else "day", start=span.start,
+                end=span.end, text=details or line,
+                full=f"{summary}\n{details}" if details else summary))
         else:
             app = str(f.get("app") or "")
-            episodes.append(Episode(id=mid, start=t0, end=t1, label=summary or app or kind
-                                    or "episode", app=app, details=details, kind=kind))
+            episodes.append(Episode(id=span.id, start=span.start, end=span.end,
+                                    label=summary or app or kind or "episode", app=app,
+                                    details=details, kind=kind))
     return episodes, summaries
 
 

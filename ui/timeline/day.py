@@ -30,7 +30,7 @@ class Day:
     date: dt.date
     start: float                       # local midnight, epoch seconds
     end: float
-    frames: list = field(default_factory=list)   # memory.store.frames.Frame, by ts_epoch
+    frames: list = field(default_factory=list)   # memory.api.Frame, by ts_epoch
     times: list[float] = field(default_factory=list)
     runs: list[Run] = field(default_factory=list)
     episodes: list[Episode] = field(default_factory=list)    # by start
@@ -79,12 +79,13 @@ def build_runs(frames, *, gap_s: float = 300.0) -> list[Run]:
     return runs
 
 
-def load_day(frames_repo, date: dt.date, memories_db=None) -> Day:
+def load_day(frames_repo, date: dt.date, memories=None) -> Day:
     """Worker job: read one local day of frames (rows only; images load lazily) and, from
-    `memories_db` (the store's database; None: no bands), its episodes and summaries."""
+    `memories` (the store's memory repository; None: no bands), its episodes and
+    summaries."""
     start, end = day_bounds(date)
     frames = frames_repo.between(start, end)
-    episodes, summaries = load_bands(memories_db, start, end)
+    episodes, summaries = load_bands(memories, start, end)
     return Day(date=date, start=start, end=end, frames=frames,
                times=[f.ts_epoch for f in frames], runs=build_runs(frames),
                episodes=episodes, summaries=summaries, bands=Bands(episodes, summaries))

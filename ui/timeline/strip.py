@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QListView
+from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem
 
 from ui.timeline.images import THUMB
 

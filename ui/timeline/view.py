@@ -11,8 +11,16 @@ import datetime as dt
 import logging
 
 from PySide6.QtCore import QDateTime, QSize, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.timeline.day import Day, load_day, match_frames, sample_indices
 from ui.timeline.images import ImageCache, decode_frame
@@ -34,13 +42,12 @@ class TimelineView(QWidget):
     failed = Signal(str)             # a calm message was shown inline
     episodeClicked = Signal(int)     # memory id of an episode clicked on the track
 
-    def __init__(self, frames_repo, pool, parent=None, *, memories_db=None) -> None:
-        """`memories_db`: the database the memory pipeline writes (episodes, summaries);
-        by default the frames repo's own, the store's one database."""
+    def __init__(self, frames_repo, pool, parent=None, *, memories=None) -> None:
+        """`frames_repo` and `memories` are the store's repositories (`store.frames`,
+        `store.memories`); without `memories` the day has no episode and summary bands."""
         super().__init__(parent)
         self._repo = frames_repo
-        self._mem_db = memories_db if memories_db is not None else \
-            getattr(frames_repo, "_db", None)
+        self._memories = memories
         self._pool = pool
         self.day: Day | None = None
         self.index: int | None = None
@@ -98,7 +105,7 @@ class TimelineView(QWidget):
         self._pending_at = at
         self.viewer.clear()
         self.viewer.image.setText("Loading the day…")
-        self._pool.submit(load_day, self._repo, date, self._mem_db, on_returned=self._on_day,
+        self._pool.submit(load_day, self._repo, date, self._memories, on_returned=self._on_day,
                           on_errored=self._on_error)
 
     def _on_day(self, day: Day) -> None:
@@ -127,7 +134,7 @@ class TimelineView(QWidget):
         """Reload the shown day in place (capture added frames), keeping the selection and
         without blanking the viewer."""
         if self.day is not None:
-            self._pool.submit(load_day, self._repo, self.day.date, self._mem_db,
+            self._pool.submit(load_day, self._repo, self.day.date, self._memories,
                               on_returned=self._on_refreshed,
                               on_errored=lambda e: log.warning("timeline refresh: %s", e))
 

@@ -12,12 +12,27 @@ import logging
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import (QColor, QImage, QPainter, QPen, QPixmap, QTextCharFormat,
-                           QTextCursor, QTextFormat)
-from PySide6.QtWidgets import (QLabel, QPlainTextEdit, QSizePolicy, QSplitter, QTextEdit,
-                               QVBoxLayout, QWidget)
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QPainter,
+    QPen,
+    QPixmap,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFormat,
+)
+from PySide6.QtWidgets import (
+    QLabel,
+    QPlainTextEdit,
+    QSizePolicy,
+    QSplitter,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
-from memory.reader import content_words, stem
+from memory.text import content_words, stem
 
 log = logging.getLogger(__name__)
 MAX_MARKED = 6                  # lines boxed at most: more would hide what answered
@@ -131,6 +146,7 @@ class FrameViewer(QWidget):
         marks = []
         fmt = QTextCharFormat()
         fmt.setBackground(QColor(255, 236, 150))
+        fmt.setForeground(QColor(30, 30, 30))   # readable on the mark in a dark theme too
         fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
         for i, line in enumerate(self.frame.ocr_lines):
             if line in self.marked and i < doc.blockCount():

@@ -1,9 +1,8 @@
-"""How stored records become searchable docs (the unit of retrieval).
+"""How a kept frame becomes searchable docs (the unit of retrieval).
 
 A frame's OCR text is cut into passages of a few lines, each prefixed with its window
 (title and app), so that a hit points at a passage, not a whole screen, and an embedding
-sees text short enough for the model's window. A chat turn is one doc; its embedding text
-carries the previous turn too, since a reply often only makes sense with its question.
+sees text short enough for the model's window. (A chat turn is one doc: see turns.py.)
 """
 
 from __future__ import annotations
@@ -16,7 +15,9 @@ PASSAGE_WORDS = 60
 
 def frame_passages(frame: Frame) -> list[str]:
     header = " - ".join(x for x in (frame.window_title, frame.app) if x)
-    passages, cur, words = [], [], 0
+    passages: list[list[str]] = []
+    cur: list[str] = []
+    words = 0
     for line in frame.ocr_lines:
         text = line.text.strip()
         if not text or (header and header in text and len(text) < len(header) + 16):
