@@ -6,6 +6,7 @@ import logging
 import queue
 from dataclasses import replace
 
+from app.options import CaptureOptions
 from app.settings import Settings
 from app.wiring import open_core, read_passphrase
 
@@ -86,7 +87,7 @@ class DesktopCapture:
                 return n
 
 
-def run_capture_command(settings: Settings, args) -> int:
+def run_capture_command(settings: Settings, args: CaptureOptions) -> int:
     from capture.errors import CaptureError
     from capture.service import run_capture
 

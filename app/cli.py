@@ -14,7 +14,9 @@ import logging
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from app import privacy_cmds, queries
 from app.hygiene import (
@@ -27,6 +29,20 @@ from app.hygiene import (
 )
 from app.logs import setup_logging
 from app.mcp_server import server as mcp_server
+from app.options import (
+    AskOptions,
+    CaptureOptions,
+    CommandOptions,
+    EvalOptions,
+    ImportChatOptions,
+    ImportFramesOptions,
+    ModelOptions,
+    PasswdOptions,
+    RepairOptions,
+    RunOptions,
+    SearchOptions,
+    from_namespace,
+)
 from app.scale_cmds import cmd_vectors
 from app.settings import Settings, SettingsError, load_settings
 from models.errors import CommonplaceError
@@ -82,12 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("eval", help="import a data set into a fresh temporary store and score it")
     es = s.add_subparsers(dest="eval_kind", metavar="KIND", required=True)
     e = es.add_parser("screens", help="a screens folder: frames.jsonl + questions.jsonl")
-    e.add_argument("dir", type=Path)
+    e.add_argument("data", metavar="dir", type=Path)
     e.add_argument("--k", type=int, default=5)
     e.add_argument("--json", action="store_true")
     e.add_argument("--no-answers", action="store_true", help="retrieval figures only")
     e = es.add_parser("locomo", help="a LoCoMo-format chat file")
-    e.add_argument("file", type=Path)
+    e.add_argument("data", metavar="file", type=Path)
     e.add_argument("--sample")
     e.add_argument("--k", type=int, default=10)
     e.add_argument("--json", action="store_true")
@@ -151,18 +167,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 # -- helpers ---------------------------------------------------------------------------
 
-def _now(args) -> dt.datetime | None:
+def _now(args: CommandOptions) -> dt.datetime | None:
     if not args.now:
         return None
+    from memory.timefmt import parse_iso
+
     try:
-        ts = dt.datetime.fromisoformat(args.now.replace("Z", "+00:00"))
+        return parse_iso(args.now)  # naive = local time
     except ValueError:
         raise SettingsError(f"--now {args.now!r} is not an ISO 8601 time.") from None
-    return ts if ts.tzinfo else ts.astimezone()
 
 
-def _emit(args, obj: dict, human: str) -> None:
-    if getattr(args, "json", False):
+def _emit(args: CommandOptions, obj: dict, human: str) -> None:
+    if args.json:
         print(json.dumps(obj, ensure_ascii=False, default=str))
     else:
         print(human)
@@ -185,7 +202,7 @@ class _Progress:
             sys.stderr.flush()
 
 
-def _core(settings: Settings, args):
+def _core(settings: Settings, args: CommandOptions):
     from app.wiring import open_core, read_passphrase
 
     passphrase = read_passphrase(args.passphrase_file)
@@ -197,7 +214,7 @@ def _core(settings: Settings, args):
 
 # -- commands --------------------------------------------------------------------------
 
-def cmd_import_frames(settings, args) -> int:
+def cmd_import_frames(settings: Settings, args: ImportFramesOptions) -> int:
     from capture.importer import FrameImporter
     from memory.redact import Redactor
 
@@ -207,7 +224,7 @@ def cmd_import_frames(settings, args) -> int:
         report = FrameImporter(store=core.store, ocr=core.ocr, redactor=redactor,
                                image_quality=settings.capture.image_quality
                                ).run(args.manifest, progress=_Progress("importing"))
-        pipeline = _run_pipeline(core, args, since_frames=True)
+        pipeline = _run_pipeline(core, use_llm=not args.no_llm)
     finally:
         core.close()
     for p in report.problems:
@@ -218,7 +235,7 @@ def cmd_import_frames(settings, args) -> int:
     return 0
 
 
-def cmd_import_chat(settings, args) -> int:
+def cmd_import_chat(settings: Settings, args: ImportChatOptions) -> int:
     from memory.chat_import import import_chat
     from memory.redact import Redactor
 
@@ -226,7 +243,7 @@ def cmd_import_chat(settings, args) -> int:
     try:
         report = import_chat(args.file, store=core.store, sample=args.sample,
                              redactor=Redactor() if settings.privacy.redact else None)
-        pipeline = _run_pipeline(core, args, since_frames=False)
+        pipeline = _run_pipeline(core, use_llm=not args.no_llm)
     finally:
         core.close()
     for p in report.problems:
@@ -237,16 +254,16 @@ def cmd_import_chat(settings, args) -> int:
     return 0
 
 
-def _run_pipeline(core, args, *, since_frames: bool) -> dict:
+def _run_pipeline(core, *, use_llm: bool) -> dict:
     """Turn new observations into memories (the memory pipeline, when present)."""
     try:
         from memory.pipeline import run_pending
     except ImportError:
         return {}
-    return run_pending(core, use_llm=not getattr(args, "no_llm", False))
+    return run_pending(core, use_llm=use_llm)
 
 
-def cmd_search(settings, args) -> int:
+def cmd_search(settings: Settings, args: SearchOptions) -> int:
     if args.limit is not None and args.limit < 1:
         raise SettingsError("--limit must be at least 1.")
     limit = args.limit or settings.memory.search_limit
@@ -264,7 +281,7 @@ def cmd_search(settings, args) -> int:
     return 0
 
 
-def cmd_ask(settings, args) -> int:
+def cmd_ask(settings: Settings, args: AskOptions) -> int:
     core = _core(settings, args)
     try:
         ans = queries.answer(core.retriever, args.question, store=core.store, now=_now(args),
@@ -297,7 +314,7 @@ def _frame_text(store):
     return text
 
 
-def cmd_eval(settings, args) -> int:
+def cmd_eval(settings: Settings, args: EvalOptions) -> int:
     from dataclasses import replace
 
     from app.wiring import open_core
@@ -318,9 +335,9 @@ def cmd_eval(settings, args) -> int:
             from capture.importer import FrameImporter
 
             report = FrameImporter(store=core.store, ocr=core.ocr).run(
-                args.dir / "frames.jsonl", progress=_Progress("importing"))
-            _run_pipeline(core, args, since_frames=True)
-            questions = evaluate.read_questions(args.dir / "questions.jsonl")
+                args.data / "frames.jsonl", progress=_Progress("importing"))
+            _run_pipeline(core, use_llm=True)
+            questions = evaluate.read_questions(args.data / "questions.jsonl")
             answer = None
             if not args.no_answers:
                 from memory.answer import judge_screen
@@ -340,23 +357,23 @@ def cmd_eval(settings, args) -> int:
         else:
             from memory.chat_import import import_chat, load_samples
 
-            import_chat(args.file, store=core.store, sample=args.sample)
-            _run_pipeline(core, args, since_frames=False)
-            answer = None
+            import_chat(args.data, store=core.store, sample=args.sample)
+            _run_pipeline(core, use_llm=True)
+            judge = None
             if not args.no_answers:
                 from memory.answer import judge_locomo
 
                 answerer, extractive = _answerers(core)
-                answer = lambda q, gold, ev, now: judge_locomo(  # noqa: E731
+                judge = lambda q, gold, ev, now: judge_locomo(  # noqa: E731
                     answerer, q, gold, ev, extractive, now)
-            out = evaluate.eval_locomo(core.retriever, load_samples(args.file), k=args.k,
-                                       sample=args.sample, answer=answer)
+            out = evaluate.eval_locomo(core.retriever, load_samples(args.data), k=args.k,
+                                       sample=args.sample, answer=judge)
             k = args.k
             human = "\n".join([f"locomo ({out['n']} questions, categories 1-4): "
                                f"recall@{k} {out[f'recall@{k}']} hit@{k} {out[f'hit@{k}']} | "
                                f"plain BM25 recall@{k} {out[f'baseline_bm25_recall@{k}']}"]
                               + [f"  {c}: {v}" for c, v in out["per_category"].items()]
-                              + ([f"  answers: {out['answers']}"] if answer else []))
+                              + ([f"  answers: {out['answers']}"] if judge else []))
     finally:
         try:
             if core is not None:
@@ -370,7 +387,7 @@ def cmd_eval(settings, args) -> int:
     return 0
 
 
-def cmd_doctor(settings, args) -> int:
+def cmd_doctor(settings: Settings, args: CommandOptions) -> int:
     from app.doctor import diagnose
     from app.wiring import read_passphrase
 
@@ -381,7 +398,7 @@ def cmd_doctor(settings, args) -> int:
     return 0
 
 
-def cmd_model(settings, args) -> int:
+def cmd_model(settings: Settings, args: ModelOptions) -> int:
     from models import cli_support
 
     models_dir = settings.paths.models_dir
@@ -400,19 +417,19 @@ def cmd_model(settings, args) -> int:
     return 0
 
 
-def cmd_capture(settings, args) -> int:
+def cmd_capture(settings: Settings, args: CaptureOptions) -> int:
     from app.capture_cmd import run_capture_command
 
     return run_capture_command(settings, args)
 
 
-def cmd_passwd(settings, args) -> int:
+def cmd_passwd(settings: Settings, args: PasswdOptions) -> int:
     from app.wiring import read_passphrase
     from memory.errors import LockedError
     from memory.store.database import change_passphrase
 
     old = read_passphrase(args.passphrase_file)
-    new = read_passphrase(args.new_passphrase_file)
+    new = read_passphrase(args.new_passphrase_file) or ""   # a file: read, never None
     if not old:
         raise LockedError("Give the current passphrase with --passphrase-file or "
                           "$COMMONPLACE_PASSPHRASE.")
@@ -421,7 +438,7 @@ def cmd_passwd(settings, args) -> int:
     return 0
 
 
-def cmd_repair(settings, args) -> int:
+def cmd_repair(settings: Settings, args: RepairOptions) -> int:
     from app.wiring import open_core, read_passphrase
 
     core = open_core(settings, passphrase=read_passphrase(args.passphrase_file), repair=False)
@@ -433,35 +450,37 @@ def cmd_repair(settings, args) -> int:
     return 0
 
 
-def cmd_run(settings, args) -> int:
+def cmd_run(settings: Settings, args: RunOptions) -> int:
     from app.capture_cmd import DesktopCapture
     from app.gui import run_gui
 
-    capture = None if getattr(args, "no_capture", False) else DesktopCapture
+    capture = None if args.no_capture else DesktopCapture
     return run_gui(settings, args, capture_factory=capture)
 
 
-COMMANDS = {"import-frames": cmd_import_frames, "import-chat": cmd_import_chat,
-            "search": cmd_search, "ask": cmd_ask, "eval": cmd_eval, "doctor": cmd_doctor, "repair": cmd_repair,
-            "model": cmd_model, "capture": cmd_capture, "passwd": cmd_passwd, "run": cmd_run,
-            "export": privacy_cmds.cmd_export, "forget": privacy_cmds.cmd_forget,
-            "vectors": cmd_vectors, "mcp": mcp_server.cmd_mcp}
+# Each command takes the options type app.options.OPTIONS gives under the same name.
+COMMANDS: dict[str, Callable[[Settings, Any], int]] = {
+    "import-frames": cmd_import_frames, "import-chat": cmd_import_chat, "search": cmd_search,
+    "ask": cmd_ask, "eval": cmd_eval, "doctor": cmd_doctor, "repair": cmd_repair,
+    "model": cmd_model, "capture": cmd_capture, "passwd": cmd_passwd, "run": cmd_run,
+    "export": privacy_cmds.cmd_export, "forget": privacy_cmds.cmd_forget,
+    "vectors": cmd_vectors, "mcp": mcp_server.cmd_mcp}
 
 
 def main(argv: list[str] | None = None) -> int:
     offline_environment()   # first: before anything can import onnxruntime or chromadb
-    args = build_parser().parse_args(argv)
-    command = args.command or "run"
+    ns = build_parser().parse_args(argv)
+    command = ns.command or "run"
     try:
-        settings = load_settings(data_dir=args.data_dir, config_file=args.config)
+        settings = load_settings(data_dir=ns.data_dir, config_file=ns.config)
     except CommonplaceError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     # `eval` works on a throwaway store: its log (model answers included) is not the user's.
-    setup_logging(settings, args.verbose, to_file=command != "eval",
+    setup_logging(settings, ns.verbose, to_file=command != "eval",
                   hooks=command in ("run", "capture"))
     try:
-        return COMMANDS[command](settings, args)
+        return COMMANDS[command](settings, from_namespace(command, ns))
     except CommonplaceError as e:
         log.info("%s failed: %s", command, type(e).__name__)   # the message may quote input
         print(f"error: {e}", file=sys.stderr)

@@ -9,15 +9,28 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from app.hygiene import private_copy, wipe
+from app.options import RunOptions
 from app.settings import Settings, to_toml_dict
 from app.wiring import Core, open_core, read_passphrase
 from memory.errors import LockedError
+from models.files import atomic_write
+
+if TYPE_CHECKING:   # the widgets are imported when the GUI builds them, not at import
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from capture.service import CaptureStatus
+    from ui.lock import LockScreen
+    from ui.main_window import MainWindow
+    from ui.tray import Tray
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN_MS = 3000
+SETTINGS_MODE = 0o644   # as a plain write under the usual umask left it
 PIPELINE_EVERY_MS = 60_000   # captured observations become memories about once a minute
 
 
@@ -28,9 +41,7 @@ def save_settings(settings: Settings) -> None:
     text = tomli_w.dumps(to_toml_dict(settings))
     path = Path(settings.paths.config_file)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, "utf-8")
-    tmp.replace(path)
+    atomic_write(path, text, mode=SETTINGS_MODE)
     log.info("settings saved to %s", path)
 
 
@@ -72,11 +83,30 @@ def _choose_passphrase() -> tuple[str, bool] | None:
     return choice
 
 
+class AppCapture(Protocol):
+    """What the app asks of capture (`app.capture_cmd.DesktopCapture`); the tray's
+    `ui.tray.CaptureController` is the pause/resume/status part of it."""
+
+    def start(self) -> None: ...
+
+    def stop(self, timeout: float = ...) -> object: ...
+
+    def pause(self, minutes: float | None = None) -> None: ...
+
+    def resume(self) -> None: ...
+
+    def status(self) -> CaptureStatus: ...
+
+    def take_batches(self) -> int:
+        """Drain what capture stored since the last call; the number of observations."""
+        ...
+
+
 class GuiApp:
     """Holds what the GUI owns, so shutdown can release it in order, once."""
 
-    def __init__(self, app, settings: Settings, *,
-                 capture_factory: Callable[[Core], object] | None = None) -> None:
+    def __init__(self, app: QApplication, settings: Settings, *,
+                 capture_factory: Callable[[Core], AppCapture] | None = None) -> None:
         from ui.workers import WorkerPool
 
         self.app = app
@@ -85,15 +115,15 @@ class GuiApp:
         self.store_pool = WorkerPool("store", max_threads=1)
         self.chat_pool = WorkerPool("chat", max_threads=1)
         self.core: Core | None = None
-        self.capture = None
-        self.window = None
-        self.tray = None
-        self.start_capture = True
+        self.capture: AppCapture | None = None
+        self.window: MainWindow | None = None
+        self.tray: Tray | None = None
+        self.start_capture = True   # at the next open (an unlock: as capture was at the lock)
         self.exit_code = 0
         self._shut = False
-        self._pipeline_timer = None
+        self._pipeline_timer: QTimer | None = None
         self._pipeline_busy = False
-        self.lock_screen = None     # shown while locked
+        self.lock_screen: LockScreen | None = None     # shown while locked
         self._unlocking = False
         self._secret: str | None = None   # the passphrase, only while the store opens
         self.keep_in_keyring = False      # first run: the user asked for a keyring copy
@@ -125,7 +155,8 @@ class GuiApp:
         log.info("core ready")
         if self._unlocking:
             self._unlocking = False
-            self.lock_screen.hide()
+            if self.lock_screen is not None:
+                self.lock_screen.hide()
             log.info("unlocked")
         if self.capture_factory is not None and self.start_capture:
             try:
@@ -165,8 +196,8 @@ class GuiApp:
             self._pipeline_timer.start(PIPELINE_EVERY_MS)
 
     def _pipeline_tick(self) -> None:
-        take = getattr(self.capture, "take_batches", None)
-        if take is not None and take() and not self._pipeline_busy:
+        if self.capture is not None and self.capture.take_batches() and \
+                not self._pipeline_busy:
             self._run_pipeline()
 
     def _run_pipeline(self) -> None:
@@ -180,9 +211,8 @@ class GuiApp:
         self._pipeline_busy = False
         if result.get("observations"):
             log.info("memory pipeline: %s", result)
-            refresh = getattr(self.window, "refresh", None)
-            if refresh is not None:
-                refresh()
+            if self.window is not None:
+                self.window.refresh()
 
     def _pipeline_failed(self, e: Exception) -> None:
         self._pipeline_busy = False
@@ -192,7 +222,9 @@ class GuiApp:
         from PySide6.QtWidgets import QMessageBox
 
         self._forget_secret()
-        if self._unlocking:   # a wrong passphrase at unlock: say so, stay locked
+        # unlock() sets _unlocking, from the lock screen
+        if self._unlocking and self.lock_screen is not None:
+            # a wrong passphrase at unlock: say so, stay locked
             self._unlocking = False
             log.info("unlock refused: %s", e)
             self.lock_screen.say(str(e) or "The history could not be opened.")
@@ -230,7 +262,7 @@ class GuiApp:
 
         if self.core is None or not self.core.store.encrypted or self._shut:
             return
-        self._resume_capture = self.capture is not None
+        self.start_capture = self.capture is not None   # what unlock brings back
         self._release()
         self.store_pool.reopen()
         self.chat_pool.reopen()
@@ -281,13 +313,12 @@ class GuiApp:
 
     def unlock(self, passphrase: str | None = None) -> None:
         """Ask the passphrase (unless given) and open everything again, as at start."""
-        if self.core is not None or self._unlocking:
-            return
+        if self.core is not None or self._unlocking or self.lock_screen is None:
+            return   # open, opening, or never locked
         passphrase = passphrase or _ask_passphrase(self.lock_screen)
         if not passphrase:
             return
         self._unlocking = True
-        self.start_capture = getattr(self, "_resume_capture", self.start_capture)
         self.lock_screen.unlock_button.setEnabled(False)
         self.lock_screen.say("Unlocking…")
         self.open(passphrase)
@@ -320,8 +351,8 @@ def _clear_clipboard(app) -> None:
         cb.clear(QClipboard.Mode.Selection)
 
 
-def run_gui(settings: Settings, args, *,
-            capture_factory: Callable[[Core], object] | None = None) -> int:
+def run_gui(settings: Settings, args: RunOptions, *,
+            capture_factory: Callable[[Core], AppCapture] | None = None) -> int:
     """Run the desktop app until quit; returns the exit code.
 
     `capture_factory(core)` builds the capture service (start/stop/pause/resume/status);
@@ -343,18 +374,20 @@ def run_gui(settings: Settings, args, *,
         guard.release()
 
 
-def _run_gui(settings: Settings, args, guard, capture_factory) -> int:
+def _run_gui(settings: Settings, args: RunOptions, guard, capture_factory) -> int:
     from PySide6.QtCore import QObject, Qt, Signal
     from PySide6.QtWidgets import QApplication
 
     from memory.store.database import is_encrypted
     from ui.first_run import FirstRunDialog
 
-    app = QApplication.instance() or QApplication(["commonplace"])  # names its X class
+    existing = QApplication.instance()   # pytest-qt's, in tests
+    app = existing if isinstance(existing, QApplication) else \
+        QApplication(["commonplace"])   # names its X class
     app.setApplicationName("Commonplace")
     app.setQuitOnLastWindowClosed(False)
     try:
-        passphrase = read_passphrase(getattr(args, "passphrase_file", None))
+        passphrase = read_passphrase(args.passphrase_file)
     except LockedError as e:
         print(str(e), file=sys.stderr)
         return 2

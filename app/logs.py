@@ -74,4 +74,5 @@ def setup_logging(settings: Settings, verbose: bool, *, to_file: bool = True,
                                                     exc_info=(t, v, tb))
         threading.excepthook = lambda a: log.error(
             "unhandled %s in thread %s", a.exc_type.__name__, getattr(a.thread, "name", "?"),
-            exc_info=(a.exc_type, a.exc_value, a.exc_traceback))
+            exc_info=(a.exc_type, a.exc_value, a.exc_traceback) if a.exc_value is not None
+            else None)   # a raised exception always has its value

@@ -5,30 +5,31 @@ from __future__ import annotations
 import datetime as dt
 import sys
 
-from app.settings import SettingsError
+from app.options import CommandOptions, ExportOptions, ForgetOptions
+from app.settings import Settings, SettingsError
+from memory.timefmt import parse_iso
 
 
 def _aware(value: str, flag: str) -> dt.datetime:
     try:
-        ts = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse_iso(value)  # naive = local time, memory.timefmt's rule
     except ValueError:
         raise SettingsError(f"{flag} {value!r} is not an ISO 8601 time.") from None
-    return ts if ts.tzinfo else ts.astimezone()  # naive = local time, as everywhere else
 
 
-def _open(settings, args):
+def _open(settings: Settings, args: CommandOptions):
     from app.wiring import open_core, read_passphrase
 
     return open_core(settings, passphrase=read_passphrase(args.passphrase_file))
 
 
-def _emit(args, obj: dict, human: str) -> None:
+def _emit(args: CommandOptions, obj: dict, human: str) -> None:
     import json
 
     print(json.dumps(obj, ensure_ascii=False, default=str) if args.json else human)
 
 
-def cmd_export(settings, args) -> int:
+def cmd_export(settings: Settings, args: ExportOptions) -> int:
     from memory.export import export_store
 
     core = _open(settings, args)
@@ -44,7 +45,7 @@ def cmd_export(settings, args) -> int:
     return 0
 
 
-def cmd_forget(settings, args) -> int:
+def cmd_forget(settings: Settings, args: ForgetOptions) -> int:
     from memory.forget import forget
 
     start, end = _aware(args.start, "--from"), _aware(args.end, "--to")

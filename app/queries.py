@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from app.settings import SettingsError
+from memory.timefmt import parse_iso
 
 if TYPE_CHECKING:
     from memory.retrieval import Hit
@@ -26,10 +27,9 @@ def parse_time(value: str | None, flag: str) -> float | None:
     if not value:
         return None
     try:
-        ts = dt.datetime.fromisoformat(value)
+        return parse_iso(value).timestamp()
     except (TypeError, ValueError):
         raise SettingsError(f"{flag} {value!r} is not an ISO 8601 time.") from None
-    return (ts if ts.tzinfo else ts.astimezone()).timestamp()
 
 
 def time_range(start: float | None, end: float | None) -> tuple[float, float] | None:

@@ -20,6 +20,8 @@ import logging
 import re
 from dataclasses import dataclass
 
+from app.options import VectorsOptions
+
 log = logging.getLogger(__name__)
 
 PAGE = 1000
@@ -147,7 +149,7 @@ def status(settings, embedder, passphrase: str | None) -> dict:
     return out
 
 
-def cmd_vectors(settings, args) -> int:
+def cmd_vectors(settings, args: VectorsOptions) -> int:
     from app.settings import SettingsError
     from app.wiring import build_embedder, read_passphrase
 
@@ -177,7 +179,7 @@ def cmd_vectors(settings, args) -> int:
                  f"The app still uses {configured(settings)}. To switch, put this in "
                  f"{out['config_file']}:\n\n{out['set']}\n\n"
                  f"The source index was left as it was.")
-    if getattr(args, "json", False):
+    if args.json:
         print(json.dumps(out, ensure_ascii=False, default=str))
     else:
         print(human)

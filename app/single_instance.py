@@ -25,6 +25,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ class SingleInstance:
 
             self.sock_path = Path(tempfile.gettempdir()) / f"{name}-{_user_tag()}.sock"
         self._pipe_name = rf"\\.\pipe\{name}-{_user_tag()}"
-        self._lock_fh = None
+        self._lock_fh: BinaryIO | None = None
         self._server: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()

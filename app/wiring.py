@@ -21,6 +21,7 @@ from memory.retrieval import Retriever
 from memory.store.frames import FrameRepo
 from memory.store.memories import MemoryRepo
 from memory.store.store import Store
+from models.backend import LlmBackend
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class Core:
     store: Store
     ocr: OcrEngine
     retriever: Retriever
-    _backend: object | None = field(default=None, repr=False)
+    _backend: LlmBackend | None = field(default=None, repr=False)
 
     @property
     def frames(self) -> FrameRepo:
@@ -92,7 +93,7 @@ class Core:
         return Answerer(self.retriever, backend, store=self.store,
                         tuning=self.settings.memory.answer_tuning)
 
-    def backend(self):
+    def backend(self) -> LlmBackend:
         if self._backend is None:
             from app.prepare import ensure_bundled_gguf
             from models.factory import build_backend

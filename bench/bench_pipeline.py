@@ -40,7 +40,7 @@ def lines_for(i: int) -> list[str]:
 
 def add_frames(store, n: int) -> None:
     """`n` synthetic frames, 10 s apart: sessions of five frames per app."""
-    from memory.store.frames import OcrLine
+    from memory.ocr_types import OcrLine
 
     t0 = dt.datetime(2026, 2, 17, 8, 0, tzinfo=dt.UTC)
     for i in range(n):

@@ -51,7 +51,8 @@ WORDS = "invoice budget lentils deploy arrow tokenizer meeting notes review draf
 def build_store(root: Path, n: int, n_images: int):
     from PIL import Image, ImageDraw
 
-    from memory.store.frames import OcrLine, encode_image
+    from capture.images import encode_image
+    from memory.ocr_types import OcrLine
     from memory.store.store import Store
     from models.embeddings import HashEmbedder
 

@@ -34,12 +34,14 @@ from PIL import Image, UnidentifiedImageError
 
 from capture.change import Thumb, compare, dhash
 from capture.errors import CaptureError, ImageError
+from capture.images import encode_image
 from capture.ocr import OcrEngine
+from capture.privacy import redact_frame_text
+from memory.api import Store
 from memory.errors import ImportProblem
 from memory.limits import LIMITS, InputLimits, clip, cut, quoted, time_problem
 from memory.redact import Redactor
-from memory.store.frames import OcrLine, encode_image
-from memory.store.store import Store
+from memory.timefmt import parse_iso
 
 log = logging.getLogger(__name__)
 
@@ -78,14 +80,14 @@ class BadTime(ValueError):
 def parse_timestamp(value: str, limits: InputLimits = LIMITS) -> dt.datetime:
     """An ISO 8601 time inside the accepted span; ValueError if it is not ISO 8601, its
     subclass BadTime (with the reason) if it lies outside the span."""
-    ts = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    ts = parse_iso(value, naive="keep")
     if not limits.earliest.year <= ts.year < limits.latest.year:
         # Checked before the local-zone conversion, which fails near years 1 and 9999.
         raise BadTime(f"is outside {limits.earliest.year}-{limits.latest.year - 1}")
     # Naive timestamps are local time (as the manifest format says); keep them naive but
     # comparable by giving them the local zone.
     try:
-        ts = ts if ts.tzinfo else ts.astimezone()
+        ts = parse_iso(value)
     except (OverflowError, OSError) as e:
         raise BadTime("cannot be placed in the local time zone") from e
     why = time_problem(ts, limits)
@@ -309,9 +311,7 @@ class FrameImporter:
             lines = []
         title = e.window_title
         if self._redactor is not None:
-            masked = self._redactor.redact_lines([l.text for l in lines])
-            lines = [OcrLine(text, l.box, l.score) for text, l in zip(masked, lines)]
-            title = self._redactor.redact(title)
+            lines, title = redact_frame_text(self._redactor, lines, title)
         return self._store.add_frame(
             image_bytes=encode_image(image, quality=self._quality), ts=e.ts, app=e.app,
             window_title=title,

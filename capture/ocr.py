@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image
 
 from capture.errors import OcrError
-from memory.store.frames import OcrLine
+from memory.ocr_types import OcrLine
 
 log = logging.getLogger(__name__)
 
@@ -74,5 +74,5 @@ class OcrEngine:
             xs, ys = box[:, 0] / scale + ox, box[:, 1] / scale + oy
             lines.append(OcrLine(str(text), (int(xs.min()), int(ys.min()), int(xs.max()),
                                              int(ys.max())), float(score)))
-        lines.sort(key=lambda l: (l.box[1] // 8, l.box[0]))
+        lines.sort(key=OcrLine.reading_order)
         return lines

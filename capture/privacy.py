@@ -22,12 +22,17 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageColor, ImageDraw
 
 from capture.settings import PrivacySettings
 from capture.window import Rect, WindowInfo
+
+if TYPE_CHECKING:
+    from memory.ocr_types import OcrLine
+    from memory.redact import Redactor
 
 LOCK_SCREEN_APPS = ("gnome-screensaver", "xscreensaver", "i3lock", "swaylock", "light-locker",
                     "xsecurelock", "kscreenlocker_greet", "loginwindow", "lockapp")
@@ -161,3 +166,11 @@ def redact_lines(lines: Sequence[str]) -> list[str]:
     from memory.redact import Redactor
 
     return Redactor().redact_lines(lines)
+
+
+def redact_frame_text(redactor: Redactor, lines: Sequence[OcrLine],
+                      title: str) -> tuple[list[OcrLine], str]:
+    """A frame's OCR lines (masked with context across lines) and window title with
+    secrets masked before storage; each line keeps its box, score and source."""
+    texts = redactor.redact_lines([line.text for line in lines])
+    return [replace(line, text=t) for t, line in zip(texts, lines)], redactor.redact(title)

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from memory.store.store import Store
+from memory.api import Store
 
 log = logging.getLogger(__name__)
 

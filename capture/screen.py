@@ -28,6 +28,11 @@ log = logging.getLogger(__name__)
 class Grabber(Protocol):
     def grab(self) -> Image.Image: ...
 
+    @property
+    def notice(self) -> str:
+        """A non-fatal condition worth showing while recording ("" when none)."""
+        ...
+
     def close(self) -> None: ...
 
 

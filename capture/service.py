@@ -38,17 +38,18 @@ from capture.change import Change, ChangeKind, Thumb, compare, dhash, merge_regi
 from capture.errors import CaptureError, OcrError
 from capture.health import FrameHealth
 from capture.idle import IdleSource
+from capture.images import encode_image
 from capture.ocr import OcrEngine
-from capture.privacy import Decision, PauseState, PrivacyFilter, paint_over
+from capture.privacy import Decision, PauseState, PrivacyFilter, paint_over, redact_frame_text
 from capture.retention import enforce_retention, free_disk_mb
 from capture.screen import Cadence, Grabber, Reason, ScreenGrabber
 from capture.settings import CaptureSettings, PrivacySettings
 from capture.tree_frame import TextSource, place
 from capture.window import WindowInfo, WindowSource
+from memory.api import Store
 from memory.errors import DiskFullError, StoreError
+from memory.ocr_types import OcrLine
 from memory.redact import Redactor
-from memory.store.frames import OcrLine, encode_image
-from memory.store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -456,7 +457,7 @@ class CaptureService:
 
     def _recording(self) -> None:
         self._retry_s = RETRY_MIN_S
-        msg = getattr(self._grabber, "notice", "") or ""
+        msg = self._grabber.notice
         with self._lock:
             if self._status.state is not State.RECORDING or self._status.message != msg:
                 self._status = replace(self._status, state=State.RECORDING, message=msg)
@@ -535,9 +536,7 @@ class CaptureService:
             return
         title = g.window.title if g.window else ""
         if self._redactor:
-            texts = self._redactor.redact_lines([l.text for l in lines])  # context across lines
-            lines = [replace(l, text=t) for t, l in zip(texts, lines)]
-            title = self._redactor.redact(title)
+            lines, title = redact_frame_text(self._redactor, lines, title)
         app = g.window.app if g.window else ""
         url = g.window.url if g.window else None
         try:
@@ -645,7 +644,7 @@ def changed_region_ocr(ocr: OcrEngine, image: Image.Image, prev: list[OcrLine],
         return ocr.recognize(image)
     kept = [l for l in prev if not any(_inside(l.box, b) for b in boxes)]
     new = [l for b in boxes for l in ocr.recognize(image, region=b)]
-    return sorted(kept + new, key=lambda l: (l.box[1] // 8, l.box[0]))
+    return sorted(kept + new, key=OcrLine.reading_order)
 
 
 def run_capture(service: CaptureService, duration_s: float | None = None, *,

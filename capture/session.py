@@ -20,6 +20,11 @@ import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # the sources are imported when chosen, never at import
+    from capture.screen import Grabber
+    from capture.window import WindowSource
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +54,8 @@ def detect(env: Mapping[str, str] | None = None) -> Session:
 
 @dataclass(frozen=True)
 class Sources:
-    grabber: object
-    windows: object
+    grabber: Grabber
+    windows: WindowSource
     screen_source: str   # one line for `doctor` and the log: what reads the screen
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from capture.window import Rect, WindowInfo, visible_parts
-from memory.store.frames import OcrLine
+from memory.ocr_types import OcrLine
 
 Box = tuple[int, int, int, int]     # x0, y0, x1, y1 in frame pixels
 MIN_OCR_PART_PX = 24

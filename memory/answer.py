@@ -29,8 +29,9 @@ from memory.answer_tuning import AnswerTuning
 from memory.consolidate import SUMMARY_TYPES
 from memory.query import QueryAnalysis, analyse, day_of, resolve_relative
 from memory.reader import idf_from, read
-from memory.retrieval import Hit, Retriever
+from memory.retrieval import Hit, Retriever, distinct_sources
 from memory.text import MONTHS, content_words, coverage, stem
+from memory.timefmt import parse_iso
 from models.errors import CommonplaceError
 
 log = logging.getLogger(__name__)
@@ -247,7 +248,7 @@ class Answerer:
         if hit.kind != "turn" or not _WANTS_WHEN.match(question) or not hit.timestamp:
             return None
         try:
-            at = dt.datetime.fromisoformat(hit.timestamp)
+            at = parse_iso(hit.timestamp, naive="keep")
         except ValueError:
             return None
         when = resolve_relative(line, at)
@@ -277,7 +278,7 @@ class Answerer:
         if ABSTAIN.lower().rstrip(".") in text.lower():
             return Answer(ABSTAIN, True, [], info.name, False, "llm-chat", hits)
         cited = [h for l, h in lines if coverage(text, l) > 0.3] or [lines[0][1]]
-        return Answer(text, False, _sources(cited), info.name, False, "llm-chat", hits)
+        return Answer(text, False, distinct_sources(cited), info.name, False, "llm-chat", hits)
 
 
 def _episode_text(fields: dict) -> str:
@@ -303,8 +304,8 @@ def _timeline_line(m, tz, dated: bool = False) -> str:
         else:
             line = summary
         return f"{line} — {details}" if details else line
-    t0 = dt.datetime.fromisoformat(f.get("occurred_at") or m.occurred_at)
-    t1 = dt.datetime.fromisoformat(f["ended_at"]) if f.get("ended_at") else t0
+    t0 = parse_iso(f.get("occurred_at") or m.occurred_at, naive="keep")
+    t1 = parse_iso(f["ended_at"], naive="keep") if f.get("ended_at") else t0
     if tz is not None:
         t0, t1 = (t.astimezone(tz) if t.tzinfo else t for t in (t0, t1))
     span = f"{t0:%H:%M}" if f"{t0:%H:%M}" == f"{t1:%H:%M}" else f"{t0:%H:%M}–{t1:%H:%M}"
@@ -313,15 +314,6 @@ def _timeline_line(m, tz, dated: bool = False) -> str:
     if len(details) > 80:
         details = details[:79].rstrip() + "…"
     return f"{span} {summary}" + (f" — {details}" if details else "")
-
-
-def _sources(hits: list[Hit]) -> list[str]:
-    out: list[str] = []
-    for h in hits:
-        for s in h.sources:
-            if s not in out:
-                out.append(s)
-    return out
 
 
 def judge_screen(answerer: Answerer, q: dict, now: dt.datetime | None,

@@ -10,8 +10,9 @@ named here. It imports this module, never `memory.store.*`, and never runs SQL
 
 from __future__ import annotations
 
+from memory.ocr_types import OcrLine
 from memory.store.audit import AuditEntry
-from memory.store.frames import Frame, OcrLine
+from memory.store.frames import Frame
 from memory.store.memories import EpisodeSpan, Memory, MemoryRow
 from memory.store.sources import Moment, canonical, frame_key
 from memory.store.store import Store

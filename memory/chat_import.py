@@ -29,6 +29,7 @@ from memory.limits import LIMITS, InputLimits, clip, cut, time_problem
 from memory.redact import Redactor
 from memory.store.store import Store
 from memory.store.turns import Turn
+from memory.timefmt import parse_iso
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def _parse_time(value: Any) -> dt.datetime | None:
         except ValueError:
             continue
     try:
-        return dt.datetime.fromisoformat(value)
+        return parse_iso(value, naive="keep")
     except ValueError:
         return None
 

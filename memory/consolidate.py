@@ -19,6 +19,7 @@ from collections import defaultdict
 from memory.items import EPISODIC, TYPES, same_subject, similarity
 from memory.limits import in_span_iso
 from memory.store.memories import SIMILAR, Memory, MemoryRepo
+from memory.timefmt import parse_iso
 from models.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -30,8 +31,7 @@ SUMMARY_SCHEMA = {"type": "object", "additionalProperties": False, "required": [
 
 
 def _dt(iso: str) -> dt.datetime:
-    t = dt.datetime.fromisoformat(iso)
-    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+    return parse_iso(iso, naive="utc")  # a stored time (memory.timefmt's rule for those)
 
 
 def _minutes(m: Memory) -> int:

@@ -21,21 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from memory.errors import ImportProblem
-from memory.retrieval import Retriever
+from memory.retrieval import Retriever, distinct_sources
+from memory.timefmt import parse_iso
 
 log = logging.getLogger(__name__)
 
 LOCOMO_CATEGORIES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop",
                      5: "adversarial"}
-
-
-def distinct_sources(hits, k: int | None = None) -> list[str]:
-    out: list[str] = []
-    for h in hits:
-        for s in h.sources:
-            if s not in out:
-                out.append(s)
-    return out[:k] if k else out
 
 
 def read_questions(path: Path) -> list[dict]:
@@ -58,8 +50,7 @@ def read_questions(path: Path) -> list[dict]:
 def _when(value: str | None) -> dt.datetime | None:
     if not value:
         return None
-    ts = dt.datetime.fromisoformat(value)
-    return ts if ts.tzinfo else ts.astimezone()
+    return parse_iso(value)
 
 
 def _ratio(a: float, b: int) -> float:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from memory.items import EPISODIC, PROCEDURAL, RESOURCE, SEMANTIC, VAULT, Candidate, Observation
 from memory.redact import MASK, Redactor, find_secrets
+from memory.timefmt import parse_iso
 
 EPISODE_GAP_S = 300.0
 
@@ -225,7 +226,7 @@ def resources_from_title(app: str, title: str, url: str | None = None) -> list[d
 
 # -- observation batches -> candidates --------------------------------------------------
 def _iso(epoch: float, like: str) -> str:
-    tz = dt.datetime.fromisoformat(like).tzinfo if like else None
+    tz = parse_iso(like, naive="keep").tzinfo if like else None
     return dt.datetime.fromtimestamp(epoch, tz or dt.UTC).isoformat()
 
 

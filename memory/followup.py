@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from memory.query import MONTHS, WEEKDAYS, analyse
+from memory.timefmt import parse_iso
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ def searched_for(question: str, evidence, citations, *, now: dt.datetime) -> dic
         for h in evidence:
             if h.timestamp and set(h.sources) & cited:
                 try:
-                    day = dt.datetime.fromisoformat(h.timestamp).date()
+                    day = parse_iso(h.timestamp, naive="keep").date()
                 except ValueError:
                     continue   # an unreadable time names no day
                 break
@@ -273,8 +274,8 @@ def searched_for(question: str, evidence, citations, *, now: dt.datetime) -> dic
 def describe_searched(searched: dict) -> str:
     """"Searched yesterday (16 Feb 00:00 – 17 Feb 00:00) · 12 moments in Firefox, Slack"."""
     if searched.get("start"):
-        s = dt.datetime.fromisoformat(searched["start"])
-        e = dt.datetime.fromisoformat(searched["end"])
+        s = parse_iso(searched["start"], naive="keep")
+        e = parse_iso(searched["end"], naive="keep")
         when = f"{searched.get('phrase') or 'the time asked'} ({s:%d %b %H:%M} – {e:%d %b %H:%M})"
     else:
         when = "all of your history"

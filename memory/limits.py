@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from memory.timefmt import parse_iso
+
 
 @dataclass(frozen=True)
 class InputLimits:
@@ -74,10 +76,10 @@ def in_span_iso(iso: str | None, limits: InputLimits = LIMITS) -> bool:
     if not iso:
         return False
     try:
-        t = dt.datetime.fromisoformat(iso)
+        t = parse_iso(iso, naive="utc")
     except (TypeError, ValueError):
         return False
-    return in_span(t if t.tzinfo else t.replace(tzinfo=dt.UTC), limits)
+    return in_span(t, limits)
 
 
 def in_span_epoch(epoch: float | None, limits: InputLimits = LIMITS) -> bool:

@@ -12,7 +12,6 @@ Then the new memory docs are embedded. A second run finds nothing pending and do
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import uuid
 from collections.abc import Iterator, Sequence
@@ -24,6 +23,7 @@ from memory.limits import in_span_epoch, in_span_iso
 from memory.store.memories import MemoryRepo
 from memory.store.sources import frame_key
 from memory.store.store import Store
+from memory.timefmt import now_iso, parse_iso
 from models.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -38,8 +38,8 @@ def repo_for(store: Store) -> MemoryRepo:
 
 # -- finding observations ---------------------------------------------------------------
 def _epoch(iso: str) -> float:
-    t = dt.datetime.fromisoformat(iso)
-    return (t if t.tzinfo else t.replace(tzinfo=dt.UTC)).timestamp()
+    """A stored time's epoch (naive = UTC, memory.timefmt's rule for stored values)."""
+    return parse_iso(iso, naive="utc").timestamp()
 
 
 def pending_frames(store: Store) -> list[Observation]:
@@ -139,7 +139,7 @@ def apply_floor(repo: MemoryRepo, batch: Sequence[Observation], *, batch_id: str
                 counts: dict) -> None:
     """The floor's candidates and the batch's processed markers: all committed, or none."""
     cands = floor_candidates(batch)
-    at = dt.datetime.now(dt.UTC).isoformat()
+    at = now_iso()
     with repo.transaction():
         for c in cands:
             try:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from memory.text import MONTH_RE as _MONTH_RE
 from memory.text import MONTHS, WEEKDAYS, month_index  # noqa: F401  (MONTHS: importers of memory.query)
+from memory.timefmt import parse_iso
 
 PARTS = {"morning": (5, 12), "afternoon": (12, 18), "evening": (17, 23), "night": (18, 24),
          "lunchtime": (11, 15), "lunch": (11, 15), "noon": (11, 13)}
@@ -157,7 +158,7 @@ def _date(d: dt.datetime) -> str:
 def day_of(timestamp: str) -> str:
     """'2023-05-08T13:56:00+00:00' -> '8 May 2023' (the text itself if it is no time)."""
     try:
-        return _date(dt.datetime.fromisoformat(timestamp))
+        return _date(parse_iso(timestamp, naive="keep"))
     except ValueError:
         return timestamp
 

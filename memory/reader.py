@@ -22,7 +22,6 @@ of the hit it came from.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -41,6 +40,7 @@ from memory.shapes import (
     span_shapes,
 )
 from memory.text import QUESTION_WORDS, content_words, coverage, stem, words
+from memory.timefmt import parse_iso
 
 _CLOCK_LINE = re.compile(r"^\s*(?:activities\s+)?(?:[a-z]{3}\s+)?\d{1,2}\s+[a-z]{3}\s+\d{1,2}:\d{2}\s*$",
                          re.IGNORECASE)
@@ -92,7 +92,7 @@ def _seen_clock(hit: Hit) -> set[str]:
     if not hit.timestamp:
         return set()
     try:
-        at = dt.datetime.fromisoformat(hit.timestamp)
+        at = parse_iso(hit.timestamp, naive="keep")
     except ValueError:
         return set()
     at = at.astimezone() if at.tzinfo else at

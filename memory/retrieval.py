@@ -84,6 +84,12 @@ class Hit:
                 "sources": self.sources}
 
 
+def distinct_sources(hits: Sequence[Hit], k: int | None = None) -> list[str]:
+    """The sources of `hits`, each once, in order of first appearance (the first `k`)."""
+    out = list(dict.fromkeys(s for h in hits for s in h.sources))
+    return out[:k] if k else out
+
+
 def rrf(lists: Sequence[tuple[list[tuple[int, float]], float]], k: int) -> dict[int, float]:
     """Reciprocal-rank fusion of ranked id lists, each with a weight."""
     fused: dict[int, float] = {}

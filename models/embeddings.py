@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from models.errors import ModelError
+from models.files import atomic_write
 
 DIM = 384
 MAX_POSITIONS = 512
@@ -93,20 +93,6 @@ def _is_ready(dest_dir: Path, version: str) -> bool:
         return False
 
 
-def _write_atomic(dest: Path, data: bytes) -> None:
-    # Temp file in the same dir, fsync, then rename: readers see old or new, never half.
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def prepare_minilm(dest_dir: Path) -> Path:
     """Convert the packaged all-MiniLM-L6-v2 into `dest_dir` once; return `dest_dir`.
 
@@ -124,13 +110,13 @@ def prepare_minilm(dest_dir: Path) -> Path:
             stale.unlink(missing_ok=True)
         (dest_dir / MANIFEST_FILE).unlink(missing_ok=True)
         model_bytes = _build_graph(src / "model.safetensors").SerializeToString()
-        _write_atomic(dest_dir / MODEL_FILE, model_bytes)
-        _write_atomic(dest_dir / TOKENIZER_FILE, (src / TOKENIZER_FILE).read_bytes())
+        atomic_write(dest_dir / MODEL_FILE, model_bytes)
+        atomic_write(dest_dir / TOKENIZER_FILE, (src / TOKENIZER_FILE).read_bytes())
         manifest = {"format": FORMAT_VERSION, "source_package": PACKAGE, "source_version": version,
                     "model_sha256": hashlib.sha256(model_bytes).hexdigest(),
                     "tokenizer_sha256": _sha256(dest_dir / TOKENIZER_FILE), "dim": DIM,
                     "output": "sentence_embedding: mean-pooled, L2-normalised in the graph"}
-        _write_atomic(dest_dir / MANIFEST_FILE, json.dumps(manifest, indent=2).encode())
+        atomic_write(dest_dir / MANIFEST_FILE, json.dumps(manifest, indent=2).encode())
     except OSError as exc:
         raise ModelError(f"Could not write the embedding model to {dest_dir}: {exc}") from exc
     return dest_dir

@@ -59,13 +59,32 @@ def entry_text(exec_line: str) -> str:
     ])
 
 
+def _atomic_write(path: Path, text: str) -> None:
+    """models.files.atomic_write's steps (temp file, fsync, rename, fsync the directory),
+    repeated here only because this file must run by path without the package installed."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    try:
+        fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return  # directories cannot be opened everywhere (Windows); the file was fsynced
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some filesystems refuse fsync on a directory; the rename still happened
+    finally:
+        os.close(fd)
+
+
 def enable(exec_line: str | None = None, *, env: dict[str, str] | None = None) -> Path:
     """Write the entry atomically (a temp file renamed over it); returns its path."""
     path = entry_path(env)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(entry_text(exec_line or default_exec()), "utf-8")
-    os.replace(tmp, path)
+    _atomic_write(path, entry_text(exec_line or default_exec()))
     return path
 
 

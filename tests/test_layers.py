@@ -2,6 +2,8 @@
 
 - No Qt in the core; nothing imports `app`, and `ui` does not import it either.
 - The store is the only code that knows tables: no SQL runs outside `memory/store/`.
+- `capture` does not import `memory.store.*` either (its types are its own or shared in
+  `memory.ocr_types`; it writes through the `Store` from `memory.api`).
 - `ui` reads the memory core through its public API (`memory.api`: plain data types, and the
   store's repositories it is handed), never through `memory.store.*`, and never touches a
   repository's private connection (`_db`, `_col`) or the store's `db`.
@@ -108,6 +110,14 @@ def store_reaches(path: Path, name: str) -> list[str]:
                 node.args[1].value in PRIVATE_STORE_ATTRS:
             bad.append(f"{name}:{node.lineno}: getattr(..., {node.args[1].value!r})")
     return bad
+
+
+def test_capture_does_not_reach_into_the_store():
+    """capture describes its own output (`memory.ocr_types.OcrLine`, `capture.images`) and
+    writes frames through the `Store` it is handed (`memory.api`), never `memory.store.*`."""
+    bad = [f"{_rel(f)} imports {m}" for f in _py("capture")
+           for m in sorted(imported_modules(f)) if m.startswith("memory.store")]
+    assert not bad, bad
 
 
 def test_ui_reads_the_memory_core_through_its_public_api():

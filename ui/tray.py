@@ -12,33 +12,37 @@ from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from capture.service import CaptureStatus, State
 from ui.style import app_icon
 
 PAUSE_MINUTES = 15
 COLOURS = {"recording": "#d93025", "paused": "#f2a600", "error": "#7b1fa2",
            "off": "#9e9e9e"}
+# The tray's look for each capture state (a state not here: stopped, "off").
+LOOKS = {State.RECORDING: "recording", State.IDLE: "recording", State.EXCLUDED: "recording",
+         State.PAUSED: "paused", State.ERROR: "error", State.DISK_LOW: "error"}
 
 
 class CaptureController(Protocol):
     def pause(self, minutes: float | None = None) -> None: ...
     def resume(self) -> None: ...
-    def status(self): ...   # has .state (str or str-Enum) and .message
+    def status(self) -> CaptureStatus: ...
 
 
-def state_of(status) -> tuple[str, str]:
+def state_of(status: CaptureStatus | None) -> tuple[str, str]:
     """(recording | paused | error | off, a line for the menu) from a capture status."""
     if status is None:
         return "off", "Capture is off"
-    raw = getattr(status.state, "value", status.state)
-    msg = getattr(status, "message", "") or ""
-    if raw == "recording":
-        return "recording", "Recording"
-    if raw == "paused":
-        return "paused", f"Paused{' — ' + msg if msg and msg != 'paused' else ''}"
-    if raw in ("error", "disk-low"):
-        return "error", f"Capture problem: {msg or raw}"
-    if raw in ("idle", "excluded"):
-        return "recording", f"Recording (now {raw})"
+    state, msg = status.state, status.message or ""
+    look = LOOKS.get(state, "off")
+    if state is State.RECORDING:
+        return look, "Recording"
+    if look == "recording":
+        return look, f"Recording (now {state.value})"
+    if look == "paused":
+        return look, f"Paused{' — ' + msg if msg and msg != 'paused' else ''}"
+    if look == "error":
+        return look, f"Capture problem: {msg or state.value}"
     return "off", "Capture is stopped"
 
 

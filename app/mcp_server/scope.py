@@ -24,11 +24,12 @@ Vault values are never revealed here; any of them found in text on its way out i
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from memory.timefmt import to_epoch
 
 DEFAULT_CLIENT = "default"
 HOUR_S = 3600.0
@@ -112,11 +113,15 @@ class McpSettings:
 
 
 def _epoch(iso: str) -> float | None:
-    try:
-        t = dt.datetime.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return None
-    return (t if t.tzinfo else t.astimezone()).timestamp()
+    return to_epoch(iso)  # naive = local time, memory.timefmt's rule
+
+
+def _checked_epoch(iso: str) -> float:
+    """The epoch of a time `ClientScope.__post_init__` has already found readable."""
+    ts = _epoch(iso)
+    if ts is None:
+        raise ValueError(f"{iso!r} is not an ISO 8601 time")
+    return ts
 
 
 class Scope:
@@ -142,8 +147,8 @@ class Scope:
     def window(self) -> tuple[float, float]:
         """The epoch range this client may see, now."""
         c = self.client
-        lo = _epoch(c.since) if c.since else ALL[0]
-        hi = _epoch(c.until) if c.until else ALL[1]
+        lo = _checked_epoch(c.since) if c.since else ALL[0]
+        hi = _checked_epoch(c.until) if c.until else ALL[1]
         if c.max_age_days:
             lo = max(lo, self._clock() - c.max_age_days * 24 * HOUR_S)
         return lo, hi

@@ -18,6 +18,7 @@ import sys
 from typing import Annotated, Any, Literal
 
 from app.mcp_server.scope import DEFAULT_CLIENT
+from app.options import McpOptions
 from models.errors import CommonplaceError
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ class ArgumentCheck:
             if self._schemas is None:
                 self._schemas = {t.name: t.input_schema for t in await self._server.list_tools()}
             if name in self._schemas:
-                problem = self._problem(name, args)
+                problem = self._problem(self._schemas[name], args)
                 if problem:
                     from mcp.shared.exceptions import MCPError
                     from mcp_types import INVALID_PARAMS
@@ -65,12 +66,11 @@ class ArgumentCheck:
                     raise MCPError(code=INVALID_PARAMS, message=f"{name}: {problem}")
         return await call_next(ctx)
 
-    def _problem(self, name: str, args: Any) -> str | None:
+    def _problem(self, schema: dict, args: Any) -> str | None:
         import jsonschema
 
         from app.mcp_server.service import BadArguments, check_times
 
-        schema = self._schemas[name]
         if not isinstance(args, dict):
             return "arguments must be an object of named values."
         known = schema.get("properties", {})
@@ -251,7 +251,7 @@ def _stdout_to_stderr():
         os.close(saved)
 
 
-def open_service(settings, args):
+def open_service(settings, args: McpOptions):
     """The core (unlocked by --passphrase-file, $COMMONPLACE_PASSPHRASE or the keyring)
     and the client's service; a locked store gives a service that answers why."""
     from app.hygiene import wipe
@@ -281,14 +281,14 @@ def open_service(settings, args):
     return core, McpService(core, scope, audit=core.store.audit, **kw)
 
 
-def _fixed_now(args):
+def _fixed_now(args: McpOptions):
     from app.cli import _now
 
     fixed = _now(args)
     return lambda: fixed
 
 
-def cmd_mcp(settings, args) -> int:
+def cmd_mcp(settings, args: McpOptions) -> int:
     from app.settings import SettingsError
 
     if not (settings.mcp.enabled or args.enable):

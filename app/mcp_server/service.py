@@ -58,14 +58,16 @@ def returned_sources(obj) -> list[str]:
 
 def check_times(args: dict) -> dict[str, float]:
     """The epoch seconds of the time arguments; BadArguments for a malformed one."""
-    out = {}
+    out: dict[str, float] = {}
     for key in TIME_ARGS:
         if args.get(key) not in (None, ""):
             try:
-                out[key] = queries.parse_time(args[key], key)
+                ts = queries.parse_time(args[key], key)
             except CommonplaceError:
                 raise BadArguments(f"{key} {args[key]!r} is not an ISO 8601 time "
                                    "(e.g. 2026-02-17 or 2026-02-17T09:30).") from None
+            if ts is not None:
+                out[key] = ts
     if "since" in out and "until" in out and out["since"] > out["until"]:
         raise BadArguments("since is after until.")
     return out
@@ -96,6 +98,7 @@ class McpService:
         with self._lock:
             if self._locked:
                 raise OutOfScope(self._locked)
+            assert self._mask is not None   # no core only when locked (refused above)
             try:
                 result = self._mask.apply(fn())
             except (BadArguments, OutOfScope) as e:
@@ -125,7 +128,7 @@ class McpService:
 
         def run() -> dict:
             t = check_times(args)
-            retriever = self._retriever(apps=apps)
+            retriever = self._retriever_for(apps)
             if retriever is None:
                 return queries.search_json(query, [])
             n = limit or self.search_limit
@@ -201,17 +204,20 @@ class McpService:
                                              "limit": limit}), run)
 
     # -- helpers ---------------------------------------------------------------------
-    def _retriever(self, apps: list[str] | None = None) -> ScopedRetriever | None:
-        """The retriever this client (narrowed to `apps` for one call) sees; None when
-        those apps are all outside its scope."""
-        scope = self.scope
-        if apps:
-            wanted = {a.strip().lower() for a in apps}
-            allowed = wanted & set(scope.client.apps) if scope.client.apps else wanted
-            if not allowed:
-                return None
-            scope = scope.narrowed(apps=tuple(sorted(allowed)))
-        return ScopedRetriever(self._core.retriever, self._core.store, scope)
+    def _retriever(self, scope: Scope | None = None) -> ScopedRetriever:
+        """The retriever this client (or `scope`, a narrower one) sees."""
+        return ScopedRetriever(self._core.retriever, self._core.store, scope or self.scope)
+
+    def _retriever_for(self, apps: list[str] | None) -> ScopedRetriever | None:
+        """The retriever this client sees narrowed to `apps` for one call; None when those
+        apps are all outside its scope."""
+        if not apps:
+            return self._retriever()
+        wanted = {a.strip().lower() for a in apps}
+        allowed = wanted & set(self.scope.client.apps) if self.scope.client.apps else wanted
+        if not allowed:
+            return None
+        return self._retriever(self.scope.narrowed(apps=tuple(sorted(allowed))))
 
     def _record(self, tool: str, arguments: dict, outcome: str, sources, detail: str) -> None:
         """One audit row; a database fault is a StoreError, and the call is not answered."""

@@ -31,6 +31,7 @@ import sqlite_utils
 from memory.errors import DatabaseLockedError, DiskFullError, LockedError, StoreError
 from memory.store import crypto, dirsafety
 from memory.store.migrations import MIGRATIONS
+from models import files as fileio
 
 log = logging.getLogger(__name__)
 
@@ -63,22 +64,12 @@ def too_many_unknown(unknown: int, total: int) -> bool:
         (unknown > 1 and unknown > REPAIR_MAX_UNKNOWN_SHARE * total)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write a file so that a crash leaves either the old or the new content, never half.
-
-    The file is its owner's only (0600) and never written through a planted link."""
-    tmp = path.with_name(f".{path.name}.tmp")
+def atomic_write(path: Path, data: bytes, *, sync_dir: bool = False) -> None:
+    """models.files.atomic_write (the file its owner's only, 0600, never written through a
+    planted link), with an OSError as the store's error."""
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0),
-                     dirsafety.PRIVATE_FILE)
-        with open(fd, "wb") as f:
-            dirsafety.narrow_fd(fd, dirsafety.PRIVATE_FILE)  # a crash's leftover kept its mode
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        fileio.atomic_write(path, data, mode=dirsafety.PRIVATE_FILE, sync_dir=sync_dir)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
         raise os_error(e, path) from e
 
 
@@ -206,19 +197,6 @@ def _record_bytes(rec: DataRecord) -> bytes:
     return json.dumps(d, indent=1).encode()
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return  # not possible everywhere (Windows); the file itself was fsynced
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _create_record(data_dir: Path, rec: DataRecord) -> bool:
     """Write the record only if there is none yet; False if another process was first.
 
@@ -237,7 +215,7 @@ def _create_record(data_dir: Path, rec: DataRecord) -> bool:
             os.link(tmp, path)
         except FileExistsError:
             return False
-        _fsync_dir(data_dir)
+        fileio.fsync_dir(data_dir)
         return True
     except OSError as e:
         raise os_error(e, path) from e
@@ -247,8 +225,7 @@ def _create_record(data_dir: Path, rec: DataRecord) -> bool:
 
 def _replace_record(data_dir: Path, rec: DataRecord) -> None:
     """Replace an existing record (re-wrap); callers hold the open lock."""
-    atomic_write(data_dir / RECORD, _record_bytes(rec))
-    _fsync_dir(data_dir)
+    atomic_write(data_dir / RECORD, _record_bytes(rec), sync_dir=True)
 
 
 def is_encrypted(data_dir: Path) -> bool | None:

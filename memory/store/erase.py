@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from memory.store.memories import iso_epoch
 from memory.store.sources import frame_key
 from memory.store.sql import chunks, in_list
+from memory.timefmt import to_epoch
 
 CHAT_APP = "chat"
 
@@ -49,7 +49,7 @@ def select_frames(db: sqlite_utils.Database, start: float, end: float,
         "SELECT s.frame_id, s.ts, f.app FROM frame_sources s JOIN frames f ON f.id = s.frame_id"
     ).fetchall()
     for frame_id, ts, frame_app in rows:
-        t = iso_epoch(ts, naive_is_local=True)
+        t = to_epoch(ts)
         if t is not None and start <= t <= end and (
                 not app or (frame_app or "").lower() == app.lower()):
             ids.add(frame_id)

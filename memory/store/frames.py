@@ -10,7 +10,6 @@ keeps the row, since its OCR text is still a memory).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import logging
 import os
@@ -22,6 +21,7 @@ from pathlib import Path
 import sqlite_utils
 
 from memory.errors import StoreError
+from memory.ocr_types import OcrLine
 from memory.store import dirsafety
 from memory.store.crypto import Keys
 from memory.store.database import atomic_write, os_error
@@ -29,14 +29,6 @@ from memory.store.sources import frame_sources
 from memory.store.sql import chunks, in_list, inserted_id
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class OcrLine:
-    text: str
-    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in full-frame pixels
-    score: float
-    source: str = "ocr"   # what read it: "ocr", "a11y" (accessibility tree), "a11y-link"
 
 
 @dataclass(frozen=True)
@@ -79,16 +71,6 @@ class StoredImage:
     file: str
     bytes: int
     ts_epoch: float
-
-
-def encode_image(image, *, quality: int = 82) -> bytes:
-    """WebP at a quality that keeps small UI text legible for OCR and the viewer.
-
-    Encoder effort 2 of 6: on 1600x900 screens ~60 ms instead of ~140 ms at Pillow's
-    default 4, for files ~5% larger (measured on the dev screens)."""
-    buf = io.BytesIO()
-    image.convert("RGB").save(buf, format="WEBP", quality=quality, method=2)
-    return buf.getvalue()
 
 
 class FrameRepo:

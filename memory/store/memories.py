@@ -14,7 +14,6 @@ Rules it keeps:
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 from collections.abc import Iterable, Sequence
@@ -39,6 +38,7 @@ from memory.store.crypto import Keys
 from memory.store.docs import DocIndex, NewDoc, fts_query
 from memory.store.sources import resolve
 from memory.store.sql import in_list, inserted_id
+from memory.timefmt import now_iso, to_epoch
 
 log = logging.getLogger(__name__)
 
@@ -47,25 +47,9 @@ SIMILAR = 0.9  # Jaccard over words at which two items of one type are the same 
 EPISODE_LOOKBACK_S = 24 * 3600.0
 
 
-def now_iso() -> str:
-    return dt.datetime.now(dt.UTC).isoformat()
-
-
-def iso_epoch(iso: str | None, *, naive_is_local: bool = False) -> float | None:
-    """Seconds since the epoch of an ISO 8601 time (None when absent or unreadable); a
-    time without an offset is UTC, or local time with `naive_is_local`."""
-    if not iso:
-        return None
-    try:
-        t = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return None
-    if t.tzinfo is None:
-        t = t.astimezone() if naive_is_local else t.replace(tzinfo=dt.UTC)
-    return t.timestamp()
-
-
-_epoch = iso_epoch
+def _epoch(iso: str | None) -> float | None:
+    """A stored time's epoch (a naive stored time is UTC, see memory.timefmt)."""
+    return to_epoch(iso, naive="utc")
 
 
 @dataclass

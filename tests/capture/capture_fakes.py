@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 
 from capture.idle import IdleState
 from capture.window import WindowInfo
-from memory.store.frames import OcrLine
+from memory.ocr_types import OcrLine
 
 
 class MemoryVectors:
@@ -88,6 +88,7 @@ class FakeGrabber:
         self.fail: Exception | None = None
         self.closed = False
         self.on_grab = None  # called after each grab (to switch windows mid-grab)
+        self.notice = ""
 
     def grab(self) -> Image.Image:
         if self.fail:

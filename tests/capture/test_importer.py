@@ -104,7 +104,7 @@ class ScriptedOcr:
         self.texts = texts
 
     def recognize(self, image, region=None):
-        from memory.store.frames import OcrLine
+        from memory.ocr_types import OcrLine
 
         return [OcrLine(t, (0, 10 * i, 100, 10 * i + 8), 0.9) for i, t in enumerate(self.texts)]
 

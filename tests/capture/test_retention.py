@@ -4,7 +4,7 @@ import pytest
 
 from capture.retention import enforce_retention, free_disk_mb, image_bytes
 from memory.errors import StoreError
-from memory.store.frames import OcrLine
+from memory.ocr_types import OcrLine
 from memory.store.passages import frame_docs
 
 DAY = 86400.0

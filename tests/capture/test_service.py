@@ -11,7 +11,7 @@ from capture.service import CaptureService, State, changed_region_ocr, run_captu
 from capture.settings import CaptureSettings, PrivacySettings
 from capture.window import WindowInfo
 from memory.errors import DiskFullError
-from memory.store.frames import OcrLine
+from memory.ocr_types import OcrLine
 
 NOTES = WindowInfo("notesapp", "Shopping - Notes", 42)
 VAULT = WindowInfo("keepassxc", "Bank logins.kdbx - KeePassXC", 43)

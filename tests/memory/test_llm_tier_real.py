@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from memory.items import PROCEDURAL, TYPES, VAULT, normalise
+from memory.ocr_types import OcrLine
 from memory.pipeline import repo_for, run_store
-from memory.store.frames import OcrLine
 from models.remote import OpenAICompatibleBackend
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)

@@ -6,9 +6,9 @@ import pytest
 
 from memory.agents import AgentReplyError, LlmTier, TypeAgent
 from memory.items import EPISODIC, MASK, RESOURCE, SEMANTIC, VAULT
+from memory.ocr_types import OcrLine
 from memory.pipeline import repo_for, run_pending, run_store
 from memory.retrieval import Retriever
-from memory.store.frames import OcrLine
 from models.fake import ScriptedLlm
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)

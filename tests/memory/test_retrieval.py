@@ -3,8 +3,7 @@ import itertools
 
 import pytest
 
-from memory.evaluate import distinct_sources
-from memory.retrieval import Retriever, rrf
+from memory.retrieval import Retriever, distinct_sources, rrf
 from tests.conftest import import_turns
 
 

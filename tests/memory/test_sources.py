@@ -7,10 +7,11 @@ import datetime as dt
 
 from PIL import Image
 
+from capture.images import encode_image
 from memory.answer import Answerer
+from memory.ocr_types import OcrLine
 from memory.pipeline import repo_for, run_store
 from memory.retrieval import Retriever
-from memory.store.frames import OcrLine, encode_image
 from memory.store.sources import canonical, frame_key, resolve
 
 TS = dt.datetime(2026, 2, 17, 9, 30).astimezone()

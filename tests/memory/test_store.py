@@ -4,10 +4,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from capture.images import encode_image
 from memory.errors import LockedError, StoreError
+from memory.ocr_types import OcrLine
 from memory.store import database
 from memory.store.docs import NewDoc, fts_query
-from memory.store.frames import OcrLine, encode_image
 from tests.conftest import PASSPHRASE
 
 SECRET = "Zanzibar-Quokka-77341"

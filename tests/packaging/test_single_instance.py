@@ -67,8 +67,8 @@ def test_a_crashed_first_instance_leaves_no_stale_lock(tmp_path):
     first = _py(FIRST, tmp_path)
     assert first.stdout.readline().strip() == "first"
     assert first.stdout.readline().strip() == "serving"
-    first.kill()  # no release(): the socket file is left behind, the lock dies with it
-    first.wait(10)
+    first.kill()  # no release(): the socket and lock files are left behind
+    first.communicate(timeout=10)   # reaped, its pipes closed
     from app.single_instance import SingleInstance
 
     g = SingleInstance(tmp_path)
@@ -97,4 +97,5 @@ def test_in_process_guard_semantics(tmp_path):
         assert not b.notify("focus", timeout=0.5)  # a is not serving: no answer, no hang
         with pytest.raises(RuntimeError):
             b.serve(lambda m: None)
-    assert SingleInstance(tmp_path).acquire()
+    with SingleInstance(tmp_path) as c:   # released, its lock file closed
+        assert c.acquire()

@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from capture.images import encode_image
 from memory.errors import LockedError, StoreError, WeakPassphraseError
+from memory.ocr_types import OcrLine
 from memory.store import crypto, database, dirsafety
-from memory.store.frames import OcrLine, encode_image
 from tests.conftest import CONVERSATIONS, PASSPHRASE, REPO, run_cli
 
 

@@ -192,7 +192,8 @@ def test_only_active_memories_make_bands(memory_store):
 def test_a_timeline_without_memories_shows_no_bands(qtbot, open_store, pools):
     from PIL import Image
 
-    from memory.store.frames import OcrLine, encode_image
+    from capture.images import encode_image
+    from memory.ocr_types import OcrLine
 
     store = open_store(encrypt=False)
     for k, minute in enumerate((10, 12)):

@@ -8,14 +8,14 @@ import pytest
 from PIL import Image, ImageDraw
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from memory.store.frames import encode_image
+from capture.images import encode_image
 from ui.timeline.view import TimelineView
 
 DAY = dt.date(2026, 3, 2)
 
 
 def _add(store, minute: int, text: str) -> int:
-    from memory.store.frames import OcrLine
+    from memory.ocr_types import OcrLine
 
     img = Image.new("RGB", (640, 400), "white")
     ImageDraw.Draw(img).text((20, 20), text, fill="black")

@@ -15,9 +15,10 @@ import pytest
 from PIL import Image, ImageDraw
 from PySide6.QtCore import Qt
 
+from capture.images import encode_image
 from memory.answer import Answer
 from memory.items import SEMANTIC
-from memory.store.frames import OcrLine, encode_image
+from memory.ocr_types import OcrLine
 from memory.store.sources import frame_key
 from models.fake import ScriptedLlm
 from tests.conftest import import_turns

@@ -29,6 +29,9 @@ class FakeCapture:
     def status(self):
         return None
 
+    def take_batches(self) -> int:
+        return 0
+
 
 def test_lock_closes_everything_and_only_the_passphrase_unlocks(qtbot, settings_factory,
                                                                  monkeypatch, grab):

@@ -12,8 +12,9 @@ from PIL import Image, ImageDraw
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from capture.images import encode_image
 from memory.items import CORE, EPISODIC, MASK, PROCEDURAL, RESOURCE, SEMANTIC, VAULT
-from memory.store.frames import OcrLine, encode_image
+from memory.ocr_types import OcrLine
 from memory.store.memories import MemoryRepo
 from ui.memories.browser import ID, MemoriesBrowser
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
+from capture.service import State
 from ui.settings_dialog import SettingsDialog
 from ui.tray import Tray
 
@@ -47,23 +48,23 @@ def test_settings_invalid_value_is_shown_inline(qtbot, settings_factory):
 
 @dataclass
 class FakeStatus:
-    state: str
+    state: State
     message: str = ""
 
 
 class FakeCapture:
     def __init__(self) -> None:
-        self.state = "recording"
+        self.state = State.RECORDING
         self.calls: list = []
         self.broken = False
 
     def pause(self, minutes=None):
         self.calls.append(("pause", minutes))
-        self.state = "paused"
+        self.state = State.PAUSED
 
     def resume(self):
         self.calls.append(("resume",))
-        self.state = "recording"
+        self.state = State.RECORDING
 
     def status(self):
         if self.broken:
@@ -125,7 +126,7 @@ def test_status_bar_says_why_capture_cannot_see_the_screen(qtbot, pools, open_st
     from PIL import Image
 
     from capture.health import BLACK
-    from capture.service import CaptureService, State
+    from capture.service import CaptureService
     from capture.settings import CaptureSettings, PrivacySettings
     from capture.window import WindowInfo
     from tests.capture.capture_fakes import Clock, FakeGrabber, FakeIdle, FakeOcr, FakeWindows

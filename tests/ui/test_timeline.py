@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from memory.store.frames import OcrLine
+from memory.ocr_types import OcrLine
 from ui.timeline.view import TimelineView
 from ui.timeline.viewer import MAX_MARKED, Highlight
 

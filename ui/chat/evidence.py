@@ -10,7 +10,6 @@ panel logs it (keys only) and it gets no card.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QToolButton
 
 from memory.reader import content_words, stem
+from memory.timefmt import parse_iso
 from ui.timeline.images import THUMB, decode_frame
 from ui.timeline.viewer import Highlight
 
@@ -95,7 +95,7 @@ def answering_line(marked: list, highlight: Highlight | None) -> str:
 def when(ts: str) -> str:
     """'17 Feb 09:31' in local time; an unreadable time as it is."""
     try:
-        t = dt.datetime.fromisoformat(ts)
+        t = parse_iso(ts, naive="keep")
     except ValueError:
         return ts
     return (t.astimezone() if t.tzinfo else t).strftime("%d %b %H:%M")

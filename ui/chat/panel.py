@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from memory.api import canonical
 from memory.followup import LastTurn, carry, describe_searched, searched_for
+from memory.timefmt import parse_iso
 from models.backend import CancelToken
 from ui.chat.bubbles import AnswerBubble, QuestionBubble
 from ui.chat.evidence import (  # noqa: F401
@@ -421,12 +422,12 @@ def _outside(searched: dict, times: list[str]) -> str:
     line saying so (the closest the history has, not what was asked); else ""."""
     if not searched or not searched.get("start") or not times:
         return ""
-    start = dt.datetime.fromisoformat(searched["start"])
-    end = dt.datetime.fromisoformat(searched["end"])
+    start = parse_iso(searched["start"], naive="keep")
+    end = parse_iso(searched["end"], naive="keep")
     inside = []
     for ts in times:
         try:
-            t = dt.datetime.fromisoformat(ts)
+            t = parse_iso(ts, naive="keep")
         except ValueError:
             continue   # an unreadable time is neither inside nor outside
         inside.append(start <= (t if t.tzinfo else t.astimezone()) < end)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from memory.api import Thread
 from memory.followup import suggest_questions
+from memory.timefmt import parse_iso
 
 THREAD_ROLE = Qt.ItemDataRole.UserRole
 
@@ -101,7 +102,7 @@ class ThreadList(QWidget):
         last_day = None
         for t in threads:
             try:
-                day = dt.datetime.fromisoformat(t.started_at).astimezone().date()
+                day = parse_iso(t.started_at, naive="keep").astimezone().date()
             except ValueError:
                 day = today
             if day != last_day:

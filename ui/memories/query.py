@@ -12,8 +12,6 @@ the list, the detail and every version in the history carry the mask.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from memory.api import Memory
 from memory.items import (
     CORE,
@@ -27,6 +25,7 @@ from memory.items import (
     masked,
     render,
 )
+from memory.timefmt import parse_iso
 
 # The tabs, in the order a person thinks of them (items.TYPES is the managers' order).
 TAB_TYPES = (CORE, EPISODIC, SEMANTIC, PROCEDURAL, RESOURCE, VAULT)
@@ -151,7 +150,7 @@ def local_time(iso: str | None) -> str:
     if not iso:
         return ""
     try:
-        t = dt.datetime.fromisoformat(iso)
+        t = parse_iso(iso, naive="keep")
     except ValueError:
         return str(iso)
     if t.tzinfo is not None:

@@ -12,13 +12,9 @@ from collections import OrderedDict
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader
 
-from memory.errors import StoreError
+from capture.errors import ImageError
 
 THUMB = QSize(192, 120)
-
-
-class ImageError(StoreError):
-    """The frame's file exists but is not a readable image."""
 
 
 def decode_frame(frames_repo, frame, max_size: QSize | None = None) -> tuple[int, QImage, float]:
