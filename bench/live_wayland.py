@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import pwd
 import select
 import shutil
 import subprocess
@@ -25,23 +24,9 @@ import time
 from pathlib import Path
 
 from bench.live_window import SCREEN, Player, _stop
+from tests.integration.desktop_bus import compositor_user
 
 log = logging.getLogger("live_day")
-
-USER = "cp-wayland-test"
-
-
-def _compositor_user() -> tuple[int, int] | None:
-    if os.geteuid() != 0:
-        return None
-    try:
-        pw = pwd.getpwnam(USER)
-    except KeyError:
-        subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", USER],
-                       check=True, capture_output=True, timeout=30)
-        pw = pwd.getpwnam(USER)
-    return pw.pw_uid, pw.pw_gid
-
 
 class SwayDesktop:
     KEYS = ("DISPLAY", "WAYLAND_DISPLAY", "SWAYSOCK", "XDG_RUNTIME_DIR", "XDG_SESSION_TYPE",
@@ -57,7 +42,7 @@ class SwayDesktop:
         for tool in ("sway", "grim"):
             if not shutil.which(tool):
                 raise RuntimeError(f"{tool} is not installed (apt-get install sway grim)")
-        ids = _compositor_user()
+        ids = compositor_user()
         self._run = run = Path(tempfile.mkdtemp(prefix="live-day-wl-"))
         (run / "sway.conf").write_text(
             f"output HEADLESS-1 resolution {SCREEN[0]}x{SCREEN[1]}\n"

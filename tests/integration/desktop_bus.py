@@ -8,6 +8,7 @@ DBUS_SESSION_BUS_ADDRESS meanwhile, and stops both by PID at the end.
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import subprocess
 import time
@@ -80,3 +81,20 @@ def session_bus(timeout: float = 15.0):
         if launcher is not None:
             stop_process(launcher)   # it stops the accessibility bus it started
         stop_process(bus)
+
+
+# sway refuses to start as root: as root, the compositor runs as this user (created once)
+USER = "cp-wayland-test"
+
+
+def compositor_user() -> tuple[int, int] | None:
+    """(uid, gid) to run sway as: a user created for the tests when running as root."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        pw = pwd.getpwnam(USER)
+    except KeyError:
+        subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", USER],
+                       check=True, capture_output=True, timeout=30)
+        pw = pwd.getpwnam(USER)
+    return pw.pw_uid, pw.pw_gid

@@ -11,7 +11,6 @@ virtual environment's interpreter may live where that user cannot read it).
 from __future__ import annotations
 
 import os
-import pwd
 import queue
 import shutil
 import subprocess
@@ -40,7 +39,6 @@ from tests.integration import desktop_bus
 from tests.integration.conftest import stop_process
 from tests.integration.test_capture_xvfb import settle, until
 
-USER = "cp-wayland-test"
 SIZE = (1280, 800)
 VAULT_SECRET = "okapi narwhal 662014"
 
@@ -67,19 +65,6 @@ QT_APP = textwrap.dedent(r'''
 ''')
 
 
-def _compositor_user() -> tuple[int, int] | None:
-    """(uid, gid) to run sway as: a user created for the tests when running as root."""
-    if os.geteuid() != 0:
-        return None
-    try:
-        pw = pwd.getpwnam(USER)
-    except KeyError:
-        subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", USER],
-                       check=True, capture_output=True, timeout=30)
-        pw = pwd.getpwnam(USER)
-    return pw.pw_uid, pw.pw_gid
-
-
 @pytest.fixture
 def sway(tmp_path):
     for tool in ("sway", "grim"):
@@ -87,7 +72,7 @@ def sway(tmp_path):
             pytest.skip(f"{tool} is not installed (apt-get install sway grim)")
     if os.geteuid() == 0 and not shutil.which("useradd"):
         pytest.skip("running as root needs useradd to run sway as another user")
-    ids = _compositor_user()
+    ids = desktop_bus.compositor_user()
     run = Path(tempfile.mkdtemp(prefix="cp-wayland-"))
     (run / "sway.conf").write_text(
         f"output HEADLESS-1 resolution {SIZE[0]}x{SIZE[1]}\ndefault_border none\n"

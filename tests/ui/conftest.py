@@ -54,6 +54,15 @@ def screens_core(screens_store, ocr, settings_factory):
                 retriever=Retriever(screens_store))
 
 
+def core_with_backend(core, backend):
+    """`core` as the main window sees it, with `backend` (a callable giving the LLM, or
+    None: the reader alone) instead of the bundled model."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(settings=core.settings, store=core.store, retriever=core.retriever,
+                           backend=backend, answerer=core.answerer)
+
+
 @pytest.fixture
 def grab():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from types import SimpleNamespace
 
 import pytest
 from PIL import Image, ImageDraw
@@ -22,6 +21,7 @@ from memory.ocr_types import OcrLine
 from memory.store.sources import frame_key
 from models.fake import ScriptedLlm
 from tests.conftest import import_turns
+from tests.ui.conftest import core_with_backend
 from tests.ui.shots import themed_shots
 from ui.chat.bubbles import AnswerBubble, QuestionBubble
 from ui.chat.panel import ChatPanel, read_citations
@@ -43,9 +43,7 @@ def evidence_answer(prompt: str) -> str:
 @pytest.fixture
 def window(qtbot, screens_core, pools):
     llm = ScriptedLlm(evidence_answer, capability="instruct", name="scripted-gemma")
-    core = SimpleNamespace(settings=screens_core.settings, store=screens_core.store,
-                           retriever=screens_core.retriever, backend=lambda: llm,
-                           answerer=screens_core.answerer)
+    core = core_with_backend(screens_core, lambda: llm)
     w = MainWindow(core, store_pool=pools[0], chat_pool=pools[1], now=lambda: ASKED_AT)
     qtbot.addWidget(w)
     w.llm = llm
@@ -238,9 +236,7 @@ def test_read_citations_reads_one_chip_per_moment(open_store):
 @pytest.fixture
 def reader_window(qtbot, screens_core, pools):
     """The main window with the real answerer and no model: the reader answers."""
-    core = SimpleNamespace(settings=screens_core.settings, store=screens_core.store,
-                           retriever=screens_core.retriever, backend=lambda: None,
-                           answerer=screens_core.answerer)
+    core = core_with_backend(screens_core, lambda: None)
     w = MainWindow(core, store_pool=pools[0], chat_pool=pools[1], use_llm=False,
                    now=lambda: ASKED_AT)
     qtbot.addWidget(w)

@@ -6,11 +6,11 @@ words boxed on the image."""
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.ui.conftest import core_with_backend
 from tests.ui.shots import themed_shots
 from ui.main_window import MainWindow
 from ui.search.find import Filters, find, grouped, highlight_html, matcher, snippet
@@ -55,9 +55,7 @@ def test_snippets_mark_the_words_found():
 
 @pytest.fixture
 def window(qtbot, screens_core, pools):
-    core = SimpleNamespace(settings=screens_core.settings, store=screens_core.store,
-                           retriever=screens_core.retriever, backend=lambda: None,
-                           answerer=screens_core.answerer)
+    core = core_with_backend(screens_core, lambda: None)
     w = MainWindow(core, store_pool=pools[0], chat_pool=pools[1], use_llm=False,
                    now=lambda: ASKED_AT)
     qtbot.addWidget(w)
