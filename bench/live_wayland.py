@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import select
 import shutil
 import subprocess
 import sys
@@ -88,28 +87,17 @@ class WaylandPlayer(Player):
         from capture.window_sway import SwayWindowSource
 
         w = self._windows[i]
-        spec = {"app": w.app, "title": w.title, "text": w.text, "typing": w.typing,
-                "font": w.font, "geometry": [0, 0, *SCREEN],
-                "type_s": 0.6 * w.duration}
-        env = dict(os.environ, QT_QPA_PLATFORM="wayland",
-                   QT_LOGGING_RULES="*.debug=false;qt.qpa.*=false")
         script = Path(__file__).resolve().parent / "live_window.py"
         # The Wayland app_id is Qt's desktop file name (else the interpreter's name): set it
         # to the script's app, then run the X11 harness's window program unchanged.
         boot = ("import runpy, sys; from PySide6.QtGui import QGuiApplication; "
                 "QGuiApplication.setDesktopFileName(sys.argv[1]); sys.argv = sys.argv[2:]; "
                 "runpy.run_path(sys.argv[0], run_name='__main__')")
-        proc = subprocess.Popen([sys.executable, "-c", boot, w.app, str(script), json.dumps(spec)],
-                                stdout=subprocess.PIPE, stderr=self._log, text=True, env=env)
-        self._procs[i] = proc
-        shown = self.shown[i]
-        ready, _, _ = select.select([proc.stdout], [], [], 30)
-        line = proc.stdout.readline() if ready else ""
-        if not line.startswith("ready"):
-            shown.problem = f"window did not start (exit {proc.poll()})"
-            log.warning("%s: %s", w.title, shown.problem)
+        spec = self._spec(w, [0, 0, *SCREEN])
+        if self._start(i, [sys.executable, "-c", boot, w.app, str(script), json.dumps(spec)],
+                       "wayland") is None:
             return
-        shown.opened_s = round(time.monotonic() - self.t0, 2)
+        shown = self.shown[i]
         src = SwayWindowSource()
         try:
             apps = [v.app for v in src.visible() or [] if v.title == w.title]

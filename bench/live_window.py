@@ -190,25 +190,38 @@ class Player(threading.Thread):
         for i in list(self._procs):
             self._close(i)
 
-    def _open(self, i: int) -> None:
-        w = self._windows[i]
-        geometry = w.geometry or (40 + 70 * (i % 5), 20 + 25 * (i % 4), 1240, 760)
-        spec = {"app": w.app, "title": w.title, "text": w.text, "typing": w.typing,
-                "font": w.font, "geometry": list(geometry),
-                "type_s": TYPING_SHARE * w.duration}
-        env = dict(os.environ, QT_QPA_PLATFORM="xcb",
+    @staticmethod
+    def _spec(w: LiveWindow, geometry: Sequence[int]) -> dict:
+        """What window_main() is told to show: the window's text, typing and place."""
+        return {"app": w.app, "title": w.title, "text": w.text, "typing": w.typing,
+                "font": w.font, "geometry": list(geometry), "type_s": TYPING_SHARE * w.duration}
+
+    def _start(self, i: int, argv: list[str], platform: str) -> str | None:
+        """Start window i's program on Qt's `platform`; its "ready" line, or None (the
+        problem noted on its Shown and logged) when it did not come up within 30 s."""
+        env = dict(os.environ, QT_QPA_PLATFORM=platform,
                    QT_LOGGING_RULES="*.debug=false;qt.qpa.*=false")
-        proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), json.dumps(spec)],
-                                stdout=subprocess.PIPE, stderr=self._log, text=True, env=env)
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self._log, text=True,
+                                env=env)
         self._procs[i] = proc
         shown = self.shown[i]
         ready, _, _ = select.select([proc.stdout], [], [], 30)
-        line = proc.stdout.readline() if ready else ""
+        line = proc.stdout.readline() if ready and proc.stdout else ""
         if not line.startswith("ready"):
             shown.problem = f"window did not start (exit {proc.poll()})"
-            log.warning("%s: %s", w.title, shown.problem)
-            return
+            log.warning("%s: %s", self._windows[i].title, shown.problem)
+            return None
         shown.opened_s = round(time.monotonic() - self.t0, 2)
+        return line
+
+    def _open(self, i: int) -> None:
+        w = self._windows[i]
+        geometry = w.geometry or (40 + 70 * (i % 5), 20 + 25 * (i % 4), 1240, 760)
+        line = self._start(i, [sys.executable, str(Path(__file__).resolve()),
+                               json.dumps(self._spec(w, geometry))], "xcb")
+        if line is None:
+            return
+        shown = self.shown[i]
         winid = line.split()[1]
         out = subprocess.run(["xprop", "-id", winid, "WM_CLASS"], capture_output=True,
                              text=True, timeout=5).stdout
