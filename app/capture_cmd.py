@@ -15,10 +15,12 @@ log = logging.getLogger(__name__)
 WRITER_GRACE_S = 120.0   # a writer behind on OCR (a loaded machine) finishes its queue
 
 
-def build_capture_service(store, settings: Settings, batches: queue.Queue, capture=None):
+def build_capture_service(store, settings: Settings, batches: queue.Queue, capture=None,
+                          sink=None):
     """The capture service with this platform's window and idle sources, and an OCR engine
     of its own on `capture.ocr_threads` threads (one by default: background OCR then costs
-    the least CPU and leaves the other cores to the user; imports use them all)."""
+    the least CPU and leaves the other cores to the user; imports use them all); `sink`
+    (app.capture_log.CaptureLog) is told each change of capture's state."""
     from capture.idle import NullIdleSource, default_idle_source
     from capture.ocr import OcrEngine
     from capture.service import CaptureService
@@ -32,7 +34,8 @@ def build_capture_service(store, settings: Settings, batches: queue.Queue, captu
     # X11's idle counter says nothing about Wayland input: no idle pause there (yet).
     idle = default_idle_source() if session.kind == "x11" else NullIdleSource()
     return CaptureService(store, ocr, cap, settings.privacy, sources.windows, idle, batches,
-                          grabber=sources.grabber, text_source=tree_text_source(cap))
+                          grabber=sources.grabber, text_source=tree_text_source(cap),
+                          sink=sink)
 
 
 def tree_text_source(cap):
@@ -58,10 +61,11 @@ class DesktopCapture:
     use theirs), the service's start/stop/pause/resume/status, and the observation
     batches for the app to hand to the memory pipeline."""
 
-    def __init__(self, core) -> None:
+    def __init__(self, core, sink=None) -> None:
         self.batches: queue.Queue = queue.Queue(maxsize=1000)
         self._store = core.store.sibling()
-        self._service = build_capture_service(self._store, core.settings, self.batches)
+        self._service = build_capture_service(self._store, core.settings, self.batches,
+                                              sink=sink)
         self.start, self.pause, self.resume = (self._service.start, self._service.pause,
                                                self._service.resume)
         self.status = self._service.status
@@ -88,6 +92,7 @@ class DesktopCapture:
 
 
 def run_capture_command(settings: Settings, args: CaptureOptions) -> int:
+    from app.capture_log import CaptureLog
     from capture.errors import CaptureError
     from capture.service import run_capture
 
@@ -100,17 +105,22 @@ def run_capture_command(settings: Settings, args: CaptureOptions) -> int:
             raise CaptureError(str(e)) from None
     core = open_core(settings, passphrase=read_passphrase(args.passphrase_file))
     batches: queue.Queue = queue.Queue(maxsize=1000)
+    states = None
     try:
-        service = build_capture_service(core.store, settings, batches, cap)
+        states = CaptureLog(core.store)
+        service = build_capture_service(core.store, settings, batches, cap, sink=states)
         log.info("capture service up (interval %.1f s)", cap.interval_s)
         print("capturing; Ctrl+C stops and flushes everything", flush=True)
         status = run_capture(service, args.duration)
+        states.close()
         # The batches reference stored frames; the pipeline reads unprocessed observations
         # from the store, so it runs here, once capture has stopped writing.
         from memory.pipeline import run_pending
 
         memories = run_pending(core, use_llm=settings.memory.use_llm)
     finally:
+        if states is not None:
+            states.close()   # a no-op once closed
         core.close()
     print(f"stopped: {status.frames_stored} frames stored, {status.frames_dropped} "
           f"duplicates dropped, {status.frames_excluded} excluded; state {status.state.value}"

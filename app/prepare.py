@@ -14,6 +14,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from models.files import atomic_place
+
 log = logging.getLogger(__name__)
 
 
@@ -24,15 +26,16 @@ def shared_cache() -> Path:
 
 
 def link_or_copy(src: Path, dest: Path) -> None:
-    """Put `src` at `dest` atomically: a hard link where possible, else a copy."""
+    """Put `src` at `dest` atomically and durably (models.files.atomic_place): a hard link
+    where possible, else a copy."""
+    def make(tmp: Path) -> None:
+        try:
+            os.link(src, tmp)
+        except OSError:
+            shutil.copyfile(src, tmp)
+
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    try:
-        os.link(src, tmp)
-    except OSError:
-        shutil.copyfile(src, tmp)
-    os.replace(tmp, dest)
+    atomic_place(dest, make)
 
 
 def ensure_bundled_gguf(models_dir: Path) -> None:

@@ -129,5 +129,5 @@ def open_core(settings: Settings, *, passphrase: str | None, repair: bool = True
     if repair:
         store.repair()
     ocr = OcrEngine(max_width=settings.capture.ocr_max_width)
-    retriever = Retriever(store, rrf_k=mem.rrf_k, candidates=mem.candidates)
+    retriever = Retriever(store, tuning=mem.retrieval_tuning)
     return Core(settings=settings, store=store, ocr=ocr, retriever=retriever)

@@ -1,4 +1,9 @@
-"""Observations of stored frames, grouped into batches for the memory pipeline.
+"""The frames capture stored, grouped into batches that tell the app to run the pipeline.
+
+A batch names stored frames (ids and times), not what they show: the memory pipeline reads
+its observations (memory.items.Observation, with their provenance) from the store, where
+they survive a crash, and the app only counts what a batch held to know that there is new
+work. So capture has no observation type of its own to keep in step with the pipeline's.
 
 A batch is closed after `batch_seconds` since its first observation or at `batch_frames`
 observations, whichever comes first, and put on the caller's queue without waiting: a
@@ -20,28 +25,13 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Observation:
-    frame_id: int
-    ts: str          # ISO 8601 with offset, as stored on the frame
-    ts_epoch: float
-    app: str
-    title: str
-    url: str | None
-    text: str        # the frame's (redacted) OCR text
-
-
-@dataclass(frozen=True)
-class ObservationBatch:
-    observations: tuple[Observation, ...]
-    start_ts: str
-    end_ts: str
-
-    @property
-    def frame_ids(self) -> list[int]:
-        return [o.frame_id for o in self.observations]
+class FrameBatch:
+    frame_ids: tuple[int, ...]   # stored frames, in the order they were stored
+    start_ts: str                # the first one's time (ISO 8601 with offset, as stored)
+    end_ts: str                  # the last one's
 
     def __len__(self) -> int:
-        return len(self.observations)
+        return len(self.frame_ids)
 
 
 @dataclass
@@ -51,16 +41,17 @@ class Batcher:
     batch_frames: int
     clock: Callable[[], float]
     max_backlog: int = 1000
-    _pending: list[Observation] = field(default_factory=list)
+    _pending: list[tuple[int, str]] = field(default_factory=list)   # (frame id, time)
     _opened: float | None = None
     _backlog: deque = field(default_factory=deque)
-    _dropped: list[ObservationBatch] = field(default_factory=list)
+    _dropped: list[FrameBatch] = field(default_factory=list)
     sent: int = 0
 
-    def add(self, obs: Observation) -> None:
+    def add(self, frame_id: int, ts: str) -> None:
+        """A frame was stored (`ts`: its time as stored)."""
         if not self._pending:
             self._opened = self.clock()
-        self._pending.append(obs)
+        self._pending.append((frame_id, ts))
         if len(self._pending) >= self.batch_frames:
             self.flush()
 
@@ -78,8 +69,8 @@ class Batcher:
     def flush(self) -> None:
         """Close the open batch now (however small) and send what can be sent."""
         if self._pending:
-            obs = tuple(self._pending)
-            self._backlog.append(ObservationBatch(obs, obs[0].ts, obs[-1].ts))
+            ids = tuple(i for i, _ts in self._pending)
+            self._backlog.append(FrameBatch(ids, self._pending[0][1], self._pending[-1][1]))
             self._pending, self._opened = [], None
             while len(self._backlog) > self.max_backlog:
                 self._dropped.append(self._backlog.popleft())
@@ -100,6 +91,6 @@ class Batcher:
     def pending(self) -> int:
         return len(self._pending) + sum(len(b) for b in self._backlog)
 
-    def drain_dropped(self) -> list[ObservationBatch]:
+    def drain_dropped(self) -> list[FrameBatch]:
         out, self._dropped = self._dropped, []
         return out

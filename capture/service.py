@@ -30,10 +30,11 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from PIL import Image
 
-from capture.batches import Batcher, Observation
+from capture.batches import Batcher
 from capture.change import Change, ChangeKind, Thumb, compare, dhash, merge_regions, refine
 from capture.errors import CaptureError, OcrError
 from capture.health import FrameHealth
@@ -73,6 +74,7 @@ class State(str, enum.Enum):
     PAUSED = "paused"
     EXCLUDED = "excluded"
     IDLE = "idle"
+    LOCKED = "locked"      # the screen is locked (the desktop's lock, not the app's)
     DISK_LOW = "disk-low"
     ERROR = "error"
 
@@ -90,6 +92,29 @@ class CaptureStatus:
     batches_sent: int = 0
     pending_observations: int = 0
     last_error: str | None = None
+    paused_until: float | None = None    # wall-clock epoch a timed pause ends
+
+
+@dataclass(frozen=True)
+class StateChange:
+    """Capture went into `state` at `at` (wall-clock epoch), for a `StateSink`."""
+
+    state: State
+    reason: str                          # in words; names no window and no app
+    at: float
+    paused_until: float | None = None    # wall-clock epoch a timed pause ends
+
+
+class StateSink(Protocol):
+    """Where state changes go (the app wires the store's capture log here). Called on the
+    thread that changed the state, under the service's status lock: it must not block."""
+
+    def state_changed(self, change: StateChange) -> None: ...
+
+
+# The reason a sink is told for a state whose status message changes as it goes on (a
+# pause's minutes left): one row in the log, not one per minute.
+STEADY_REASONS = {State.PAUSED: "paused by the user"}
 
 
 @dataclass
@@ -119,9 +144,11 @@ class CaptureService:
                  grabber: Grabber | None = None,
                  wall: Callable[[], float] = time.time,
                  own_pids: Iterable[int] | None = None,
-                 text_source: TextSource | None = None) -> None:
+                 text_source: TextSource | None = None,
+                 sink: StateSink | None = None) -> None:
         """`text_source`: read before OCR for each kept frame (the accessibility tree);
-        where it covers the focused window, OCR reads only the rest of the screen."""
+        where it covers the focused window, OCR reads only the rest of the screen.
+        `sink`: told each change of state (not each poll), with its reason."""
         self._store = store
         self._ocr = ocr
         self._s = settings
@@ -140,6 +167,8 @@ class CaptureService:
         self._work: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
         self._status = CaptureStatus(State.STOPPED)
+        self._sink = sink
+        self._told: tuple | None = None   # the last (state, reason, until) told the sink
         self._logged: set[str] = set()
         self._scheduler = None
         self._writer: threading.Thread | None = None
@@ -241,7 +270,7 @@ class CaptureService:
     def pause(self, minutes: float | None = None) -> None:
         self._pause.pause(minutes)
         msg = f"paused for {minutes:g} min" if minutes else "paused"
-        self._set(State.PAUSED, msg)
+        self._set(State.PAUSED, msg, paused_until=self._pause_end())
         log.info("capture %s", msg)
 
     def resume(self) -> None:
@@ -256,13 +285,36 @@ class CaptureService:
                            pending_observations=self._batcher.pending)
 
     # -- status helpers ----------------------------------------------------------------
-    def _set(self, state: State, message: str, *, error: str | None = None, **counts) -> None:
+    def _pause_end(self) -> float | None:
+        """When a timed pause ends, on the wall clock (None: not paused, or until resumed)."""
+        left = self._pause.remaining_s()
+        return None if left is None else self._wall() + left
+
+    def _set(self, state: State, message: str, *, error: str | None = None,
+             paused_until: float | None = None, **counts) -> None:
         with self._lock:
             s = self._status
             extra = {k: getattr(s, k) + v for k, v in counts.items()}
             self._status = replace(s, state=state, message=message,
                                    last_error=error if error is not None else s.last_error,
-                                   **extra)
+                                   paused_until=paused_until, **extra)
+            self._tell()
+
+    def _tell(self) -> None:
+        """Tell the sink when the state (or its reason) changed; under `_lock`."""
+        if self._sink is None:
+            return
+        s = self._status
+        reason = STEADY_REASONS.get(s.state, s.message)
+        until = round(s.paused_until) if s.paused_until is not None else None
+        if (s.state, reason, until) == self._told:
+            return
+        self._told = (s.state, reason, until)
+        try:
+            self._sink.state_changed(StateChange(s.state, reason, self._wall(),
+                                                 s.paused_until))
+        except Exception as e:  # the log is a record, not capture: capture goes on
+            log.warning("capture state not recorded: %s", e)
 
     def _count(self, **counts) -> None:
         with self._lock:
@@ -297,7 +349,8 @@ class CaptureService:
         now = self._clock()
         if self._pause.paused():
             left = self._pause.remaining_s()
-            self._set(State.PAUSED, f"paused, {left / 60:.0f} min left" if left else "paused")
+            self._set(State.PAUSED, f"paused, {left / 60:.0f} min left" if left else "paused",
+                      paused_until=self._pause_end())
             self._cadence.restart()
             return
         if now < self._blocked_until:
@@ -321,7 +374,11 @@ class CaptureService:
             return
         idle = self._idle.state()
         if idle.locked or (idle.idle_s is not None and idle.idle_s >= self._s.idle_after_s):
-            self._set(State.IDLE, "screen locked" if idle.locked else "user idle")
+            if idle.locked:
+                self._set(State.LOCKED, "screen locked")
+            else:
+                self._set(State.IDLE, f"no keyboard or mouse input for "
+                                      f"{self._s.idle_after_s / 60:g} min")
             self._cadence.restart()
             return
         win = self._windows.active()
@@ -460,7 +517,9 @@ class CaptureService:
         msg = self._grabber.notice
         with self._lock:
             if self._status.state is not State.RECORDING or self._status.message != msg:
-                self._status = replace(self._status, state=State.RECORDING, message=msg)
+                self._status = replace(self._status, state=State.RECORDING, message=msg,
+                                       paused_until=None)
+                self._tell()
 
     def _excluded(self, reason: str) -> None:
         message = EXCLUDED_MESSAGES.get(reason, EXCLUDED_MESSAGES[""])
@@ -557,8 +616,7 @@ class CaptureService:
                                    frames_stored=self._status.frames_stored + 1,
                                    frames_a11y=self._status.frames_a11y +
                                    (g.tree is not None))
-        self._batcher.add(Observation(frame_id, frame.ts, frame.ts_epoch, app, title, url,
-                                      frame.ocr_text))
+        self._batcher.add(frame_id, frame.ts)
 
     def _remember(self, token: int, lines: list[OcrLine]) -> None:
         """The lines later frames of this token build on (a frame that failed to store is

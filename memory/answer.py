@@ -7,8 +7,9 @@ Tiers, chosen by the model's measured capability, never by hope:
   picks a span of the evidence among candidates, ranked by features and, when the model
   can score text, its likelihood; it abstains below a calibrated key-word coverage. The
   answer is always a span of a cited line.
-- activity questions with a time ("what was I reading around 3 pm?"): the timeline of
-  that time, each episode citing its first moment.
+- activity questions with a time ("what was I reading this morning?"): the timeline of
+  that time, each episode citing its first moment; "around 15:20": the episodes nearest
+  that moment.
 - in a chat only: a "when" question whose answer line tells the time relatively
   ("yesterday", "last Saturday") gets the date that works out to, computed; "when did ...?"
   with no day or month in the answer gets the day the turn telling of it was said. A
@@ -26,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from memory.answer_tuning import AnswerTuning
-from memory.consolidate import SUMMARY_TYPES
+from memory.consolidate import SUMMARY_TYPES, period_of
 from memory.query import QueryAnalysis, analyse, day_of, resolve_relative
 from memory.reader import idf_from, read
 from memory.retrieval import Hit, Retriever, distinct_sources
@@ -224,7 +225,15 @@ class Answerer:
                           True, [], self._model_name(), True, "abstain", [])
         tz = analysis.start.tzinfo if analysis.start else None
         shown = episodes
-        if len(episodes) > most and not rest:
+        if analysis.centre is not None:
+            # "around 14:20": the episodes nearest that moment, in order, not the hour
+            # they fall in (its summary names only the longest activities)
+            near = self._retriever.timeline(*analysis.ts_range, exclude=SUMMARY_TYPES,
+                                            where=where, limit=self.tuning.around_scan)
+            at = analysis.centre.timestamp()
+            near.sort(key=lambda m: _distance(m, at))
+            shown = sorted(near[:self.tuning.around_episodes], key=lambda m: _span(m)[0])
+        elif len(episodes) > most and not rest:
             for level in SUMMARY_TYPES:
                 summaries = self._retriever.timeline(*analysis.ts_range, levels=[level],
                                                      limit=most + 1)
@@ -281,6 +290,20 @@ class Answerer:
         return Answer(text, False, distinct_sources(cited), info.name, False, "llm-chat", hits)
 
 
+def _span(m) -> tuple[float, float]:
+    """An episode's start and end, epoch seconds."""
+    f = m.fields
+    t0 = parse_iso(f.get("occurred_at") or m.occurred_at, naive="keep")
+    t1 = parse_iso(f["ended_at"], naive="keep") if f.get("ended_at") else t0
+    return t0.timestamp(), t1.timestamp()
+
+
+def _distance(m, at: float) -> float:
+    """Seconds from an episode to the moment `at` (0 inside it)."""
+    t0, t1 = _span(m)
+    return max(t0 - at, at - t1, 0.0)
+
+
 def _episode_text(fields: dict) -> str:
     return " ".join(str(fields.get(k) or "") for k in ("app", "summary", "details"))
 
@@ -296,13 +319,13 @@ def _timeline_line(m, tz, dated: bool = False) -> str:
     summary = " ".join(str(f.get("summary") or "").split())
     details = " ".join(str(f.get("details") or "").split())
     if f.get("event_type") in SUMMARY_TYPES:
-        level, day, line = (summary.split(" ", 2) + ["", ""])[:3]
-        if level == "Day":   # "Day 2026-02-17 00:00–00:00: ..." -> "2026-02-17: ..."
-            line = f"{day}: {line.split(': ', 1)[-1]}"
-        elif level == "Hour":
-            line = f"{day} {line}" if dated else line
-        else:
+        period = period_of(f)   # its data (memory/consolidate.py), not its text read back
+        if period is None:
             line = summary
+        elif period.level == "day":   # "2026-02-17: Chromium (...) 25 min, ..."
+            line = f"{period.day}: {period.activity}"
+        else:
+            line = f"{period.day} {period.line}" if dated else period.line
         return f"{line} — {details}" if details else line
     t0 = parse_iso(f.get("occurred_at") or m.occurred_at, naive="keep")
     t1 = parse_iso(f["ended_at"], naive="keep") if f.get("ended_at") else t0

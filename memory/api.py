@@ -12,11 +12,29 @@ from __future__ import annotations
 
 from memory.ocr_types import OcrLine
 from memory.store.audit import AuditEntry
+from memory.store.coverage import NOT_RUNNING, CoverageSpan
 from memory.store.frames import Frame
 from memory.store.memories import EpisodeSpan, Memory, MemoryRow
 from memory.store.sources import Moment, canonical, frame_key
 from memory.store.store import Store
 from memory.store.threads import Material, Message, Thread
+from memory.store.usage import StorageUsage, measure
 
-__all__ = ["AuditEntry", "EpisodeSpan", "Frame", "Material", "Memory", "MemoryRow", "Message",
-           "Moment", "OcrLine", "Store", "Thread", "canonical", "frame_key"]
+__all__ = ["NOT_RUNNING", "AuditEntry", "CoverageSpan", "EpisodeSpan", "Frame", "Material",
+           "Memory", "MemoryRow", "Message", "Moment", "OcrLine", "StorageUsage", "Store",
+           "Thread", "canonical", "capture_coverage", "frame_key", "storage_usage"]
+
+
+def storage_usage(store: Store) -> StorageUsage:
+    """What the store's data directory holds: images, text (database, vector index), the
+    rest, and the free space (memory/store/usage.py). Reads only; for a pool thread."""
+    with store.errors():
+        return measure(store.db, store.layout.data_dir)
+
+
+def capture_coverage(store: Store, start: float, end: float, *,
+                     now: float | None = None) -> list[CoverageSpan]:
+    """What capture was doing over [start, end] (epoch seconds), span by span, gaps (the app
+    not running) included (memory/store/coverage.py). Reads only; for a pool thread."""
+    with store.errors():
+        return store.coverage.spans(start, end, now=now)

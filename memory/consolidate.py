@@ -3,6 +3,9 @@
 - Hourly and daily summaries over episodes (after TiMem): episode -> hour -> day, linked by
   `parent_id`. The floor's summary is deterministic ("09:00–10:00: Chromium (Pull request
   #418 …) 1 min, Evolution 1 min"); an abstractive sentence is added only by an instruct model.
+  The summary's data is kept beside that line, in its fields: the period (`occurred_at` to
+  `ended_at`) and `apps`, each app's minutes and the titles seen in it, best first. Whoever
+  shows a summary builds its line from those (`period_of`); nobody parses the text back.
 - Duplicates (same type, same identity or near-identical text about the same subject) merge;
   sources are unioned.
 - Forgetting (after MemoryBank): strength = importance * exp(-age / (S * (1 + access_count))),
@@ -15,6 +18,8 @@ import datetime as dt
 import logging
 import math
 from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
 
 from memory.items import EPISODIC, TYPES, same_subject, similarity
 from memory.limits import in_span_iso
@@ -26,6 +31,8 @@ log = logging.getLogger(__name__)
 
 STABILITY_DAYS = 7.0
 SUMMARY_TYPES = ("summary_hour", "summary_day")
+MAX_TITLES = 5      # titles kept per app in a summary's `apps` (its line shows the first)
+TITLE_CHARS = 80    # ... each cut to this many characters (the line shows 40)
 SUMMARY_SCHEMA = {"type": "object", "additionalProperties": False, "required": ["summary"],
                   "properties": {"summary": {"type": "string", "maxLength": 200}}}
 
@@ -41,21 +48,76 @@ def _minutes(m: Memory) -> int:
     return max(1, round((_dt(f["ended_at"]) - _dt(f["occurred_at"])).total_seconds() / 60))
 
 
-def period_line(start: dt.datetime, end: dt.datetime, episodes: list[Memory]) -> str:
-    """'09:00–10:00: Chromium (Pull request #418 …) 25 min, Evolution 10 min'."""
+def _what(m: Memory) -> str:
+    """What a child of a summary did: an episode's summary less its app ("Chromium: Pull
+    request #418", as the floor writes it), an hour's own activity."""
+    if m.fields.get("event_type") in SUMMARY_TYPES:
+        return activity_text(m.fields.get("apps") or [])
+    return str(m.fields.get("summary", "")).split(": ", 1)[-1]
+
+
+def activity(episodes: list[Memory]) -> list[dict]:
+    """The `apps` of a summary over `episodes`: [{"app", "minutes", "titles"}], the app with
+    the most minutes first (ties: the first seen); `titles` the distinct things done in it,
+    in order (at most MAX_TITLES, each cut to TITLE_CHARS)."""
     per_app: dict[str, list] = {}
     for e in episodes:
         app = e.fields.get("app") or "screen"
         entry = per_app.setdefault(app, [0, []])
         entry[0] += _minutes(e)
-        what = e.fields.get("summary", "").split(": ", 1)[-1]
+        what = _what(e)
         if what and what not in entry[1]:
             entry[1].append(what)
+    return [{"app": app, "minutes": mins, "titles": [w[:TITLE_CHARS] for w in whats[:MAX_TITLES]]}
+            for app, (mins, whats) in sorted(per_app.items(), key=lambda kv: -kv[1][0])]
+
+
+def activity_text(apps: list[dict]) -> str:
+    """'Chromium (Pull request #418 …) 25 min, Evolution (Inbox) 10 min' from `apps`."""
     parts = []
-    for app, (mins, whats) in sorted(per_app.items(), key=lambda kv: -kv[1][0]):
-        label = f"{app} ({whats[0][:40]}{' …' if len(whats) > 1 or len(whats[0]) > 40 else ''})"
-        parts.append(f"{label} {mins} min")
-    return f"{start:%H:%M}–{end:%H:%M}: " + ", ".join(parts)
+    for a in apps:
+        titles = a.get("titles") or [""]
+        first = titles[0]
+        more = " …" if len(titles) > 1 or len(first) > 40 else ""
+        parts.append(f"{a.get('app', '')} ({first[:40]}{more}) {a.get('minutes', 0)} min")
+    return ", ".join(parts)
+
+
+def period_line(start: dt.datetime, end: dt.datetime, episodes: list[Memory]) -> str:
+    """'09:00–10:00: Chromium (Pull request #418 …) 25 min, Evolution 10 min'."""
+    return f"{start:%H:%M}–{end:%H:%M}: " + activity_text(activity(episodes))
+
+
+@dataclass(frozen=True)
+class Period:
+    """An hour or day summary as data, from its fields: what its line is made of."""
+
+    level: str      # "hour" | "day"
+    day: str        # "2026-02-17" (the day the period starts)
+    span: str       # "09:00–10:00" (a day: "00:00–00:00")
+    activity: str   # "Chromium (Pull request #418 …) 25 min, Evolution (Inbox) 10 min"
+    apps: tuple[dict, ...]
+
+    @property
+    def line(self) -> str:
+        """'09:00–10:00: Chromium (…) 25 min, …', the summary's line less its level and day."""
+        return f"{self.span}: {self.activity}"
+
+
+def period_of(fields: dict) -> Period | None:
+    """The Period of a summary's fields; None for any other memory (or one without a
+    readable start)."""
+    kind = fields.get("event_type")
+    if kind not in SUMMARY_TYPES or not fields.get("occurred_at"):
+        return None
+    try:
+        start = _dt(str(fields["occurred_at"]))
+        end = _dt(str(fields["ended_at"])) if fields.get("ended_at") else start
+    except (TypeError, ValueError):
+        return None
+    apps = tuple(fields.get("apps") or ())
+    return Period("hour" if kind == "summary_hour" else "day", f"{start:%Y-%m-%d}",
+                  f"{start:%H:%M}–{end:%H:%M}", activity_text(list(apps)), apps)
 
 
 def _abstract(backend, line: str) -> str | None:
@@ -73,17 +135,19 @@ def _abstract(backend, line: str) -> str | None:
 
 def _upsert_summary(repo: MemoryRepo, kind: str, start: dt.datetime, end: dt.datetime,
                     children: list[Memory], backend, counts: dict) -> int:
-    line = period_line(start, end, children)
-    fields = {"occurred_at": start.isoformat(), "ended_at": end.isoformat(), "event_type": kind,
-              "actor": "user", "summary": f"{'Hour' if kind == 'summary_hour' else 'Day'} "
-              f"{start:%Y-%m-%d} {line}", "details": _abstract(backend, line) or ""}
+    apps = activity(children)
+    line = f"{start:%H:%M}–{end:%H:%M}: " + activity_text(apps)
+    fields: dict[str, Any] = {
+        "occurred_at": start.isoformat(), "ended_at": end.isoformat(), "event_type": kind,
+        "actor": "user", "summary": f"{'Hour' if kind == 'summary_hour' else 'Day'} "
+        f"{start:%Y-%m-%d} {line}", "details": _abstract(backend, line) or "", "apps": apps}
     existing = [m for m in repo.list_by_type(EPISODIC, limit=10_000)
                 if m.fields.get("event_type") == kind
                 and m.fields.get("occurred_at") == fields["occurred_at"]]
     sources = list(dict.fromkeys(s for c in children for s in c.sources))
     if existing:
         mid = existing[0].id
-        if existing[0].fields.get("summary") != fields["summary"]:
+        if any(existing[0].fields.get(k) != fields[k] for k in ("summary", "apps")):
             mid = repo.update(mid, fields, sources=sources, reason="summary refreshed")
             counts["update"] += 1
     else:

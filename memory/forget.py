@@ -3,7 +3,8 @@
 What goes: frames (with their sources) kept or merged within the range, optionally of one
 app; chat turns in the range (unless an app other than "chat" is named); the docs that
 only they back (FTS follows through triggers); memories whose every source is forgotten,
-with their versions, audit entries and docs; the pipeline's markers for them.
+with their versions, audit entries and docs; the pipeline's markers for them; and, when
+the whole span goes (no app named), the capture log's record of it (memory/store/coverage.py).
 
 The rows and their cascade are the store's (memory/store/erase.py). Order, for crash
 safety (the same as writing, in reverse): the rows go in one transaction; then the image
@@ -21,7 +22,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-from memory.store import audit
+from memory.store import audit, coverage
 from memory.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,8 @@ def forget(store: Store, *, start: dt.datetime, end: dt.datetime,
         with store.transaction():
             gone = store.erase_range(lo, hi, app=app)
             audit.forget_span(store.db, lo, hi, gone.sources, whole_span=app is None)
+            if app is None:   # the capture log says what was done when: the whole span only
+                coverage.forget_span(store.db, lo, hi)
             # Before the commit: a crash after it would leave stray vectors, which the next
             # start refuses to drop en masse; a crash here leaves docs to re-embed instead.
             store.vectors.delete(gone.doc_ids)

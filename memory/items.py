@@ -30,6 +30,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
     VAULT: ("entry_type", "caption", "value", "sensitivity"),
 }
 
+# Fields the pipeline writes as data rather than text (an hour summary's `apps`: each app's
+# minutes and titles, memory/consolidate.py): kept when well formed, never rendered into
+# the searchable line, shown or edited as a field.
+DATA_FIELDS: dict[str, tuple[str, ...]] = {EPISODIC: ("apps",)}
+
 # The field(s) that identify an item of a type: two items with the same key are the same
 # thing (a contradiction of other fields supersedes, a repeat merges).
 KEY_FIELDS: dict[str, tuple[str, ...]] = {
@@ -80,9 +85,26 @@ def normalise(type_: str, fields: dict) -> dict:
             out[k] = int(v)
         else:
             out[k] = " ".join(str(v).split())[:MAX_FIELD]
+    for k in DATA_FIELDS.get(type_, ()):
+        if fields.get(k):
+            out[k] = _apps(fields[k])
     if not any(out.get(k) for k in KEY_FIELDS[type_]) and not out.get("summary"):
         raise InvalidMemory(f"a {type_} memory needs {' or '.join(KEY_FIELDS[type_])}")
     return out
+
+
+def _apps(value) -> list[dict]:
+    """A summary's `apps` as stored: [{"app": str, "minutes": int, "titles": [str]}]."""
+    if not isinstance(value, list) or not all(
+            isinstance(a, dict) and isinstance(a.get("titles") or [], list) for a in value):
+        raise InvalidMemory("apps must be a list of {app, minutes, titles: [...]}")
+    try:
+        return [{"app": " ".join(str(a.get("app", "")).split())[:MAX_FIELD],
+                 "minutes": int(a.get("minutes", 0)),
+                 "titles": [" ".join(str(t).split())[:MAX_FIELD]
+                            for t in a.get("titles") or []][:MAX_STEPS]} for a in value]
+    except (TypeError, ValueError) as e:
+        raise InvalidMemory(f"apps: {e}") from None
 
 
 def identity(type_: str, fields: dict) -> str:

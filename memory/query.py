@@ -30,6 +30,7 @@ class QueryAnalysis:
     start: dt.datetime | None
     end: dt.datetime | None
     time_phrase: str | None
+    centre: dt.datetime | None = None   # "around 14:20": the moment asked about
 
     @property
     def ts_range(self) -> tuple[float, float] | None:
@@ -65,6 +66,7 @@ def analyse(text: str, *, now: dt.datetime, around_minutes: int = 15) -> QueryAn
     today, _ = _day(now)
     rng: tuple[dt.datetime, dt.datetime] | None = None
     phrase = None
+    point: dt.datetime | None = None
 
     def hit(m: re.Match, r: tuple[dt.datetime, dt.datetime]) -> None:
         nonlocal rng, phrase
@@ -90,6 +92,8 @@ def analyse(text: str, *, now: dt.datetime, around_minutes: int = 15) -> QueryAn
         if (m.group(2) or m.group(3)) and hour < 24 and minute < 60:
             centre = today + dt.timedelta(hours=hour, minutes=minute)
             half = dt.timedelta(minutes=around_minutes)
+            if rng is None:
+                point = centre
             hit(m, (centre - half, centre + half))
     if m := re.search(r"\b(\d+)\s+(day|hour|week)s?\s+ago\b", q):
         n, unit = int(m.group(1)), m.group(2)
@@ -143,7 +147,7 @@ def analyse(text: str, *, now: dt.datetime, around_minutes: int = 15) -> QueryAn
         topic = re.sub(re.escape(phrase), " ", text, flags=re.IGNORECASE)
         topic = " ".join(topic.split())
     return QueryAnalysis(text=text, topic=topic or text, start=rng[0] if rng else None,
-                         end=rng[1] if rng else None, time_phrase=phrase)
+                         end=rng[1] if rng else None, time_phrase=phrase, centre=point)
 
 
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,

@@ -3,11 +3,15 @@
 Candidates are every line of the best raw hits (frames, chat turns) and the spans inside
 them: the value after a label ("Tracking number: ZX-4471-QP"), and every span of a known
 shape (memory/shapes.py: money with its currency, codes with their prefix, times and dates
-as shown, names, commands, paths, URLs). Each is scored by a weighted sum of features
+as shown, names, commands, paths, URLs). A value OCR'd on its own line takes the line
+above as its label when that reads as one (a table's "Equipment" / "7,508"; LABEL_ABOVE),
+and a label can give its value a shape no pattern sees alone ("Booking reference: CDJCTH";
+LABELLED_SHAPES). Each is scored by a weighted sum of features
 (`features`): how well its line and its label cover the question, whether its shape is one
 the question form expects, whether it only repeats the question, whether it is a window
 title or the desktop clock (context, never the answer unless a title is asked for), the rank
-of its hit, its length, and, when a scoring model is there, the model's log-likelihood of
+of its hit, how much of the question (and of its named words) its hit shows, its length,
+and, when a scoring model is there, the model's log-likelihood of
 " <candidate>" after a few-shot "Text / Question / Answer:" prompt, less its likelihood
 without the text (PMI: how much the evidence, not the prior, makes it likely). The weights
 are an AnswerTuning, chosen on a training split.
@@ -32,8 +36,11 @@ from memory.retrieval import Hit
 from memory.shapes import (
     ASKS_CURRENT,
     CURRENT_WORDS,
+    FOUND_SHAPES,
+    LABEL_ABOVE,
     LABEL_SHAPES,
     LABEL_VALUE,
+    LABELLED_SHAPES,
     SPAN_PATTERNS,
     STALE_WORDS,
     expected_shapes,
@@ -70,6 +77,9 @@ class Candidate:
     title: bool = False
     fragment: bool = False    # glued to more of a token: "4471" out of "OPS-4471"
     context: str = ""         # a chat turn's speaker and the question it answers
+    # the shapes whose pattern found it in its line (FOUND_SHAPES): a command after "$ "
+    # (its pattern looks behind the span, so the span alone does not match it)
+    found: set[str] = field(default_factory=set)
     feats: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
 
@@ -134,22 +144,46 @@ def candidates(hits: Sequence[Hit], *, read: int) -> list[Candidate]:
             line = _SAID_AT.sub("", line) if hit.kind == "turn" else line
             title = bool(header) and (i == 0 or _is_title(line, header))
             chrome = bool(clock) and bool(_CLOCK_LINE.match(line))
-            spans = [(line, "")]
+            # A value OCR'd on its own line under (or right of) its label: a table's
+            # "Equipment" / "7,508", a form's "Location:" / "Riverside Cafe".
+            above = _label_above(lines[i - 1], line) if i > 1 and hit.kind == "frame" else ""
+            spans: list[tuple[str, str, str]] = [(line, above, "")]
             if m := LABEL_VALUE.match(line):
-                spans.append((m.group("value").strip(), m.group("label").strip()))
-            for pattern in SPAN_PATTERNS.values():
+                spans.append((m.group("value").strip(), m.group("label").strip(), ""))
+            for shape, pattern in SPAN_PATTERNS.items():
                 for m in pattern.finditer(line):
                     span = m.group(0).strip(" .,;")
                     if span and span != line:
-                        spans.append((span, line[:m.start()].strip()))
-            for span, label in spans:
+                        spans.append((span, line[:m.start()].strip() or above, shape))
+            found: dict[str, set[str]] = {}
+            for span, _label, shape in spans:
+                found.setdefault(span, set()).update({shape} & FOUND_SHAPES)
+            for span, label, _shape in spans:
                 # a value in the title and again in the body is a candidate of each
                 if (span, title) in seen or span in clock or not words(span):
                     continue
                 seen.add((span, title))
                 out.append(Candidate(span, line, hit, rank, label, title or chrome,
-                                     fragment=_fragment(span, line)))
+                                     fragment=_fragment(span, line), found=found[span]))
     return out
+
+
+def _label_above(prev: str, line: str) -> str:
+    """The line before, when it reads as the label of this one (LABEL_ABOVE): it ends with
+    a colon, or it is a few words with no value of their own above a line that is one
+    value."""
+    prev = prev.strip()
+    if not prev or LABEL_VALUE.match(prev):
+        return ""
+    if prev.endswith(":") and len(words(prev)) <= LABEL_ABOVE["max_label_words"]:
+        return prev
+    pw, lw = words(prev), words(line)
+    bare_value = (0 < len(lw) <= LABEL_ABOVE["max_value_words"]
+                  and bool(span_shapes(line) & set(LABEL_ABOVE["value_shapes"])))
+    if (bare_value and 0 < len(pw) <= LABEL_ABOVE["max_label_words"]
+            and not any(ch.isdigit() for ch in prev) and not span_shapes(prev) & {"person"}):
+        return prev
+    return ""
 
 
 def _label_shape(label: str, expected: tuple[str, ...]) -> float:
@@ -160,6 +194,15 @@ def _label_shape(label: str, expected: tuple[str, ...]) -> float:
     return max((1.0 if i == 0 else 0.5 for i, e in enumerate(expected)
                 if any(w.startswith(p) for p in LABEL_SHAPES.get(e, ()) for w in ls)),
                default=0.0)
+
+
+def _labelled_shapes(c: Candidate) -> set[str]:
+    """The shapes the candidate's label announces that its text has whole
+    (LABELLED_SHAPES)."""
+    head = [stem(w) for w in words(c.label.split(":")[0])[-4:]]
+    return {shape for shape, pattern in LABELLED_SHAPES.items()
+            if pattern.fullmatch(c.text.strip())
+            and any(w.startswith(p) for p in LABEL_SHAPES.get(shape, ()) for w in head)}
 
 
 def _update(label: str) -> float:
@@ -176,10 +219,10 @@ def _related(a: str, b: str) -> bool:
 
 
 def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str, float]:
-    q_words = {stem(w) for w in content_words(question)}
+    q_words = {stem(w) for w in key_words(question)}
     c_words = [stem(w) for w in words(c.text)]
     echo = (sum(w in q_words for w in c_words) / len(c_words)) if c_words else 1.0
-    shapes = span_shapes(c.text)
+    shapes = span_shapes(c.text) | c.found | _labelled_shapes(c)
     asks_title = "title" in expected
     # The expected shapes in order: the form's first shape counts whole, a later one half.
     shape = max((1.0 if i == 0 else 0.5 for i, e in enumerate(expected) if e in shapes),
@@ -203,8 +246,9 @@ def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str
     }
 
 
-FEATURES = ("line", "label", "label_shape", "update", "shape", "adjacent", "echo", "title",
-            "rank", "length", "fragment", "hit_key", "recent", "model", "model_lp")
+FEATURES = ("line", "label", "label_shape", "update", "shape", "adjacent", "echo",
+            "title", "rank", "length", "fragment", "hit_key", "hit_named", "recent", "model",
+            "model_lp")
 
 
 def _combine(f: dict[str, float], t: AnswerTuning) -> float:
@@ -214,6 +258,12 @@ def _combine(f: dict[str, float], t: AnswerTuning) -> float:
 def _raw(hits: Sequence[Hit], read: int) -> list[Hit]:
     """The frames and turns read (memories only when there is nothing else)."""
     return ([h for h in hits if h.kind != "memory"] or list(hits))[:read]
+
+
+def key_words(question: str) -> list[str]:
+    """The question's content words, a possessive read as its owner ("moreau's" ->
+    "moreau"): what its evidence must show."""
+    return list(dict.fromkeys(_POSSESSIVE.sub("", w) for w in content_words(question)))
 
 
 def hit_coverage(question: str, hit: Hit, weight: dict[str, float],
@@ -231,11 +281,12 @@ def hit_coverage(question: str, hit: Hit, weight: dict[str, float],
 def key_coverage(question: str, hits: Sequence[Hit], idf: Callable[[list[str]], dict[str, float]],
                  *, read: int, context: dict[int, str] | None = None) -> float:
     """The IDF-weighted share of the question's content words present in the best raw hit."""
-    weight = idf(list(dict.fromkeys(content_words(question))))
+    weight = idf(key_words(question))
     return max((hit_coverage(question, h, weight, context)[0] for h in _raw(hits, read)),
                default=0.0)
 
 
+_POSSESSIVE = re.compile(r"'s$")
 _NAMED = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w'-]*|\b\w*\d\w*\b|\"[^\"]+\"")
 
 
@@ -244,7 +295,8 @@ def named_words(question: str) -> list[str]:
     or quoted ("Bookhaven", "Office-5G", "\"export drops the last row\"")."""
     out: list[str] = []
     for m in _NAMED.finditer(question.strip()):
-        out += [w for w in words(m.group(0)) if w not in QUESTION_WORDS]
+        # a possessive names its owner: "Lena Moreau's" -> "moreau"
+        out += [_POSSESSIVE.sub("", w) for w in words(m.group(0)) if w not in QUESTION_WORDS]
     return list(dict.fromkeys(out))
 
 
@@ -274,14 +326,16 @@ def read(question: str, hits: Sequence[Hit], tuning: AnswerTuning, *,
     for c in cands:
         c.context = (context or {}).get(c.hit.id, "")
     raw = _raw(hits, tuning.read_hits)
-    weight = idf(list(dict.fromkeys(content_words(question))))
+    weight = idf(key_words(question))
     cover = {h.id: hit_coverage(question, h, weight, context) for h in raw}
     newest = max((h.timestamp or "" for h in raw), default="")
     asks_current = bool(ASKS_CURRENT.search(question))
     for c in cands:
         c.feats = features(question, expected, c)
         c.feats["hit_key"] = cover[c.hit.id][0]
-        c.feats["hit_named"] = cover[c.hit.id][1]   # for abstention, not a ranking feature
+        # the share of the question's named words its hit shows: look-alike screens (the
+        # flight to Ghent for the flight to Lisbon) lose it
+        c.feats["hit_named"] = cover[c.hit.id][1]
         # "... now?": the newest screen read holds the value in force
         c.feats["recent"] = float(asks_current and (c.hit.timestamp or "") == newest
                                   and len(raw) > 1)

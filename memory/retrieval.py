@@ -15,7 +15,7 @@ conversation (419 turns), fused turn recall@10 fell from 0.69 at depth 50 to 0.5
 
 A memory that cites many moments (an episode of a whole session) is a hit for what it
 says, but it cites, for this query, only those of its moments that the raw evidence ranked
-(at most MAX_CITED, best first), else its first: a session must not fill the citations
+(at most `max_cited`, best first), else its first: a session must not fill the citations
 with its opening lines.
 
 A chat turn is indexed with its neighbours (the turns before and after it in its session:
@@ -49,17 +49,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from memory.query import QueryAnalysis, analyse
+from memory.retrieval_tuning import RetrievalTuning
 from memory.store.store import Store
 from memory.text import MONTHS, STOPWORDS, WEEKDAYS
 
 _TOKEN = re.compile(r"\w+")
-MAX_CITED = 3  # moments a many-sourced memory hit cites for one query
-REPLY_SHARE = 0.5  # of a question turn's fused score, given to its reply
-SPEAKER_BOOST = 2.0  # a named speaker's own turns count double
-FEEDBACK_DOCS = 3  # best fused hits read for feedback terms
-FEEDBACK_TERMS = 5  # words added to the query for the feedback BM25 list
-FEEDBACK_WEIGHT = 0.5  # of that list in the fusion
-FEEDBACK_DF_CAP = 1000  # a word in this many docs sets no hit apart (and is slow to OR in)
 _FEEDBACK_WORD = re.compile(r"[a-z]{3,}")
 _SHORT_NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")  # "Mel": may be the start of a name
 _CALENDAR = frozenset(MONTHS + WEEKDAYS + tuple(w[:3] for w in MONTHS + WEEKDAYS))  # not names
@@ -108,17 +102,18 @@ def _tokens(text: str) -> set[str]:
     return set(_TOKEN.findall(text.lower()))
 
 
-def near_duplicate(a: set[str], b: set[str], threshold: float = 0.85) -> bool:
+def near_duplicate(a: set[str], b: set[str], threshold: float) -> bool:
+    """Whether two word sets overlap (Jaccard) at least `threshold`."""
     if not a or not b:
         return False
     return len(a & b) / len(a | b) >= threshold
 
 
 class Retriever:
-    def __init__(self, store: Store, *, rrf_k: int = 10, candidates: int = 50) -> None:
+    def __init__(self, store: Store, *, tuning: RetrievalTuning | None = None) -> None:
+        """`tuning` holds every number retrieval depends on (default: RetrievalTuning())."""
         self._store = store
-        self._rrf_k = rrf_k
-        self._candidates = candidates
+        self.tuning = tuning or RetrievalTuning()
         self._speakers_key: int | None = None   # turns.MAX(id) when the names were read
         self._speakers: dict[str, re.Pattern] = {}
 
@@ -132,7 +127,8 @@ class Retriever:
         'bm25' ranks by each doc's own text, without its context)."""
         qa = self.analyse(query, now)
         rng = ts_range or qa.ts_range
-        n = max(self._candidates, limit)
+        t = self.tuning
+        n = max(t.candidates, limit)
         docs = self._store.docs
         lists: list[tuple[list[tuple[int, float]], float]] = []
         with self._store.errors():
@@ -141,18 +137,19 @@ class Retriever:
                 lists.append((docs.fts(query, k=n, kinds=kinds, context=ctx), 1.0))
                 if rng:
                     lists.append((docs.fts(qa.topic, k=n, kinds=kinds, ts_range=rng,
-                                           context=ctx), 1.5))
+                                           context=ctx), t.in_range_weight))
             if mode in ("hybrid", "vector"):
                 lists.append((docs.vector(query, k=n, kinds=kinds), 1.0))
                 if rng:
-                    lists.append((docs.vector(qa.topic, k=n, kinds=kinds, ts_range=rng), 1.5))
-            fused = rrf(lists, self._rrf_k)
+                    lists.append((docs.vector(qa.topic, k=n, kinds=kinds, ts_range=rng),
+                                  t.in_range_weight))
+            fused = rrf(lists, t.rrf_k)
             if mode == "hybrid":
                 terms = self._feedback_terms(query, fused)
                 if terms:
                     lists.append((docs.fts(f"{query} {terms}", k=n, kinds=kinds),
-                                  FEEDBACK_WEIGHT))
-                    fused = rrf(lists, self._rrf_k)
+                                  t.feedback_weight))
+                    fused = rrf(lists, t.rrf_k)
             if mode == "hybrid" and (not kinds or "turn" in kinds):
                 fused = self._with_replies(fused, n)
                 fused = self._speaker_named(query, fused, n)
@@ -165,13 +162,14 @@ class Retriever:
         return hits
 
     def _feedback_terms(self, query: str, fused: dict[int, float]) -> str:
-        """Pseudo-relevance feedback (after RM3): the FEEDBACK_TERMS words of the best
-        FEEDBACK_DOCS fused hits that are most frequent there and rarest overall (tf x idf),
+        """Pseudo-relevance feedback (after RM3): the `feedback_terms` words of the best
+        `feedback_docs` fused hits that are most frequent there and rarest overall (tf x idf),
         the query's own and stop words left out. Asked "What does Ana do to destress?", the
         top hits talk of "running" and "pottery", and the lines that say only that are found
-        too. A word in FEEDBACK_DF_CAP docs or more is left out: it sets nothing apart, and
+        too. A word in `feedback_df_cap` docs or more is left out: it sets nothing apart, and
         its long posting list is what an OR query pays for. Empty when nothing ranked."""
-        top = [i for i, _ in _ranked(fused)[:FEEDBACK_DOCS]]
+        t = self.tuning
+        top = [i for i, _ in _ranked(fused)[:t.feedback_docs]]
         if not top:
             return ""
         own = set(_TOKEN.findall(query.lower()))
@@ -185,34 +183,35 @@ class Retriever:
         if not counts:
             return ""
         size = max(self._store.docs.size(), 1)
-        df = self._store.docs.doc_freq(list(counts), cap=FEEDBACK_DF_CAP)
+        df = self._store.docs.doc_freq(list(counts), cap=t.feedback_df_cap)
         # A word found only in the feedback docs themselves can find nothing new.
-        ranked = sorted((w for w in counts if holders[w] < df[w] < FEEDBACK_DF_CAP),
+        ranked = sorted((w for w in counts if holders[w] < df[w] < t.feedback_df_cap),
                         key=lambda w: (-counts[w] * math.log(size / (1 + df[w])), w))
-        return " ".join(ranked[:FEEDBACK_TERMS])
+        return " ".join(ranked[:t.feedback_terms])
 
     def _with_replies(self, fused: dict[int, float], n: int) -> dict[int, float]:
         """In a conversation the answer to a question is in the reply: a chat turn that
         asks what the query asks ranks high, the turn that answers it often does not
         (it shares no words with the query: "How long have you been married?" / "5 years
-        already!"). The reply of a ranked question turn gains REPLY_SHARE of the question's
+        already!"). The reply of a ranked question turn gains `reply_share` of the question's
         fused score, so a strongly matched question lifts its answer and a weak one little."""
         top = [i for i, _ in _ranked(fused)[:n]]
         out = dict(fused)
         for question, reply in self._store.turns.replies(top).items():
-            out[reply] = out.get(reply, 0.0) + REPLY_SHARE * fused[question]
+            out[reply] = out.get(reply, 0.0) + self.tuning.reply_share * fused[question]
         return out
 
     def _speaker_named(self, query: str, fused: dict[int, float], n: int) -> dict[int, float]:
         """A question about one person of a chat ("What did Ana research?") is answered,
-        nearly always, by what that person said: their ranked turns weigh SPEAKER_BOOST
+        nearly always, by what that person said: their ranked turns weigh `speaker_boost`
         times as much. Only when exactly one speaker is named, as a whole word."""
         named = self.named_speaker(query)
         if named is None:
             return fused
         top = [i for i, _ in _ranked(fused)[:n]]
         theirs = self._store.turns.spoken_by(top, named)
-        return {i: s * SPEAKER_BOOST if i in theirs else s for i, s in fused.items()}
+        boost = self.tuning.speaker_boost
+        return {i: s * boost if i in theirs else s for i, s in fused.items()}
 
     def named_speaker(self, query: str) -> str | None:
         """The one chat speaker the query names as a whole word (or by the start of their
@@ -276,21 +275,22 @@ class Retriever:
     def _fade(self, fused: dict[int, float]) -> dict[int, float]:
         """Lower the rank of faded memories (forgetting curve); pinned ones never fade.
 
-        A memory's weight is 0.6 + 0.4 * (strength / importance): a stale, unused memory
-        drops behind fresh evidence but is never hidden, and raw text is untouched."""
+        A memory's weight is `fade_floor` + (1 - `fade_floor`) * (strength / importance),
+        0.6 + 0.4 * ... by default: a stale, unused memory drops behind fresh evidence but
+        is never hidden, and raw text is untouched."""
         if not fused:
             return fused
+        floor = self.tuning.fade_floor
         rows = self._store.memories.strengths(list(fused))
         for doc_id, strength, importance, pinned in rows:
             if pinned or strength is None or not importance:
                 continue
-            fused[doc_id] *= 0.6 + 0.4 * min(1.0, max(0.0, strength / importance))
+            fused[doc_id] *= floor + (1 - floor) * min(1.0, max(0.0, strength / importance))
         return fused
 
-    @staticmethod
-    def _focus_memory_sources(hits: list[Hit], ranked_docs) -> None:
+    def _focus_memory_sources(self, hits: list[Hit], ranked_docs) -> None:
         """A memory (an episode of a whole session, say) may cite many moments: for this
-        query it cites those the raw evidence ranked, best first, at most MAX_CITED, or
+        query it cites those the raw evidence ranked, best first, at most `max_cited`, or
         its first moment when none ranked. Its whole provenance stays on the memory."""
         best: dict[str, int] = {}
         for rank, d in enumerate(ranked_docs):
@@ -300,7 +300,7 @@ class Retriever:
         for h in hits:
             if h.kind == "memory" and len(h.sources) > 1:
                 ranked = sorted((src for src in h.sources if src in best), key=lambda s: best[s])
-                h.sources = ranked[:MAX_CITED] or h.sources[:1]
+                h.sources = ranked[:self.tuning.max_cited] or h.sources[:1]
 
     def _collapse(self, scored, limit: int) -> list[Hit]:
         hits: list[Hit] = []
@@ -308,7 +308,7 @@ class Retriever:
         for doc, score in scored:
             toks = _tokens(doc.text)
             for h, t in zip(hits, token_sets):
-                if near_duplicate(toks, t):
+                if near_duplicate(toks, t, self.tuning.duplicate_overlap):
                     h.sources = list(dict.fromkeys(h.sources + doc.sources))
                     break
             else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from memory.answer_tuning import AnswerTuning
+from memory.retrieval_tuning import RetrievalTuning
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,10 @@ class MemorySettings:
     # the answerer's weights and thresholds that differ from AnswerTuning's defaults
     # ([memory] answer = {min_key_coverage = 0.4}); `answer_tuning` is what it is handed
     answer: dict = field(default_factory=dict)
+    # the retriever's numbers that differ from RetrievalTuning's defaults, rrf_k and
+    # candidates aside ([memory] retrieval = {reply_share = 0.4}); `retrieval_tuning` is
+    # what it is handed
+    retrieval: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not 1 <= self.search_limit <= 1000:
@@ -28,6 +33,7 @@ class MemorySettings:
         if not 0 < self.chroma_port < 65536:
             raise ValueError("memory.chroma_port must be a TCP port")
         _ = self.answer_tuning  # an unknown name or a value out of range fails here, at load
+        _ = self.retrieval_tuning  # ... and here
 
     @property
     def answer_tuning(self) -> AnswerTuning:
@@ -35,3 +41,15 @@ class MemorySettings:
             return AnswerTuning(**self.answer)
         except TypeError as e:
             raise ValueError(f"memory.answer: {e}") from None
+
+    @property
+    def retrieval_tuning(self) -> RetrievalTuning:
+        twice = sorted({"rrf_k", "candidates"} & set(self.retrieval))
+        if twice:
+            raise ValueError(f"memory.retrieval cannot set {' or '.join(twice)}: set "
+                             f"{' and '.join('memory.' + n for n in twice)} instead")
+        try:
+            return RetrievalTuning(rrf_k=self.rrf_k, candidates=self.candidates,
+                                   **self.retrieval)
+        except TypeError as e:
+            raise ValueError(f"memory.retrieval: {e}") from None

@@ -50,9 +50,28 @@ SPAN_PATTERNS: dict[str, re.Pattern] = {
                         r"|\bthe\s+[A-Z][\w'&]*"),
 }
 
+# Shapes a span has when its pattern found it in its line, though the span alone does not
+# match: the command pattern looks for the prompt before it ("$ git clone ..."). (Place
+# also looks behind, after "at"/"in", but that finds months as well: "start in June".)
+FOUND_SHAPES = frozenset({"command"})
+
 # "Label: value" or "NAME = value" on one line: the value is a candidate, the label says
 # what it is.
 LABEL_VALUE = re.compile(r"^(?P<label>[^:=]{2,40}?)\s?(?::|\s=)\s+(?P<value>\S.*)$")
+
+# A label on the line above its value (a table row or a form OCR'd as two lines): the line
+# before is the label when it ends with a colon, or when it is at most `max_label_words`
+# words with no digit above a line of at most `max_value_words` words holding a span of one
+# of `value_shapes`.
+LABEL_ABOVE: dict = {"max_label_words": 4, "max_value_words": 3,
+                     "value_shapes": ("money", "number", "quantity", "time", "date", "code")}
+
+# Values whose shape only their label tells: after a label announcing that shape
+# (LABEL_SHAPES), a value matching the pattern whole has it ("Booking reference: CDJCTH" is
+# a code with no digit, which SPAN_PATTERNS["code"] would not take alone).
+LABELLED_SHAPES: dict[str, re.Pattern] = {
+    "code": re.compile(r"[A-Z0-9]{5,10}"),
+}
 
 # Label words that say what shape their value has ("Assignee: ..." holds a person,
 # "Location: ..." a place), by stem: a label announces a shape as a question form asks for

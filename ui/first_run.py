@@ -1,8 +1,16 @@
-"""First run: say plainly what is captured and where it stays; the user chooses to start."""
+"""First run: say plainly what is captured and where it stays; the user chooses to start.
+
+Shown before the main window exists, so it carries its own `Theme` (ui/style.py): the same
+stylesheet, light or dark as the system, as every other window.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
+
+from ui.style import SPACING, Theme, app_icon
+
+TITLE = "Commonplace remembers what you see, privately"
 
 
 def explanation(settings) -> str:
@@ -11,7 +19,6 @@ def explanation(settings) -> str:
            "<b>not</b> encrypted (encryption is off in the settings)")
     apps = ", ".join(p.excluded_apps[:6]) + ("…" if len(p.excluded_apps) > 6 else "")
     return (
-        "<h3>Commonplace remembers what you see, privately</h3>"
         f"<p>While capture is on, it takes a screenshot about every {c.interval_s:g} seconds "
         "when the screen changes, reads its text on this computer, and notes the app and "
         "window title.</p>"
@@ -30,15 +37,28 @@ class FirstRunDialog(QDialog):
     def __init__(self, settings, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Welcome to Commonplace")
-        text = QLabel(explanation(settings))
-        text.setWordWrap(True)
+        self.setWindowIcon(app_icon())
+        self.setAccessibleName("Welcome")
+        self.setMinimumWidth(560)
+        self.text = QLabel(explanation(settings), self)   # the dialog's first label
+        title = QLabel(TITLE)
+        title.setObjectName("title")
+        title.setWordWrap(True)
+        self.text.setWordWrap(True)
+        self.text.setAccessibleName("What Commonplace captures")
         self.buttons = QDialogButtonBox()
         self.start_button = self.buttons.addButton(
             "Start capturing", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.start_button.setObjectName("primary")
+        self.start_button.setDefault(True)
         self.later_button = self.buttons.addButton(
             "Not now", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
-        lay.addWidget(text)
+        lay.setContentsMargins(3 * SPACING, 3 * SPACING, 3 * SPACING, 2 * SPACING)
+        lay.setSpacing(2 * SPACING)
+        lay.addWidget(title)
+        lay.addWidget(self.text)
         lay.addWidget(self.buttons)
+        self.theme = Theme(self, parent=self)   # the system's light or dark, followed

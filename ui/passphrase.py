@@ -4,6 +4,9 @@ The passphrase is the only way into an encrypted history: the choosing dialog as
 twice, shows how strong it is while it is typed, says plainly that it cannot be recovered,
 and offers a copy in the system keyring where one runs. The unlock dialog says why the last
 try failed and lets the user try again.
+
+Both are shown before the main window exists, so each carries its own `Theme`
+(ui/style.py): the one stylesheet, light or dark as the system.
 """
 
 from __future__ import annotations
@@ -20,9 +23,26 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ui.style import SPACING, Theme, app_icon
+
 NO_RECOVERY = ("<b>Keep it safe: it cannot be recovered.</b> Commonplace keeps no copy it "
                "could give back. If you forget it, your history cannot be opened by anyone, "
                "you included.")
+
+
+def _layout(dialog: QDialog, title: str, widgets) -> None:
+    """The dialogs' common frame: a title, the widgets, the app's spacing and theme."""
+    dialog.setWindowIcon(app_icon())
+    dialog.setMinimumWidth(480)
+    heading = QLabel(title)
+    heading.setObjectName("title")
+    heading.setWordWrap(True)
+    lay = QVBoxLayout(dialog)
+    lay.setContentsMargins(3 * SPACING, 3 * SPACING, 3 * SPACING, 2 * SPACING)
+    lay.setSpacing(SPACING + SPACING // 2)
+    for w in (heading, *widgets):
+        lay.addWidget(w)
+    dialog.theme = Theme(dialog, parent=dialog)   # the system's light or dark, followed
 
 
 def _password_field(name: str) -> QLineEdit:
@@ -44,6 +64,7 @@ class ChoosePassphraseDialog(QDialog):
         self._strength = strength
         self._min = min_chars
         self.setWindowTitle("Choose a passphrase — Commonplace")
+        self.setAccessibleName("Choose a passphrase")
         intro = QLabel("Your history is encrypted on this computer with a passphrase you "
                        "choose. Four or more unrelated words are easy to remember and hard "
                        "to guess.")
@@ -58,9 +79,12 @@ class ChoosePassphraseDialog(QDialog):
         self.meter.setAccessibleName("Passphrase strength")
         self.hint = QLabel()
         self.hint.setWordWrap(True)
+        self.hint.setObjectName("muted")
         self.hint.setAccessibleName("Passphrase hint")
         warning = QLabel(NO_RECOVERY)
         warning.setWordWrap(True)
+        warning.setObjectName("notice")
+        warning.setAccessibleName("Passphrase warning")
         usable, why = keyring
         self.keep = QCheckBox("Keep a copy in the system keyring (unlocks when you log in)")
         self.keep.setAccessibleName("Keep in keyring")
@@ -72,12 +96,11 @@ class ChoosePassphraseDialog(QDialog):
                                         QDialogButtonBox.StandardButton.Cancel)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText("Create my encrypted history")
+        self.ok.setObjectName("primary")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        for w in (intro, self.first, self.second, self.meter, self.hint, warning, self.keep,
-                  self.buttons):
-            lay.addWidget(w)
+        _layout(self, "Choose a passphrase", (intro, self.first, self.second, self.meter,
+                                              self.hint, warning, self.keep, self.buttons))
         self.first.textChanged.connect(self._check)
         self.second.textChanged.connect(self._check)
         self._check()
@@ -117,20 +140,22 @@ class UnlockDialog(QDialog):
     def __init__(self, message: str = "", parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Unlock Commonplace")
+        self.setAccessibleName("Unlock")
         label = QLabel("Passphrase for your encrypted history:")
         self.field = _password_field("Passphrase")
         self.message = QLabel(message)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Unlock message")
         self.message.setVisible(bool(message))
+        self.message.setObjectName("notice")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
                                         QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Unlock")
+        unlock = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        unlock.setText("Unlock")
+        unlock.setObjectName("primary")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        for w in (label, self.field, self.message, self.buttons):
-            lay.addWidget(w)
+        _layout(self, "Unlock your history", (label, self.field, self.message, self.buttons))
 
     def passphrase(self) -> str:
         return self.field.text()

@@ -7,7 +7,8 @@ at the screen's device-pixel ratio by the views that show them.
 
 Object names the stylesheet knows: `bubble_question`, `bubble_answer`, `evidence_card`,
 `suggestion`, `search_result`, `group_header`, `muted`, `notice`, `mark` (property on a
-label holding highlighted text).
+label holding highlighted text), `timeline_track`, `timeline_week`, `timeline_overview`
+(painted widgets: the rule gives their palette's Base the theme's surface).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 SPACING = 8        # the grid every margin and gap is a multiple of
 RADIUS = 10        # bubbles and cards
 BASE_PT = 10       # body text
+ICONS = (Path(__file__).resolve().parent / "icons").as_posix()   # the stylesheet's glyphs
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,8 @@ QMenuBar::item:selected, QMenu::item:selected {{ background: {c.surface_alt}; }}
 QMenu {{ background: {c.surface}; color: {c.text}; border: 1px solid {c.border}; }}
 QStatusBar QLabel {{ color: {c.muted}; }}
 QToolTip {{ background: {c.surface}; color: {c.text}; border: 1px solid {c.border}; }}
-QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QListWidget, QDateTimeEdit {{
+QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QListWidget, QDateTimeEdit, QSpinBox,
+QDoubleSpinBox {{
   background: {c.surface}; color: {c.text}; border: 1px solid {c.border};
   border-radius: {r // 2}px; padding: {s // 2}px {s}px; }}
 QLineEdit:focus, QComboBox:focus, QListWidget:focus {{ border: 1px solid {c.accent}; }}
@@ -113,6 +116,24 @@ QLabel#title {{ font-size: {BASE_PT + 5}pt; font-weight: 600; color: {c.text}; }
 QLabel#notice {{ background: {c.surface}; border: 1px solid {c.border};
   border-radius: {r // 2}px; padding: {s}px; }}
 QListWidget::item {{ padding: {s // 2}px; }}
+QWidget#timeline_track, QWidget#timeline_week, QWidget#timeline_overview {{
+  background: {c.surface}; }}
+QScrollBar:horizontal {{ background: {c.window}; height: {s + 2}px; border: none; }}
+QScrollBar:vertical {{ background: {c.window}; width: {s + 2}px; border: none; }}
+QScrollBar::handle {{ background: {c.border}; border-radius: {s // 2}px; min-width: {3 * s}px;
+  min-height: {3 * s}px; margin: 2px; }}
+QScrollBar::handle:hover {{ background: {c.muted}; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
+QSpinBox::up-button, QDoubleSpinBox::up-button, QSpinBox::down-button,
+QDoubleSpinBox::down-button {{ width: {2 * s}px; border: none; background: transparent; }}
+QSpinBox::up-arrow, QDoubleSpinBox::up-arrow {{ image: url({ICONS}/spin-up.svg);
+  width: 8px; height: 5px; }}
+QSpinBox::down-arrow, QDoubleSpinBox::down-arrow {{ image: url({ICONS}/spin-down.svg);
+  width: 8px; height: 5px; }}
+QProgressBar {{ background: {c.surface}; border: 1px solid {c.border};
+  border-radius: {r // 2}px; max-height: {s}px; }}
+QProgressBar::chunk {{ background: {c.accent}; border-radius: {r // 2 - 1}px; }}
 QListWidget::item:selected {{ background: {c.surface_alt}; color: {c.text}; }}
 """
 

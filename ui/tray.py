@@ -6,6 +6,7 @@ It drives capture through a small protocol, so tests use a fake and the app the 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
@@ -16,11 +17,19 @@ from capture.service import CaptureStatus, State
 from ui.style import app_icon
 
 PAUSE_MINUTES = 15
-COLOURS = {"recording": "#d93025", "paused": "#f2a600", "error": "#7b1fa2",
-           "off": "#9e9e9e"}
-# The tray's look for each capture state (a state not here: stopped, "off").
-LOOKS = {State.RECORDING: "recording", State.IDLE: "recording", State.EXCLUDED: "recording",
-         State.PAUSED: "paused", State.ERROR: "error", State.DISK_LOW: "error"}
+COLOURS = {"recording": "#d93025", "waiting": "#1a73e8", "paused": "#f2a600",
+           "error": "#7b1fa2", "off": "#9e9e9e"}
+# The tray's look for each capture state (a state not here: stopped, "off"). "waiting":
+# capture runs but takes nothing now (idle, the screen locked, an excluded app in front).
+LOOKS = {State.RECORDING: "recording", State.IDLE: "waiting", State.LOCKED: "waiting",
+         State.EXCLUDED: "waiting", State.PAUSED: "paused", State.ERROR: "error",
+         State.DISK_LOW: "error"}
+# What the menu line says for each state (the reason follows, where there is one).
+WORDS = {State.RECORDING: "Recording", State.IDLE: "Idle, not recording",
+         State.LOCKED: "Screen locked, not recording",
+         State.EXCLUDED: "Excluded app in front, not recording",
+         State.ERROR: "Capture problem", State.DISK_LOW: "Capture problem"}
+CAN_PAUSE = {"recording", "waiting"}
 
 
 class CaptureController(Protocol):
@@ -30,19 +39,26 @@ class CaptureController(Protocol):
 
 
 def state_of(status: CaptureStatus | None) -> tuple[str, str]:
-    """(recording | paused | error | off, a line for the menu) from a capture status."""
+    """(recording | waiting | paused | error | off, a line for the menu) from a capture
+    status: what capture does now and why ("Paused until 14:30", "Idle, not recording: no
+    keyboard or mouse input for 5 min", "Capture problem: The screen reads as black…")."""
     if status is None:
         return "off", "Capture is off"
     state, msg = status.state, status.message or ""
     look = LOOKS.get(state, "off")
-    if state is State.RECORDING:
-        return look, "Recording"
-    if look == "recording":
-        return look, f"Recording (now {state.value})"
-    if look == "paused":
-        return look, f"Paused{' — ' + msg if msg and msg != 'paused' else ''}"
-    if look == "error":
-        return look, f"Capture problem: {msg or state.value}"
+    if state is State.PAUSED:
+        until = status.paused_until
+        if until is None:
+            return look, "Paused until you resume"
+        return look, f"Paused until {dt.datetime.fromtimestamp(until):%H:%M}"
+    if state is State.ERROR or state is State.DISK_LOW:
+        return look, f"{WORDS[state]}: {msg or state.value}"
+    if state is State.EXCLUDED and msg and not msg.startswith("excluded"):
+        return look, msg[0].upper() + msg[1:]   # "Commonplace window in front: not captured"
+    if state in WORDS:
+        head = WORDS[state]
+        reason = "" if state is State.EXCLUDED or msg.lower() in head.lower() else msg
+        return look, f"{head}{': ' + reason if reason else ''}"
     return "off", "Capture is stopped"
 
 
@@ -136,8 +152,8 @@ class Tray(QObject):
     def _show(self, state: str, line: str) -> None:
         self.status_action.setText(line)
         has = self._capture is not None
-        self.pause_action.setEnabled(has and state == "recording")
-        self.pause15_action.setEnabled(has and state == "recording")
+        self.pause_action.setEnabled(has and state in CAN_PAUSE)
+        self.pause15_action.setEnabled(has and state in CAN_PAUSE)
         self.resume_action.setEnabled(has and state in ("paused", "error"))
         if state != self.state:
             self.state = state

@@ -16,7 +16,8 @@ Tables of record:
                          `embedded` says whether its vector is in the vector store (reconciled
                          at start-up after a crash)
   memories               one item of a memory type (fields JSON + a searchable `text`);
-                         never hard-deleted: status active | superseded | deleted
+                         never hard-deleted: status active | superseded | deleted; an hour
+                         or day summary keeps its data in `fields.apps` (m009)
   memory_sources         the observations (frame manifest values / capture refs, chat turn
                          refs '<sample>:<dia>') a memory cites
   memory_versions        every value a memory ever had (the earlier value survives an update);
@@ -26,10 +27,14 @@ Tables of record:
   processed_observations the frames and turns the pipeline has taken (its idempotency marker)
   chat_threads           the desktop chat's kept conversations (m007)
   chat_messages          a question in a thread, its answer, citations and what was searched
+  capture_log            what capture was doing, span by span: recording, paused, idle,
+                         locked, excluded, error, disk-low, stopped (m008); no row = the app
+                         was not running
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from sqlite_utils.migrations import Migrations
@@ -215,9 +220,103 @@ def m007_chat_threads(db):
     db["chat_messages"].create_index(["thread_id"])
 
 
+def m008_capture_log(db):
+    """What capture was doing over time (memory/store/coverage.py): one row per span of one
+    state, open (no end) while current; `seen_epoch` is the last moment the app confirmed it
+    (a crash leaves the row ending there); `paused_until` for a timed pause."""
+    db["capture_log"].create({
+        "id": int, "start_epoch": float, "end_epoch": float, "seen_epoch": float,
+        "state": str, "reason": str, "paused_until": float,
+    }, pk="id", not_null={"start_epoch", "seen_epoch", "state"}, defaults={"reason": ""})
+    db["capture_log"].create_index(["start_epoch"])
+    db["capture_log"].create_index(["end_epoch"])
+
+
+# m009's copy of memory/consolidate.py's summary data as it was: per app (an episode without
+# an app counts as "screen") its minutes (an episode lasts at least one) and the distinct
+# things done in it (an episode's summary less its "App: ", an hour's own activity line),
+# the app with the most minutes first, at most 5 titles each cut to 80 characters.
+_M009_MAX_TITLES = 5
+_M009_TITLE_CHARS = 80
+
+
+def _m009_time(text: str) -> dt.datetime:
+    t = dt.datetime.fromisoformat(text)
+    return t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC)
+
+
+def _m009_minutes(f: dict) -> int:
+    if not f.get("ended_at"):
+        return 1
+    try:
+        took = _m009_time(f["ended_at"]) - _m009_time(f["occurred_at"])
+    except (KeyError, TypeError, ValueError):
+        return 1
+    return max(1, round(took.total_seconds() / 60))
+
+
+def _m009_activity_text(apps: list[dict]) -> str:
+    parts = []
+    for a in apps:
+        titles = a["titles"] or [""]
+        more = " …" if len(titles) > 1 or len(titles[0]) > 40 else ""
+        parts.append(f"{a['app']} ({titles[0][:40]}{more}) {a['minutes']} min")
+    return ", ".join(parts)
+
+
+def _m009_apps(children: list[dict]) -> list[dict]:
+    per_app: dict[str, list] = {}
+    for f in children:
+        entry = per_app.setdefault(f.get("app") or "screen", [0, []])
+        entry[0] += _m009_minutes(f)
+        if f.get("event_type") in ("summary_hour", "summary_day"):
+            what = _m009_activity_text(f.get("apps") or [])
+        else:
+            what = str(f.get("summary", "")).split(": ", 1)[-1]
+        if what and what not in entry[1]:
+            entry[1].append(what)
+    return [{"app": app, "minutes": mins,
+             "titles": [w[:_M009_TITLE_CHARS] for w in whats[:_M009_MAX_TITLES]]}
+            for app, (mins, whats) in sorted(per_app.items(), key=lambda kv: -kv[1][0])]
+
+
+def m009_summary_apps(db):
+    """Hour and day summaries keep their data beside their line (`fields.apps`: each app's
+    minutes and titles), so whoever shows one builds it from that, not by parsing the line
+    back. The active summaries written before get theirs from their active children
+    (`parent_id`), hours before days; the searchable text is unchanged."""
+    def active(parent: int | None = None) -> list[tuple[int, dict]]:
+        """The active episodic memories (the children of `parent`), as the pipeline reads
+        them: by time, then id."""
+        sql = "SELECT id, fields FROM memories WHERE type = 'episodic' AND status = 'active'"
+        args = [] if parent is None else [parent]
+        if parent is not None:
+            sql += " AND parent_id = ?"
+        out = []
+        for mid, fields in db.execute(
+                sql + " ORDER BY COALESCE(occurred_epoch, 0), id", args).fetchall():
+            try:
+                f = json.loads(fields)
+            except (TypeError, ValueError):
+                continue   # unreadable fields: left as they are (the store logs such rows)
+            if isinstance(f, dict):
+                out.append((mid, f))
+        return out
+
+    for level in ("summary_hour", "summary_day"):
+        for mid, f in active():
+            if f.get("event_type") != level or f.get("apps"):
+                continue
+            apps = _m009_apps([c for _id, c in active(mid)])
+            if apps:
+                db.execute("UPDATE memories SET fields = ? WHERE id = ?",
+                           [json.dumps({**f, "apps": apps}, ensure_ascii=False), mid])
+
+
 # The order migrations run in; their names are what databases record as applied.
 ORDER = (m001_frames_turns_docs, m002_memories, m003_versions_sealed,
-         m004_docs_time_window_index, m005_docs_context, m006_mcp_audit, m007_chat_threads)
+         m004_docs_time_window_index, m005_docs_context, m006_mcp_audit, m007_chat_threads,
+         m008_capture_log, m009_summary_apps)
 
 MIGRATIONS = Migrations("commonplace")
 for _migration in ORDER:

@@ -1,8 +1,9 @@
 """The store of one data directory: database, frame files and vector index, opened together.
 
 The store is the only code that knows tables: every read and write goes through one of its
-repositories (`frames`, `turns`, `docs`, `memories`, `vectors`, `threads`, `audit`) or one
-of its methods (erasing a range, the export's tables of record, resolving source keys).
+repositories (`frames`, `turns`, `docs`, `memories`, `vectors`, `threads`, `audit`,
+`coverage`) or one of its methods (erasing a range, the export's tables of record,
+resolving source keys).
 
 Opening runs under the directory's open lock (see dirsafety): unlock or create the key
 record, create or migrate the database, open the vector index. Each open Store then holds
@@ -21,6 +22,7 @@ import sqlite_utils
 
 from memory.store import database, dirsafety, erase, records
 from memory.store.audit import AuditLog
+from memory.store.coverage import CoverageLog
 from memory.store.crypto import Keys
 from memory.store.docs import DocIndex
 from memory.store.frames import FrameRepo
@@ -75,6 +77,7 @@ class Store:
         self.memories = MemoryRepo(db, self.docs, keys)
         self.threads = ThreadRepo(db)
         self.audit = AuditLog(db)
+        self.coverage = CoverageLog(db)
         self._embedder = embedder
         # The opener holds the users lock and owns the keys; a sibling shares both.
         self._users_lock = users_lock

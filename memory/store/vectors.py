@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from memory.errors import DiskFullError, StoreError
+from models.embeddings import BatchEmbedder as Embedder  # what an index needs: batches only
 
 if TYPE_CHECKING:  # chromadb itself is imported only when an index opens
     from chromadb.api.types import Embeddings, Metadata, QueryResult, Where
@@ -42,13 +43,6 @@ log = logging.getLogger(__name__)
 class VectorHit:
     id: int
     score: float  # cosine similarity, higher = more similar
-
-
-class Embedder(Protocol):
-    @property
-    def dim(self) -> int: ...
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 class VectorIndex(Protocol):

@@ -256,3 +256,20 @@ def test_the_passphrase_file_may_be_a_pipe_and_only_its_first_line_counts(tmp_pa
     (tmp_path / "empty").write_text("\n")
     with pytest.raises(LockedError, match="empty"):
         read_passphrase(tmp_path / "empty")
+
+
+@pytest.mark.parametrize("value, words", [
+    ("{reply_share = 'half'}", "reply_share must be a number"),
+    ("{no_such_weight = 1.0}", "no_such_weight"),
+    ("{feedback_weight = 1.5}", "feedback_weight must lie in [0, 1]"),
+    ("{rrf_k = 5}", "set memory.rrf_k instead"),
+])
+def test_a_bad_retrieval_tuning_is_one_line_and_exit_2(tmp_path, capsys, root_logging,
+                                                        value, words):
+    from app import cli
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f"[memory]\nretrieval = {value}\n", "utf-8")
+    assert cli.main(["--data-dir", str(tmp_path / "d"), "--config", str(cfg), "doctor"]) == 2
+    err = capsys.readouterr().err
+    assert words in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err

@@ -1,33 +1,34 @@
 import queue
 
-from capture.batches import Batcher, Observation
+from capture.batches import Batcher
 
 
-def obs(i):
-    return Observation(i, f"2024-01-01T10:00:{i:02d}+00:00", 1e9 + i, "app", "t", None, f"x{i}")
+def add(b, i):
+    """Frame `i` was stored, at second `i`."""
+    b.add(i, f"2024-01-01T10:00:{i:02d}+00:00")
 
 
 def test_batch_closes_at_frame_count(clock):
     q = queue.Queue()
     b = Batcher(q, batch_seconds=60, batch_frames=3, clock=clock)
     for i in range(7):
-        b.add(obs(i))
-    assert [q.get_nowait().frame_ids for _ in range(2)] == [[0, 1, 2], [3, 4, 5]]
+        add(b, i)
+    assert [q.get_nowait().frame_ids for _ in range(2)] == [(0, 1, 2), (3, 4, 5)]
     assert q.empty() and b.pending == 1
 
 
 def test_batch_closes_after_seconds(clock):
     q = queue.Queue()
     b = Batcher(q, batch_seconds=60, batch_frames=100, clock=clock)
-    b.add(obs(1))
+    add(b, 1)
     clock.advance(30)
-    b.add(obs(2))
+    add(b, 2)
     b.poll()
     assert q.empty()
     clock.advance(30)
     b.poll()
     batch = q.get_nowait()
-    assert batch.frame_ids == [1, 2] and batch.start_ts < batch.end_ts
+    assert batch.frame_ids == (1, 2) and batch.start_ts < batch.end_ts
     assert b.sent == 1
 
 
@@ -35,22 +36,22 @@ def test_full_queue_never_blocks_and_keeps_order(clock):
     q = queue.Queue(maxsize=1)
     b = Batcher(q, batch_seconds=60, batch_frames=1, clock=clock)
     for i in range(3):
-        b.add(obs(i))  # returns at once although the queue is full
-    assert q.get_nowait().frame_ids == [0]
+        add(b, i)  # returns at once although the queue is full
+    assert q.get_nowait().frame_ids == (0,)
     assert b.pending == 2
     b.poll()
-    assert q.get_nowait().frame_ids == [1]
+    assert q.get_nowait().frame_ids == (1,)
     b.flush()
-    assert q.get_nowait().frame_ids == [2] and b.pending == 0
+    assert q.get_nowait().frame_ids == (2,) and b.pending == 0
 
 
 def test_backlog_cap_hands_back_oldest(clock):
     q = queue.Queue(maxsize=1)
     b = Batcher(q, batch_seconds=60, batch_frames=1, clock=clock, max_backlog=2)
     for i in range(5):
-        b.add(obs(i))
+        add(b, i)
     dropped = b.drain_dropped()
-    assert [d.frame_ids for d in dropped] == [[1], [2]]
+    assert [d.frame_ids for d in dropped] == [(1,), (2,)]
     assert b.drain_dropped() == []
 
 

@@ -286,12 +286,13 @@ def test_observations_batched_and_flushed_on_stop(rig):
         rig.step(2.0)
         stored(rig, 2 + i)  # the fake OCR reads the script, not the image: one at a time
     batch = rig.q.get(timeout=2)
-    assert [o.text for o in batch.observations] == ["Buy apples\nCall the dentist\nPay rent",
-                                                    "note 0 " * 3]
-    assert batch.observations[0].app == "notesapp"
+    frames = [rig.store.frames.get(i) for i in batch.frame_ids]   # what the pipeline reads
+    assert [f.ocr_text for f in frames] == ["Buy apples\nCall the dentist\nPay rent",
+                                            "note 0 " * 3]
+    assert frames[0].app == "notesapp" and batch.start_ts == frames[0].ts
     rig.svc.stop(5)
     last = rig.q.get_nowait()
-    assert [o.text for o in last.observations] == ["note 1 " * 7]
+    assert [rig.store.frames.get(i).ocr_text for i in last.frame_ids] == ["note 1 " * 7]
     assert rig.store.db.execute("SELECT COUNT(*) FROM docs WHERE embedded = 0").fetchone()[0] == 0
     rig.svc = None
 
@@ -314,7 +315,7 @@ def test_run_capture_for_a_duration_with_the_scheduler(store):
                          grabber=FakeGrabber(screen(["x"])))
     st = run_capture(svc, 1.0)
     assert st.state is State.STOPPED and st.frames_stored == 1
-    assert q.get_nowait().frame_ids == [store.frames.last().id]
+    assert q.get_nowait().frame_ids == (store.frames.last().id,)
     assert store.frames.last().ts_epoch == pytest.approx(dt.datetime.now().timestamp(), abs=5)
 
 

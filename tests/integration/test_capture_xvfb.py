@@ -138,9 +138,9 @@ def test_capture_end_to_end(xvfb, qt_windows, plain_store, ocr, caplog):
     batches = []
     while not q.empty():
         batches.append(q.get_nowait())
-    obs = [o for b in batches for o in b.observations]
-    assert {o.app for o in obs} >= {"notesapp", "writerapp"}
-    assert len(obs) == status.frames_stored
+    stored = [plain_store.frames.get(i) for b in batches for i in b.frame_ids]
+    assert {f.app for f in stored} >= {"notesapp", "writerapp"}
+    assert len(stored) == status.frames_stored
 
     # Nothing of the excluded window anywhere: files, database, logs.
     needles = [b"zebracorn", b"quokka", b"917364", b"Bank logins"]

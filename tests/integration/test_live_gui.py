@@ -7,7 +7,8 @@ records. Then the user asks in the Ask tab; the answer's citation chip is clicke
 timeline shows the cited frame with what answered marked; a follow-up ("and the day
 before?") is asked with the last question's subject and day; Ctrl+K searches as the user
 types and Enter opens the moment found; then the Memories tab opens a memory made from a
-live frame, and its "Where it came from" opens that frame.
+live frame, and its "Where it came from" opens that frame. Last, capture is paused and
+resumed from the Capture menu, and the timeline's coverage strip shows the pause.
 
 Everything is driven by real input (xdotool keys and clicks on the X server), widgets are
 found on screen by reading a screenshot (OCR), and the app tells which frames it cited and
@@ -26,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.integration.conftest import stop_app
@@ -257,6 +259,33 @@ def test_live_use_first_run_ask_cite_open_and_memories(desktop, tmp_path):
         _img, lines = screen.read("12_memory_source_in_timeline")
         text = "\n".join(l.text for l in lines)
         assert "Jump to" in text and re.search(r"Parcel tracking|Dentist", text), text
+
+        # -- capture paused and resumed (the Capture menu): the coverage strip shows it -----
+        screen.activate(main)
+        mark = len(log.text())
+        screen.key("alt+p")
+        screen.click_text("13_capture_menu", r"^Pause$")
+        log.wait(r"capture paused", 10, after=mark)
+        screen.find("14_paused", r"Capture: paused until you resume", timeout=15)
+        time.sleep(8)   # long enough to show at the minute zoom
+        screen.key("alt+p")
+        screen.click_text("15_capture_menu_resume", r"^Resume$")
+        log.wait(r"capture resumed", 10, after=mark)
+        # the strip's own words (its accessible description, logged when it changes)
+        log.wait(r"coverage strip: .*; not recording: .*paused [\d:]+–[\d:]+ "
+                 r"\(paused by the user\)", 60, after=mark)
+        screen.activate(str(parcel.winid))   # a frame after the pause
+        parcel.send("append Collected at the depot\n")
+        time.sleep(4)
+        screen.activate(main)
+        screen.click_text("16_timeline", r"^Now$")
+        zoom = screen.find("16_timeline", r"^Zoom$")[0].box
+        screen.click(zoom[2] + 40, (zoom[1] + zoom[3]) // 2)   # the zoom box beside it
+        screen.click_text("17_zoom_list", r"^minute$")
+        time.sleep(1.0)
+        img = np.asarray(screen.shot("18_coverage_strip_pause").convert("RGB"))
+        paused = int((img == (242, 166, 0)).all(axis=2).sum())   # CAUSES["paused"]
+        assert paused > 200, paused   # the pause as a block, a good part of the minute shown
     finally:
         screen.close()
         code = stop_app(app)

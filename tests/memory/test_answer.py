@@ -204,6 +204,17 @@ def test_what_was_i_doing_is_answered_from_the_timeline(open_store):
         "17:00–18:00: Konsole (build 0 …) 15 min", "18:00–19:00: Konsole (build 3 …) 15 min",
         "19:00–20:00: Konsole (build 6 …) 15 min"]
 
+    # "around 18:12" (17:57-18:27): the episodes nearest that moment, at most
+    # AnswerTuning.around_episodes, in order, each citing its own frame
+    near = answerer.ask("What was I doing around 18:12?", now=now)
+    assert near.tier == "timeline"
+    assert [l.split(" — ")[0] for l in near.answer.splitlines()] == [
+        "18:05–18:10 Konsole: build 3", "18:15–18:20 Konsole: build 4",
+        "18:25–18:30 Konsole: build 5"]
+    assert near.citations == ["k3", "k4", "k5"]
+    two = Answerer(Retriever(store), None, tuning=AnswerTuning(around_episodes=2))
+    assert two.ask("What was I doing around 18:12?", now=now).citations == ["k3", "k4"]
+
     zoom = answerer.ask("What was I doing in Zoom today?", now=now)
     assert zoom.answer.startswith("14:00–14:45 Zoom: Orchard Health call") and zoom.citations == ["f3"]
 

@@ -90,3 +90,49 @@ def test_a_real_duplicate_still_merges_with_its_history(open_store):
                             "details": line}, sources=["frame:2"])
     assert consolidate(store, now=NOW)["merged"] == 1
     assert repo.get(y).superseded_by == x and repo.get(x).sources == ["frame:1", "frame:2"]
+
+
+def test_a_summary_keeps_its_data_and_its_line_is_built_from_it(open_store):
+    """An hour/day summary stores each app's minutes and titles (`apps`); its line, the
+    timeline's and the answerer's, is made from them, never parsed back out of the text. A
+    database whose summaries predate that gets the same data from m009."""
+    import json
+
+    from memory.consolidate import period_of
+    from memory.store.migrations import m009_summary_apps
+
+    store = open_store()
+    repo = repo_for(store)
+    long = "Quarterly planning spreadsheet for the Lisbon office, second draft"
+    a = add_episode(repo, "2026-02-17T09:05:00+00:00", 25, "Chromium", "PR #418", "f1")
+    add_episode(repo, "2026-02-17T09:40:00+00:00", 10, "Evolution", "Inbox", "f2")
+    add_episode(repo, "2026-02-17T09:50:00+00:00", 3, "Chromium", long, "f3")
+    add_episode(repo, "2026-02-17T11:00:00+00:00", 4, "Zoom", long, "f4")
+    consolidate(store, now=NOW)
+    hour = repo.get(repo.get(a).parent_id)
+    assert hour.fields["apps"] == [
+        {"app": "Chromium", "minutes": 28, "titles": ["PR #418", long]},
+        {"app": "Evolution", "minutes": 10, "titles": ["Inbox"]}]
+    p = period_of(hour.fields)
+    assert (p.level, p.day, p.span) == ("hour", "2026-02-17", "09:00–10:00")
+    assert p.line == "09:00–10:00: Chromium (PR #418 …) 28 min, Evolution (Inbox) 10 min"
+    assert hour.fields["summary"] == f"Hour 2026-02-17 {p.line}"
+    assert "apps" not in hour.text            # the searchable line is the summary's
+    day = repo.get(hour.parent_id)
+    d = period_of(day.fields)
+    assert (d.level, d.span) == ("day", "00:00–00:00")
+    assert day.fields["summary"] == f"Day 2026-02-17 {d.line}"
+    assert period_of(repo.get(a).fields) is None            # an episode is no period
+
+    # Summaries written before the data was kept: m009 recovers what consolidation writes.
+    kept = {m.id: m.fields["apps"] for m in (hour, day)}
+    for mid in kept:
+        f = json.loads(store.db.execute("SELECT fields FROM memories WHERE id = ?",
+                                        [mid]).fetchone()[0])
+        del f["apps"]
+        store.db.execute("UPDATE memories SET fields = ? WHERE id = ?", [json.dumps(f), mid])
+    assert "apps" not in repo.get(day.id).fields
+    m009_summary_apps(store.db)
+    assert {mid: repo.get(mid).fields["apps"] for mid in kept} == kept
+    again = consolidate(store, now=NOW)
+    assert again["summaries"]["update"] == 0

@@ -183,3 +183,26 @@ def test_answer_tuning_comes_from_the_memory_settings():
         MemorySettings(answer={"no_such_weight": 1.0})
     with pytest.raises(ValueError):
         MemorySettings(answer={"abstain_on": "nowhere"})
+
+
+def test_a_value_ocrd_under_its_label_takes_that_label():
+    # A table row read as two lines ("Equipment" / "7,508"): the row's label is the
+    # line above; the total is labelled "Total", not the row asked about.
+    sheet = Hit("frame", 6, "Trip budget.ods - LibreOffice Calc\nThu 19 Mar 15:57\nTrip budget\n"
+                "Food\n3,193\nEquipment\n7,508\nTotal\n10,701", "2026-03-19T15:57:00", 1.0,
+                ["frames/0006.png"])
+    cands = {c.text: c for c in candidates([sheet], read=3)}
+    assert cands["7,508"].label == "Equipment" and cands["10,701"].label == "Total"
+    assert cands["Trip budget"].label == ""      # a heading over a word is not a label
+    r = read("How much is budgeted for equipment in Trip budget?", [sheet], AnswerTuning(),
+             idf=flat_idf)
+    assert r.best.text == "7,508"
+
+
+def test_a_possessive_names_its_owner():
+    contact = Hit("frame", 7, "Contacts - Lena Moreau\nLena Moreau\nMobile: +44 47 1833 4576",
+                  "2026-03-19T10:00:00", 1.0, ["frames/0007.png"])
+    r = read("What is Lena Moreau's mobile number?", [contact], AnswerTuning(), idf=flat_idf)
+    # "moreau's" is Moreau: of lena, moreau, mobile, number only "number" is not shown
+    assert r.name_coverage == 1.0 and r.key_coverage == 0.75
+    assert "+44 47 1833 4576" in r.best.line

@@ -4,6 +4,7 @@ import itertools
 import pytest
 
 from memory.retrieval import Retriever, distinct_sources, rrf
+from memory.retrieval_tuning import RetrievalTuning
 from tests.conftest import import_turns
 
 
@@ -111,7 +112,6 @@ def test_fusion_does_not_depend_on_how_many_hits_are_asked_for(open_store):
 
 
 def test_a_session_memory_cites_only_its_moments_that_match(open_store):
-    from memory.retrieval import MAX_CITED
     from memory.store.docs import NewDoc
 
     store = open_store(encrypt=False)
@@ -123,7 +123,7 @@ def test_a_session_memory_cites_only_its_moments_that_match(open_store):
     q = turns[13].text                                       # one turn of that session
     hits = Retriever(store).search(q, limit=10)
     mem = next(h for h in hits if h.kind == "memory")
-    assert 1 <= len(mem.sources) <= MAX_CITED
+    assert 1 <= len(mem.sources) <= RetrievalTuning().max_cited
     assert mem.sources[0] == turns[13].sources[0]           # the matching moment first
     assert set(mem.sources) <= set(session)
     other = Retriever(store).search("xylophone quartz", limit=10, mode="vector")
@@ -146,10 +146,9 @@ def test_time_window_ids_come_from_a_covering_index(open_store):
     assert "COVERING INDEX idx_docs_ts_epoch_embedded_kind" in plan, plan
 
 
-def test_the_reply_to_a_matching_question_is_found(tmp_path, open_store, monkeypatch):
+def test_the_reply_to_a_matching_question_is_found(tmp_path, open_store):
     import json
 
-    from memory import retrieval
     from memory.chat_import import import_chat
 
     chat = [{"sample_id": "t", "qa": [], "conversation": {
@@ -175,8 +174,8 @@ def test_the_reply_to_a_matching_question_is_found(tmp_path, open_store, monkeyp
         ids["D1:1"]: ids["D1:2"], ids["D1:3"]: ids["D1:4"]}
 
     def score_of_reply(share):
-        monkeypatch.setattr(retrieval, "REPLY_SHARE", share)
-        hits = Retriever(store).search("How long has Ben been married?", limit=10)
+        hits = Retriever(store, tuning=RetrievalTuning(reply_share=share)).search(
+            "How long has Ben been married?", limit=10)
         return next(h.score for h in hits if h.sources == ["t:D1:2"]), hits
 
     without, _ = score_of_reply(0.0)
@@ -185,10 +184,9 @@ def test_the_reply_to_a_matching_question_is_found(tmp_path, open_store, monkeyp
     assert "t:D1:2" in distinct_sources(hits, 2)
 
 
-def test_a_named_speakers_own_turns_count_double(tmp_path, open_store, monkeypatch):
+def test_a_named_speakers_own_turns_count_double(tmp_path, open_store):
     import json
 
-    from memory import retrieval
     from memory.chat_import import import_chat
 
     turns = [("Ana", "Ben, I planted tomatoes in the garden today."),
@@ -204,8 +202,8 @@ def test_a_named_speakers_own_turns_count_double(tmp_path, open_store, monkeypat
     import_chat(path, store=store)
 
     def scores(query, boost):
-        monkeypatch.setattr(retrieval, "SPEAKER_BOOST", boost)
-        return {h.sources[0]: h.score for h in Retriever(store).search(query, limit=10)}
+        r = Retriever(store, tuning=RetrievalTuning(speaker_boost=boost))
+        return {h.sources[0]: h.score for h in r.search(query, limit=10)}
 
     plain, boosted = (scores("What did Ben plant in the garden?", b) for b in (1.0, 2.0))
     assert boosted["g:D1:2"] == pytest.approx(2 * plain["g:D1:2"])   # Ben's turn
@@ -322,12 +320,10 @@ def test_a_speaker_is_known_by_the_start_of_their_name(tmp_path, open_store):
 
 
 def test_feedback_terms_from_the_top_hits_find_a_line_without_the_querys_words(
-        tmp_path, open_store, monkeypatch):
+        tmp_path, open_store):
     """Pseudo-relevance feedback: the best hits' rarest frequent words ("celadon", "glaze")
     are searched too, so a turn that says only those is lifted; the query's own words,
     stop words and words too common to set anything apart are never added."""
-    from memory import retrieval
-
     filler = [("Ana" if i % 2 else "Ben", f"Line {i}: trains, soup and the weather again.")
               for i in range(30)]
     store = open_store(encrypt=False)
@@ -340,18 +336,43 @@ def test_feedback_terms_from_the_top_hits_find_a_line_without_the_querys_words(
     r = Retriever(store)
     top = {i: 1.0 for i, _ in store.docs.fts("ways to destress", k=1)}
     terms = r._feedback_terms("ways to destress", top).split()
-    assert {"celadon", "glaze"} <= set(terms) and len(terms) == retrieval.FEEDBACK_TERMS
+    assert {"celadon", "glaze"} <= set(terms) and len(terms) == r.tuning.feedback_terms
     assert not {"destress", "the", "and"} & set(terms)
 
     def score(weight):
-        monkeypatch.setattr(retrieval, "FEEDBACK_WEIGHT", weight)
-        hits = Retriever(store).search("ways to destress", limit=40)
+        hits = Retriever(store, tuning=RetrievalTuning(feedback_weight=weight)).search(
+            "ways to destress", limit=40)
         return next(h.score for h in hits if h.sources == ["c:D3:1"])
 
     assert score(0.5) > score(0.0)
     # The plain BM25 baseline has no feedback: the line shares no word with the query.
     base = Retriever(store).search("ways to destress", limit=40, mode="bm25")
     assert "c:D3:1" not in distinct_sources(base)
-    # A word in FEEDBACK_DF_CAP docs or more is too common to add.
-    monkeypatch.setattr(retrieval, "FEEDBACK_DF_CAP", 2)
-    assert "glaze" not in r._feedback_terms("ways to destress", top).split()
+    # A word in `feedback_df_cap` docs or more is too common to add.
+    capped = Retriever(store, tuning=RetrievalTuning(feedback_df_cap=2))
+    assert "glaze" not in capped._feedback_terms("ways to destress", top).split()
+
+
+def test_retrieval_tuning_comes_from_the_memory_settings():
+    from memory.settings import MemorySettings
+
+    assert MemorySettings().retrieval_tuning == RetrievalTuning()
+    s = MemorySettings(rrf_k=7, candidates=30, retrieval={"reply_share": 0.25})
+    assert s.retrieval_tuning == RetrievalTuning(rrf_k=7, candidates=30, reply_share=0.25)
+    for bad in ({"no_such_weight": 1.0}, {"max_cited": 0}, {"speaker_boost": -1.0},
+                {"fade_floor": 2.0}, {"feedback_terms": 2.5}, {"rrf_k": 5}):
+        with pytest.raises(ValueError, match="retrieval|RetrievalTuning"):
+            MemorySettings(retrieval=bad)
+
+
+def test_the_retriever_uses_the_tuning_it_is_handed(open_store, tmp_path):
+    """Fusion depth and the RRF constant come from the tuning: a constant of 1 spreads the
+    fused scores of the same ranking wider than one of 60."""
+    store = open_store(encrypt=False)
+    import_turns(tmp_path, store, [[("Ana", "The kiln and the celadon glaze."),
+                                    ("Ben", "Celadon again? Lovely glaze."),
+                                    ("Ana", "Trains and soup.")]])
+    sharp, flat = (Retriever(store, tuning=RetrievalTuning(rrf_k=k)).search(
+        "celadon glaze", limit=3, mode="bm25") for k in (1, 60))
+    assert [h.id for h in sharp] == [h.id for h in flat]
+    assert sharp[0].score - sharp[-1].score > flat[0].score - flat[-1].score

@@ -31,3 +31,38 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp(tmp_path):
         atomic_write(p, 42)  # type: ignore[arg-type]
     assert p.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["a"]
+
+
+def test_a_placed_file_is_whole_or_absent_and_leaves_no_temp(tmp_path):
+    """atomic_place: the file the callback makes replaces the target; when the callback
+    fails half-way, the old file stays and no temp file is left."""
+    from models.files import atomic_place
+
+    p = tmp_path / "model.gguf"
+    atomic_place(p, lambda tmp: tmp.write_bytes(b"old"))
+    src = tmp_path / "cache.bin"
+    src.write_bytes(b"linked")
+    atomic_place(p, lambda tmp: os.link(src, tmp))
+    assert p.read_bytes() == b"linked" and os.path.samefile(p, src)
+
+    def half(tmp):
+        tmp.write_bytes(b"hal")
+        raise ValueError("sha256 mismatch")
+
+    with pytest.raises(ValueError, match="sha256"):
+        atomic_place(p, half)
+    assert p.read_bytes() == b"linked"
+    assert sorted(os.listdir(tmp_path)) == ["cache.bin", "model.gguf"]
+
+
+def test_link_or_copy_places_a_cached_model(tmp_path):
+    from app.prepare import link_or_copy
+
+    src = tmp_path / "cache" / "minilm.onnx"
+    src.parent.mkdir()
+    src.write_bytes(b"weights")
+    dest = tmp_path / "data" / "models" / "minilm.onnx"
+    link_or_copy(src, dest)
+    link_or_copy(src, dest)          # again: replaced, not refused
+    assert dest.read_bytes() == b"weights"
+    assert os.listdir(dest.parent) == ["minilm.onnx"]

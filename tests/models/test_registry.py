@@ -107,7 +107,7 @@ def test_prepare_bundled_is_idempotent(bundled_gguf: Path) -> None:
     mtime = bundled_gguf.stat().st_mtime_ns
     assert prepare_bundled(bundled_gguf.parent) == bundled_gguf
     assert bundled_gguf.stat().st_mtime_ns == mtime
-    assert not [p for p in bundled_gguf.parent.iterdir() if "partial" in p.name]
+    assert not [p for p in bundled_gguf.parent.iterdir() if p.name.endswith(".tmp")]
 
 
 @pytest.mark.model

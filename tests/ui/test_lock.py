@@ -39,7 +39,7 @@ def test_lock_closes_everything_and_only_the_passphrase_unlocks(qtbot, settings_
 
     caps: list[FakeCapture] = []
 
-    def capture(core):
+    def capture(core, sink=None):
         caps.append(FakeCapture())
         return caps[-1]
 
@@ -69,6 +69,11 @@ def test_lock_closes_everything_and_only_the_passphrase_unlocks(qtbot, settings_
     assert not g.locked and not g.lock_screen.isVisible()
     assert g.core.store.db.execute("SELECT count(*) FROM frames").fetchone()[0] == 0
     assert len(caps) == 2 and caps[1].started      # capture resumes as it was
+    # the capture log kept the lock: begun before the store closed, ended at the unlock
+    g.capture_log.close(end_open=False)   # what it queued is written
+    spans = g.core.store.coverage.spans(0, 4e9)
+    assert any(s.state == "locked" and s.reason == "Commonplace is locked" and
+               not s.current for s in spans), spans
     g.shutdown()
 
 

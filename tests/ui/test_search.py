@@ -116,3 +116,27 @@ def test_ctrl_k_types_filters_and_opens_the_moment(qtbot, window):
     c = img.pixelColor(int((x0 + x1) / 2 * scale), max(0, round(y0 * scale - 3)))
     assert c.red() > 180 and c.blue() < 90, c.getRgb()
     themed_shots(qtbot, window, window.theme, "search_opened_in_timeline")
+
+
+def test_a_page_of_results_is_laid_out_in_short_steps(qtbot, window):
+    """New results: each paint lays out at most LAYOUTS_PER_PAINT rows' rich text (the rest
+    show their app, then follow on the next turns of the event loop), and thumbnails are
+    decoded only once the results stay (not while the user types)."""
+    from ui.search.panel import LAYOUTS_PER_PAINT, THUMBS_AFTER_MS
+
+    search = window.open_search()
+    search.resize(820, 900)
+    shown = []
+    with qtbot.waitSignal(search.searched, timeout=20000, check_params_cb=lambda n: n >= 4):
+        search.field.setText("activities")
+    rows = [i for i in search.result_items()
+            if search.results.visualItemRect(i).intersects(search.results.viewport().rect())]
+    assert len(rows) > LAYOUTS_PER_PAINT
+    search.results.viewport().repaint()
+    shown.append(len(search.delegate._texts))
+    assert shown[0] <= LAYOUTS_PER_PAINT and not search.cache._pending
+    qtbot.waitUntil(lambda: len(search.delegate._texts) >= len(rows), timeout=5000)
+    # the thumbnails were asked for once the results had stayed
+    qtbot.wait(THUMBS_AFTER_MS + 50)
+    first = rows[0].data(Qt.ItemDataRole.UserRole).frame
+    qtbot.waitUntil(lambda: search.cache.get(first.id) is not None, timeout=10000)

@@ -50,6 +50,7 @@ def test_settings_invalid_value_is_shown_inline(qtbot, settings_factory):
 class FakeStatus:
     state: State
     message: str = ""
+    paused_until: float | None = None
 
 
 class FakeCapture:

@@ -10,9 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import OrderedDict
 
 from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPalette, QShortcut, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QShortcut,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,6 +36,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from memory.api import Frame
 from ui.search.find import (
     KIND_LABELS,
     Filters,
@@ -41,6 +52,7 @@ from ui.timeline.images import ImageCache
 from ui.timeline.viewer import Highlight
 
 log = logging.getLogger(__name__)
+THUMBS_AFTER_MS = 150     # thumbnails are decoded once the results stay this long
 DEBOUNCE_MS = 30          # typing pauses this long before a search starts (one runs at a
 #                           time and only the latest waits, so a short pause costs little)
 THUMB_SHOWN = QSize(128, 80)
@@ -52,25 +64,38 @@ RESULT_ROLE = Qt.ItemDataRole.UserRole
 PAD = 6
 ROW_H = THUMB_SHOWN.height() + 2 * PAD
 HEADER_H = 30
+ROW_SIZE, HEADER_SIZE = QSize(0, ROW_H), QSize(0, HEADER_H)   # width: the list's
+LAYOUTS_PER_PAINT = 2     # rows' rich text laid out per paint; the rest on the next turns
+TEXT_CACHE = 120          # rows whose laid-out text is kept (a few screens of results)
 
 
 class ResultDelegate(QStyledItemDelegate):
     """Paints a result row: thumbnail, app · time, the snippet with the matching words
-    marked (rich text); a day · app header row in bold. Only rows on screen are painted,
-    and a row's thumbnail is asked for when it is first painted."""
+    marked (rich text); a day · app header row in bold. Only rows on screen are painted.
+
+    Painting stays cheap for the GUI thread, which shares Python's lock with the store pool
+    (a search running there makes every call from Python into Qt wait its turn, up to the
+    interpreter's switch interval): a row's text is laid out once into a pixmap and kept
+    (TEXT_CACHE of them), at most LAYOUTS_PER_PAINT new ones per paint (the others show
+    their app and time until the next turn of the event loop, so a new page of results is
+    laid out over a few short steps, not one long one), the rows' heights are item data (no Python `sizeHint` per row
+    and layout), and the thumbnails a paint finds missing are collected for the panel to ask
+    for once the typing pauses (`on_wanted`): decoding them while the user types would keep
+    the pool, and so Python's lock, busy under every paint and delay the next search.
+    """
 
     def __init__(self, cache: ImageCache, parent=None) -> None:
         super().__init__(parent)
         self._cache = cache
         self._doc = QTextDocument()
         self._no_image: set[int] = set()   # frames whose image is gone: not asked again
+        self._texts: OrderedDict[tuple, QPixmap] = OrderedDict()   # laid-out row text
+        self._wanted: dict[int, Frame] = {}   # thumbnails to ask for once the paint is over
         self.pattern = None                # the words to mark (ui.search.find.matcher)
+        self.on_wanted = self.request_wanted   # called when a paint first misses a thumbnail
+        self._laid_out = 0                 # rows laid out in this turn of the event loop
+        self._later: list[QRect] = []      # rows to paint again on the next turn
         cache.failed.connect(lambda fid, _msg: self._no_image.add(fid))
-
-    def sizeHint(self, option, index) -> QSize:
-        if index.data(RESULT_ROLE) is None:
-            return QSize(option.rect.width(), HEADER_H)
-        return QSize(option.rect.width(), ROW_H)
 
     def paint(self, p: QPainter, option, index) -> None:
         r: Result | None = index.data(RESULT_ROLE)
@@ -101,21 +126,77 @@ class ResultDelegate(QStyledItemDelegate):
             p.drawImage(target, img)
         else:
             if r.frame is not None and r.frame.id not in self._no_image:
-                self._cache.request(r.frame)
+                if not self._wanted:
+                    self.on_wanted()
+                self._wanted[r.frame.id] = r.frame
+            # a filled box: an outlined one costs ~0.5 ms a row on the raster engine
+            p.fillRect(thumb, pal.color(QPalette.ColorRole.AlternateBase))
             p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
-            p.drawRect(thumb.adjusted(0, 0, -1, -1))
             p.drawText(thumb, Qt.AlignmentFlag.AlignCenter, KIND_LABELS.get(r.kind, r.kind))
         left = thumb.right() + PAD
-        text_w = rect.right() - PAD - left
+        text = self._text(r, pal, option.font, rect.right() - PAD - left,
+                          p.device().devicePixelRatioF())
+        if text is not None:
+            p.drawPixmap(left, rect.top() + PAD - 2, text)
+        else:   # laid out on the next turn; meanwhile what the row is
+            p.setPen(pal.color(QPalette.ColorRole.Text))
+            p.drawText(QRect(left, rect.top() + PAD, rect.right() - PAD - left, 20),
+                       Qt.AlignmentFlag.AlignLeft, r.label)
+            if not self._later:
+                QTimer.singleShot(0, self._next_turn)
+            self._later.append(QRect(rect))
+        p.restore()
+
+    def _next_turn(self) -> None:
+        self._laid_out = 0
+        later, self._later = self._later, []
+        view = self.parent()
+        for rect in later:
+            view.viewport().update(rect)
+
+    def _text(self, r: Result, pal: QPalette, font, width: int,
+              dpr: float) -> QPixmap | None:
+        """The row's head and snippet laid out in a pixmap, made once per row, query, width
+        and theme; None when this turn's layouts are spent."""
+        color = pal.color(QPalette.ColorRole.Text).name()
+        key = (r.doc_id, self.pattern.pattern if self.pattern else "", width, color, dpr,
+               font.key())
+        pm = self._texts.get(key)
+        if pm is not None:
+            self._texts.move_to_end(key)
+            return pm
+        if self._laid_out >= LAYOUTS_PER_PAINT:
+            return None
+        if self._laid_out == 0:
+            QTimer.singleShot(0, self._next_turn)
+        self._laid_out += 1
+        height = ROW_H - 2 * PAD + 2
+        pm = QPixmap(QSize(width, height) * dpr)
+        pm.setDevicePixelRatio(dpr)
+        pm.fill(Qt.GlobalColor.transparent)
         when = dt.datetime.fromtimestamp(r.ts_epoch).astimezone()
         kind = "" if r.kind == "frame" or not r.app else f" · {KIND_LABELS.get(r.kind, '')}"
         head = f"<b>{_esc(r.label)}</b> · {when:%H:%M}{kind}"
-        color = pal.color(QPalette.ColorRole.Text).name()
-        self._draw_html(p, f'<div style="color:{color}">{head}</div>', left,
-                        rect.top() + PAD - 2, text_w, 22, option.font)
-        self._draw_html(p, f'<div style="color:{color}">{self.snippet_html(r, pal)}</div>', left,
-                        rect.top() + PAD + 20, text_w, ROW_H - 2 * PAD - 20, option.font)
-        p.restore()
+        tp = QPainter(pm)   # one document for both lines: half the layout work
+        self._draw_html(tp, f'<div style="color:{color}">{head}</div><div style="color:'
+                        f'{color}; margin-top:4px">{self.snippet_html(r, pal)}</div>',
+                        0, 0, width, height, font)
+        tp.end()
+        self._texts[key] = pm
+        while len(self._texts) > TEXT_CACHE:
+            self._texts.popitem(last=False)
+        return pm
+
+    def request_wanted(self) -> None:
+        """Decode (on the pool) the thumbnails the paints since the last call missed."""
+        wanted, self._wanted = self._wanted, {}
+        for frame in wanted.values():
+            self._cache.request(frame)
+
+    def forget(self) -> None:
+        """Drop the laid-out text (the app locks)."""
+        self._texts.clear()
+        self._wanted.clear()
 
     def snippet_html(self, r: Result, pal: QPalette) -> str:
         """The snippet with the words found marked in the colours of the shown theme."""
@@ -151,6 +232,7 @@ class SearchPanel(QDialog):
         self._running = False      # a search is on the pool
         self._dirty = False        # the query changed while it ran
         self.found: Found | None = None
+        self._rows_of: dict[int, list[QListWidgetItem]] = {}   # frame id -> its result rows
         self.cache = ImageCache(pool, store.frames, capacity=200, parent=self)
         self.field = QLineEdit()
         self.field.setPlaceholderText("Search screens, chats and memories…")
@@ -170,6 +252,8 @@ class SearchPanel(QDialog):
         self.status.setObjectName("muted")
         self.status.setAccessibleName("Search status")
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._thumbs = QTimer(self, singleShot=True, interval=THUMBS_AFTER_MS)
+        self.delegate.on_wanted = self._want_thumbnails
         filters = QHBoxLayout()
         for w in (self.kind, self.range, self.app):
             filters.addWidget(w)
@@ -185,11 +269,12 @@ class SearchPanel(QDialog):
         self.field.textChanged.connect(lambda _t: self._timer.start())
         self.field.returnPressed.connect(self.open_current)
         self._timer.timeout.connect(self.run)
+        self._thumbs.timeout.connect(self._thumbnails_now)
         for c in (self.kind, self.range, self.app):
             c.currentIndexChanged.connect(lambda _i: self._timer.start())
         self.results.itemActivated.connect(self._open_item)
         self.results.itemClicked.connect(self._open_item)
-        self.cache.ready.connect(lambda _fid, _img: self.results.viewport().update())
+        self.cache.ready.connect(self._thumbnail_ready)
         for key, step in ((Qt.Key.Key_Down, 1), (Qt.Key.Key_Up, -1)):
             sc = QShortcut(QKeySequence(key), self.field)
             sc.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -235,23 +320,29 @@ class SearchPanel(QDialog):
         self.found = found
         self.results.setUpdatesEnabled(False)
         self.results.clear()
+        self._rows_of = {}
         self._fill_apps(found)
         self.delegate.pattern = matcher(found.query)
         first = None
         for title, rs in grouped(found.results):
             header = QListWidgetItem(title)
             header.setFlags(Qt.ItemFlag.NoItemFlags)
+            header.setSizeHint(HEADER_SIZE)
             self.results.addItem(header)
             for r in rs:
                 when = dt.datetime.fromtimestamp(r.ts_epoch).astimezone()
                 # the plain text is what a screen reader reads; the delegate paints the rest
                 item = QListWidgetItem(f"{r.label}, {when:%d %b %H:%M}: {r.snippet}")
                 item.setData(RESULT_ROLE, r)
+                item.setSizeHint(ROW_SIZE)
                 self.results.addItem(item)
+                if r.frame_id is not None:
+                    self._rows_of.setdefault(r.frame_id, []).append(item)
                 first = first or item
         if first is not None:
             self.results.setCurrentItem(first)
         self.results.setUpdatesEnabled(True)
+        self._thumbs.start()   # (again): thumbnails once these results stay
         n = len(found.results)
         if found.query.strip():
             self.status.setText(f"{n} result{'s' * (n != 1)}" if n else
@@ -273,6 +364,23 @@ class SearchPanel(QDialog):
             self.app.addItem(a, a)
         self.app.setCurrentIndex(max(0, self.app.findData(keep)))
         self.app.blockSignals(False)
+
+    def _want_thumbnails(self) -> None:
+        if not self._thumbs.isActive():
+            self._thumbs.start()
+
+    def _thumbnails_now(self) -> None:
+        """The results stayed: decode the missing thumbnails, unless a search is on its way
+        (then after it)."""
+        if self._running or self._timer.isActive():
+            self._thumbs.start()
+        else:
+            self.delegate.request_wanted()
+
+    def _thumbnail_ready(self, fid: int, _img) -> None:
+        """A decoded thumbnail: repaint the rows that show it, not the whole list."""
+        for item in self._rows_of.get(fid, ()):
+            self.results.viewport().update(self.results.visualItemRect(item))
 
     # -- moving and opening ----------------------------------------------------------------
     def result_items(self) -> list[QListWidgetItem]:
@@ -329,7 +437,9 @@ class SearchPanel(QDialog):
         """Drop the query, results and thumbnails (the app locks)."""
         self.field.clear()
         self.results.clear()
+        self._rows_of = {}
         self.cache.clear()
+        self.delegate.forget()
         self.found = None
 
 

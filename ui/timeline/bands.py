@@ -7,7 +7,8 @@ type "episodic":
              tier's events; they run from `occurred_at` (also `occurred_epoch`) to
              `fields.ended_at` (absent: a moment)
   summaries  the temporal tree: `event_type` "summary_hour" / "summary_day", spanning
-             `occurred_at` to `fields.ended_at`, with a deterministic `summary` line and an
+             `occurred_at` to `fields.ended_at`, with a deterministic `summary` line, its
+             data (`fields.apps`, read through memory.consolidate.period_of) and an
              optional abstractive sentence in `details`
 Only active rows count (an updated summary leaves its older row superseded). The spans
 are read through the store's memory repository (`MemoryRepo.episode_spans`, the same query
@@ -24,7 +25,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from memory.consolidate import SUMMARY_TYPES
+from memory.consolidate import SUMMARY_TYPES, period_of
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,8 @@ def load_bands(memories, start: float, end: float) -> tuple[list[Episode], list[
         summary = " ".join(str(f.get("summary") or "").split())
         details = " ".join(str(f.get("details") or "").split())
         if kind in SUMMARY_TYPES:
-            line = summary.split(" ", 2)[-1] if summary.startswith(("Hour ", "Day ")) else summary
+            period = period_of(f)
+            line = period.line if period else summary
             summaries.append(Summary(
                 id=span.id, level="hour" if kind == "summary_hour" else "day", start=span.start,
                 end=span.end, text=details or line,

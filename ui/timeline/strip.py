@@ -23,6 +23,13 @@ class ThumbStrip(QListWidget):
         self.setIconSize(QSize(THUMB.width() // 2, THUMB.height() // 2))
         self.setFixedHeight(THUMB.height() // 2 + 44)
         self.setMovement(QListView.Movement.Static)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setAccessibleName("Thumbnails")
+        # a blank of the thumbnail's size until it is decoded: every item is laid out at
+        # its final size at once (no label jumping up beside a missing image)
+        blank = QPixmap(self.iconSize())
+        blank.fill(Qt.GlobalColor.transparent)
+        self._blank = QIcon(blank)
         self._items: dict[int, QListWidgetItem] = {}
         cache.ready.connect(self._on_ready)
         self.itemClicked.connect(lambda it: self.frameClicked.emit(it.data(ROLE_ID)))
@@ -38,6 +45,7 @@ class ThumbStrip(QListWidget):
             if img is not None:
                 it.setIcon(QIcon(QPixmap.fromImage(img)))
             else:
+                it.setIcon(self._blank)
                 self._cache.request(f)
             self.addItem(it)
             self._items[f.id] = it

@@ -4,8 +4,9 @@ marks, and a draggable scrubber.
 Rows, top to bottom: hour (and day) summaries as thin segments, episodes as labelled rounded
 blocks (overlaps stack in lanes), the app runs, then the time axis. All follow the zoom and
 scroll of the view. Band geometry in time (order, lanes, reach) is laid out once per day
-(`set_bands`); the bands of a view are drawn once into a layer (bisecting to what is
-visible), which every repaint of that view (a scrub moving the cursor) only blits.
+(`set_bands`); everything of a view but the cursor (axis, runs, search marks, bands;
+bisecting to what is visible) is drawn once into a layer, which every repaint of that view
+(a scrub moving the cursor) only blits. The zoom is continuous, a minute to the day.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import datetime as dt
 from collections import defaultdict
 
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
 from ui.timeline.bands import Bands, Episode, Summary
-from ui.timeline.day import ZOOMS, Day, app_colour
+from ui.timeline.day import MAX_SPAN, MIN_SPAN, ZOOMS, Day, app_colour
 
 SUM_TOP, SUM_H = 3.0, 6.0       # summaries row
 EP_TOP, EP_H = 11.0, 16.0       # episodes row
@@ -29,20 +30,34 @@ HEIGHT = 84
 MIN_W = 4.0                     # a short episode still gets a visible, clickable block
 ROUND_MIN_W = 8.0               # narrower blocks are drawn as plain (batched) rects
 LABEL_MIN_W = 18.0              # narrower blocks carry no text
+WHEEL_ZOOM = 1.4                # the span grows or shrinks by this much per wheel notch
+TICK_STEPS = (10, 30, 60, 120, 300, 600, 900, 1800, 3600, 2 * 3600, 3 * 3600, 6 * 3600)
+TICK_MIN_PX = 64                # labels on the axis at least this far apart
+DIMMED_ALPHA = 60               # runs of other apps while one app is picked (of 255)
 
 
 class TrackWidget(QWidget):
     """Shows [view_start, view_start + span] of a day; click or drag to scrub; click an
-    episode to go to it."""
+    episode to go to it. Wheel: zoom in and out at the pointer (a minute to the whole day;
+    once more out: `zoomedOutOfDay`, the week); Shift+wheel or a horizontal wheel: scroll."""
 
     scrubbed = Signal(float)        # epoch seconds under the pointer
     episodeClicked = Signal(int)    # memory id of the episode clicked
+    spanChanged = Signal(float)     # the zoom changed (seconds shown across the width)
+    viewMoved = Signal()            # zoom or scroll changed what is visible
+    zoomedOutOfDay = Signal()       # the wheel zoomed out past the whole day: the week
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setFixedHeight(HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMouseTracking(False)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)   # arrows, PgUp/PgDn, Home/End
+        self.setAccessibleName("Timeline track")
+        self.setObjectName("timeline_track")      # the stylesheet's surface as Base, in either theme
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)   # paints every pixel
+        self._filter: str | None = None
         self._day: Day | None = None
         self._span = ZOOMS["day"]
         self._view_start = 0.0
@@ -82,8 +97,39 @@ class TrackWidget(QWidget):
         self.update()
 
     def set_zoom(self, zoom: str) -> None:
-        self._span = ZOOMS[zoom]
-        self._centre_on(self._cursor if self._cursor is not None else self._view_start)
+        self.set_span(ZOOMS[zoom])
+
+    @property
+    def cursor(self) -> float | None:
+        return self._cursor
+
+    @property
+    def span(self) -> float:
+        return self._span
+
+    def set_span(self, span: float, *, anchor: float | None = None,
+                 anchor_x: float | None = None) -> None:
+        """Zoom to `span` seconds (clamped to a minute .. the day). The time `anchor` stays
+        under `anchor_x` (the pointer); without them the view centres on the cursor."""
+        span = min(max(span, MIN_SPAN), MAX_SPAN)
+        changed = span != self._span
+        self._span = span
+        if anchor is None or anchor_x is None:
+            self._centre_on(self._cursor if self._cursor is not None else self._view_start)
+        else:
+            self._set_view_start(anchor - anchor_x / max(self.width(), 1) * span)
+        if changed:
+            self.spanChanged.emit(span)
+
+    def set_filter(self, app: str | None) -> None:
+        """Show one app's runs at full colour and the others faint (None: all)."""
+        self._filter = app
+        self._layer = None
+        self.update()
+
+    @property
+    def app_filter(self) -> str | None:
+        return self._filter
 
     def set_cursor(self, epoch: float) -> None:
         self._cursor = epoch
@@ -93,6 +139,7 @@ class TrackWidget(QWidget):
 
     def set_marks(self, epochs: list[float]) -> None:
         self._marks = sorted(epochs)
+        self._layer = None
         self.update()
 
     @property
@@ -100,11 +147,15 @@ class TrackWidget(QWidget):
         return self._view_start, self._view_start + self._span
 
     def _centre_on(self, epoch: float) -> None:
+        self._set_view_start(epoch - self._span / 2)
+
+    def _set_view_start(self, start: float) -> None:
         if self._day is None:
             return
-        start = epoch - self._span / 2
         start = max(self._day.start, min(start, self._day.end - self._span))
-        self._view_start = start
+        if start != self._view_start:
+            self._view_start = start
+            self.viewMoved.emit()
         self.update()
 
     # -- geometry ------------------------------------------------------------------
@@ -178,35 +229,24 @@ class TrackWidget(QWidget):
         p = QPainter(self)
         w, h = self.width(), self.height()
         p.fillRect(0, 0, w, h, self.palette().base())
-        bar = self.bar_rect
-        day = self._day
-        if day is not None:
-            lo, hi = self.view_range
-            self._paint_ticks(p, bar)
-            # only the runs that overlap the view; runs are few compared to frames
-            blocks: dict[str, list[QRectF]] = defaultdict(list)
-            for run in day.runs[self._first_run(lo):]:
-                if run.start > hi:
-                    break
-                x0, x1 = self.x_of(run.start), self.x_of(run.end)
-                blocks[run.app].append(QRectF(x0, bar.top(), max(x1 - x0, 1.0), bar.height()))
-            p.setPen(Qt.PenStyle.NoPen)
-            for app, rects in blocks.items():
-                p.setBrush(self._colour(app))
-                p.drawRects(rects)
-            a = bisect.bisect_left(self._marks, lo)
-            xs = {int(self.x_of(m)) for m in self._marks[a:bisect.bisect_right(self._marks, hi)]}
-            if xs:
-                p.setPen(QPen(QColor(255, 196, 0), 2))
-                top = bar.top()
-                p.drawLines([QLineF(x, top, x, top + 10) for x in sorted(xs)])
-            if len(self.bands):
-                p.drawPixmap(0, 0, self._band_layer())
+        if self._day is not None:
+            p.drawPixmap(0, 0, self._view_layer())
         if self._cursor is not None:
             p.setPen(QPen(self.palette().highlight().color(), 2))
             x = int(self.x_of(self._cursor))
             p.drawLine(x, 0, x, h)
+        if self.hasFocus():   # where the keys go: accent lines above and below
+            p.setPen(QPen(self.palette().highlight().color(), 2))
+            p.drawLines([QLineF(0, 1, w, 1), QLineF(0, h - 1, w, h - 1)])
         p.end()
+
+    def focusInEvent(self, e) -> None:
+        super().focusInEvent(e)
+        self.update()
+
+    def focusOutEvent(self, e) -> None:
+        super().focusOutEvent(e)
+        self.update()
 
     def _first_run(self, lo: float) -> int:
         runs = self._day.runs
@@ -221,12 +261,14 @@ class TrackWidget(QWidget):
 
     def _paint_ticks(self, p: QPainter, bar: QRectF) -> None:
         lo, hi = self.view_range
-        step = {ZOOMS["day"]: 3600 * 2, ZOOMS["hour"]: 600, ZOOMS["minute"]: 10}[self._span]
-        fmt = "%H:%M" if self._span > 60 else "%H:%M:%S"
+        step = tick_step(self._span, self.width())
+        fmt = "%H:%M" if step >= 60 else "%H:%M:%S"
         p.setPen(self.palette().text().color())
         y0, base = int(bar.bottom()) + 1, self.height() - 3
         ticks = []
-        t = (int(lo) // step + 1) * step
+        # on local clock times: hours and minutes as the user reads them
+        off = dt.datetime.fromtimestamp(lo).astimezone().utcoffset().total_seconds()
+        t = ((int(lo) + off) // step + 1) * step - off
         while t < hi:
             x = int(self.x_of(t))
             ticks.append(QLineF(x, y0, x, y0 + 4))
@@ -235,23 +277,57 @@ class TrackWidget(QWidget):
         if ticks:
             p.drawLines(ticks)
 
-    def _band_layer(self) -> QPixmap:
-        """The bands over the current view, drawn once per view (zoom, scroll, size, new
-        bands): scrubbing repaints the cursor over the same layer."""
+    def _view_layer(self) -> QPixmap:
+        """Ticks, app runs, search marks and bands over the current view, drawn once per
+        view (zoom, scroll, size, new bands, marks or app filter): a scrub repaints only
+        the cursor over this layer."""
         dpr = self.devicePixelRatioF()
-        key = (self._view_start, self._span, self.width(), dpr)   # set_bands drops it
+        key = (self._view_start, self._span, self.width(), self.height(), dpr)
         if self._layer is None or self._layer_key != key:
-            pm = QPixmap(max(1, round(self.width() * dpr)), round(BAR_TOP * dpr))
+            pm = QPixmap(max(1, round(self.width() * dpr)), max(1, round(self.height() * dpr)))
             pm.setDevicePixelRatio(dpr)
             pm.fill(Qt.GlobalColor.transparent)
             lp = QPainter(pm)
-            lp.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            bar = self.bar_rect
             lo, hi = self.view_range
-            self._paint_summaries(lp, lo, hi)
-            self._paint_episodes(lp)
+            self._paint_ticks(lp, bar)
+            self._paint_runs(lp, bar, lo, hi)
+            self._paint_marks(lp, bar, lo, hi)
+            if len(self.bands):
+                lp.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                self._paint_summaries(lp, lo, hi)
+                self._paint_episodes(lp)
             lp.end()
             self._layer, self._layer_key = pm, key
         return self._layer
+
+    def _paint_runs(self, p: QPainter, bar: QRectF, lo: float, hi: float) -> None:
+        """Only the runs that overlap the view; runs are few compared to frames."""
+        blocks: dict[str, list[QRectF]] = defaultdict(list)
+        v0, scale = self._view_start, self.width() / self._span
+        top, height = bar.top(), bar.height()
+        for run in self._day.runs[self._first_run(lo):]:
+            if run.start > hi:
+                break
+            x0, x1 = (run.start - v0) * scale, (run.end - v0) * scale
+            blocks[run.app].append(QRectF(x0, top, max(x1 - x0, 1.0), height))
+        p.setPen(Qt.PenStyle.NoPen)
+        for app, rects in blocks.items():
+            colour = self._colour(app)
+            if self._filter is not None and app != self._filter:
+                colour = QColor(colour)
+                colour.setAlpha(DIMMED_ALPHA)
+            p.setBrush(colour)
+            p.drawRects(rects)
+
+    def _paint_marks(self, p: QPainter, bar: QRectF, lo: float, hi: float) -> None:
+        a = bisect.bisect_left(self._marks, lo)
+        v0, scale = self._view_start, self.width() / self._span
+        xs = {int((m - v0) * scale) for m in self._marks[a:bisect.bisect_right(self._marks, hi)]}
+        if xs:
+            p.setPen(QPen(QColor(255, 196, 0), 2))
+            top = bar.top()
+            p.drawLines([QLineF(x, top, x, top + 10) for x in sorted(xs)])
 
     def changeEvent(self, e) -> None:
         if e.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
@@ -262,8 +338,9 @@ class TrackWidget(QWidget):
         """The day summary as a faint band, its hours as thin segments over it."""
         pal = self.palette()
         p.setPen(Qt.PenStyle.NoPen)
-        for spans, colour, inset in ((self.day_spans, pal.midlight().color(), 0.0),
-                                     (self.hour_spans, pal.mid().color(), 1.0)):
+        text, base = pal.text().color(), pal.base().color()
+        for spans, colour, inset in ((self.day_spans, tint(text, base, 0.12), 0.0),
+                                     (self.hour_spans, tint(text, base, 0.3), 1.0)):
             rects = []
             for i in spans.visible(lo, hi):
                 s = spans.items[i]
@@ -378,8 +455,36 @@ class TrackWidget(QWidget):
         return super().event(e)
 
     def wheelEvent(self, e) -> None:
-        """Wheel pans the view by a tenth of its span."""
+        """Wheel: zoom at the pointer; Shift+wheel (or a horizontal wheel): scroll by a
+        tenth of the span per notch."""
         if self._day is None:
             return
-        delta = -e.angleDelta().y() / 120 * self._span / 10
-        self._centre_on(self._view_start + self._span / 2 + delta)
+        d = e.angleDelta()
+        pan = (d.x() if abs(d.x()) > abs(d.y()) else 0) or (
+            d.y() if e.modifiers() & Qt.KeyboardModifier.ShiftModifier else 0)
+        if pan:
+            self._set_view_start(self._view_start - pan / 120 * self._span / 10)
+        elif d.y():
+            self.zoom_by(WHEEL_ZOOM ** (-d.y() / 120), e.position().x())
+        e.accept()
+
+    def zoom_by(self, factor: float, x: float) -> None:
+        """Multiply the span by `factor` keeping the time under `x` where it is; zooming out
+        when the whole day is already shown asks for the week."""
+        if factor > 1 and self._span >= MAX_SPAN:
+            self.zoomedOutOfDay.emit()
+            return
+        self.set_span(self._span * factor, anchor=self.epoch_at(x), anchor_x=x)
+
+
+def tint(a: QColor, b: QColor, t: float) -> QColor:
+    """`t` of `a` over `b` (a tint of the text on the background): reads in either theme."""
+    return QColor(round(a.red() * t + b.red() * (1 - t)),
+                  round(a.green() * t + b.green() * (1 - t)),
+                  round(a.blue() * t + b.blue() * (1 - t)))
+
+
+def tick_step(span: float, width: int) -> int:
+    """Seconds between labelled ticks: the finest step keeping labels TICK_MIN_PX apart."""
+    room = max(width, 1) / TICK_MIN_PX
+    return next((s for s in TICK_STEPS if span / s <= room), TICK_STEPS[-1])

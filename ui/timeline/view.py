@@ -1,5 +1,10 @@
-"""The timeline: a day's track (with the memory pipeline's episode and summary bands), a
-thumbnail strip, the frame viewer, jump-to and search.
+"""The timeline: a day's overview (time per app and topic), its track (with the memory
+pipeline's episode and summary bands), a thumbnail strip, the frame viewer, jump-to and
+search; and the week, seven days as rows, that the wheel zooms out to.
+
+Keys, with the track focused: ←/→ the previous/next frame (of the picked app, when one is
+picked in the overview), PgUp/PgDn the previous/next episode (app run, on a day without
+episodes), Home/End the first/last frame of the day, N now (today's last frame), +/− zoom.
 
 All store reads run on the store pool; the GUI thread only holds the loaded `Day` and
 paints. Scrubbing updates text at once and coalesces image loads to the last position.
@@ -9,8 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
+import time
 
-from PySide6.QtCore import QDateTime, QSize, QTimer, Signal
+from PySide6.QtCore import QDateTime, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -18,19 +25,33 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.timeline.day import Day, load_day, match_frames, sample_indices
+from ui.timeline.coverage import CoverageStrip
+from ui.timeline.day import (
+    ZOOMS,
+    Day,
+    load_day,
+    load_week,
+    match_frames,
+    overview,
+    sample_indices,
+    step_target,
+)
 from ui.timeline.images import ImageCache, decode_frame
+from ui.timeline.overview import DayOverview
 from ui.timeline.strip import ThumbStrip
 from ui.timeline.track import TrackWidget
 from ui.timeline.viewer import FrameViewer, Highlight
+from ui.timeline.week import WeekView
 
 log = logging.getLogger(__name__)
 FULL = QSize(2560, 1600)
 STRIP_SLOTS = 12
+KEY_ZOOM = 2.0        # +/− keys: the span halves or doubles
 
 
 class TimelineView(QWidget):
@@ -41,10 +62,14 @@ class TimelineView(QWidget):
     searchDone = Signal(int)         # matching frames
     failed = Signal(str)             # a calm message was shown inline
     episodeClicked = Signal(int)     # memory id of an episode clicked on the track
+    weekLoaded = Signal(int)         # days of the week with frames
 
-    def __init__(self, frames_repo, pool, parent=None, *, memories=None) -> None:
+    def __init__(self, frames_repo, pool, parent=None, *, memories=None,
+                 coverage=None) -> None:
         """`frames_repo` and `memories` are the store's repositories (`store.frames`,
-        `store.memories`); without `memories` the day has no episode and summary bands."""
+        `store.memories`); without `memories` the day has no episode and summary bands.
+        `coverage(start, end)` reads what capture did (memory.api.capture_coverage): the
+        strip under the track; without it there is none."""
         super().__init__(parent)
         self._repo = frames_repo
         self._memories = memories
@@ -64,32 +89,59 @@ class TimelineView(QWidget):
         self.jump.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.jump.setCalendarPopup(True)
         self.go = QPushButton("Go")
+        self.now = QPushButton("Now")
+        self.now.setAccessibleName("Go to now")
+        self.now.setToolTip("Today's latest frame (N)")
         self.zoom = QComboBox()
-        self.zoom.addItems(["day", "hour", "minute"])
+        self.zoom.addItems(["week", *ZOOMS])
+        self.zoom.setCurrentText("day")
+        self.zoom.setAccessibleName("Zoom")
+        self.zoom.setToolTip("Or the mouse wheel over the track (Shift+wheel scrolls)")
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find on this day…")
         self.search.setClearButtonEnabled(True)
         self.search_info = QLabel()
+        self.overview = DayOverview()
         self.track = TrackWidget()
+        self.coverage = CoverageStrip(self.track, pool, coverage)
         self.strip = ThumbStrip(self.cache)
         self.viewer = FrameViewer()
+        self.week = WeekView()
+        self.week_days: list = []
 
         bar = QHBoxLayout()
-        for w in (QLabel("Jump to"), self.jump, self.go, QLabel("Zoom"), self.zoom):
+        for w in (QLabel("Jump to"), self.jump, self.go, self.now, QLabel("Zoom"), self.zoom):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.search, 2)
         bar.addWidget(self.search_info)
-        lay = QVBoxLayout(self)
-        lay.addLayout(bar)
+        self.day_page = QWidget()
+        lay = QVBoxLayout(self.day_page)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.overview)
         lay.addWidget(self.track)
+        lay.addWidget(self.coverage)
         lay.addWidget(self.strip)
         lay.addWidget(self.viewer, 1)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.day_page)
+        self.pages.addWidget(self.week)
+        outer = QVBoxLayout(self)
+        outer.addLayout(bar)
+        outer.addWidget(self.pages, 1)
         self._connect_signals()
 
     def _connect_signals(self) -> None:
         self.go.clicked.connect(self._jump)
+        self.now.clicked.connect(self.go_now)
         self.zoom.currentTextChanged.connect(self._set_zoom)
+        self.zoom.activated.connect(lambda i: self._set_zoom(self.zoom.itemText(i)))
+        self.track.spanChanged.connect(self._on_span)
+        self.track.viewMoved.connect(self._strip_timer.start)
+        self.track.zoomedOutOfDay.connect(self.show_week)
+        self.week.dayOpened.connect(self.open_day_at)
+        self.overview.appClicked.connect(self.pick_app)
+        self.overview.topicClicked.connect(self.open_topic)
         self.search.returnPressed.connect(lambda: self.run_search(self.search.text()))
         self.search.textChanged.connect(lambda t: t or self.run_search(""))
         self.track.scrubbed.connect(self.scrub_to)
@@ -109,12 +161,21 @@ class TimelineView(QWidget):
                           on_errored=self._on_error)
 
     def _on_day(self, day: Day) -> None:
+        span = self.track.span
+        # a refresh of the shown day (capture added frames) keeps the app picked
+        picked = self.overview.picked if self.day and self.day.date == day.date else None
         self.day = day
         self.index = None
         self.matches = []
         self.cache.cancel_pending()
         self.track.set_day(day)
-        self.track.set_zoom(self.zoom.currentText())
+        self.coverage.load(day.start, day.end)
+        self.track.set_span(span)     # a new day keeps the zoom
+        self.overview.set_overview(overview(day))
+        self.overview.picked = picked
+        self.track.set_filter(picked)
+        self.pages.setCurrentWidget(self.day_page)
+        self._show_zoom_of(self.track.span)
         self.search_info.clear()
         self.jump.setDate(day.date)   # the jump box tells which day is shown
         if not day.frames:
@@ -134,6 +195,7 @@ class TimelineView(QWidget):
         """Reload the shown day in place (capture added frames), keeping the selection and
         without blanking the viewer."""
         if self.day is not None:
+            self.coverage.reload()
             self._pool.submit(load_day, self._repo, self.day.date, self._memories,
                               on_returned=self._on_refreshed,
                               on_errored=lambda e: log.warning("timeline refresh: %s", e))
@@ -147,6 +209,9 @@ class TimelineView(QWidget):
                 self.day.episodes, self.day.summaries = day.episodes, day.summaries
                 self.day.bands = day.bands
                 self.track.set_bands(day.bands)
+                picked = self.overview.picked
+                self.overview.set_overview(overview(self.day))
+                self.overview.picked = picked
             return
         frame = self.viewer.frame
         self._pending_select, self._pending_at = (frame.id if frame else None), None
@@ -163,8 +228,133 @@ class TimelineView(QWidget):
         self.load_date(when.date(), at=when.astimezone().timestamp())
 
     def _set_zoom(self, zoom: str) -> None:
+        if zoom == "week":
+            self.show_week()
+            return
+        self.pages.setCurrentWidget(self.day_page)
         self.track.set_zoom(zoom)
         self._strip_timer.start()
+
+    def _on_span(self, span: float) -> None:
+        """The wheel zoomed: the combobox names the nearest level (without re-zooming)."""
+        self._show_zoom_of(span)
+        self._strip_timer.start()
+
+    def _show_zoom_of(self, span: float) -> None:
+        nearest = min(ZOOMS, key=lambda z: abs(math.log(ZOOMS[z] / span)))
+        self.zoom.blockSignals(True)
+        self.zoom.setCurrentText(nearest)
+        self.zoom.blockSignals(False)
+
+    # -- the week ------------------------------------------------------------------
+    def show_week(self) -> None:
+        """The week of the shown day (today's, with none yet), loaded on the pool."""
+        date = self.day.date if self.day else dt.date.today()
+        self.zoom.blockSignals(True)
+        self.zoom.setCurrentText("week")
+        self.zoom.blockSignals(False)
+        self.pages.setCurrentWidget(self.week)
+        self.week.setFocus()
+        self._pool.submit(load_week, self._repo, date, on_returned=self._on_week,
+                          on_errored=self._on_error)
+
+    def _on_week(self, days) -> None:
+        self.week_days = days
+        self.week.set_week(days, self.day.date if self.day else None)
+        self.weekLoaded.emit(sum(1 for d in days if d.frames))
+
+    def open_day_at(self, date: dt.date, epoch: float) -> None:
+        """From the week: that day, at the time picked, zoomed to the whole day."""
+        self.pages.setCurrentWidget(self.day_page)
+        self.track.set_zoom("day")
+        self._show_zoom_of(self.track.span)
+        self.track.setFocus()
+        if self.day is not None and self.day.date == date:
+            self.scrub_to(epoch)
+        else:
+            self.load_date(date, at=epoch)
+
+    # -- the overview --------------------------------------------------------------
+    def pick_app(self, app: str) -> None:
+        """Show one app on the track (others faint) and go to its next run from the
+        frame shown (wrapping to its first); "" lets go."""
+        self.track.set_filter(app or None)
+        if not app or self.day is None:
+            return
+        runs = [r for r in self.day.runs if r.app == app]
+        if not runs:
+            return
+        here = self.day.frames[self.index].ts_epoch if self.index is not None else self.day.start
+        run = next((r for r in runs if r.start > here + 1e-3), runs[0])
+        i = self.day.first_in(run.start, run.end)
+        if i is not None:
+            self.select_index(i)
+
+    def open_topic(self, share) -> None:
+        """A topic's next episode from the frame shown (wrapping to its first)."""
+        if self.day is None or not share.ids:
+            return
+        eps = sorted((e for e in self.day.episodes if e.id in set(share.ids)),
+                     key=lambda e: e.start)
+        here = self.day.frames[self.index].ts_epoch if self.index is not None else self.day.start
+        ep = next((e for e in eps if e.start > here + 1e-3), eps[0]) if eps else None
+        if ep is not None:
+            self.open_episode(ep.id)
+
+    # -- keys ----------------------------------------------------------------------
+    def keyPressEvent(self, e) -> None:
+        key, day = e.key(), self.day
+        if key == Qt.Key.Key_N and not e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.go_now()
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal, Qt.Key.Key_Minus):
+            factor = 1 / KEY_ZOOM if key != Qt.Key.Key_Minus else KEY_ZOOM
+            at = self.track.cursor
+            x = self.track.x_of(at) if at is not None else self.track.width() / 2
+            self.track.zoom_by(factor, x)
+        elif day is None or not day.frames:
+            super().keyPressEvent(e)
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            self.step_frame(-1 if key == Qt.Key.Key_Left else 1)
+        elif key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            self.step_episode(-1 if key == Qt.Key.Key_PageUp else 1)
+        elif key == Qt.Key.Key_Home:
+            self.select_index(0)
+        elif key == Qt.Key.Key_End:
+            self.select_index(len(day.frames) - 1)
+        else:
+            super().keyPressEvent(e)
+
+    def step_frame(self, direction: int) -> None:
+        """The next or previous frame (of the app picked in the overview, if one is)."""
+        if self.day is None or not self.day.frames:
+            return
+        frames, app = self.day.frames, self.track.app_filter
+        i = self.index if self.index is not None else (-1 if direction > 0 else len(frames))
+        i += direction
+        while 0 <= i < len(frames) and app is not None and frames[i].app != app:
+            i += direction
+        if 0 <= i < len(frames):
+            self.select_index(i)
+
+    def step_episode(self, direction: int) -> None:
+        if self.day is None or not self.day.frames:
+            return
+        here = self.index if self.index is not None else (-1 if direction > 0 else
+                                                          len(self.day.frames))
+        target = step_target(self.day, here, direction)
+        if target is None:
+            return
+        index, memory_id = target
+        if memory_id is not None:
+            self.open_episode(memory_id)
+        else:
+            self.select_index(index)
+
+    def go_now(self) -> None:
+        """Today, at its latest frame (a fresh read: capture may have added some)."""
+        self.pages.setCurrentWidget(self.day_page)
+        self.track.setFocus()
+        self.load_date(dt.date.today(), at=time.time())
 
     def scrub_to(self, epoch: float) -> None:
         if self.day is None:

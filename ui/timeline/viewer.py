@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -23,11 +23,13 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QSizePolicy,
     QSplitter,
     QTextEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -89,6 +91,12 @@ def _sharing_most(ocr_lines, wanted: set[str]) -> list:
 
 
 class FrameViewer(QWidget):
+    """The image large; its text in a panel beside it that folds away (the "Text" button).
+    Whether the panel is open is remembered for the session: every viewer, and every frame
+    shown, opens the way the user last left it."""
+
+    text_open = True          # the session's choice (class-wide: all viewers share it)
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.frame = None
@@ -111,16 +119,51 @@ class FrameViewer(QWidget):
         self.text.setReadOnly(True)     # read-only still selects and copies
         self.text.setAccessibleName("Frame text")
         self.text.setPlaceholderText("No text was read on this frame.")
-        split = QSplitter(Qt.Orientation.Horizontal)
+        self.text_toggle = QToolButton()
+        self.text_toggle.setCheckable(True)
+        self.text_toggle.setAccessibleName("Show the frame's text")
+        self.text_toggle.setToolTip("Show or hide the text read on this frame")
+        self.text_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.split = split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.image)
         split.addWidget(self.text)
         split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        head = QHBoxLayout()
+        head.addWidget(self.meta, 1)
+        head.addWidget(self.text_toggle)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.meta)
+        lay.addLayout(head)
         lay.addWidget(self.notice)
         lay.addWidget(split, 1)
+        self._apply_text_open(FrameViewer.text_open)
+        self.text_toggle.toggled.connect(self.set_text_open)
+        self.image.installEventFilter(self)   # the image fills what the text panel frees
+
+    def eventFilter(self, obj, e) -> bool:
+        if obj is self.image and e.type() == QEvent.Type.Resize:
+            self._rescale()
+        return super().eventFilter(obj, e)
+
+    def set_text_open(self, open_: bool) -> None:
+        """Open or fold the text panel, and remember it for the session."""
+        FrameViewer.text_open = open_
+        self._apply_text_open(open_)
+
+    def _apply_text_open(self, open_: bool) -> None:
+        self.text.setVisible(open_)
+        self.text_toggle.blockSignals(True)
+        self.text_toggle.setChecked(open_)
+        self.text_toggle.blockSignals(False)
+        self.text_toggle.setText("Text ▾" if open_ else "Text ▸")
+
+    def showEvent(self, e) -> None:
+        """Another viewer (or this one before) may have changed the session's choice."""
+        super().showEvent(e)
+        if self.text.isVisibleTo(self) != FrameViewer.text_open:
+            self._apply_text_open(FrameViewer.text_open)
 
     def show_frame(self, frame, highlight: Highlight | None = None) -> None:
         """Rows first (instant); the image follows through `set_image` or `set_error`.
@@ -186,10 +229,6 @@ class FrameViewer(QWidget):
             self.show_notice(message)
         else:
             self.notice.hide()
-
-    def resizeEvent(self, e) -> None:
-        super().resizeEvent(e)
-        self._rescale()
 
     def _rescale(self) -> None:
         if self._image is None:

@@ -1,0 +1,171 @@
+"""The coverage strip under the timeline's track, over the real screenshot store with a day of
+capture states in its capture log; and the tray's and status bar's words for each state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from PySide6.QtGui import QColor, QImage
+
+from capture.service import State
+from memory.api import CoverageSpan
+from tests.ui.conftest import DAY
+from tests.ui.shots import render, themed_shots
+from ui.timeline.coverage import CAUSES, describe
+from ui.tray import state_of
+
+
+def at(h: int, m: int = 0) -> float:
+    return dt.datetime.combine(DAY, dt.time(h, m)).astimezone().timestamp()
+
+
+# (from, to, state, reason, paused until): the app quit at 17:30 and was not running 09:00-09:08
+PLAN = [((8, 25), (9, 0), "recording", "", None),
+        ((9, 8), (10, 0), "recording", "", None),
+        ((10, 0), (10, 30), "paused", "paused by the user", (10, 30)),
+        ((10, 30), (11, 50), "idle", "no keyboard or mouse input for 5 min", None),
+        ((11, 50), (12, 10), "locked", "screen locked", None),
+        ((12, 10), (12, 50), "recording", "", None),
+        ((12, 50), (12, 55), "excluded", "excluded window: not captured", None),
+        ((12, 55), (14, 30), "recording", "", None),
+        ((14, 30), (14, 45), "error", "The screen reads as black: nothing is stored.", None),
+        ((14, 45), (15, 0), "disk-low", "only 300 MB free on the data disk", None),
+        ((15, 0), (17, 0), "recording", "", None),
+        ((17, 0), (17, 15), "locked", "Commonplace is locked", None),
+        ((17, 15), (17, 30), "recording", "", None)]
+
+
+@pytest.fixture
+def logged_day(screens_core):
+    """The plan written through the capture log's own API; cut out again afterwards (the
+    store is the session's)."""
+    from memory.store.coverage import forget_span
+
+    log = screens_core.store.coverage
+    for (a, b, state, reason, until) in PLAN:
+        log.record(state, reason, at=at(*a), paused_until=at(*until) if until else None)
+        if b in ((9, 0), (17, 30)):
+            log.end(at(*b))                     # the app quit
+    yield log
+    with screens_core.store.transaction():
+        forget_span(screens_core.store.db, at(0), at(23, 59))
+
+
+@pytest.fixture
+def window(qtbot, screens_core, pools, logged_day):
+    from ui.main_window import MainWindow
+
+    w = MainWindow(screens_core, store_pool=pools[0], chat_pool=pools[1], use_llm=False)
+    qtbot.addWidget(w)
+    w.resize(1200, 760)
+    w.show()
+    strip = w.timeline.coverage
+    with qtbot.waitSignal(strip.loaded, timeout=20000):
+        w.start(DAY)
+    qtbot.waitUntil(lambda: w.timeline.day is not None, timeout=20000)
+    return w
+
+
+def test_the_strip_marks_every_gap_with_its_cause(qtbot, window):
+    strip = window.timeline.coverage
+    states = [s.state for s in strip.spans]
+    assert states == ["not-running", "recording", "not-running", "recording", "paused",
+                      "idle", "locked", "recording", "excluded", "recording", "error",
+                      "disk-low", "recording", "locked", "recording", "not-running"]
+    assert strip.spans[0].start == window.timeline.day.start          # the day, whole
+    assert strip.spans[-1].end == window.timeline.day.end
+    text = strip.accessibleDescription()
+    assert strip.accessibleName() == "Capture coverage"
+    assert "paused 10:00–10:30 (paused by the user)" in text
+    assert "app not running 09:00–09:08" in text and "locked 17:00–17:15" in text
+    assert "excluded app in front 12:50–12:55" in text
+
+    paused = next(s for s in strip.spans if s.state == "paused")
+    assert describe(paused).splitlines() == [
+        "Paused: 10:00–10:30 (30 min)", "paused until 10:30", "paused by the user"]
+    short = CoverageSpan(at(10), at(10) + 8, "paused", "paused by the user")
+    assert describe(short).splitlines()[0] == "Paused: 10:00:00–10:00:08 (8 s)"
+
+    # It follows the track's zoom and scroll: at an hour around the pause, the pause fills
+    # the strip's middle, drawn in its colour where the track puts 10:15.
+    track = window.timeline.track
+    track.set_span(3600.0)
+    track.set_cursor(at(10, 15))
+    qtbot.wait(20)
+    x = track.x_of(at(10, 15))
+    assert abs(x - strip.width() / 2) <= 2
+    assert strip.span_at(x).state == "paused"
+    assert strip.span_at(track.x_of(at(9, 50))).state == "recording"
+    img: QImage = render(strip, 1).toImage()
+    assert img.pixelColor(int(x), strip.height() // 2) == QColor(CAUSES["paused"].colour)
+    left = img.pixelColor(int(track.x_of(at(9, 50))), strip.height() // 2)
+    assert left == QColor(CAUSES["recording"].colour)
+
+
+def test_strip_screenshots(qtbot, window):
+    window.timeline.track.set_span(24 * 3600.0)
+    qtbot.wait(20)
+    shots = themed_shots(qtbot, window, window.theme, "timeline_coverage")
+    assert len(shots) == 4 and all(p.stat().st_size > 0 for p in shots)
+
+
+@dataclass
+class Status:
+    state: State
+    message: str = ""
+    paused_until: float | None = None
+
+
+def test_tray_and_status_bar_say_what_capture_does_and_why(qtbot, window):
+    from ui.tray import Tray
+
+    until = at(10, 30)
+    cases = [
+        (Status(State.RECORDING), "recording", "Recording", "Capture: recording"),
+        (Status(State.PAUSED, "paused for 30 min", until), "paused", "Paused until 10:30",
+         "Capture: paused until 10:30"),
+        (Status(State.PAUSED, "paused"), "paused", "Paused until you resume",
+         "Capture: paused until you resume"),
+        (Status(State.IDLE, "no keyboard or mouse input for 5 min"), "waiting",
+         "Idle, not recording: no keyboard or mouse input for 5 min",
+         "Capture: idle, not recording: no keyboard or mouse input for 5 min"),
+        (Status(State.LOCKED, "screen locked"), "waiting",
+         "Screen locked, not recording", "Capture: screen locked, not recording"),
+        (Status(State.EXCLUDED, "excluded window: not captured"), "waiting",
+         "Excluded app in front, not recording",
+         "Capture: excluded app in front, not recording"),
+        (Status(State.EXCLUDED, "Commonplace window in front: not captured"), "waiting",
+         "Commonplace window in front: not captured",
+         "Capture: Commonplace window in front: not captured"),
+        (Status(State.ERROR, "The screen reads as black"), "error",
+         "Capture problem: The screen reads as black",
+         "Capture problem: The screen reads as black"),
+        (None, "off", "Capture is off", "Capture is off"),
+    ]
+
+    class Fixed:
+        status_now: Status | None = None
+
+        def pause(self, minutes=None): ...
+        def resume(self): ...
+
+        def status(self):
+            return self.status_now
+
+    cap = Fixed()
+    tray = Tray(cap, poll_ms=60000)
+    window.follow_capture(tray)
+    try:
+        for status, look, line, bar in cases:
+            assert state_of(status) == (look, line)
+            cap.status_now = status
+            if status is None:
+                tray.set_capture(None)
+            tray.refresh()
+            assert window.capture_label.text() == bar
+            assert window.capture_label.accessibleName() == bar
+            assert tray.pause_action.isEnabled() == (look in ("recording", "waiting"))
+    finally:
+        tray.close()

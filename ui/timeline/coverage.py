@@ -1,0 +1,209 @@
+"""The coverage strip: a thin band under the track saying, for every stretch of the day, what
+capture was doing: recording, or why not (paused, idle, the screen or the app locked, an
+excluded app in front, a capture problem, the disk almost full, capture off, the app not
+running).
+
+It follows the track's zoom and scroll (`TrackWidget.view_range`, its `viewMoved` and
+`spanChanged`). The spans are read on the store pool (`memory.api.capture_coverage`, handed
+in as `load(start, end)`); the GUI thread only paints. A tooltip names the cause, its time
+span and its reason; the accessible description lists the day's gaps in words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from memory.api import NOT_RUNNING, CoverageSpan
+
+log = logging.getLogger(__name__)
+
+HEIGHT = 10
+REFRESH_MS = 30_000      # the current span grows: read again this often while shown
+SOON_MS = 400            # a state change: read again once its writer has had a moment
+MIN_PX = 1.0             # a span narrower than this is still drawn a pixel wide
+SECONDS_UNDER_S = 120.0  # a span shorter than this tells its times to the second
+
+
+@dataclass(frozen=True)
+class Cause:
+    label: str           # what the tooltip and the accessible text call it
+    colour: str
+    pattern: Qt.BrushStyle = Qt.BrushStyle.SolidPattern
+
+
+# One entry per capture state (memory/store/coverage.py STATES) and for the gaps.
+CAUSES: dict[str, Cause] = {
+    "recording": Cause("Recording", "#34a853"),
+    "paused": Cause("Paused", "#f2a600"),
+    "idle": Cause("Idle", "#80868b"),
+    "locked": Cause("Locked", "#5c6bc0"),
+    "excluded": Cause("Excluded app in front", "#a142f4"),
+    "error": Cause("Capture problem", "#d93025"),
+    "disk-low": Cause("Disk almost full", "#e8710a"),
+    "stopped": Cause("Capture off", "#bdc1c6"),
+    NOT_RUNNING: Cause("App not running", "#9aa0a6", Qt.BrushStyle.BDiagPattern),
+}
+UNKNOWN = Cause("Unknown state", "#9e9e9e")
+
+
+def cause_of(state: str) -> Cause:
+    return CAUSES.get(state, UNKNOWN)
+
+
+def _clock(t: float, seconds: bool = False) -> str:
+    return dt.datetime.fromtimestamp(t).strftime("%H:%M:%S" if seconds else "%H:%M")
+
+
+def _when(span: CoverageSpan) -> str:
+    """"10:00–10:30", "07:33:10–07:33:18" (a short span), "16:05–now"."""
+    sec = span.seconds < SECONDS_UNDER_S
+    return f"{_clock(span.start, sec)}–{'now' if span.current else _clock(span.end, sec)}"
+
+
+def _duration(seconds: float) -> str:
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s} s"
+    h, m = divmod(s // 60, 60)
+    return f"{h} h {m:02d} min" if h else f"{m} min"
+
+
+def describe(span: CoverageSpan) -> str:
+    """The tooltip of a span: its cause, when and how long, and why."""
+    cause = cause_of(span.state)
+    lines = [f"{cause.label}: {_when(span)} ({_duration(span.seconds)})"]
+    if span.paused_until is not None:
+        lines.append(f"paused until {_clock(span.paused_until)}")
+    if span.reason:
+        lines.append(span.reason)
+    return "\n".join(lines)
+
+
+def summary(spans: list[CoverageSpan]) -> str:
+    """The spans in words, for screen readers (and tests): time recorded, then each gap."""
+    if not spans:
+        return "Capture coverage: nothing known for this time."
+    rec = sum(s.seconds for s in spans if s.state == "recording")
+    gaps = [f"{cause_of(s.state).label.lower()} {_when(s)}"
+            + (f" ({s.reason})" if s.reason else "")
+            for s in spans if s.state != "recording"]
+    text = f"Capture coverage: recording {_duration(rec)}"
+    return text + (f"; not recording: {'; '.join(gaps)}." if gaps else "; no gaps.")
+
+
+def _read(load: Callable[[float, float], list[CoverageSpan]], start: float, end: float):
+    return start, end, load(start, end)
+
+
+class CoverageStrip(QWidget):
+    """Under `track` (ui.timeline.track.TrackWidget), over the same view range."""
+
+    loaded = Signal(int)     # spans now shown
+
+    def __init__(self, track, pool, load: Callable[[float, float], list[CoverageSpan]] | None,
+                 parent=None) -> None:
+        super().__init__(parent)
+        self._track = track
+        self._pool = pool
+        self._load = load
+        self._range: tuple[float, float] | None = None
+        self.spans: list[CoverageSpan] = []
+        self.setFixedHeight(HEIGHT)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName("Capture coverage")
+        self.setAccessibleDescription(summary([]))
+        self.setVisible(load is not None)
+        self._timer = QTimer(self, interval=REFRESH_MS)
+        self._timer.timeout.connect(self.reload)
+        self._soon = QTimer(self, singleShot=True, interval=SOON_MS)
+        self._soon.timeout.connect(self.reload)
+        self._said = ""
+        track.viewMoved.connect(self.update)
+        track.spanChanged.connect(self.update)
+
+    def load(self, start: float, end: float) -> None:
+        """Show [start, end] (a day): read its spans on the pool."""
+        self._range = (start, end)
+        self.reload()
+        if self._load is not None:
+            self._timer.start()
+
+    def reload_soon(self) -> None:
+        """Capture's state changed: read again shortly (the change is written off the GUI
+        thread, by app.capture_log)."""
+        self._soon.start()
+
+    def reload(self) -> None:
+        if self._load is None or self._range is None:
+            return
+        self._pool.submit(_read, self._load, *self._range, on_returned=self._on_spans,
+                          on_errored=lambda e: log.warning("capture coverage: %s", e))
+
+    def _on_spans(self, result) -> None:
+        start, end, spans = result
+        if self._range != (start, end):
+            return   # another day was asked for meanwhile
+        self.spans = spans
+        said = summary(spans)
+        self.setAccessibleDescription(said)
+        if said != self._said:   # states, times and reasons: no screen content
+            log.info("coverage strip: %s", said)
+            self._said = said
+        self.update()
+        self.loaded.emit(len(spans))
+
+    def text(self) -> str:
+        return self.accessibleDescription()
+
+    # -- geometry --------------------------------------------------------------------------
+    def _scale(self) -> tuple[float, float]:
+        lo, hi = self._track.view_range
+        return lo, self.width() / max(hi - lo, 1e-9)
+
+    def span_at(self, x: float) -> CoverageSpan | None:
+        lo, scale = self._scale()
+        t = lo + x / scale
+        return next((s for s in self.spans if s.start <= t < s.end), None)
+
+    # -- painting --------------------------------------------------------------------------
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        w, h = self.width(), self.height()   # no fill: the window's own background shows
+        lo, scale = self._scale()
+        hi = lo + w / scale
+        p.setPen(Qt.PenStyle.NoPen)
+        rects: dict[str, list[QRectF]] = {}
+        for s in self.spans:
+            if s.end < lo or s.start > hi:
+                continue
+            x0, x1 = (s.start - lo) * scale, (s.end - lo) * scale
+            rects.setdefault(s.state, []).append(QRectF(x0, 1, max(x1 - x0, MIN_PX), h - 2))
+        for state, rs in rects.items():
+            cause = cause_of(state)
+            colour = QColor(cause.colour)
+            if cause.pattern is not Qt.BrushStyle.SolidPattern:
+                faint = QColor(colour)
+                faint.setAlpha(60)
+                p.setBrush(faint)
+                p.drawRects(rs)
+            p.setBrush(QBrush(colour, cause.pattern))
+            p.drawRects(rs)
+        p.end()
+
+    def event(self, e) -> bool:
+        if e.type() == QEvent.Type.ToolTip:
+            span = self.span_at(QPointF(e.pos()).x())
+            if span is not None:
+                QToolTip.showText(e.globalPos(), describe(span), self)
+            else:
+                QToolTip.hideText()
+                e.ignore()
+            return True
+        return super().event(e)

@@ -1,0 +1,154 @@
+"""The day at a glance, above the track: where the time went, as two proportional bars —
+apps (in their track colours) and topics (the memory pipeline's episode titles) — each
+block labelled with its name and duration when it has room.
+
+A click on an app picks it (`appClicked`: the track shows that app and dims the rest; the
+same app again lets go); a click on a topic opens it (`topicClicked`: its episodes' ids).
+The numbers come from `day.overview` (plain data).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from ui.timeline.day import Overview, Share, app_colour, duration_text
+from ui.timeline.track import tint
+
+ROW_H = 18
+GAP = 4
+NAME_W = 54            # "Apps" / "Topics" left of the bars
+PAD = 2.0              # between blocks
+
+
+class DayOverview(QWidget):
+    appClicked = Signal(str)          # the app picked ("" when let go)
+    topicClicked = Signal(object)     # the topic's Share (name, episodes' ids)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.data: Overview | None = None
+        self.picked: str | None = None
+        self.setAccessibleName("Day overview")
+        self.setObjectName("timeline_overview")      # the stylesheet's surface as Base, in either theme
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(2 * ROW_H + GAP + 2)
+        self._font = QFont(self.font())
+        self._font.setPixelSize(11)
+        self._metrics = QFontMetricsF(self._font)
+
+    def set_overview(self, data: Overview | None) -> None:
+        self.data = data
+        self.picked = None
+        has_topics = bool(data and data.topics)
+        self.setFixedHeight((2 if has_topics else 1) * ROW_H + (GAP if has_topics else 0) + 2)
+        self.setAccessibleDescription(self.describe())
+        self.update()
+
+    def describe(self) -> str:
+        """The overview in words (screen readers; tooltips use the same figures)."""
+        if not self.data or not self.data.apps:
+            return "Nothing captured"
+        return "; ".join(f"{s.name} {duration_text(s.seconds)}" for s in self.data.apps[:8])
+
+    # -- geometry ------------------------------------------------------------------
+    def blocks(self, row: int) -> list[tuple[QRectF, Share]]:
+        """Row 0: apps, row 1: topics; each share's block, proportional to its time."""
+        if self.data is None:
+            return []
+        shares = self.data.apps if row == 0 else self.data.topics
+        total = sum(s.seconds for s in shares)
+        if total <= 0:
+            return []
+        y = 1 + row * (ROW_H + GAP)
+        width = self.width() - NAME_W - 4
+        out, x = [], float(NAME_W)
+        for s in shares:
+            w = s.seconds / total * width
+            out.append((QRectF(x, y, max(w - PAD, 1.0), ROW_H), s))
+            x += w
+        return out
+
+    def share_at(self, pos: QPointF) -> tuple[int, Share] | None:
+        for row in (0, 1):
+            for rect, s in self.blocks(row):
+                if rect.adjusted(0, 0, PAD, 0).contains(pos):
+                    return row, s
+        return None
+
+    # -- painting ------------------------------------------------------------------
+    def paintEvent(self, _e) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        pal = self.palette()
+        text, base = pal.text().color(), pal.base().color()
+        p.setFont(self._font)
+        flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        for row, name in ((0, "Apps"), (1, "Topics")):
+            blocks = self.blocks(row)
+            if not blocks:
+                continue
+            p.setPen(tint(text, base, 0.7))
+            p.drawText(QRectF(0, 1 + row * (ROW_H + GAP), NAME_W - 4, ROW_H), flags, name)
+            for rect, s in blocks:
+                fill = QColor(*app_colour(s.app)) if s.app else tint(text, base, 0.25)
+                if row == 1:                       # topics: a lighter tint of the app's
+                    fill = tint(fill, base, 0.55)
+                if self.picked is not None and row == 0 and s.app != self.picked:
+                    fill = tint(fill, base, 0.3)
+                p.setPen(QPen(pal.highlight().color(), 2) if row == 0 and s.app == self.picked
+                         and self.picked is not None else Qt.PenStyle.NoPen)
+                p.setBrush(fill)
+                p.drawRoundedRect(rect, 3, 3)
+                name = s.name
+                if row == 1 and s.app and name.startswith(f"{s.app}: "):
+                    name = name[len(s.app) + 2:]      # the colour already tells the app
+                label = f"{name} · {duration_text(s.seconds)}"
+                room = rect.width() - 8
+                if room >= 24:
+                    shown = self._metrics.elidedText(label, Qt.TextElideMode.ElideRight, room)
+                    if shown and shown != "…":
+                        p.setPen(_ink(fill))
+                        p.drawText(rect.adjusted(4, 0, -4, 0), flags, shown)
+        if self.data is None or not self.data.apps:
+            p.setPen(tint(text, base, 0.6))
+            p.drawText(QRectF(NAME_W, 1, self.width() - NAME_W, ROW_H), flags,
+                       "Nothing captured on this day")
+        p.end()
+
+    # -- input ---------------------------------------------------------------------
+    def mousePressEvent(self, e) -> None:
+        if e.button() != Qt.MouseButton.LeftButton:
+            return
+        hit = self.share_at(e.position())
+        if hit is None:
+            return
+        row, s = hit
+        if row == 0:
+            self.picked = None if self.picked == s.app else s.app
+            self.update()
+            self.appClicked.emit(self.picked or "")
+        else:
+            self.topicClicked.emit(s)
+
+    def event(self, e) -> bool:
+        if e.type() == QEvent.Type.ToolTip:
+            hit = self.share_at(QPointF(e.pos()))
+            if hit is not None and self.data is not None:
+                row, s = hit
+                of = self.data.total if row == 0 else sum(t.seconds for t in self.data.topics)
+                QToolTip.showText(e.globalPos(), f"{s.name}\n{duration_text(s.seconds)} "
+                                  f"({100 * s.seconds / (of or 1):.0f}%)", self)
+            else:
+                QToolTip.hideText()
+                e.ignore()
+            return True
+        return super().event(e)
+
+
+def _ink(fill: QColor) -> QColor:
+    """Dark text on a light block, light text on a dark one."""
+    luma = 0.299 * fill.red() + 0.587 * fill.green() + 0.114 * fill.blue()
+    return QColor(20, 20, 20) if luma > 140 else QColor(245, 245, 245)

@@ -1,0 +1,194 @@
+"""The week: seven rows, Monday to Sunday, each day's app time as coloured blocks over
+its 24 hours. A click (or the wheel zooming in, or Enter) opens that day at that time.
+
+Rows come from `day.load_week` on the store pool, each day already cut into minute blocks
+(`day.minute_blocks`); the rows are drawn once into a layer per size and theme (one
+drawRects per app colour), which every repaint blits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from ui.timeline.day import WeekDay, app_colour, duration_text
+from ui.timeline.track import tint
+
+LABEL_W = 118          # day name and its total, left of the bars
+ROW_H = 30             # at least; rows share the height they are given, up to MAX_ROW_H
+MAX_ROW_H = 64
+ROW_GAP = 8
+TOP = 18               # hour labels above the rows
+HOURS = (0, 3, 6, 9, 12, 15, 18, 21)
+
+
+class WeekView(QWidget):
+    """Seven days as rows; `dayOpened(date, epoch)` when one is clicked."""
+
+    dayOpened = Signal(object, float)   # datetime.date, epoch seconds at the pointer
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.days: list[WeekDay] = []
+        self.current: dt.date | None = None     # the day the timeline shows
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Week overview")
+        self.setObjectName("timeline_week")      # the stylesheet's surface as Base, in either theme
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)   # paints every pixel
+        self.setMinimumHeight(TOP + 7 * (ROW_H + ROW_GAP) + 4)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._colours: dict[str, QColor] = {}
+        self._cache: QPixmap | None = None
+        self._cache_key: tuple | None = None
+
+    def set_week(self, days: list[WeekDay], current: dt.date | None) -> None:
+        self.days, self.current = days, current
+        self._cache = None
+        self.update()
+
+    # -- geometry ------------------------------------------------------------------
+    def row_rect(self, k: int) -> QRectF:
+        """The bar of day `k` (0 = Monday)."""
+        h = min(max((self.height() - TOP - 4) / 7 - ROW_GAP, ROW_H), MAX_ROW_H)
+        return QRectF(LABEL_W, TOP + k * (h + ROW_GAP), self.width() - LABEL_W - 8, h)
+
+    def x_of(self, k: int, epoch: float) -> float:
+        r, d = self.row_rect(k), self.days[k]
+        return r.left() + (epoch - d.start) / (d.end - d.start) * r.width()
+
+    def at(self, pos: QPointF) -> tuple[WeekDay, float] | None:
+        """The day row under `pos` and the time under it (a label: that day's first run)."""
+        for k, d in enumerate(self.days):
+            r = self.row_rect(k)
+            if r.top() - ROW_GAP / 2 <= pos.y() <= r.bottom() + ROW_GAP / 2:
+                if pos.x() < r.left():
+                    return d, (d.first if d.first is not None else d.start)
+                frac = min(max((pos.x() - r.left()) / max(r.width(), 1), 0.0), 1.0)
+                return d, d.start + frac * (d.end - d.start)
+        return None
+
+    # -- painting ------------------------------------------------------------------
+    def paintEvent(self, _e) -> None:
+        p = QPainter(self)
+        p.drawPixmap(0, 0, self._layer())
+        if self.hasFocus() and self.days:
+            p.setPen(QPen(self.palette().highlight().color(), 2))
+            p.drawLine(0, 1, self.width(), 1)
+        p.end()
+
+    def _layer(self) -> QPixmap:
+        dpr = self.devicePixelRatioF()
+        key = (self.width(), self.height(), dpr, self.current, dt.date.today(),
+               self.palette().base().color().rgba(), self.palette().text().color().rgba())
+        if self._cache is None or self._cache_key != key:
+            pm = QPixmap(max(1, round(self.width() * dpr)), max(1, round(self.height() * dpr)))
+            pm.setDevicePixelRatio(dpr)
+            p = QPainter(pm)
+            self._paint_rows(p)
+            p.end()
+            self._cache, self._cache_key = pm, key
+        return self._cache
+
+    def _paint_rows(self, p: QPainter) -> None:
+        pal = self.palette()
+        p.fillRect(QRectF(0, 0, self.width(), self.height()), pal.base())
+        text, grid = pal.text().color(), tint(pal.text().color(), pal.base().color(), 0.14)
+        trough = tint(pal.text().color(), pal.base().color(), 0.05)
+        today = dt.date.today()
+        if self.days:
+            r0 = self.row_rect(0)
+            p.setPen(text)
+            for h in HOURS:
+                x = r0.left() + h / 24 * r0.width()
+                p.drawText(QPointF(x + 2, TOP - 5), f"{h:02d}:00")
+        for k, d in enumerate(self.days):
+            r = self.row_rect(k)
+            p.fillRect(r, trough)
+            p.setPen(QPen(grid, 1))
+            xs = [r.left() + h / 24 * r.width() for h in HOURS]
+            p.drawLines([QLineF(x, r.top(), x, r.bottom()) for x in xs])
+            self._paint_blocks(p, d, r)
+            bold = d.date == self.current
+            f = p.font()
+            f.setBold(bold)
+            p.setFont(f)
+            p.setPen(text if d.frames or bold else tint(text, pal.base().color(), 0.5))
+            name = f"{d.date:%a %d %b}" + (" · today" if d.date == today else "")
+            p.drawText(QRectF(4, r.top(), LABEL_W - 8, r.height() / 2 + 2),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, name)
+            f.setBold(False)
+            p.setFont(f)
+            total = duration_text(d.seconds) if d.blocks else "—"
+            p.drawText(QRectF(4, r.center().y(), LABEL_W - 8, r.height() / 2),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, total)
+            if bold:
+                p.setPen(QPen(pal.highlight().color(), 2))
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRect(r.adjusted(-1, -1, 1, 1))
+        if self.days:
+            r = self.row_rect(len(self.days) - 1)
+            p.setPen(tint(text, pal.base().color(), 0.6))
+            p.drawText(QRectF(r.left(), r.bottom() + ROW_GAP, r.width(), 20),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                       "Click a day, or turn the wheel in over it, to open it there · "
+                       "↑/↓ and Enter")
+
+    def _paint_blocks(self, p: QPainter, d: WeekDay, r: QRectF) -> None:
+        """One drawRects per app; a block is at least a pixel wide."""
+        scale = r.width() / d.minutes
+        rects: dict[str, list[QRectF]] = defaultdict(list)
+        left, top, h = r.left(), r.top() + 2, r.height() - 4
+        for a, b, app in d.blocks:
+            rects[app].append(QRectF(left + a * scale, top, max((b - a) * scale, 1.0), h))
+        p.setPen(Qt.PenStyle.NoPen)
+        for app, rs in rects.items():
+            p.setBrush(self._colour(app))
+            p.drawRects(rs)
+
+    def _colour(self, app: str) -> QColor:
+        c = self._colours.get(app)
+        if c is None:
+            c = self._colours[app] = QColor(*app_colour(app))
+        return c
+
+    def focusInEvent(self, e) -> None:
+        super().focusInEvent(e)
+        self.update()
+
+    def focusOutEvent(self, e) -> None:
+        super().focusOutEvent(e)
+        self.update()
+
+    # -- input ---------------------------------------------------------------------
+    def mousePressEvent(self, e) -> None:
+        if e.button() == Qt.MouseButton.LeftButton:
+            hit = self.at(e.position())
+            if hit is not None:
+                self.dayOpened.emit(hit[0].date, hit[1])
+
+    def wheelEvent(self, e) -> None:
+        """Zooming in over a day opens it there; zooming out stays on the week."""
+        if e.angleDelta().y() > 0:
+            hit = self.at(e.position())
+            if hit is not None:
+                self.dayOpened.emit(hit[0].date, hit[1])
+        e.accept()
+
+    def keyPressEvent(self, e) -> None:
+        """↑/↓ pick a day, Enter opens it."""
+        dates = [d.date for d in self.days]
+        k = dates.index(self.current) if self.current in dates else -1
+        if e.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) and dates:
+            k = max(0, min(len(dates) - 1, k + (1 if e.key() == Qt.Key.Key_Down else -1)))
+            self.current = dates[k]
+            self.update()
+        elif e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and k >= 0:
+            d = self.days[k]
+            self.dayOpened.emit(d.date, d.first if d.first is not None else d.start)
+        else:
+            super().keyPressEvent(e)
