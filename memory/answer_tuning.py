@@ -24,6 +24,12 @@ class AnswerTuning:
     # Evidence
     evidence_hits: int = 5        # hits retrieved for a question
     read_hits: int = 3            # of them, the raw frames/turns whose lines become candidates
+    # Memories (text derived from frames and turns: "Fact: ...") read as the evidence when
+    # no frame or turn is among the hits. Off: such a question abstains. On the train split
+    # every question whose hits held memories only was unanswerable (seed 1: 8 of 8, seed
+    # 2: 5 of 5; no answerable one among them), and an answer read off a memory is not a
+    # line its cited frame shows.
+    read_memories: bool = False
     # Candidate score: a weighted sum of features (memory/reader.py, `features`)
     w_line: float = 1.24           # the candidate's line covers the question's words
     w_label: float = 2.44          # the label before the value ("Tracking number:") covers them
@@ -71,6 +77,8 @@ class AnswerTuning:
                 raise ValueError(f"AnswerTuning.{name} must be at least 1")
         if self.abstain_on not in ("answer", "evidence"):
             raise ValueError("AnswerTuning.abstain_on must be 'answer' or 'evidence'")
+        if not isinstance(self.read_memories, bool):
+            raise ValueError("AnswerTuning.read_memories must be true or false")
         if self.answer_unit not in ("line", "span"):
             raise ValueError("AnswerTuning.answer_unit must be 'line' or 'span'")
         for name in ("min_key_coverage", "min_name_coverage", "min_speaker_coverage"):

@@ -130,12 +130,12 @@ def _fragment(span: str, line: str) -> bool:
     return True
 
 
-def candidates(hits: Sequence[Hit], *, read: int) -> list[Candidate]:
+def candidates(hits: Sequence[Hit], *, read: int, memories: bool = False) -> list[Candidate]:
     """Lines of the best `read` raw hits (frames, turns; memories when there is nothing
-    else), and the spans inside each line. A frame's first line is its window title."""
-    raw = [h for h in hits if h.kind != "memory"] or list(hits)
+    else and `memories` is set: AnswerTuning.read_memories), and the spans inside each
+    line. A frame's first line is its window title."""
     out: list[Candidate] = []
-    for rank, hit in enumerate(raw[:read]):
+    for rank, hit in enumerate(_raw(hits, read, memories)):
         lines = [l.strip() for l in hit.text.splitlines() if l.strip()]
         header = lines[0] if hit.kind == "frame" and lines else ""
         clock = _seen_clock(hit) if hit.kind == "frame" else set()
@@ -255,9 +255,11 @@ def _combine(f: dict[str, float], t: AnswerTuning) -> float:
     return sum(getattr(t, f"w_{name}") * f.get(name, 0.0) for name in FEATURES)
 
 
-def _raw(hits: Sequence[Hit], read: int) -> list[Hit]:
-    """The frames and turns read (memories only when there is nothing else)."""
-    return ([h for h in hits if h.kind != "memory"] or list(hits))[:read]
+def _raw(hits: Sequence[Hit], read: int, memories: bool = False) -> list[Hit]:
+    """The frames and turns read (memories only when there is nothing else and `memories`
+    is set)."""
+    raw = [h for h in hits if h.kind != "memory"]
+    return (raw or (list(hits) if memories else []))[:read]
 
 
 def key_words(question: str) -> list[str]:
@@ -279,11 +281,12 @@ def hit_coverage(question: str, hit: Hit, weight: dict[str, float],
 
 
 def key_coverage(question: str, hits: Sequence[Hit], idf: Callable[[list[str]], dict[str, float]],
-                 *, read: int, context: dict[int, str] | None = None) -> float:
+                 *, read: int, context: dict[int, str] | None = None,
+                 memories: bool = False) -> float:
     """The IDF-weighted share of the question's content words present in the best raw hit."""
     weight = idf(key_words(question))
-    return max((hit_coverage(question, h, weight, context)[0] for h in _raw(hits, read)),
-               default=0.0)
+    return max((hit_coverage(question, h, weight, context)[0]
+                for h in _raw(hits, read, memories)), default=0.0)
 
 
 _POSSESSIVE = re.compile(r"'s$")
@@ -322,10 +325,10 @@ def read(question: str, hits: Sequence[Hit], tuning: AnswerTuning, *,
          idf: Callable[[list[str]], dict[str, float]], scorer: Scorer | None = None,
          context: dict[int, str] | None = None) -> Reading:
     form, expected = expected_shapes(question)
-    cands = candidates(hits, read=tuning.read_hits)
+    cands = candidates(hits, read=tuning.read_hits, memories=tuning.read_memories)
     for c in cands:
         c.context = (context or {}).get(c.hit.id, "")
-    raw = _raw(hits, tuning.read_hits)
+    raw = _raw(hits, tuning.read_hits, tuning.read_memories)
     weight = idf(key_words(question))
     cover = {h.id: hit_coverage(question, h, weight, context) for h in raw}
     newest = max((h.timestamp or "" for h in raw), default="")

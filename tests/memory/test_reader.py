@@ -174,6 +174,25 @@ def test_abstention_is_judged_on_the_hit_the_answer_comes_from():
     assert read(q, [chat, maps], wide, idf=flat_idf).name_coverage == 1.0
 
 
+def test_memories_alone_are_no_evidence_unless_the_tuning_reads_them():
+    # A memory (text derived from a frame) among the hits, and no frame or turn: the
+    # reader has no raw line to quote and abstains; read_memories reads the memory.
+    memory = Hit("memory", 7, "Vault: Order number: 1592672: 1592672",
+                 "2026-03-19T08:57:25", 0.9, ["frames/0020.png"])
+    q = "What is the order number for the standing desk lamp?"
+    r = read(q, [memory], AnswerTuning(), idf=flat_idf)
+    assert r.best is None and r.abstains(AnswerTuning()) and not r.candidates
+    assert key_coverage(q, [memory], flat_idf, read=3) == 0.0
+    t = AnswerTuning(read_memories=True)
+    r = read(q, [memory], t, idf=flat_idf)
+    assert r.best is not None and r.best.hit is memory and "1592672" in r.best.text
+    # with a frame among the hits, the memory is never read, either way
+    r = read("What is the tracking number of my parcel?", [memory, PARCEL], t, idf=flat_idf)
+    assert {c.hit.id for c in r.candidates} == {PARCEL.id}
+    with pytest.raises(ValueError):
+        AnswerTuning(read_memories="yes")
+
+
 def test_answer_tuning_comes_from_the_memory_settings():
     from memory.settings import MemorySettings
 

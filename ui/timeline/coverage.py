@@ -21,6 +21,7 @@ from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from memory.api import NOT_RUNNING, CoverageSpan
+from ui.timeline.day import duration_text
 
 log = logging.getLogger(__name__)
 
@@ -67,18 +68,10 @@ def _when(span: CoverageSpan) -> str:
     return f"{_clock(span.start, sec)}–{'now' if span.current else _clock(span.end, sec)}"
 
 
-def _duration(seconds: float) -> str:
-    s = int(round(seconds))
-    if s < 60:
-        return f"{s} s"
-    h, m = divmod(s // 60, 60)
-    return f"{h} h {m:02d} min" if h else f"{m} min"
-
-
 def describe(span: CoverageSpan) -> str:
     """The tooltip of a span: its cause, when and how long, and why."""
     cause = cause_of(span.state)
-    lines = [f"{cause.label}: {_when(span)} ({_duration(span.seconds)})"]
+    lines = [f"{cause.label}: {_when(span)} ({duration_text(span.seconds)})"]
     if span.paused_until is not None:
         lines.append(f"paused until {_clock(span.paused_until)}")
     if span.reason:
@@ -94,7 +87,7 @@ def summary(spans: list[CoverageSpan]) -> str:
     gaps = [f"{cause_of(s.state).label.lower()} {_when(s)}"
             + (f" ({s.reason})" if s.reason else "")
             for s in spans if s.state != "recording"]
-    text = f"Capture coverage: recording {_duration(rec)}"
+    text = f"Capture coverage: recording {duration_text(rec)}"
     return text + (f"; not recording: {'; '.join(gaps)}." if gaps else "; no gaps.")
 
 
