@@ -81,6 +81,11 @@ class DesktopCapture:
             else:
                 log.warning("capture writer still busy; its store connection stays open")
 
+    def apply_settings(self, settings: Settings) -> None:
+        """Saved settings reach the running service: its retention (budget, age limit, free
+        disk floor) from the next retention run, at once when tightened."""
+        self._service.apply_settings(settings.capture)
+
     def take_batches(self) -> int:
         """Drain the observation batches; the number of observations they held."""
         n = 0

@@ -340,7 +340,7 @@ def cmd_eval(settings: Settings, args: EvalOptions) -> int:
             questions = evaluate.read_questions(args.data / "questions.jsonl")
             answer = None
             if not args.no_answers:
-                from memory.answer import judge_screen
+                from memory.evaluate import judge_screen
 
                 answerer, extractive = _answerers(core)
                 answer = lambda q, now: judge_screen(answerer, q, now, extractive)  # noqa: E731
@@ -361,7 +361,7 @@ def cmd_eval(settings: Settings, args: EvalOptions) -> int:
             _run_pipeline(core, use_llm=True)
             judge = None
             if not args.no_answers:
-                from memory.answer import judge_locomo
+                from memory.evaluate import judge_locomo
 
                 answerer, extractive = _answerers(core)
                 judge = lambda q, gold, ev, now: judge_locomo(  # noqa: E731

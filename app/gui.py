@@ -102,6 +102,11 @@ class AppCapture(Protocol):
         """Drain what capture stored since the last call; the number of observations."""
         ...
 
+    def apply_settings(self, settings: Settings) -> None:
+        """Settings saved while capture runs: retention (`capture.service.LIVE_SETTINGS`)
+        applies from capture's next retention run, at once when tightened."""
+        ...
+
 
 class GuiApp:
     """Holds what the GUI owns, so shutdown can release it in order, once."""
@@ -189,6 +194,7 @@ class GuiApp:
         self.window.follow_capture(self.tray)
         self.window.quitRequested.connect(self.app.quit)
         self.window.lockRequested.connect(self.lock)
+        self.window.settingsSaved.connect(self._settings_saved)
         self.tray.show()
         self.window.show()
         self.window.start()
@@ -199,6 +205,19 @@ class GuiApp:
         gc.collect()
         gc.freeze()
         self._start_pipeline()
+
+    def _settings_saved(self, new: Settings) -> None:
+        """Saved settings (the settings dialog, Change retention…): the running capture
+        takes its retention now, and capture restarted by an unlock runs with the new capture
+        section (the rest, a data directory above all, waits for the app's next start)."""
+        from dataclasses import replace
+
+        self.settings = replace(self.settings, capture=new.capture)
+        if self.capture is not None:
+            try:
+                self.capture.apply_settings(new)
+            except Exception as e:  # saved to the file: capture takes them at its next start
+                log.warning("capture could not take the new settings: %s", e)
 
     # -- the memory pipeline, fed by capture ------------------------------------------------
     def _start_pipeline(self) -> None:

@@ -59,6 +59,9 @@ DISK_CHECK_S = 10.0
 RETRY_MIN_S, RETRY_MAX_S = 2.0, 60.0
 RECENT_WINDOWS = 8        # windows whose last frame's OCR is kept for switching back
 FULL_OCR_AREA = 0.6       # changed regions covering more than this share → OCR all
+# The settings a running capture takes from `apply_settings` (applied on the writer thread at
+# its next retention run); the others (interval, monitor, OCR) take effect at the next start.
+LIVE_SETTINGS = ("max_frames_mb", "max_frame_age_days", "min_free_disk_mb")
 
 # The status (and the one log line) of a refused frame, by the privacy filter's reason.
 EXCLUDED_MESSAGES = {
@@ -166,6 +169,7 @@ class CaptureService:
         self._batcher = Batcher(out_queue, settings.batch_seconds, settings.batch_frames, clock)
         self._work: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
+        self._next_settings: CaptureSettings | None = None   # from apply_settings, under _lock
         self._status = CaptureStatus(State.STOPPED)
         self._sink = sink
         self._told: tuple | None = None   # the last (state, reason, until) told the sink
@@ -278,6 +282,19 @@ class CaptureService:
         self._cadence.restart()
         self._set(State.RECORDING, "")
         log.info("capture resumed")
+
+    def apply_settings(self, settings: CaptureSettings) -> None:
+        """New settings while capture runs (any thread): its `LIVE_SETTINGS` are taken at the
+        next retention run; a tightened budget or age limit asks for that run now."""
+        with self._lock:
+            current = self._next_settings or self._s
+            self._next_settings = settings
+        tighter = (settings.max_frames_mb < current.max_frames_mb or
+                   settings.max_frame_age_days < current.max_frame_age_days)
+        if tighter and self._writer is not None:
+            self._work.put(_RETENTION)
+        log.info("capture settings changed: images %d MB, %d days%s", settings.max_frames_mb,
+                 settings.max_frame_age_days, " (retention runs now)" if tighter else "")
 
     def status(self) -> CaptureStatus:
         with self._lock:
@@ -576,7 +593,15 @@ class CaptureService:
             self._fault(State.ERROR, f"Indexing text failed (it will be retried): {e}",
                         retry=False)
 
+    def _take_settings(self) -> None:
+        """Writer thread: the settings `apply_settings` left, their live part taken."""
+        with self._lock:   # one swap of the frozen object: the poll sees old or new, whole
+            new, self._next_settings = self._next_settings, None
+            if new is not None:
+                self._s = replace(self._s, **{k: getattr(new, k) for k in LIVE_SETTINGS})
+
     def _retention(self) -> None:
+        self._take_settings()
         try:
             enforce_retention(self._store, max_mb=self._s.max_frames_mb,
                               max_age_days=self._s.max_frame_age_days, now=self._wall())

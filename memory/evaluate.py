@@ -16,13 +16,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from memory.errors import ImportProblem
 from memory.retrieval import Retriever, distinct_sources
 from memory.timefmt import parse_iso
+
+if TYPE_CHECKING:
+    from memory.answer import Answerer
 
 log = logging.getLogger(__name__)
 
@@ -232,3 +236,73 @@ def _answer_figures(rows: list[dict]) -> dict:
     figs["citation_recall"] = _ratio(sum(r.get("citation_recall", 0.0) for r in answerable),
                                      len(answerable))
     return figs
+
+
+# -- scoring answers (the eval command and the benches; not the answerer's business) --
+def judge_screen(answerer: Answerer, q: dict, now: dt.datetime | None,
+                 baseline: Answerer | None = None) -> dict:
+    """Score one screens question: any accepted answer as a case-insensitive substring.
+    With `baseline` (the purely extractive answerer), its answer is scored beside."""
+    def one(a: Answerer) -> dict:
+        ans = a.ask(q["question"], now=now)
+        accepted = (not ans.abstained and
+                    any(x.lower() in ans.answer.lower() for x in q.get("answers") or []))
+        return {"answer": ans.answer, "abstained": ans.abstained, "accepted": accepted,
+                "citations": ans.citations, "tier": ans.tier, "model": ans.model}
+
+    row = one(answerer)
+    if baseline is not None:
+        row.update({f"baseline_{k}": v for k, v in one(baseline).items()
+                    if k in ("answer", "abstained", "accepted")})
+    return row
+
+
+_ARTICLES = re.compile(r"\b(a|an|the|and)\b")
+
+
+def normalise_answer(text: str) -> list[str]:
+    """LoCoMo/SQuAD-style normalisation: lower case, no punctuation or articles."""
+    text = re.sub(r"[^\w\s]", " ", str(text).lower())
+    return _ARTICLES.sub(" ", text).split()
+
+
+def token_f1(prediction: str, gold: str) -> float:
+    p, g = normalise_answer(prediction), normalise_answer(gold)
+    if not p or not g:
+        return float(p == g)
+    common = sum(min(p.count(w), g.count(w)) for w in set(p) & set(g))
+    if not common:
+        return 0.0
+    precision, recall = common / len(p), common / len(g)
+    return 2 * precision * recall / (precision + recall)
+
+
+def contains_answer(prediction: str, gold: str) -> bool:
+    g = " ".join(normalise_answer(gold))
+    return bool(g) and f" {g} " in f" {' '.join(normalise_answer(prediction))} "
+
+
+def judge_locomo(answerer: Answerer, question: str, gold: str | None, evidence: list[str],
+                 baseline: Answerer | None = None, now: dt.datetime | None = None) -> dict:
+    """Score one LoCoMo answer: token F1 and containment against the gold answer, the
+    evidence recall of its citations; an unanswerable (adversarial) question (`gold` None)
+    is right when it abstains."""
+    def one(a: Answerer) -> dict:
+        ans = a.ask(question, now=now)
+        row = {"answer": ans.answer, "abstained": ans.abstained, "tier": ans.tier,
+               "model": ans.model, "citations": ans.citations}
+        if gold is None:
+            row["correct_abstention"] = ans.abstained
+        else:
+            said = "" if ans.abstained else ans.answer
+            ev = set(evidence)
+            row.update({"f1": round(token_f1(said, gold), 4),
+                        "contains": contains_answer(said, gold),
+                        "citation_recall": len(ev & set(ans.citations)) / len(ev) if ev else 0.0})
+        return row
+
+    row = one(answerer)
+    if baseline is not None:
+        row.update({f"baseline_{k}": v for k, v in one(baseline).items()
+                    if k in ("answer", "abstained", "f1", "contains", "correct_abstention")})
+    return row

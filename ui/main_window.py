@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> SettingsDialog:
         dlg = SettingsDialog(self.core.settings, self._save or (lambda s: None), self)
-        dlg.saved.connect(self.settingsSaved)
+        dlg.saved.connect(self._settings_saved)
         dlg.open()
         return dlg
 
@@ -180,15 +180,19 @@ class MainWindow(QMainWindow):
             self.storage = StoragePanel(self.core.store, self._store_pool, self.core.settings,
                                         self._save, parent=self)
             self.storage.setWindowIcon(self.windowIcon())
-            self.storage.settingsSaved.connect(self._storage_settings_saved)
+            self.storage.settingsSaved.connect(self._settings_saved)
             self.theme.follow(self.storage)
         self.storage.focus()
         self.storage.load()
         return self.storage
 
-    def _storage_settings_saved(self, new) -> None:
+    def _settings_saved(self, new) -> None:
+        """Saved from the settings dialog or the storage panel: both, and the status-bar
+        button, show the new values; the app hands them on (settingsSaved)."""
         self.core.settings = new   # the settings dialog opens with the new rule
         self.storage_button.settings = new
+        if self.storage is not None:
+            self.storage.settings = new
         self.storage_button.refresh()
         self.settingsSaved.emit(new)
 

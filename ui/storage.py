@@ -156,8 +156,9 @@ class RetentionDialog(QDialog):
                                      value=c.max_frames_mb / 1000)
         self.budget.setAccessibleName("Image disk budget")
         note = QLabel("Older images, and the oldest beyond the budget, are deleted by "
-                      "capture from its next start on, every few minutes while it runs. The "
-                      "text read from them, chats and memories are kept.")
+                      "capture while it runs: at once when the limit is tightened, then "
+                      "every few minutes. The text read from them, chats and memories are "
+                      "kept.")
         note.setObjectName("muted")
         note.setWordWrap(True)
         self.error = QLabel()

@@ -5,6 +5,7 @@ import queue
 import pytest
 from capture_fakes import FakeGrabber, FakeIdle, FakeOcr, FakeWindows, screen, wait_for
 
+import capture.service as svc_mod
 from capture.errors import CaptureError
 from capture.idle import IdleState
 from capture.service import CaptureService, State, changed_region_ocr, run_capture
@@ -534,3 +535,68 @@ def test_typing_settles_while_the_caret_blinks(rig):
     rig.step(2.0)
     frames = stored(rig, 2)
     assert frames[-1].ocr_text.splitlines()[-1] == "Pay rent to Sam"
+
+
+# -- settings changed while capture runs ------------------------------------------------
+def _old_images(store, sizes, age_days=1.0):
+    """Frames stored as an earlier session left them: images of `sizes` bytes, oldest first."""
+    import time as _time
+
+    ids = []
+    for i, size in enumerate(sizes):
+        ts = dt.datetime.fromtimestamp(_time.time() - (age_days + len(sizes) - i) * 86400
+                                       ).astimezone()
+        ids.append(store.frames.add(image_bytes=b"x" * size, ts=ts, app="app",
+                                    window_title="w", url=None, width=10, height=10, phash="",
+                                    sources=[], ocr_lines=[OcrLine(f"frame {i}", (0, 0, 1, 1),
+                                                                   1.0)]))
+    return ids
+
+
+def test_a_tightened_budget_reaches_the_running_capture_at_once(rig):
+    from dataclasses import replace
+
+    from capture.retention import image_bytes
+
+    ids = _old_images(rig.store, [400_000] * 5)            # 2 MB of images
+    svc = rig.make(max_frames_mb=20_000, max_frame_age_days=90)
+    svc._work.put(svc_mod._RETENTION)                       # the scheduler's run: nothing to do
+    assert wait_for(lambda: svc._work.qsize() == 0)
+    assert not wait_for(lambda: image_bytes(rig.store) < 2_000_000, timeout=0.3)
+
+    svc.apply_settings(replace(svc._s, max_frames_mb=1))   # the dialog saved 1 MB
+    assert wait_for(lambda: image_bytes(rig.store) == 800_000), image_bytes(rig.store)
+    assert [rig.store.frames.get(i).bytes for i in ids] == [0, 0, 0, 400_000, 400_000]
+    assert rig.store.frames.get(ids[0]).ocr_text == "frame 0"   # the text stays
+    assert svc.status().state is State.RECORDING
+
+
+def test_a_tightened_age_limit_deletes_older_images_at_once(rig):
+    from dataclasses import replace
+
+    old = _old_images(rig.store, [1000], age_days=40)[0]
+    new = _old_images(rig.store, [1000], age_days=0)[0]
+    svc = rig.make(max_frame_age_days=90)
+    svc.apply_settings(replace(svc._s, max_frame_age_days=30))
+    assert wait_for(lambda: rig.store.frames.get(old).bytes == 0)
+    assert rig.store.frames.get(new).bytes == 1000
+
+
+def test_other_live_settings_wait_for_the_next_retention_run(rig, monkeypatch):
+    """A change that tightens nothing asks for no run of its own: the scheduled one takes it
+    (here the free-disk floor, which the poll reads)."""
+    from dataclasses import replace
+
+    monkeypatch.setattr(svc_mod, "free_disk_mb", lambda p: 1000.0)
+    svc = rig.make(min_free_disk_mb=500)
+    rig.step(0.5)
+    assert rig.grabber.grabs == 1
+    svc.apply_settings(replace(svc._s, min_free_disk_mb=5000, interval_s=20.0))
+    rig.step(30.0)                                  # a disk check, with the old floor
+    assert svc.status().state is State.RECORDING and svc._s.min_free_disk_mb == 500
+    svc._work.put(svc_mod._RETENTION)               # the scheduled retention run
+    assert wait_for(lambda: svc._s.min_free_disk_mb == 5000)
+    rig.step(30.0)
+    st = svc.status()
+    assert st.state is State.DISK_LOW and "minimum is 5000 MB" in st.message
+    assert svc._s.interval_s == 2.0                 # not a live setting: the next start's

@@ -2,16 +2,9 @@ import datetime as dt
 
 import pytest
 
-from memory.answer import (
-    ABSTAIN,
-    Answerer,
-    best_lines,
-    contains_answer,
-    judge_locomo,
-    judge_screen,
-    token_f1,
-)
+from memory.answer import ABSTAIN, Answerer, best_lines
 from memory.answer_tuning import AnswerTuning
+from memory.evaluate import contains_answer, judge_locomo, judge_screen, token_f1
 from memory.retrieval import Hit, Retriever
 from models.fake import ScriptedLlm
 from tests.conftest import import_turns

@@ -32,6 +32,9 @@ class FakeCapture:
     def take_batches(self) -> int:
         return 0
 
+    def apply_settings(self, settings) -> None:
+        pass
+
 
 def test_lock_closes_everything_and_only_the_passphrase_unlocks(qtbot, settings_factory,
                                                                  monkeypatch, grab):

@@ -4,15 +4,20 @@ block labelled with its name and duration when it has room.
 
 A click on an app picks it (`appClicked`: the track shows that app and dims the rest; the
 same app again lets go); a click on a topic opens it (`topicClicked`: its episodes' ids).
-The numbers come from `day.overview` (plain data).
+The numbers come from `day.overview` (plain data). An app block wide enough starts with the
+app's icon when the desktop has one (`AppIcons`: the icon theme, else the .desktop files).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen
+import logging
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QIcon, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from ui.timeline.app_icons import DesktopIndex, IconSpec
 from ui.timeline.day import Overview, Share, app_colour, duration_text
 from ui.timeline.track import tint
 
@@ -20,6 +25,79 @@ ROW_H = 18
 GAP = 4
 NAME_W = 54            # "Apps" / "Topics" left of the bars
 PAD = 2.0              # between blocks
+ICON = 14              # an app's icon, logical pixels, at the start of its block
+ICON_MIN_BLOCK = 30    # narrower blocks show no icon (a sliver of one would be noise)
+
+log = logging.getLogger(__name__)
+
+
+class AppIcons(QObject):
+    """App name → its QIcon, or None: the icon theme's icon of that name (as written, then
+    lower case), else the icon its desktop entry names (`ui.timeline.app_icons`; the entries
+    are read once and looked up on `pool`, off the GUI thread). Cached per app; `changed`
+    follows each batch found on the pool."""
+
+    changed = Signal()
+
+    def __init__(self, pool, scan: Callable[[], DesktopIndex] = DesktopIndex.scan,
+                 parent=None) -> None:
+        super().__init__(parent)
+        self._pool = pool
+        self._scan = scan
+        self._index: DesktopIndex | None = None
+        self._icons: dict[str, QIcon | None] = {}
+        self._asked: set[str] = set()
+
+    def icon(self, app: str) -> QIcon | None:
+        return self._icons.get(app)
+
+    def want(self, apps: Iterable[str]) -> None:
+        """Find the icons of `apps` not known yet: the theme's at once, the rest on the pool."""
+        left = []
+        for app in apps:
+            if not app or app in self._icons or app in self._asked:
+                continue
+            themed = next((QIcon.fromTheme(n) for n in dict.fromkeys((app, app.lower()))
+                           if QIcon.hasThemeIcon(n)), None)
+            if themed is not None:
+                self._icons[app] = themed
+            else:
+                left.append(app)
+        if left:
+            self._asked.update(left)
+            self._pool.submit(self._lookup, left, on_returned=self._found,
+                              on_errored=lambda e: self._not_found(left, e))
+
+    def _lookup(self, apps: list[str]) -> dict[str, IconSpec | None]:
+        """On the pool: the desktop entries (read the first time), then each app's icon."""
+        if self._index is None:
+            self._index = self._scan()
+        return self._index.icons_for(apps)
+
+    def _found(self, specs: dict[str, IconSpec | None]) -> None:
+        for app, spec in specs.items():
+            self._asked.discard(app)
+            self._icons[app] = _spec_icon(spec)
+        if any(self._icons.get(a) is not None for a in specs):
+            self.changed.emit()
+
+    def _not_found(self, apps: list[str], e: Exception) -> None:
+        log.warning("app icons: the desktop entries could not be read: %s", e)
+        for app in apps:
+            self._asked.discard(app)
+            self._icons[app] = None
+
+
+def _spec_icon(spec: IconSpec | None) -> QIcon | None:
+    if spec is None:
+        return None
+    if spec.theme and QIcon.hasThemeIcon(spec.theme):
+        return QIcon.fromTheme(spec.theme)
+    if spec.path:
+        icon = QIcon(spec.path)
+        if not icon.isNull():
+            return icon
+    return None
 
 
 class DayOverview(QWidget):
@@ -30,6 +108,7 @@ class DayOverview(QWidget):
         super().__init__(parent)
         self.data: Overview | None = None
         self.picked: str | None = None
+        self.icons: AppIcons | None = None
         self.setAccessibleName("Day overview")
         self.setObjectName("timeline_overview")      # the stylesheet's surface as Base, in either theme
         self.setBackgroundRole(QPalette.ColorRole.Base)
@@ -39,9 +118,19 @@ class DayOverview(QWidget):
         self._font.setPixelSize(11)
         self._metrics = QFontMetricsF(self._font)
 
+    def set_icons(self, icons: AppIcons | None) -> None:
+        """Where the apps' icons come from (None: blocks without icons)."""
+        self.icons = icons
+        if icons is not None:
+            icons.changed.connect(self.update)
+            if self.data is not None:
+                icons.want(s.app for s in self.data.apps)
+
     def set_overview(self, data: Overview | None) -> None:
         self.data = data
         self.picked = None
+        if data is not None and self.icons is not None:
+            self.icons.want(s.app for s in data.apps)
         has_topics = bool(data and data.topics)
         self.setFixedHeight((2 if has_topics else 1) * ROW_H + (GAP if has_topics else 0) + 2)
         self.setAccessibleDescription(self.describe())
@@ -106,17 +195,34 @@ class DayOverview(QWidget):
                 if row == 1 and s.app and name.startswith(f"{s.app}: "):
                     name = name[len(s.app) + 2:]      # the colour already tells the app
                 label = f"{name} · {duration_text(s.seconds)}"
-                room = rect.width() - 8
+                inner = rect.adjusted(4, 0, -4, 0)
+                if row == 0 and rect.width() >= ICON_MIN_BLOCK and self._draw_icon(p, s, rect):
+                    inner.setLeft(rect.left() + 3 + ICON + 4)
+                room = inner.width()
                 if room >= 24:
                     shown = self._metrics.elidedText(label, Qt.TextElideMode.ElideRight, room)
                     if shown and shown != "…":
                         p.setPen(_ink(fill))
-                        p.drawText(rect.adjusted(4, 0, -4, 0), flags, shown)
+                        p.drawText(inner, flags, shown)
         if self.data is None or not self.data.apps:
             p.setPen(tint(text, base, 0.6))
             p.drawText(QRectF(NAME_W, 1, self.width() - NAME_W, ROW_H), flags,
                        "Nothing captured on this day")
         p.end()
+
+    def _draw_icon(self, p: QPainter, s: Share, rect: QRectF) -> bool:
+        """The app's icon at the start of its block (at the screen's pixel ratio); False
+        when it has none."""
+        icon = self.icons.icon(s.app) if self.icons is not None and s.app else None
+        if icon is None:
+            return False
+        pm = icon.pixmap(QSize(ICON, ICON), p.device().devicePixelRatioF())
+        if pm.isNull():
+            return False
+        size = pm.deviceIndependentSize()
+        p.drawPixmap(QPointF(rect.left() + 3 + (ICON - size.width()) / 2,
+                             rect.top() + (rect.height() - size.height()) / 2), pm)
+        return True
 
     # -- input ---------------------------------------------------------------------
     def mousePressEvent(self, e) -> None:

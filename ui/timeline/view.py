@@ -42,7 +42,7 @@ from ui.timeline.day import (
     step_target,
 )
 from ui.timeline.images import ImageCache, decode_frame
-from ui.timeline.overview import DayOverview
+from ui.timeline.overview import AppIcons, DayOverview
 from ui.timeline.strip import ThumbStrip
 from ui.timeline.track import TrackWidget
 from ui.timeline.viewer import FrameViewer, Highlight
@@ -102,6 +102,7 @@ class TimelineView(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search_info = QLabel()
         self.overview = DayOverview()
+        self.overview.set_icons(AppIcons(pool, parent=self))   # desktop entries read on the pool
         self.track = TrackWidget()
         self.coverage = CoverageStrip(self.track, pool, coverage)
         self.strip = ThumbStrip(self.cache)
