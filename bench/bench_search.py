@@ -173,6 +173,9 @@ def run_size(n: int, args, root: Path) -> dict:
     data = root / f"n{n}"
     budget_s = args.budget_s
     t_start = time.perf_counter()
+    # the store writes its key record first: vectors/ already holding data without one is
+    # what a lost key looks like, and the store refuses it
+    Store.open(data, passphrase=None, encrypt_new=False, embedder=embedder).close()
     chroma = ChromaIndex(path=data / "vectors", embedder=embedder)
     tee = TeeIndex(chroma, n, embedder.dim)
     store = Store.open(data, passphrase=None, encrypt_new=False, embedder=embedder, vectors=tee)
