@@ -49,6 +49,15 @@ APPS = ["Firefox", "Code", "Terminal", "Evolution", "Slack", "LibreOffice", "Fil
 WORDS = "invoice budget lentils deploy arrow tokenizer meeting notes review draft".split()
 
 
+def _frame_row(i: int, ts: float, app: str, text: str) -> dict:
+    """A synthetic frame row (no image file behind it) for the day and year stores."""
+    return {"ts": dt.datetime.fromtimestamp(ts).astimezone().isoformat(),
+            "ts_epoch": ts, "app": app, "window_title": f"{app} window {i % 50}",
+            "url": None, "width": 1280, "height": 800, "phash": "0",
+            "file": f"gone/{i}.webp", "bytes": 0, "ocr_text": text,
+            "ocr_lines": "[]", "created_at": "x"}
+
+
 def build_store(root: Path, n: int, n_images: int):
     from PIL import Image, ImageDraw
 
@@ -67,11 +76,7 @@ def build_store(root: Path, n: int, n_images: int):
             app = rng.choice(APPS)
         ts = start + i * step
         text = " ".join(rng.choice(WORDS) for _ in range(30))
-        rows.append({"ts": dt.datetime.fromtimestamp(ts).astimezone().isoformat(),
-                     "ts_epoch": ts, "app": app, "window_title": f"{app} window {i % 50}",
-                     "url": None, "width": 1280, "height": 800, "phash": "0",
-                     "file": f"gone/{i}.webp", "bytes": 0, "ocr_text": text,
-                     "ocr_lines": "[]", "created_at": "x"})
+        rows.append(_frame_row(i, ts, app, text))
     with store.db.atomic():
         store.db["frames"].insert_all(rows, batch_size=1000)
     for k in range(n_images):
@@ -317,11 +322,7 @@ def build_year(root: Path, n: int):
             i = start + k
             ts = end - (n - i) * step
             app = APPS[rng.randrange(len(APPS))]
-            rows.append({"ts": dt.datetime.fromtimestamp(ts).astimezone().isoformat(),
-                         "ts_epoch": ts, "app": app, "window_title": f"{app} window {i % 50}",
-                         "url": None, "width": 1280, "height": 800, "phash": "0",
-                         "file": f"gone/{i}.webp", "bytes": 0, "ocr_text": text,
-                         "ocr_lines": "[]", "created_at": "x"})
+            rows.append(_frame_row(i, ts, app, text))
         with store.db.atomic():
             store.db["frames"].insert_all(rows, batch_size=1000)
             first = store.db.execute("SELECT max(id) FROM frames").fetchone()[0] - len(rows) + 1

@@ -25,11 +25,14 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from capture.a11y_bus import REGISTRY, A11yBus, A11yUnavailable, Call, OutOfTime
 from capture.window import WindowInfo
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 ACC = "org.a11y.atspi.Accessible"
 TEXT = "org.a11y.atspi.Text"
@@ -257,10 +260,7 @@ class A11yReader:
         """Every top-level window that shows, and whether it is the active one (the
         window source where neither X11 nor the compositor names windows); None when the
         bus cannot say."""
-        if not self._connect():
-            return None
-        deadline = time.monotonic() + self._t.budget_s
-        try:
+        def listed(start: float, deadline: float) -> list[tuple[WindowInfo, bool]]:
             roots = [_Node(b, p, ()) for b, p in self._apps(deadline)]
             if roots:
                 self._describe(roots, deadline, children=True)
@@ -271,39 +271,41 @@ class A11yReader:
             return [(WindowInfo(app=r.name.lower(), title=f.name, pid=self._pid(f.bus, deadline)),
                      f.has(STATE_ACTIVE)) for f, r in frames
                     if f.has(STATE_SHOWING)]
-        except OutOfTime:
-            return None
-        except A11yUnavailable as e:
-            log.info("accessibility bus lost (%s); will look for it again", e)
-            self.close()
-            return None
-        except (TypeError, ValueError, IndexError, KeyError) as e:
-            # A reply of an unexpected shape from some toolkit: no window list this time.
-            log.debug("unexpected accessibility reply: %r", e)
-            return None
+
+        return self._ask(listed, out_of_time=lambda start: None)   # no window list this time
 
     # -- reading ------------------------------------------------------------------------
     def read(self, window: WindowInfo | None) -> A11yText | None:
         """The focused window's text, or None when its application has no tree on the bus
         (or the bus is gone; logged once)."""
-        if not self._connect():
-            return None
-        start = time.monotonic()
-        deadline = start + self._t.budget_s
-        try:
+        def walked(start: float, deadline: float) -> A11yText | None:
             found = self._frame(window, deadline)
             if found is None:
                 return None
             frame, app_name = found
             return self._walk(frame, app_name, start, deadline)
+
+        return self._ask(walked, out_of_time=lambda start: A11yText(
+            (), None, (), False, "", "", 0, time.monotonic() - start))   # OCR reads the frame
+
+    def _ask(self, ask: Callable[[float, float], _T],
+             out_of_time: Callable[[float], _T]) -> _T | None:
+        """`ask(start, deadline)` within the time budget; past it, `out_of_time(start)`.
+        None when the bus is not there (a lost bus is closed, to be looked for again) or a
+        toolkit replies in an unexpected shape."""
+        if not self._connect():
+            return None
+        start = time.monotonic()
+        try:
+            return ask(start, start + self._t.budget_s)
         except OutOfTime:
-            return A11yText((), None, (), False, "", "", 0, time.monotonic() - start)
+            return out_of_time(start)
         except A11yUnavailable as e:
             log.info("accessibility bus lost (%s); will look for it again", e)
             self.close()
             return None
         except (TypeError, ValueError, IndexError, KeyError) as e:
-            # A reply of an unexpected shape from some toolkit: OCR reads this frame.
+            # A reply of an unexpected shape from some toolkit: nothing from the tree this time.
             log.debug("unexpected accessibility reply: %r", e)
             return None
 
