@@ -112,7 +112,7 @@ def run_capture_command(settings: Settings, args: CaptureOptions) -> int:
     batches: queue.Queue = queue.Queue(maxsize=1000)
     states = None
     try:
-        states = CaptureLog(core.store)
+        states = CaptureLog(core.store, role="capture")
         service = build_capture_service(core.store, settings, batches, cap, sink=states)
         log.info("capture service up (interval %.1f s)", cap.interval_s)
         print("capturing; Ctrl+C stops and flushes everything", flush=True)

@@ -11,6 +11,11 @@ The app lock closes the store (its keys leave memory), so nothing can be written
 locked: `lock()` writes the lock's start before the store closes, and the unlock's
 `CaptureLog(..., after_unlock=True)` ends it. A lock the app is quit in ends at the next
 start, with a reason saying its end is not known (memory/store/coverage.py).
+
+The GUI and a headless `commonplace capture` may log on one store at once: each writes as its
+own writer (`role` and this process: `coverage.writer_id`), extends and closes only its own
+rows, and at start closes only what its own last run, or a process no longer running, left
+open. The timeline's strip merges the two (`CoverageLog.spans`).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import time
 from collections.abc import Callable
 
 from capture.service import StateChange
-from memory.api import Store
+from memory.api import Store, capture_writer
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +41,15 @@ _CLOSE = object()
 
 class CaptureLog:
     """A `capture.service.StateSink` writing to `store`'s capture log over a sibling
-    connection (closed by `close`). At start it closes what the last run left open."""
+    connection (closed by `close`). At start it closes what the last run left open.
+    `role` names the process in its writer id ("gui", "capture"); `writer` overrides the id
+    (tests: two writers in one process)."""
 
     def __init__(self, store: Store, *, after_unlock: bool = False,
                  heartbeat_s: float = HEARTBEAT_S,
-                 wall: Callable[[], float] = time.time) -> None:
+                 wall: Callable[[], float] = time.time, role: str = "gui",
+                 writer: str | None = None) -> None:
+        self.writer = writer if writer is not None else capture_writer(role)
         self._store = store.sibling()
         self._wall = wall
         self._beat = heartbeat_s
@@ -49,7 +58,8 @@ class CaptureLog:
         self._last: tuple[str, str, float | None] | None = None   # (state, reason, until)
         self._failed = False
         with self._store.errors():
-            closed = self._store.coverage.recover(wall(), after_unlock=after_unlock)
+            closed = self._store.coverage.recover(wall(), after_unlock=after_unlock,
+                                                  writer=self.writer)
         if closed:
             log.info("capture log: %d span(s) left open by the last run closed", closed)
         self._thread = threading.Thread(target=self._run, name="capture-log", daemon=True)
@@ -97,7 +107,8 @@ class CaptureLog:
                 continue
             if item[0] is _CLOSE:
                 if item[1]:
-                    self._guard(lambda: self._store.coverage.end(self._wall()))
+                    self._guard(lambda: self._store.coverage.end(self._wall(),
+                                                                 writer=self.writer))
                 return
             state, reason, at, until = item
             self._last = (state, reason, until)
@@ -105,7 +116,8 @@ class CaptureLog:
 
     def _write(self, state: str, reason: str, until: float | None, at: float) -> None:
         self._guard(lambda: self._store.coverage.record(state, reason, at=at,
-                                                        paused_until=until))
+                                                        paused_until=until,
+                                                        writer=self.writer))
 
     def _guard(self, write: Callable[[], object]) -> None:
         try:

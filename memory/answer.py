@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from memory.answer_tuning import AnswerTuning
 from memory.consolidate import SUMMARY_TYPES, period_of
+from memory.layout import Cell
 from memory.query import QueryAnalysis, analyse, day_of, resolve_relative
 from memory.reader import idf_from, read
 from memory.retrieval import Hit, Retriever, distinct_sources
@@ -130,6 +131,12 @@ class Answerer:
         df, size = self._retriever.doc_freq(ws)
         return idf_from(lambda _ws: df, size)(ws)
 
+    def _layouts(self, hits: list[Hit]) -> dict[int, list[Cell]]:
+        """The layout of each frame the reader may read (AnswerTuning.read_layout)."""
+        if not self.tuning.read_layout:
+            return {}
+        return self._retriever.layouts(hits[:self.tuning.evidence_hits])
+
     def _abstain(self, hits: list[Hit]) -> Answer:
         return Answer(ABSTAIN, True, [], self._model_name(), True, "abstain", hits)
 
@@ -174,11 +181,14 @@ class Answerer:
                 log.warning("model answer failed (%s); falling back to the reader",
                             type(e).__name__)
         scorer = getattr(backend, "score", None) if backend is not None and t.w_model else None
+        layouts = self._layouts(grounds)
         try:
-            reading = read(question, grounds, t, idf=self.idf, scorer=scorer, context=context)
+            reading = read(question, grounds, t, idf=self.idf, scorer=scorer, context=context,
+                           layouts=layouts)
         except CommonplaceError as e:
             log.warning("model scores failed (%s); reading without them", type(e).__name__)
-            reading = read(question, grounds, t, idf=self.idf, context=context)
+            reading = read(question, grounds, t, idf=self.idf, context=context,
+                           layouts=layouts)
         if reading.best is None or (reading.abstains(t) and not speaker):
             # (A question grounded in one speaker's turns was judged by the speaker rule.)
             return self._abstain(hits)

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 from memory.ocr_types import OcrLine
 from memory.store.audit import AuditEntry
-from memory.store.coverage import NOT_RUNNING, CoverageSpan
-from memory.store.frames import Frame
+from memory.store.coverage import NOT_RUNNING, CoverageSpan, writer_id
+from memory.store.frames import Frame, FrameStamp
 from memory.store.memories import EpisodeSpan, Memory, MemoryRow
 from memory.store.sources import Moment, canonical, frame_key
 from memory.store.store import Store
 from memory.store.threads import Material, Message, Thread
 from memory.store.usage import StorageUsage, measure
 
-__all__ = ["NOT_RUNNING", "AuditEntry", "CoverageSpan", "EpisodeSpan", "Frame", "Material",
-           "Memory", "MemoryRow", "Message", "Moment", "OcrLine", "StorageUsage", "Store",
-           "Thread", "canonical", "capture_coverage", "frame_key", "storage_usage"]
+__all__ = ["NOT_RUNNING", "AuditEntry", "CoverageSpan", "EpisodeSpan", "Frame", "FrameStamp",
+           "Material", "Memory", "MemoryRow", "Message", "Moment", "OcrLine", "StorageUsage",
+           "Store", "Thread", "canonical", "capture_coverage", "capture_writer", "frame_key",
+           "storage_usage"]
 
 
 def storage_usage(store: Store) -> StorageUsage:
@@ -38,3 +39,9 @@ def capture_coverage(store: Store, start: float, end: float, *,
     not running) included (memory/store/coverage.py). Reads only; for a pool thread."""
     with store.errors():
         return store.coverage.spans(start, end, now=now)
+
+
+def capture_writer(role: str) -> str:
+    """This process as a writer of the capture log ("gui", "capture"): each process logging
+    on a store extends and closes only its own rows (memory/store/coverage.py)."""
+    return writer_id(role)

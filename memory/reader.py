@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from memory.answer_tuning import AnswerTuning
+from memory.layout import Cell
 from memory.retrieval import Hit
 from memory.shapes import (
     ASKS_CURRENT,
@@ -43,6 +44,7 @@ from memory.shapes import (
     LABELLED_SHAPES,
     SPAN_PATTERNS,
     STALE_WORDS,
+    TITLE_ANSWER_SHAPES,
     expected_shapes,
     span_shapes,
 )
@@ -77,6 +79,7 @@ class Candidate:
     title: bool = False
     fragment: bool = False    # glued to more of a token: "4471" out of "OPS-4471"
     context: str = ""         # a chat turn's speaker and the question it answers
+    row: str = ""             # a laid-out cell's row ("" : the line is its own row)
     # the shapes whose pattern found it in its line (FOUND_SHAPES): a command after "$ "
     # (its pattern looks behind the span, so the span alone does not match it)
     found: set[str] = field(default_factory=set)
@@ -130,23 +133,37 @@ def _fragment(span: str, line: str) -> bool:
     return True
 
 
-def candidates(hits: Sequence[Hit], *, read: int, memories: bool = False) -> list[Candidate]:
+def candidates(hits: Sequence[Hit], *, read: int, memories: bool = False,
+               layouts: dict[int, list[Cell]] | None = None) -> list[Candidate]:
     """Lines of the best `read` raw hits (frames, turns; memories when there is nothing
     else and `memories` is set: AnswerTuning.read_memories), and the spans inside each
-    line. A frame's first line is its window title."""
+    line. A frame's first line is its window title. A frame whose layout is known
+    (`layouts`, by frame id: memory/layout.py) is read whole, once, cell by cell, each
+    cell with its row and the label its place gives it (a column's header, a card's
+    caption, its row's first cell)."""
     out: list[Candidate] = []
+    laid: set[int] = set()
     for rank, hit in enumerate(_raw(hits, read, memories)):
         lines = [l.strip() for l in hit.text.splitlines() if l.strip()]
         header = lines[0] if hit.kind == "frame" and lines else ""
         clock = _seen_clock(hit) if hit.kind == "frame" else set()
         seen: set[tuple[str, bool]] = set()
-        for i, line in enumerate(lines):
+        cells = (layouts or {}).get(hit.ref_id) if hit.kind == "frame" else None
+        if cells is not None:
+            if hit.ref_id in laid:
+                continue   # read whole from a better hit of the same frame
+            laid.add(hit.ref_id)
+            items = [(header, "", "")] + [(c.text, c.row, c.label) for c in cells]
+        else:
+            # A value OCR'd on its own line under (or right of) its label: a table's
+            # "Equipment" / "7,508", a form's "Location:" / "Riverside Cafe".
+            items = [(line, "", _label_above(lines[i - 1], line)
+                      if i > 1 and hit.kind == "frame" else "")
+                     for i, line in enumerate(lines)]
+        for i, (line, row, above) in enumerate(items):
             line = _SAID_AT.sub("", line) if hit.kind == "turn" else line
             title = bool(header) and (i == 0 or _is_title(line, header))
             chrome = bool(clock) and bool(_CLOCK_LINE.match(line))
-            # A value OCR'd on its own line under (or right of) its label: a table's
-            # "Equipment" / "7,508", a form's "Location:" / "Riverside Cafe".
-            above = _label_above(lines[i - 1], line) if i > 1 and hit.kind == "frame" else ""
             spans: list[tuple[str, str, str]] = [(line, above, "")]
             if m := LABEL_VALUE.match(line):
                 spans.append((m.group("value").strip(), m.group("label").strip(), ""))
@@ -164,7 +181,8 @@ def candidates(hits: Sequence[Hit], *, read: int, memories: bool = False) -> lis
                     continue
                 seen.add((span, title))
                 out.append(Candidate(span, line, hit, rank, label, title or chrome,
-                                     fragment=_fragment(span, line), found=found[span]))
+                                     fragment=_fragment(span, line), found=found[span],
+                                     row=row))
     return out
 
 
@@ -223,7 +241,8 @@ def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str
     c_words = [stem(w) for w in words(c.text)]
     echo = (sum(w in q_words for w in c_words) / len(c_words)) if c_words else 1.0
     shapes = span_shapes(c.text) | c.found | _labelled_shapes(c)
-    asks_title = "title" in expected
+    asks_title = "title" in expected or bool(
+        shapes & set(expected) & TITLE_ANSWER_SHAPES)   # this title span is what is asked
     # The expected shapes in order: the form's first shape counts whole, a later one half.
     shape = max((1.0 if i == 0 else 0.5 for i, e in enumerate(expected) if e in shapes),
                 default=0.0)
@@ -231,6 +250,10 @@ def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str
     label_stems = {stem(w) for w in label_words}
     return {
         "line": coverage(question, f"{c.context}\n{c.line}"),
+        # a laid-out cell: its row and the label its place gives it ("darktable PID"); a
+        # line of its own: the line again
+        "row": coverage(question, f"{c.context}\n{c.label} {c.row}") if c.row
+        else coverage(question, f"{c.context}\n{c.line}"),
         "label": (sum(any(_related(q, w) for w in label_stems) for q in q_words) / len(q_words)
                   if c.label and q_words else 0.0),
         "label_shape": _label_shape(c.label, expected),
@@ -246,7 +269,7 @@ def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str
     }
 
 
-FEATURES = ("line", "label", "label_shape", "update", "shape", "adjacent", "echo",
+FEATURES = ("line", "row", "label", "label_shape", "update", "shape", "adjacent", "echo",
             "title", "rank", "length", "fragment", "hit_key", "hit_named", "recent", "model",
             "model_lp")
 
@@ -323,9 +346,11 @@ def model_pmi(scorer: Scorer, question: str, evidence: str,
 
 def read(question: str, hits: Sequence[Hit], tuning: AnswerTuning, *,
          idf: Callable[[list[str]], dict[str, float]], scorer: Scorer | None = None,
-         context: dict[int, str] | None = None) -> Reading:
+         context: dict[int, str] | None = None,
+         layouts: dict[int, list[Cell]] | None = None) -> Reading:
     form, expected = expected_shapes(question)
-    cands = candidates(hits, read=tuning.read_hits, memories=tuning.read_memories)
+    cands = candidates(hits, read=tuning.read_hits, memories=tuning.read_memories,
+                       layouts=layouts)
     for c in cands:
         c.context = (context or {}).get(c.hit.id, "")
     raw = _raw(hits, tuning.read_hits, tuning.read_memories)
@@ -346,7 +371,7 @@ def read(question: str, hits: Sequence[Hit], tuning: AnswerTuning, *,
     # Context, never the answer: a window title or the clock (unless a title is asked for),
     # and a span made only of the question's own words ("Zara Kowalski" for "Where is my
     # meeting with Zara Kowalski?"); kept when nothing else is left.
-    answers = [c for c in cands if (not c.title or "title" in expected) and c.feats["echo"] < 1.0]
+    answers = [c for c in cands if (not c.title or not c.feats["title"]) and c.feats["echo"] < 1.0]
     cands = answers or cands
     cands.sort(key=lambda c: c.score, reverse=True)
     if scorer is not None and tuning.w_model and cands:

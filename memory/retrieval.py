@@ -48,6 +48,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from memory.layout import Cell, arrange
 from memory.query import QueryAnalysis, analyse
 from memory.retrieval_tuning import RetrievalTuning
 from memory.store.store import Store
@@ -116,6 +117,16 @@ class Retriever:
         self.tuning = tuning or RetrievalTuning()
         self._speakers_key: int | None = None   # turns.MAX(id) when the names were read
         self._speakers: dict[str, re.Pattern] = {}
+
+    def layouts(self, hits: Sequence[Hit]) -> dict[int, list[Cell]]:
+        """The layout (memory/layout.py) of each frame among `hits` that has OCR boxes, by
+        frame id."""
+        ids = [h.ref_id for h in hits if h.kind == "frame"]
+        if not ids:
+            return {}
+        with self._store.errors():
+            frames = self._store.frames.many(ids)
+        return {fid: arrange(f.ocr_lines) for fid, f in frames.items() if f.ocr_lines}
 
     def analyse(self, query: str, now: dt.datetime | None = None) -> QueryAnalysis:
         return analyse(query, now=now or dt.datetime.now().astimezone())

@@ -55,6 +55,11 @@ SPAN_PATTERNS: dict[str, re.Pattern] = {
 # also looks behind, after "at"/"in", but that finds months as well: "start in June".)
 FOUND_SHAPES = frozenset({"command"})
 
+# Shapes a window title holds that a question may ask for: the open document's file name
+# ("letter_2026-04-19.odt - LibreOffice Writer"), the page's address. A title span of one of
+# them answers a question expecting it; any other title span is context, never the answer.
+TITLE_ANSWER_SHAPES = frozenset({"file", "url"})
+
 # "Label: value" or "NAME = value" on one line: the value is a candidate, the label says
 # what it is.
 LABEL_VALUE = re.compile(r"^(?P<label>[^:=]{2,40}?)\s?(?::|\s=)\s+(?P<value>\S.*)$")

@@ -5,6 +5,13 @@ stretch of the day has no frames.
                 state), the last moment the app confirmed it (`seen_epoch`), the state, a
                 reason in words, and when a timed pause ends
 
+Every row names its writer (`writer_id`: the GUI's process, or a headless `commonplace
+capture`'s): two processes may log on one store at once, and each extends, closes and ends
+only its own rows; `recover()` closes another writer's rows only once that process is gone.
+`spans()` merges the writers: where their rows overlap, the state first in PRECEDENCE shows
+(one recording is recording, whatever the other says). An open row whose writer has not
+confirmed it for STALE_S (a writer killed while another runs) shows ending where last seen.
+
 States are capture's (recording, paused, idle, locked, excluded, error, disk-low, stopped);
 time covered by no row is `NOT_RUNNING`: the app was not running (or that time was
 forgotten). A state that goes on as it was extends its row (only `seen_epoch` moves); a new
@@ -16,14 +23,16 @@ a reason that says its end is not known.
 Rows carry no screen content: the reason names no window title and no app (an excluded
 window is "excluded window: not captured"). The table is a table of record (exported) and
 `forget_span` cuts a forgotten range out of it. Only this module knows its SQL (the table
-is created by migrations.m008_capture_log).
+is created by migrations.m008_capture_log, its writer column by m010).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 
+import psutil
 import sqlite_utils
 
 from memory.store.sql import inserted_id
@@ -35,6 +44,33 @@ MAX_REASON_CHARS = 500
 MIN_GAP_S = 1.0               # shorter gaps between rows are not shown as "not running"
 LOCK_END_UNKNOWN = ("Commonplace was locked and then quit (or stopped) while locked: when "
                     "the lock ended is not known")
+# Where two writers' rows overlap, the first state here is shown: frames are taken while
+# either records; a problem outranks a calm state; "stopped" (capture off in that process)
+# yields to whatever the other process says.
+PRECEDENCE = ("recording", "error", "disk-low", "paused", "excluded", "locked", "idle",
+              "stopped")
+STALE_S = 600.0   # an open row unconfirmed this long (writers confirm every minute): its
+                  # writer is gone; shown ending where last seen (a lock is never confirmed)
+START_SLACK_S = 1.0   # a process start time read twice may differ by a clock tick
+LEGACY = ""           # the writer of rows written before m010 (one writer per store)
+
+
+def writer_id(role: str, pid: int | None = None) -> str:
+    """This process (or `pid`) as a capture log writer: "<role>:<pid>:<start time>" (the
+    start time tells a live process from an earlier one that had the same pid)."""
+    pid = os.getpid() if pid is None else pid
+    return f"{role}:{pid}:{psutil.Process(pid).create_time():.2f}"
+
+
+def writer_alive(writer: str) -> bool:
+    """Whether the process that wrote as `writer` still runs (on this machine: the store
+    lives on it). Rows written before m010 (LEGACY) and unreadable ids: gone."""
+    try:
+        _role, pid, started = writer.rsplit(":", 2)
+        proc = psutil.Process(int(pid))
+        return abs(proc.create_time() - float(started)) <= START_SLACK_S
+    except (ValueError, psutil.Error):   # no such process, or not an id of ours
+        return False
 
 
 @dataclass(frozen=True)
@@ -60,21 +96,23 @@ class CoverageLog:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self._db = db
 
-    def _open_row(self):
+    def _open_row(self, writer: str):
         return self._db.execute(
             f"SELECT id, start_epoch, state, reason, paused_until FROM [{TABLE}] "
-            "WHERE end_epoch IS NULL ORDER BY start_epoch DESC, id DESC LIMIT 1").fetchone()
+            "WHERE end_epoch IS NULL AND writer = ? ORDER BY start_epoch DESC, id DESC LIMIT 1",
+            [writer]).fetchone()
 
     def record(self, state: str, reason: str = "", *, at: float,
-               paused_until: float | None = None) -> bool:
-        """Capture is in `state` at `at`: extends the open row when it says the same, else
-        closes it at `at` and opens a new one. True when a new row was opened."""
+               paused_until: float | None = None, writer: str = LEGACY) -> bool:
+        """Capture (of `writer`'s process) is in `state` at `at`: extends that writer's open
+        row when it says the same, else closes it at `at` and opens a new one. True when a
+        new row was opened. Another writer's rows are left alone."""
         if state not in STATES:
             raise ValueError(f"unknown capture state {state!r}")
         reason = (reason or "")[:MAX_REASON_CHARS]
         until = round(paused_until, 3) if paused_until is not None else None
         with self._db.atomic():
-            row = self._open_row()
+            row = self._open_row(writer)
             if row is not None:
                 rid, start, old_state, old_reason, old_until = row
                 at = max(at, start)   # a clock step back never makes a negative span
@@ -85,34 +123,43 @@ class CoverageLog:
                                      [at, rid])
                     return False
                 self._db.execute(f"UPDATE [{TABLE}] SET end_epoch = ?, seen_epoch = ? "
-                                 "WHERE end_epoch IS NULL", [at, at])
+                                 "WHERE end_epoch IS NULL AND writer = ?", [at, at, writer])
             table = self._db.table(TABLE)
             table.insert({"start_epoch": at, "end_epoch": None, "seen_epoch": at,
-                          "state": state, "reason": reason, "paused_until": until})
+                          "state": state, "reason": reason, "paused_until": until,
+                          "writer": writer})
             inserted_id(table)
             return True
 
-    def end(self, at: float) -> int:
-        """The app stops (quit): the open row ends at `at`. Returns the rows closed."""
+    def end(self, at: float, *, writer: str = LEGACY) -> int:
+        """`writer`'s process stops (quit): its open row ends at `at`. Returns the rows
+        closed."""
         with self._db.atomic():
             return self._db.execute(
                 f"UPDATE [{TABLE}] SET end_epoch = max(start_epoch, ?), "
-                "seen_epoch = max(start_epoch, ?) WHERE end_epoch IS NULL", [at, at]).rowcount
+                "seen_epoch = max(start_epoch, ?) WHERE end_epoch IS NULL AND writer = ?",
+                [at, at, writer]).rowcount
 
-    def recover(self, now: float, *, after_unlock: bool = False) -> int:
-        """At start (or unlock): close what the last run left open. A lock ends now when
-        this is its unlock (`after_unlock`), else now with LOCK_END_UNKNOWN as its reason;
-        any other state ends where the app last confirmed it (a crash, a power cut)."""
+    def recover(self, now: float, *, after_unlock: bool = False, writer: str = LEGACY) -> int:
+        """At start (or unlock) of `writer`: close what its last run, and writers no longer
+        running, left open (a live writer's rows stay open: the other process is logging).
+        A lock of `writer`'s own ends now when this is its unlock (`after_unlock`), else now
+        with LOCK_END_UNKNOWN as its reason; any other state ends where its writer last
+        confirmed it (a crash, a power cut)."""
         with self._db.atomic():
             n = 0
             rows = self._db.execute(
-                f"SELECT id, start_epoch, seen_epoch, state FROM [{TABLE}] "
+                f"SELECT id, start_epoch, seen_epoch, state, writer FROM [{TABLE}] "
                 "WHERE end_epoch IS NULL").fetchall()
-            for rid, start, seen, state in rows:
+            alive: dict[str, bool] = {}
+            for rid, start, seen, state, who in rows:
+                if who != writer and alive.setdefault(who, writer_alive(who)):
+                    continue
                 if state == "locked":
-                    reason_sql = "" if after_unlock else ", reason = ?"
+                    unlock = after_unlock and who == writer
+                    reason_sql = "" if unlock else ", reason = ?"
                     args = [max(now, start), max(now, start)] + \
-                        ([] if after_unlock else [LOCK_END_UNKNOWN]) + [rid]
+                        ([] if unlock else [LOCK_END_UNKNOWN]) + [rid]
                     self._db.execute(f"UPDATE [{TABLE}] SET end_epoch = ?, seen_epoch = ?"
                                      f"{reason_sql} WHERE id = ?", args)
                 else:
@@ -125,33 +172,69 @@ class CoverageLog:
     def spans(self, start: float, end: float, *, now: float | None = None) -> list[CoverageSpan]:
         """What capture did in [start, end], in order and clipped to it, with every gap of
         MIN_GAP_S or more as a NOT_RUNNING span. Nothing past `now` (the future) is shown;
-        the open row reaches `now`."""
+        an open row reaches `now` (unless stale: STALE_S). Writers' rows are merged: where
+        they overlap, the state first in PRECEDENCE."""
         now = time.time() if now is None else now
         stop = min(end, now)
         if stop <= start:
             return []
         rows = self._db.execute(
-            f"SELECT start_epoch, end_epoch, state, reason, paused_until FROM [{TABLE}] "
-            "WHERE start_epoch < ? AND (end_epoch IS NULL OR end_epoch > ?) "
+            f"SELECT start_epoch, end_epoch, seen_epoch, state, reason, paused_until "
+            f"FROM [{TABLE}] WHERE start_epoch < ? AND (end_epoch IS NULL OR end_epoch > ?) "
             "ORDER BY start_epoch, id", [stop, start]).fetchall()
+        pieces: list[CoverageSpan] = []
+        for s, e, seen, state, reason, until in rows:
+            current = e is None
+            if current and state != "locked" and seen is not None and now - seen > STALE_S:
+                e, current = max(seen, s), False     # its writer is gone: as recover would
+            e = now if current else e
+            s, e = max(s, start), min(e, stop)
+            if e > s:
+                pieces.append(CoverageSpan(s, e, state, reason or "", until, current))
         out: list[CoverageSpan] = []
         cursor = start
-        for s, e, state, reason, until in rows:
-            current = e is None
-            e = now if current else e
-            s, e = max(s, cursor), min(e, stop)
-            if e <= s:
-                continue
-            if s - cursor >= MIN_GAP_S:
-                out.append(CoverageSpan(cursor, s, NOT_RUNNING))
-            out.append(CoverageSpan(s, e, state, reason or "", until, current))
-            cursor = e
+        for span in _merge(pieces):
+            if span.start - cursor >= MIN_GAP_S:
+                out.append(CoverageSpan(cursor, span.start, NOT_RUNNING))
+            out.append(span)
+            cursor = span.end
         if stop - cursor >= MIN_GAP_S:
             out.append(CoverageSpan(cursor, stop, NOT_RUNNING))
         return out
 
     def count(self) -> int:
         return self._db.table(TABLE).count
+
+
+def _rank(span: CoverageSpan) -> int:
+    return PRECEDENCE.index(span.state) if span.state in PRECEDENCE else len(PRECEDENCE)
+
+
+def _merge(pieces: list[CoverageSpan]) -> list[CoverageSpan]:
+    """Possibly overlapping spans (rows of several writers, sorted by start) as one line of
+    time: at each moment the covering span first in PRECEDENCE (the earlier on a tie);
+    neighbours that say the same are joined. One writer's rows do not overlap: unchanged."""
+    cuts = sorted({t for p in pieces for t in (p.start, p.end)})
+    out: list[CoverageSpan] = []
+    active: list[tuple[int, CoverageSpan]] = []
+    k = 0
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        while k < len(pieces) and pieces[k].start <= a:
+            active.append((k, pieces[k]))
+            k += 1
+        active = [(i, p) for i, p in active if p.end > a]
+        if not active:
+            continue
+        _, top = min(active, key=lambda ip: (_rank(ip[1]), ip[0]))
+        same = (top.state, top.reason, top.paused_until)
+        current = top.current and b >= top.end     # the open row's last stretch
+        last = out[-1] if out else None
+        if last is not None and last.end == a and \
+                (last.state, last.reason, last.paused_until) == same:
+            out[-1] = CoverageSpan(last.start, b, *same, current=current)
+        else:
+            out.append(CoverageSpan(a, b, *same, current=current))
+    return out
 
 
 def forget_span(db: sqlite_utils.Database, start: float, end: float, *,
@@ -161,12 +244,12 @@ def forget_span(db: sqlite_utils.Database, start: float, end: float, *,
     the rows changed or deleted. The forgotten time then reads as having no record."""
     now = time.time() if now is None else now
     rows = db.execute(
-        f"SELECT id, start_epoch, end_epoch, seen_epoch, state, reason, paused_until "
+        f"SELECT id, start_epoch, end_epoch, seen_epoch, state, reason, paused_until, writer "
         f"FROM [{TABLE}] WHERE start_epoch <= ? AND (end_epoch IS NULL OR end_epoch >= ?)",
         [end, start]).fetchall()
-    for rid, s, e, seen, state, reason, until in rows:
+    for rid, s, e, seen, state, reason, until, writer in rows:
         db.execute(f"DELETE FROM [{TABLE}] WHERE id = ?", [rid])
-        keep = {"state": state, "reason": reason, "paused_until": until}
+        keep = {"state": state, "reason": reason, "paused_until": until, "writer": writer}
         if s < start:
             db.table(TABLE).insert({**keep, "start_epoch": s, "end_epoch": start,
                                     "seen_epoch": start})

@@ -189,6 +189,16 @@ class DocIndex:
         return {r["id"]: Doc(r["id"], r["kind"], r["ref_id"], r["text"], r["ts"], r["ts_epoch"],
                              r["app"] or "", json.loads(r["sources"] or "[]")) for r in rows}
 
+    def placed(self, ids: Sequence[int]) -> dict[int, tuple[str, float | None]]:
+        """Each doc's (app, ts_epoch), without its text: what a search filters and counts
+        its candidates by before it reads the few it shows (`get`)."""
+        out: dict[int, tuple[str, float | None]] = {}
+        for part in chunks(list(ids)):
+            out.update((i, (app or "", ts)) for i, app, ts in self._db.execute(
+                f"SELECT id, app, ts_epoch FROM docs WHERE id IN {in_list(part)}",
+                part).fetchall())
+        return out
+
     def doc_freq(self, words: Sequence[str], *, cap: int = 1000) -> dict[str, int]:
         """How many docs hold each word (as the index tokenises it: "painted" counts docs
         with "paint"), counted up to `cap`: above that a word is common whatever its count."""

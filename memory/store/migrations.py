@@ -29,7 +29,7 @@ Tables of record:
   chat_messages          a question in a thread, its answer, citations and what was searched
   capture_log            what capture was doing, span by span: recording, paused, idle,
                          locked, excluded, error, disk-low, stopped (m008); no row = the app
-                         was not running
+                         was not running; each row names its writer process (m010)
 """
 
 from __future__ import annotations
@@ -313,10 +313,26 @@ def m009_summary_apps(db):
                            [json.dumps({**f, "apps": apps}, ensure_ascii=False), mid])
 
 
+def m010_capture_log_writer(db):
+    """Each capture log row names the process that writes it (`writer`: "gui:<pid>:<start>",
+    "capture:<pid>:<start>"), so the GUI and a headless `commonplace capture` on one store
+    each extend and close only their own rows; rows written before say "" (one writer)."""
+    db["capture_log"].add_column("writer", str, not_null_default="")
+    db["capture_log"].create_index(["writer", "end_epoch"])
+
+
+def m011_frames_time_app_index(db):
+    """The timeline's week reads each frame's time and app alone (FrameRepo.stamps_between):
+    an index holding both answers it from the index, without reading the frames' rows (their
+    OCR text fills a page each)."""
+    db["frames"].create_index(["ts_epoch", "app"], if_not_exists=True)
+
+
 # The order migrations run in; their names are what databases record as applied.
 ORDER = (m001_frames_turns_docs, m002_memories, m003_versions_sealed,
          m004_docs_time_window_index, m005_docs_context, m006_mcp_audit, m007_chat_threads,
-         m008_capture_log, m009_summary_apps)
+         m008_capture_log, m009_summary_apps, m010_capture_log_writer,
+         m011_frames_time_app_index)
 
 MIGRATIONS = Migrations("commonplace")
 for _migration in ORDER:

@@ -4,11 +4,20 @@ migrations; `forget` and export over a real encrypted store."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 
 import pytest
 
-from memory.store.coverage import LOCK_END_UNKNOWN, NOT_RUNNING, CoverageLog, forget_span
+from memory.store.coverage import (
+    LOCK_END_UNKNOWN,
+    NOT_RUNNING,
+    STALE_S,
+    CoverageLog,
+    forget_span,
+    writer_alive,
+    writer_id,
+)
 from memory.store.database import Database
 from memory.store.migrations import MIGRATIONS
 
@@ -31,11 +40,11 @@ def rows(db):
 
 def test_the_migration_makes_the_table(db):
     names = [m.name for m in MIGRATIONS._migrations]
-    assert "m008_capture_log" in names
+    assert "m008_capture_log" in names and "m010_capture_log_writer" in names
     cols = {c.name: c.type for c in db["capture_log"].columns}
     assert cols == {"id": "INTEGER", "start_epoch": "REAL", "end_epoch": "REAL",
                     "seen_epoch": "REAL", "state": "TEXT", "reason": "TEXT",
-                    "paused_until": "REAL"}
+                    "paused_until": "REAL", "writer": "TEXT"}
 
 
 def test_the_same_state_extends_one_row_and_a_change_closes_it(db):
@@ -145,3 +154,85 @@ def test_forget_and_export_over_a_real_store(open_store, tmp_path):
     forget(store, start=dt.datetime.fromtimestamp(T0, utc),
            end=dt.datetime.fromtimestamp(T0 + 300, utc), app="notesapp")
     assert log.count() == before == 2
+
+
+# Two processes logging on one store: the GUI (this process) and a headless capture. A dead
+# writer is this pid with another start time (the pid of an earlier process).
+GUI = writer_id("gui")
+HEADLESS = writer_id("capture")
+GONE = GUI.rsplit(":", 1)[0] + ":12345.00"
+
+
+def writer_rows(db):
+    return [tuple(r) for r in db.execute(
+        "SELECT start_epoch, end_epoch, state, writer FROM capture_log ORDER BY start_epoch, id")]
+
+
+def test_writer_ids_tell_a_live_process_from_a_gone_one():
+    assert writer_alive(GUI) and writer_alive(HEADLESS)
+    assert not writer_alive(GONE)
+    assert not writer_alive("")                 # rows from before m010: one writer, gone
+    assert not writer_alive("capture:not-a-pid:1")
+
+
+def test_two_writers_close_only_their_own_rows(db):
+    log = CoverageLog(db)
+    log.record("stopped", "capture is off", at=T0, writer=GUI)          # the GUI, capture off
+    log.record("recording", at=T0 + 10, writer=HEADLESS)               # `commonplace capture`
+    log.record("paused", "paused by the user", at=T0 + 100, writer=HEADLESS)
+    log.record("stopped", "capture is off", at=T0 + 150, writer=GUI)   # a heartbeat
+    assert writer_rows(db) == [(T0, None, "stopped", GUI),
+                               (T0 + 10, T0 + 100, "recording", HEADLESS),
+                               (T0 + 100, None, "paused", HEADLESS)]
+    assert log.end(T0 + 200, writer=HEADLESS) == 1                     # headless quits
+    assert writer_rows(db)[0] == (T0, None, "stopped", GUI)            # the GUI's stays open
+    log.record("recording", at=T0 + 300, writer=HEADLESS)              # started again
+    # another GUI process starts: both writers run, nothing of theirs is closed
+    assert log.recover(T0 + 300, writer=writer_id("gui", os.getppid())) == 0
+    assert [r[1] for r in writer_rows(db)] == [None, T0 + 100, T0 + 200, None]
+
+
+def test_recover_closes_a_gone_writers_rows_and_leaves_a_live_ones_lock(db):
+    log = CoverageLog(db)
+    log.record("recording", at=T0, writer=GONE)
+    log.record("recording", at=T0 + 50, writer=GONE)         # its last heartbeat
+    log.record("locked", "Commonplace is locked", at=T0 + 20, writer=GUI)
+    assert log.recover(T0 + 400, after_unlock=True, writer=HEADLESS) == 1
+    assert writer_rows(db) == [(T0, T0 + 50, "recording", GONE),
+                               (T0 + 20, None, "locked", GUI)]  # the GUI is locked still
+    assert log.recover(T0 + 500, after_unlock=True, writer=GUI) == 1   # its own unlock
+    assert writer_rows(db)[-1] == (T0 + 20, T0 + 500, "locked", GUI)
+    assert db.execute("SELECT reason FROM capture_log WHERE writer = ?",
+                      [GUI]).fetchone()[0] == "Commonplace is locked"
+
+
+def test_spans_merge_writers_recording_first(db):
+    log = CoverageLog(db)
+    log.record("stopped", "capture is off", at=T0, writer=GUI)
+    log.record("recording", at=T0 + 100, writer=HEADLESS)
+    log.record("paused", "paused by the user", at=T0 + 200, writer=HEADLESS)
+    log.end(T0 + 300, writer=HEADLESS)
+    log.record("stopped", "capture is off", at=T0 + 390, writer=GUI)   # heartbeat
+    spans = log.spans(T0, T0 + 1000, now=T0 + 400)
+    assert [(s.start, s.end, s.state, s.current) for s in spans] == [
+        (T0, T0 + 100, "stopped", False),
+        (T0 + 100, T0 + 200, "recording", False),
+        (T0 + 200, T0 + 300, "paused", False),
+        (T0 + 300, T0 + 400, "stopped", True)]
+    assert spans[2].reason == "paused by the user"
+
+
+def test_an_open_row_not_confirmed_for_long_ends_where_last_seen(db):
+    log = CoverageLog(db)
+    log.record("recording", at=T0, writer=GONE)
+    log.record("recording", at=T0 + 5, writer=GONE)         # killed: no heartbeat since
+    log.record("idle", "no input", at=T0 + 10, writer=GUI)
+    log.record("idle", "no input", at=T0 + STALE_S + 100, writer=GUI)
+    spans = log.spans(T0, T0 + 5000, now=T0 + STALE_S + 110)
+    assert [(s.start, s.end, s.state, s.current) for s in spans] == [
+        (T0, T0 + 5, "recording", False),           # not "recording" up to now over the idle
+        (T0 + 5, T0 + 10, NOT_RUNNING, False),
+        (T0 + 10, T0 + STALE_S + 110, "idle", True)]
+    fresh = log.spans(T0, T0 + 5000, now=T0 + 300)   # within STALE_S: still current
+    assert [(s.start, s.end, s.state, s.current) for s in fresh] == [
+        (T0, T0 + 300, "recording", True)]

@@ -176,3 +176,24 @@ def test_a_vector_index_copies_whole_through_its_export(tmp_path):
     q = emb.embed(["soup"])[0]
     assert [h.id for h in dst.query(q, k=3, kinds=["frame"], ts_range=(5.0, 6.0))] == \
         [h.id for h in src.query(q, k=3, kinds=["frame"], ts_range=(5.0, 6.0))] != []
+
+
+def test_frames_many_reads_a_batch_like_get_and_can_leave_the_boxes(open_store):
+    store = open_store()
+    t0 = dt.datetime(2026, 2, 17, 9, 0).astimezone()
+    ids = [_add_frame(store, f"line {i}", t0 + dt.timedelta(minutes=i)) for i in range(3)]
+    got = store.frames.many([ids[2], ids[0], ids[2], 999_999])
+    assert sorted(got) == sorted([ids[0], ids[2]])          # missing ids absent, no error
+    assert got[ids[0]] == store.frames.get(ids[0])           # same frame as a single read
+    light = store.frames.many(ids, boxes=False)
+    assert light[ids[1]].ocr_lines == [] and light[ids[1]].ocr_text == "line 1"
+    assert light[ids[1]].sources == store.frames.get(ids[1]).sources
+
+
+def test_docs_placed_gives_app_and_time_without_text(open_store):
+    store = open_store()
+    when = dt.datetime(2026, 2, 17, 9, 0).astimezone()
+    fid = _add_frame(store, "a placed doc", when)
+    (doc_id,) = [i for i, _ in store.docs.fts("placed", k=5)]
+    assert store.docs.placed([doc_id, 424242]) == {doc_id: ("Editor", when.timestamp())}
+    assert store.docs.get([doc_id])[doc_id].ref_id == fid

@@ -11,7 +11,8 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 
 from memory.consolidate import SUMMARY_TYPES
 from memory.items import EPISODIC
-from ui.timeline.day import app_colour, day_bounds, load_day
+from ui.timeline import colors
+from ui.timeline.day import day_bounds, load_day
 from ui.timeline.track import EP_H, EP_TOP, SUM_H, SUM_TOP
 from ui.timeline.view import TimelineView
 
@@ -112,7 +113,7 @@ def test_the_day_carries_the_pipelines_episodes_and_summaries(qtbot, bands_view,
     # and drew them: each block shows its app's colour; the row is empty elsewhere
     img = track.grab().toImage()
     for e in day.episodes:
-        assert _share_of(img, track.episode_rect(e.id), app_colour(e.app)) > 0, e.label
+        assert _share_of(img, track.episode_rect(e.id), colors.colour_of(colors.for_runs(day.runs), e.app)) > 0, e.label
     base = track.palette().base().color()
     empty = QRectF(track.x_of(day.start + 60), EP_TOP, 20, EP_H)
     assert _share_of(img, empty, (base.red(), base.green(), base.blue()), tol=0) == 1.0
@@ -140,7 +141,8 @@ def test_clicking_an_episode_selects_its_first_frame(qtbot, bands_view, grab):
     assert r.left() == pytest.approx(track.x_of(ep.start), abs=0.01)
     assert r.right() == pytest.approx(track.x_of(ep.end), abs=0.01)
     assert r.width() > 40 and 0 <= r.left() and r.right() <= track.width()
-    assert _share_of(track.grab().toImage(), r, app_colour(ep.app)) > 0.4   # redrawn wide
+    colour = colors.colour_of(colors.for_runs(day.runs), ep.app)
+    assert _share_of(track.grab().toImage(), r, colour) > 0.4   # redrawn wide
     point = QPoint(int(r.center().x()), int(r.center().y()))
     clicked_at = track.epoch_at(point.x())
     assert clicked_at - first.ts_epoch > 0.5   # a plain scrub would put the cursor here

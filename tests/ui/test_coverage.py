@@ -169,3 +169,65 @@ def test_tray_and_status_bar_say_what_capture_does_and_why(qtbot, window):
             assert tray.pause_action.isEnabled() == (look in ("recording", "waiting"))
     finally:
         tray.close()
+
+
+def test_tab_reaches_the_strip_and_arrows_walk_its_gaps(qtbot, window):
+    """Keyboard and screen reader: Tab from the track lands on the strip; ←/→ (Home/End)
+    move between the gaps, the focused one outlined and described as its tooltip says."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    strip, track = window.timeline.coverage, window.timeline.track
+    track.set_span(24 * 3600.0)
+    window.activateWindow()
+    track.setFocus()
+    qtbot.waitUntil(track.hasFocus, timeout=5000)
+    qtbot.keyClick(track, Qt.Key.Key_Tab)
+    qtbot.waitUntil(strip.hasFocus, timeout=5000)
+    assert QApplication.focusWidget() is strip
+    gaps = [s for s in strip.spans if s.state != "recording"]
+    assert strip.focused == gaps[0]               # the first gap in view, on focus
+    assert strip.accessibleDescription() == describe(gaps[0])
+    assert strip.accessibleDescription().startswith("App not running: 00:00–08:25")
+
+    walked = [strip.focused]
+    for _ in range(len(gaps) + 2):                # past the last: it stays there
+        qtbot.keyClick(strip, Qt.Key.Key_Right)
+        walked.append(strip.focused)
+    assert walked[:len(gaps)] == gaps and walked[-1] == gaps[-1]
+    qtbot.keyClick(strip, Qt.Key.Key_Home)
+    for _ in range(2):
+        qtbot.keyClick(strip, Qt.Key.Key_Right)
+    paused = strip.focused
+    assert paused.state == "paused"               # 00:00, 09:00, then the pause
+    assert strip.accessibleDescription().splitlines() == [
+        "Paused: 10:00–10:30 (30 min)", "paused until 10:30", "paused by the user"]
+    qtbot.keyClick(strip, Qt.Key.Key_Left)
+    assert strip.focused.start == at(9, 0)        # "not running" 09:00–09:08
+
+    # the focused gap is outlined in the highlight colour (and only it)
+    qtbot.keyClick(strip, Qt.Key.Key_Right)
+    qtbot.keyClick(strip, Qt.Key.Key_Right)       # idle 10:30–11:50: wide enough to see
+    idle = strip.focused
+    assert idle.state == "idle"
+    img = render(strip, 1).toImage()
+    hl = strip.palette().highlight().color()
+    x0, x1 = track.x_of(idle.start), track.x_of(idle.end)
+    edge = [img.pixelColor(x, 1) for x in range(int(x0) + 3, int(x1) - 3)]
+    assert sum(c == hl for c in edge) > 0.8 * len(edge)
+    mid = img.pixelColor(int((x0 + x1) / 2), strip.height() // 2)
+    assert mid == QColor(CAUSES["idle"].colour)   # the fill still tells the cause
+    far = track.x_of(at(15, 30))
+    assert img.pixelColor(int(far), 1) != hl
+
+    # zoomed in, a gap out of view is scrolled into it
+    track.set_span(3600.0)
+    track.set_cursor(at(8, 0))
+    qtbot.keyClick(strip, Qt.Key.Key_End)         # the evening's "not running"
+    lo, hi = track.view_range
+    assert strip.focused == gaps[-1] and lo < strip.focused.end and strip.focused.start < hi
+
+    # focus elsewhere: the day's summary again
+    track.setFocus()
+    qtbot.waitUntil(lambda: not strip.hasFocus(), timeout=5000)
+    assert strip.accessibleDescription().startswith("Capture coverage: recording")

@@ -57,7 +57,7 @@ class Result:
     text: str               # the doc's whole text
     snippet: str            # plain text around the first matching word
     frame_id: int | None    # the moment Enter opens (None: nothing to open)
-    frame: Frame | None = None  # for the thumbnail (None: no image)
+    frame: Frame | None = None  # for the thumbnail, OCR boxes unread (None: no image)
     score: float = 0.0
 
     @property
@@ -136,35 +136,31 @@ def find(store, query: str, filters: Filters = Filters(), *, now: dt.datetime | 
         ranked = store.docs.fts(query, k=CANDIDATES, kinds=KINDS[filters.kind],
                                 ts_range=filters.ts_range(now), context=False,
                                 prefix=typing(query))
-        docs = store.docs.get([i for i, _ in ranked])
+        placed = store.docs.placed([i for i, _ in ranked])   # app and time, no text
         apps: dict[str, int] = {}
-        kept = []
+        chosen = []
         for doc_id, score in ranked:
-            d = docs.get(doc_id)
-            if d is None or d.ts_epoch is None:
+            app, ts_epoch = placed.get(doc_id, ("", None))
+            if ts_epoch is None:
                 continue
-            apps[d.app] = apps.get(d.app, 0) + 1
-            if filters.app and d.app != filters.app:
-                continue
-            kept.append((d, score))
-            if len(kept) == shown:
-                break
+            apps[app] = apps.get(app, 0) + 1
+            if len(chosen) < shown and not (filters.app and app != filters.app):
+                chosen.append((doc_id, score))
+        docs = store.docs.get([i for i, _ in chosen])   # the text of the shown ones only
+        kept = [(docs[i], score) for i, score in chosen if i in docs]
         pattern = matcher(query)
         moments = store.resolve([s for d, _ in kept for s in d.sources[:3]])
+        fids = {d.id: d.ref_id if d.kind == "frame" else next(
+            (moments[s].id for s in d.sources[:3]
+             if s in moments and moments[s].kind == "frame"), None) for d, _ in kept}
+        frames = store.frames.many([f for f in fids.values() if f is not None], boxes=False)
         results = []
-        frames: dict[int, Frame] = {}
         for d, score in kept:
-            fid = d.ref_id if d.kind == "frame" else next(
-                (moments[s].id for s in d.sources[:3]
-                 if s in moments and moments[s].kind == "frame"), None)
-            frame = None
-            if fid is not None:
-                frame = frames.get(fid)
-                if frame is None:
-                    frame = frames[fid] = store.frames.get(fid)
+            fid = fids[d.id]
             results.append(Result(doc_id=d.id, kind=d.kind, ts=d.ts or "",
-                                  ts_epoch=d.ts_epoch, app=d.app, text=d.text,
-                                  snippet=snippet(d.text, pattern), frame_id=fid, frame=frame,
+                                  ts_epoch=d.ts_epoch or 0.0, app=d.app, text=d.text,
+                                  snippet=snippet(d.text, pattern), frame_id=fid,
+                                  frame=frames.get(fid) if fid is not None else None,
                                   score=score))
     return Found(query, filters, results, sorted(a for a in apps if a),
                  time.perf_counter() - t0)

@@ -7,6 +7,11 @@ It follows the track's zoom and scroll (`TrackWidget.view_range`, its `viewMoved
 `spanChanged`). The spans are read on the store pool (`memory.api.capture_coverage`, handed
 in as `load(start, end)`); the GUI thread only paints. A tooltip names the cause, its time
 span and its reason; the accessible description lists the day's gaps in words.
+
+Tab reaches the strip: ←/→ (Home/End: the first/last) move between its gaps (every span
+not recording); the gap in focus is outlined, scrolled into the track's view when outside
+it, and its tooltip text (cause, span, reason) is the strip's accessible description, so a
+screen reader says it. Without focus the description is the day's summary again.
 """
 
 from __future__ import annotations
@@ -16,8 +21,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from memory.api import NOT_RUNNING, CoverageSpan
@@ -30,6 +35,7 @@ REFRESH_MS = 30_000      # the current span grows: read again this often while s
 SOON_MS = 400            # a state change: read again once its writer has had a moment
 MIN_PX = 1.0             # a span narrower than this is still drawn a pixel wide
 SECONDS_UNDER_S = 120.0  # a span shorter than this tells its times to the second
+NO_TIP_PLATFORMS = ("offscreen", "minimal")   # headless: no tooltip window to raise
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,7 @@ class CoverageStrip(QWidget):
     """Under `track` (ui.timeline.track.TrackWidget), over the same view range."""
 
     loaded = Signal(int)     # spans now shown
+    gapFocused = Signal(object)   # the CoverageSpan now in focus (keyboard)
 
     def __init__(self, track, pool, load: Callable[[float, float], list[CoverageSpan]] | None,
                  parent=None) -> None:
@@ -112,6 +119,8 @@ class CoverageStrip(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Capture coverage")
         self.setAccessibleDescription(summary([]))
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)   # Tab; ←/→ between the gaps
+        self.focused: CoverageSpan | None = None     # the gap in keyboard focus
         self.setVisible(load is not None)
         self._timer = QTimer(self, interval=REFRESH_MS)
         self._timer.timeout.connect(self.reload)
@@ -145,7 +154,10 @@ class CoverageStrip(QWidget):
             return   # another day was asked for meanwhile
         self.spans = spans
         said = summary(spans)
-        self.setAccessibleDescription(said)
+        if self.focused is not None:    # the same gap, re-read (the current one grows)
+            self.focused = next((g for g in self.gaps() if g.start == self.focused.start),
+                                None)
+        self._describe()
         if said != self._said:   # states, times and reasons: no screen content
             log.info("coverage strip: %s", said)
             self._said = said
@@ -154,6 +166,73 @@ class CoverageStrip(QWidget):
 
     def text(self) -> str:
         return self.accessibleDescription()
+
+    # -- keyboard: the gaps ----------------------------------------------------------------
+    def gaps(self) -> list[CoverageSpan]:
+        """The spans capture was not recording, in order."""
+        return [s for s in self.spans if s.state != "recording"]
+
+    def focus_gap(self, gap: CoverageSpan | None) -> None:
+        """Put `gap` in focus (None: none): outlined, in the track's view, described."""
+        self.focused = gap
+        if gap is not None:
+            lo, hi = self._track.view_range
+            if gap.end <= lo or gap.start >= hi:   # off screen: centre it, zoom unchanged
+                self._track.set_span(self._track.span, anchor=(gap.start + gap.end) / 2,
+                                     anchor_x=self._track.width() / 2)
+            self.gapFocused.emit(gap)
+            if self.hasFocus() and QGuiApplication.platformName() not in NO_TIP_PLATFORMS:
+                # sighted keyboard users read what the mouse would show
+                lo, scale = self._scale()
+                x = min(max((max(gap.start, lo) - lo) * scale, 0.0), float(self.width()))
+                QToolTip.showText(self.mapToGlobal(QPoint(round(x), self.height())),
+                                  describe(gap), self)
+        self._describe()
+        self.update()
+
+    def step_gap(self, direction: int) -> None:
+        """The next (+1) or previous (-1) gap from the one in focus (from the view's left
+        edge when none is); stays at the first or last."""
+        gaps = self.gaps()
+        if not gaps:
+            return
+        if self.focused is None:
+            lo, _hi = self._track.view_range
+            ahead = [g for g in gaps if g.end > lo]
+            pick = ahead[0] if ahead else gaps[-1]
+        else:
+            k = next((i for i, g in enumerate(gaps) if g.start == self.focused.start), -1)
+            pick = gaps[min(max(k + direction, 0), len(gaps) - 1)] if k >= 0 else gaps[0]
+        self.focus_gap(pick)
+
+    def _describe(self) -> None:
+        """The accessible description: the gap in focus (its tooltip text), else the day."""
+        if self.focused is not None and self.hasFocus():
+            self.setAccessibleDescription(describe(self.focused))
+        else:
+            self.setAccessibleDescription(summary(self.spans))
+
+    def keyPressEvent(self, e) -> None:
+        key = e.key()
+        gaps = self.gaps()
+        if key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            self.step_gap(-1 if key == Qt.Key.Key_Left else 1)
+        elif key in (Qt.Key.Key_Home, Qt.Key.Key_End) and gaps:
+            self.focus_gap(gaps[0] if key == Qt.Key.Key_Home else gaps[-1])
+        else:
+            super().keyPressEvent(e)
+
+    def focusInEvent(self, e) -> None:
+        super().focusInEvent(e)
+        if self.focused is None:
+            self.step_gap(1)          # the first gap in view (or after it)
+        self._describe()
+        self.update()
+
+    def focusOutEvent(self, e) -> None:
+        super().focusOutEvent(e)
+        self._describe()
+        self.update()
 
     # -- geometry --------------------------------------------------------------------------
     def _scale(self) -> tuple[float, float]:
@@ -188,6 +267,13 @@ class CoverageStrip(QWidget):
                 p.drawRects(rs)
             p.setBrush(QBrush(colour, cause.pattern))
             p.drawRects(rs)
+        gap = self.focused
+        if gap is not None and self.hasFocus() and gap.end >= lo and gap.start <= hi:
+            x0 = max((gap.start - lo) * scale, 0.0)
+            x1 = min((gap.end - lo) * scale, float(w))
+            p.setPen(QPen(self.palette().highlight().color(), 2))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(QRectF(x0 + 1, 1, max(x1 - x0 - 2, 2.0), h - 2))
         p.end()
 
     def event(self, e) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import hashlib
 import math
 from dataclasses import dataclass, field
 
@@ -219,19 +218,6 @@ def week_of(date: dt.date) -> list[dt.date]:
     return [monday + dt.timedelta(days=k) for k in range(WEEK_DAYS)]
 
 
-def load_week(frames_repo, date: dt.date) -> list[WeekDay]:
-    """Worker job: each day of `date`'s week as app runs (the frames' rows are dropped)."""
-    out = []
-    for d in week_of(date):
-        start, end = day_bounds(d)
-        frames = frames_repo.between(start, end)
-        runs = build_runs(frames)
-        out.append(WeekDay(d, start, end, minute_blocks(runs, start, end), len(frames),
-                           sum(r.end - r.start for r in runs),
-                           frames[0].ts_epoch if frames else None))
-    return out
-
-
 def day_bounds(date: dt.date) -> tuple[float, float]:
     start = dt.datetime.combine(date, dt.time.min).astimezone()
     end = dt.datetime.combine(date + dt.timedelta(days=1), dt.time.min).astimezone()
@@ -261,21 +247,6 @@ def load_day(frames_repo, date: dt.date, memories=None) -> Day:
     return Day(date=date, start=start, end=end, frames=frames,
                times=[f.ts_epoch for f in frames], runs=build_runs(frames),
                episodes=episodes, summaries=summaries, bands=Bands(episodes, summaries))
-
-
-def app_colour(app: str) -> tuple[int, int, int]:
-    """A stable, distinct hue per app (blake2b, not `hash()`, so it survives restarts)."""
-    if not app:
-        return (150, 150, 150)
-    h = int.from_bytes(hashlib.blake2b(app.lower().encode(), digest_size=2).digest(), "big")
-    return _hsv((h % 360) / 360.0, 0.55, 0.85)
-
-
-def _hsv(h: float, s: float, v: float) -> tuple[int, int, int]:
-    import colorsys
-
-    r, g, b = colorsys.hsv_to_rgb(h, s, v)
-    return int(r * 255), int(g * 255), int(b * 255)
 
 
 def match_frames(frames, query: str) -> list[int]:

@@ -4,8 +4,10 @@ block labelled with its name and duration when it has room.
 
 A click on an app picks it (`appClicked`: the track shows that app and dims the rest; the
 same app again lets go); a click on a topic opens it (`topicClicked`: its episodes' ids).
-The numbers come from `day.overview` (plain data). An app block wide enough starts with the
-app's icon when the desktop has one (`AppIcons`: the icon theme, else the .desktop files).
+The numbers come from `day.overview` (plain data). Apps are coloured as the track colours
+them (`colors`: palette slots in order of time used that day, so no two clash). An app block
+wide enough starts with the app's icon when the desktop has one (`AppIcons`: the icon theme,
+else the .desktop files).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QIcon, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from ui.timeline import colors
 from ui.timeline.app_icons import DesktopIndex, IconSpec
-from ui.timeline.day import Overview, Share, app_colour, duration_text
+from ui.timeline.day import Overview, Share, duration_text
 from ui.timeline.track import tint
 
 ROW_H = 18
@@ -109,6 +112,7 @@ class DayOverview(QWidget):
         self.data: Overview | None = None
         self.picked: str | None = None
         self.icons: AppIcons | None = None
+        self.colours: dict[str, colors.RGB] = {}   # the day's apps, most used first
         self.setAccessibleName("Day overview")
         self.setObjectName("timeline_overview")      # the stylesheet's surface as Base, in either theme
         self.setBackgroundRole(QPalette.ColorRole.Base)
@@ -129,6 +133,7 @@ class DayOverview(QWidget):
     def set_overview(self, data: Overview | None) -> None:
         self.data = data
         self.picked = None
+        self.colours = colors.assign(s.app for s in data.apps) if data is not None else {}
         if data is not None and self.icons is not None:
             self.icons.want(s.app for s in data.apps)
         has_topics = bool(data and data.topics)
@@ -182,7 +187,8 @@ class DayOverview(QWidget):
             p.setPen(tint(text, base, 0.7))
             p.drawText(QRectF(0, 1 + row * (ROW_H + GAP), NAME_W - 4, ROW_H), flags, name)
             for rect, s in blocks:
-                fill = QColor(*app_colour(s.app)) if s.app else tint(text, base, 0.25)
+                fill = (QColor(*colors.colour_of(self.colours, s.app)) if s.app
+                        else tint(text, base, 0.25))
                 if row == 1:                       # topics: a lighter tint of the app's
                     fill = tint(fill, base, 0.55)
                 if self.picked is not None and row == 0 and s.app != self.picked:

@@ -19,8 +19,9 @@ from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
+from ui.timeline import colors
 from ui.timeline.bands import Bands, Episode, Summary
-from ui.timeline.day import MAX_SPAN, MIN_SPAN, ZOOMS, Day, app_colour
+from ui.timeline.day import MAX_SPAN, MIN_SPAN, ZOOMS, Day
 
 SUM_TOP, SUM_H = 3.0, 6.0       # summaries row
 EP_TOP, EP_H = 11.0, 16.0       # episodes row
@@ -64,6 +65,7 @@ class TrackWidget(QWidget):
         self._cursor: float | None = None
         self._marks: list[float] = []
         self._colours: dict[str, QColor] = {}
+        self._palette: dict = {}   # app -> colour, busiest app first (ui/timeline/colors.py)
         self._label_font = QFont(self.font())
         self._label_font.setPixelSize(10)
         self._label_metrics = QFontMetricsF(self._label_font)
@@ -77,6 +79,8 @@ class TrackWidget(QWidget):
     # -- state ---------------------------------------------------------------------
     def set_day(self, day: Day | None) -> None:
         self._day = day
+        self._palette = colors.for_runs(day.runs) if day else {}
+        self._colours = {}
         self._marks = []
         self._cursor = None
         self._view_start = day.start if day else 0.0
@@ -420,7 +424,7 @@ class TrackWidget(QWidget):
     def _colour(self, app: str) -> QColor:
         c = self._colours.get(app)
         if c is None:
-            c = self._colours[app] = QColor(*app_colour(app))
+            c = self._colours[app] = QColor(*colors.colour_of(self._palette, app))
         return c
 
     # -- input ---------------------------------------------------------------------

@@ -35,7 +35,6 @@ from ui.timeline.day import (
     ZOOMS,
     Day,
     load_day,
-    load_week,
     match_frames,
     overview,
     sample_indices,
@@ -46,7 +45,7 @@ from ui.timeline.overview import AppIcons, DayOverview
 from ui.timeline.strip import ThumbStrip
 from ui.timeline.track import TrackWidget
 from ui.timeline.viewer import FrameViewer, Highlight
-from ui.timeline.week import WeekView
+from ui.timeline.week import WeekView, load_week
 
 log = logging.getLogger(__name__)
 FULL = QSize(2560, 1600)
@@ -141,6 +140,7 @@ class TimelineView(QWidget):
         self.track.viewMoved.connect(self._strip_timer.start)
         self.track.zoomedOutOfDay.connect(self.show_week)
         self.week.dayOpened.connect(self.open_day_at)
+        self.week.weekRequested.connect(self.show_week)   # its previous / next week
         self.overview.appClicked.connect(self.pick_app)
         self.overview.topicClicked.connect(self.open_topic)
         self.search.returnPressed.connect(lambda: self.run_search(self.search.text()))
@@ -248,9 +248,10 @@ class TimelineView(QWidget):
         self.zoom.blockSignals(False)
 
     # -- the week ------------------------------------------------------------------
-    def show_week(self) -> None:
-        """The week of the shown day (today's, with none yet), loaded on the pool."""
-        date = self.day.date if self.day else dt.date.today()
+    def show_week(self, date: dt.date | None = None) -> None:
+        """The week of `date` (else of the shown day; today's, with none yet), loaded on
+        the pool."""
+        date = date or (self.day.date if self.day else dt.date.today())
         self.zoom.blockSignals(True)
         self.zoom.setCurrentText("week")
         self.zoom.blockSignals(False)

@@ -1,8 +1,12 @@
 """The week: seven rows, Monday to Sunday, each day's app time as coloured blocks over
 its 24 hours. A click (or the wheel zooming in, or Enter) opens that day at that time.
+Above the rows, the week's dates and buttons to the previous, next and current week (keys:
+Alt+←/Alt+→ or [ and ]); each asks for its week (`weekRequested`), which the view loads.
 
-Rows come from `day.load_week` on the store pool, each day already cut into minute blocks
-(`day.minute_blocks`); the rows are drawn once into a layer per size and theme (one
+Rows come from `load_week` on the store pool: each day's frames as (time, app) stamps only
+(`FrameRepo.stamps_between`: no OCR text, boxes or sources), cut into minute blocks
+(`day.minute_blocks`). Apps are coloured from one palette for the week, in order of time
+used (`colors.for_week`). The rows are drawn once into a layer per size and theme (one
 drawRects per app colour), which every repaint blits.
 """
 
@@ -11,30 +15,71 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ui.timeline.day import WeekDay, app_colour, duration_text
+from ui.timeline import colors
+from ui.timeline.day import WeekDay, build_runs, day_bounds, duration_text, minute_blocks, week_of
 from ui.timeline.track import tint
 
 LABEL_W = 118          # day name and its total, left of the bars
 ROW_H = 30             # at least; rows share the height they are given, up to MAX_ROW_H
 MAX_ROW_H = 64
 ROW_GAP = 8
-TOP = 18               # hour labels above the rows
+HEADER_H = 34          # the week's dates and its buttons
+TOP = HEADER_H + 18    # hour labels above the rows
 HOURS = (0, 3, 6, 9, 12, 15, 18, 21)
+# Keys that step a week back (-1) or on (+1): with Alt, the arrows; alone, the brackets.
+WEEK_KEYS = {(Qt.Key.Key_Left, True): -1, (Qt.Key.Key_Right, True): 1,
+             (Qt.Key.Key_BracketLeft, False): -1, (Qt.Key.Key_BracketRight, False): 1}
+
+
+def load_week(frames_repo, date: dt.date) -> list[WeekDay]:
+    """Worker job: each day of `date`'s week as minute blocks of app runs, read as (time,
+    app) stamps alone (`frames_repo.stamps_between`), never the frames' full rows."""
+    out = []
+    for d in week_of(date):
+        start, end = day_bounds(d)
+        stamps = frames_repo.stamps_between(start, end)
+        runs = build_runs(stamps)
+        out.append(WeekDay(d, start, end, minute_blocks(runs, start, end), len(stamps),
+                           sum(r.end - r.start for r in runs),
+                           stamps[0].ts_epoch if stamps else None))
+    return out
+
+
+def week_text(monday: dt.date) -> str:
+    """"Mon 1 – Sun 7 Dec 2026", "Mon 29 Dec 2025 – Sun 4 Jan 2026"."""
+    sunday = monday + dt.timedelta(days=6)
+    end = f"{sunday:%a} {sunday.day} {sunday:%b %Y}"
+    if monday.year != sunday.year:
+        return f"{monday:%a} {monday.day} {monday:%b %Y} – {end}"
+    if monday.month != sunday.month:
+        return f"{monday:%a} {monday.day} {monday:%b} – {end}"
+    return f"{monday:%a} {monday.day} – {end}"
 
 
 class WeekView(QWidget):
-    """Seven days as rows; `dayOpened(date, epoch)` when one is clicked."""
+    """Seven days as rows; `dayOpened(date, epoch)` when one is clicked; `weekRequested(date)`
+    when another week is asked for (a day in it: the view loads it and calls `set_week`)."""
 
     dayOpened = Signal(object, float)   # datetime.date, epoch seconds at the pointer
+    weekRequested = Signal(object)      # datetime.date in the week wanted
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.days: list[WeekDay] = []
         self.current: dt.date | None = None     # the day the timeline shows
+        self.monday: dt.date | None = None      # the week shown (or asked for)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Week overview")
         self.setObjectName("timeline_week")      # the stylesheet's surface as Base, in either theme
@@ -42,14 +87,84 @@ class WeekView(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)   # paints every pixel
         self.setMinimumHeight(TOP + 7 * (ROW_H + ROW_GAP) + 4)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._palette: dict[str, colors.RGB] = {}
         self._colours: dict[str, QColor] = {}
         self._cache: QPixmap | None = None
         self._cache_key: tuple | None = None
+        self._build_header()
+
+    def _build_header(self) -> None:
+        self.prev_week = QPushButton("‹ Previous week")
+        self.prev_week.setAccessibleName("Previous week")
+        self.prev_week.setToolTip("The week before (Alt+← or [)")
+        self.next_week = QPushButton("Next week ›")
+        self.next_week.setAccessibleName("Next week")
+        self.next_week.setToolTip("The week after (Alt+→ or ])")
+        self.this_week = QPushButton("This week")
+        self.this_week.setAccessibleName("This week")
+        self.this_week.setToolTip("The week of today")
+        self.dates = QLabel()
+        self.dates.setAccessibleName("Week shown")
+        f = self.dates.font()
+        f.setBold(True)
+        self.dates.setFont(f)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 8, 2)
+        bar.addWidget(self.prev_week)
+        bar.addWidget(self.dates)
+        bar.addWidget(self.next_week)
+        bar.addStretch(1)
+        bar.addWidget(self.this_week)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(bar)
+        outer.addStretch(1)
+        self.prev_week.clicked.connect(lambda: self.step_week(-1))
+        self.next_week.clicked.connect(lambda: self.step_week(1))
+        self.this_week.clicked.connect(lambda: self.request_week(dt.date.today()))
+        self._show_week_of(None)
 
     def set_week(self, days: list[WeekDay], current: dt.date | None) -> None:
         self.days, self.current = days, current
+        self._palette = colors.for_week(days)
+        self._colours = {}
         self._cache = None
+        self._show_week_of(days[0].date if days else None)
+        self.setAccessibleDescription(self.describe())
         self.update()
+
+    # -- which week ----------------------------------------------------------------
+    def _show_week_of(self, date: dt.date | None) -> None:
+        """The header for the week of `date` (None: none yet)."""
+        self.monday = week_of(date)[0] if date is not None else None
+        this_monday = week_of(dt.date.today())[0]
+        self.dates.setText(week_text(self.monday) if self.monday else "")
+        self.prev_week.setEnabled(self.monday is not None)
+        self.next_week.setEnabled(self.monday is not None and self.monday < this_monday)
+        self.this_week.setEnabled(self.monday != this_monday)
+
+    def request_week(self, date: dt.date) -> None:
+        """Ask for the week of `date` (the header says it at once; the rows follow)."""
+        self._show_week_of(date)
+        self.weekRequested.emit(date)
+
+    def step_week(self, direction: int) -> None:
+        """The week before (-1) or after (+1) the one shown; none after the current one."""
+        if self.monday is None:
+            return
+        monday = self.monday + dt.timedelta(days=7 * direction)
+        if monday > dt.date.today():
+            return
+        self.request_week(monday)
+
+    def describe(self) -> str:
+        """The week in words (screen readers): its dates, then each day's time."""
+        if not self.days:
+            return "No week loaded"
+        days = "; ".join(f"{d.date:%A} {d.date.day} {d.date:%B}: "
+                         + (duration_text(d.seconds) if d.blocks else "nothing captured")
+                         for d in self.days)
+        return f"Week of {week_text(self.days[0].date)}. {days}"
 
     # -- geometry ------------------------------------------------------------------
     def row_rect(self, k: int) -> QRectF:
@@ -136,7 +251,7 @@ class WeekView(QWidget):
             p.drawText(QRectF(r.left(), r.bottom() + ROW_GAP, r.width(), 20),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
                        "Click a day, or turn the wheel in over it, to open it there · "
-                       "↑/↓ and Enter")
+                       "↑/↓ and Enter · Alt+←/→ or [ ] another week")
 
     def _paint_blocks(self, p: QPainter, d: WeekDay, r: QRectF) -> None:
         """One drawRects per app; a block is at least a pixel wide."""
@@ -153,7 +268,7 @@ class WeekView(QWidget):
     def _colour(self, app: str) -> QColor:
         c = self._colours.get(app)
         if c is None:
-            c = self._colours[app] = QColor(*app_colour(app))
+            c = self._colours[app] = QColor(*colors.colour_of(self._palette, app))
         return c
 
     def focusInEvent(self, e) -> None:
@@ -171,6 +286,32 @@ class WeekView(QWidget):
             if hit is not None:
                 self.dayOpened.emit(hit[0].date, hit[1])
 
+    def block_at(self, pos: QPointF) -> tuple[WeekDay, tuple[int, int, str]] | None:
+        """The day and minute block (first minute, end minute, app) under `pos`."""
+        for k, d in enumerate(self.days):
+            r = self.row_rect(k)
+            if r.contains(pos):
+                m = (pos.x() - r.left()) / max(r.width(), 1) * d.minutes
+                hit = next((b for b in d.blocks if b[0] <= m < b[1]), None)
+                return (d, hit) if hit is not None else None
+        return None
+
+    def event(self, e) -> bool:
+        """A block's tooltip: its app (the colour's name) and when."""
+        if e.type() == QEvent.Type.ToolTip:
+            hit = self.block_at(QPointF(e.pos()))
+            if hit is not None:
+                d, (a, b, app) = hit
+                at = dt.datetime.fromtimestamp(d.start)
+                lo, hi = at + dt.timedelta(minutes=a), at + dt.timedelta(minutes=b)
+                QToolTip.showText(e.globalPos(), f"{app or 'unknown app'}\n{d.date:%a} "
+                                  f"{lo:%H:%M}–{hi:%H:%M} ({duration_text((b - a) * 60)})", self)
+            else:
+                QToolTip.hideText()
+                e.ignore()
+            return True
+        return super().event(e)
+
     def wheelEvent(self, e) -> None:
         """Zooming in over a day opens it there; zooming out stays on the week."""
         if e.angleDelta().y() > 0:
@@ -180,10 +321,14 @@ class WeekView(QWidget):
         e.accept()
 
     def keyPressEvent(self, e) -> None:
-        """↑/↓ pick a day, Enter opens it."""
+        """↑/↓ pick a day, Enter opens it; Alt+←/→ (or [ and ]) the week before or after."""
         dates = [d.date for d in self.days]
         k = dates.index(self.current) if self.current in dates else -1
-        if e.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) and dates:
+        alt = bool(e.modifiers() & Qt.KeyboardModifier.AltModifier)
+        step = WEEK_KEYS.get((e.key(), alt))
+        if step is not None:
+            self.step_week(step)
+        elif e.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) and dates:
             k = max(0, min(len(dates) - 1, k + (1 if e.key() == Qt.Key.Key_Down else -1)))
             self.current = dates[k]
             self.update()
