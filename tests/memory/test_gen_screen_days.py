@@ -1,0 +1,186 @@
+"""The screen-day generator (bench/gen_screen_days.py): every answerable question's answer is
+drawn on its evidence frame, every unanswerable question's entity on no frame, the held-out
+templates carry distractors of the answer's shape, a seed gives the same day, and the default
+day of a seed is what it was before the held-out templates came (so the reader's tuning split
+and earlier figures stay reproducible)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.util
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+GEN = REPO / "bench" / "gen_screen_days.py"
+# The generator as it was before the held-out templates (issue 18), and what its default day
+# for seed 1 with one instance a template wrote then (sha256 of the two manifests).
+BEFORE = "d6fd92d87c55feeecd8e97cb0d3d7b05baba794e"
+SEED1 = {"frames.jsonl": "97606767f62a5b11ba07a014483b89546db5165e2253de7f64689529ba8f3e3e",
+         "questions.jsonl": "0b897ea45e14e9d0ba8e05cb0c330357423fa0a555f2b0bff0c2987472f7e7a1"}
+# A "fresh" day (seed 1, one instance a template) as it was before the round-3 templates came:
+# sha256 of the two manifests and of the frames' pixels, so "fresh" figures stay reproducible.
+FRESH1 = {"frames.jsonl": "c798c64b41989787248ceea464e051b826f6082333047b867313d9272c53cd9f",
+          "questions.jsonl": "c379e32ec9dc406065916c7383cafdb069e490145a86a8479a66dc41d186dd40",
+          "pixels": "5eb2b706e088ca4b898f13eb4cb72e72cb814646e7554f60254084f0654be266"}
+MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+SHAPE_PATTERNS = {  # a value of the shape, to count distractors on the screen
+    "money": r"\d[\d,]*\.\d\d",
+    "time": r"\b\d{2}:\d{2}\b",
+    "date": rf"\b\d{{1,2}} (?:{MONTHS})|\b\d\d/\d\d/\d{{4}}\b",
+    "number": r"\d[\d,.]*",
+}
+
+
+def _load(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def gen():
+    return _load(GEN, "gen_screen_days_under_test")
+
+
+def _read(path: Path) -> list[dict]:
+    import json
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def _day(gen, out: Path, seed: int, templates) -> tuple[list[dict], dict]:
+    scenes: list = []
+    gen.generate(seed, out, instances=1, templates=templates, scenes_out=scenes)
+    return _read(out / "questions.jsonl"), dict(scenes)
+
+
+def _absent_entity(gen, q: dict) -> str | None:
+    """The entity an unanswerable template question names, from its template's absent forms."""
+    tname, form = q["template"].split(":")
+    t = next(t for t in gen.TEMPLATES if t.__name__ == tname)
+    sc = t(random.Random(0), dt.date(2026, 5, 5), gen.Used())
+    for f, text, _kind in sc["absent"]:
+        m = re.fullmatch(re.escape(text).replace(re.escape("{X}"), "(.+)"), q["question"])
+        if f == form and m:
+            return m.group(1)
+    return None
+
+
+@pytest.mark.parametrize("tset", ["fresh", "round3"])
+def test_answers_drawn_on_evidence_and_absent_entities_nowhere(gen, tmp_path, tset):
+    questions, scenes = _day(gen, tmp_path, 3, gen.TEMPLATE_SETS[tset])
+    assert len({q["template"].split(":")[0] for q in questions}) == len(gen.TEMPLATE_SETS[tset]) + 1
+    texts = {name: [t.lower() for t in gen.scene_texts(sc)] for name, sc in scenes.items()}
+    everything = [t for ts in texts.values() for t in ts] + [sc["app"].lower() for sc in scenes.values()]
+    answerable = [q for q in questions if not q["abstain"]]
+    assert len(answerable) >= 2 * len(gen.TEMPLATE_SETS[tset])
+    for q in answerable:
+        shown = texts[q["evidence"][0]]
+        assert any(a.lower() in t for a in q["answers"] for t in shown), (q, shown)
+    absent = [q for q in questions if q["abstain"]]
+    assert {q["template"].split(":")[0] for q in absent} >= {t.__name__ for t in gen.TEMPLATE_SETS[tset]}
+    for q in absent:
+        if q["template"].startswith("unused_app"):
+            entity = q["question"].rstrip("?").split(" in ")[-1]
+        else:
+            entity = _absent_entity(gen, q)
+        assert entity, q
+        assert not any(entity.lower() in t for t in everything), (q["question"], entity)
+
+
+@pytest.mark.parametrize("tset", ["fresh", "round3"])
+def test_held_out_questions_have_distractors_of_their_shape(gen, tmp_path, tset):
+    questions, scenes = _day(gen, tmp_path, 4, gen.TEMPLATE_SETS[tset])
+    names = {f"{a} {b}" for a in gen.FIRST2 + gen.FIRST3 for b in gen.LAST2 + gen.LAST3}
+    shapes = set()
+    for q in questions:
+        if q["abstain"] or q["template"].endswith(":activity"):
+            continue
+        shapes.add(q["shape"])
+        text = "\n".join(gen.scene_texts(scenes[q["evidence"][0]]))
+        if q["shape"] == "person" and " " not in q["answers"][0]:  # a first name, as a chat shows
+            values = {f for f in gen.FIRST2 + gen.FIRST3 if re.search(rf"\b{f}\b", text)}
+        elif q["shape"] == "person":
+            values = {n for n in names if n in text} | {m for m in re.findall(r"Dr \w+", text)}
+        elif q["shape"] in SHAPE_PATTERNS:
+            values = set(re.findall(SHAPE_PATTERNS[q["shape"]], text))
+        else:
+            continue
+        assert len(values) >= 2, (q["question"], values)
+    assert shapes >= {"number", "money", "code", "time", "date", "person", "place", "command", "file",
+                      "url", "text"}
+
+
+@pytest.mark.parametrize("tset", ["fresh", "round3"])
+def test_same_seed_same_day(gen, tmp_path, tset):
+    for run in ("a", "b"):
+        gen.generate(7, tmp_path / run, instances=1, templates=gen.TEMPLATE_SETS[tset])
+    for name in ("questions.jsonl", "frames.jsonl", "frames/0001.png", "frames/0009.png"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_default_day_unchanged_by_the_held_out_templates(gen, tmp_path):
+    gen.generate(1, tmp_path / "new", instances=1)
+    for name, digest in SEED1.items():
+        assert hashlib.sha256((tmp_path / "new" / name).read_bytes()).hexdigest() == digest, name
+    before = subprocess.run(["git", "-C", str(REPO), "show", f"{BEFORE}:bench/gen_screen_days.py"],
+                            capture_output=True, text=True)
+    if before.returncode != 0:
+        pytest.skip(f"the generator's earlier version ({BEFORE[:8]}) is not in this checkout's history")
+    (tmp_path / "before.py").write_text(before.stdout)
+    _load(tmp_path / "before.py", "gen_screen_days_before").generate(1, tmp_path / "old", instances=1)
+    old = sorted((tmp_path / "old" / "frames").iterdir())
+    assert len(old) == len(gen.CLASSIC)
+    for png in old:  # same pixels and bytes: the new layouts draw nothing, and draw no rng, for old scenes
+        assert png.read_bytes() == (tmp_path / "new" / "frames" / png.name).read_bytes(), png.name
+
+
+def test_fresh_day_unchanged_by_round3(gen, tmp_path):
+    from PIL import Image
+    gen.generate(1, tmp_path, instances=1, templates=gen.TEMPLATE_SETS["fresh"])
+    pixels = hashlib.sha256()
+    for png in sorted((tmp_path / "frames").iterdir()):
+        pixels.update(Image.open(png).tobytes())
+    got = {name: hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
+           for name in ("frames.jsonl", "questions.jsonl")}
+    assert {**got, "pixels": pixels.hexdigest()} == FRESH1
+
+
+def test_round3_scenes_fit_and_use_the_new_layouts(gen):
+    """Every round-3 template draws inside its window for several seeds (render raises when a
+    layout overflows), and the round uses the new layouts and relative wording."""
+    seen: set = set()
+    for seed in range(4):
+        rng = random.Random(seed)
+        used = gen.Used()
+        for t in gen.TEMPLATE_SETS["round3"]:
+            sc = t(rng, dt.date(2026, 1 + seed * 3, 3 + seed * 7), used)
+            gen.render(sc, dt.datetime(2026, 5, 5, 9, 0), rng)
+            seen |= {sc.get("layout", "plain"), *(k for k in ("tabs", "selected", "theme") if k in sc)}
+            for line in sc["lines"]:
+                assert isinstance(line, (str, list, tuple, dict)), line
+    assert seen >= {"table", "cards", "form", "chat", "tabs", "selected", "theme"}
+    wording = " ".join(q for t in gen.TEMPLATE_SETS["round3"]
+                       for _f, q, _a, _s in t(random.Random(1), dt.date(2026, 5, 5), gen.Used())["qs"])
+    for phrase in ("newest", "second", "replied last", "after the"):
+        assert phrase in wording, phrase
+
+
+def test_template_selection(gen, tmp_path):
+    assert [t.__name__ for t in gen.select_templates("gym, t_letter")] == ["t_gym_class", "t_letter"]
+    assert gen.select_templates("classic,fresh") == gen.CLASSIC + gen.TEMPLATE_SETS["fresh"]
+    assert gen.select_templates("classic,fresh,round3") == gen.TEMPLATES == gen.select_templates("all")
+    assert gen.select_templates("round3") == gen.TEMPLATE_SETS["round3"] and len(gen.TEMPLATE_SETS["round3"]) >= 14
+    assert not set(gen.TEMPLATE_SETS["round3"]) & set(gen.CLASSIC + gen.TEMPLATE_SETS["fresh"])
+    assert gen.select_templates("t_pa") == [gen.t_parcel, gen.t_payslip, gen.t_password_entry, gen.t_parcel_sms]
+    run = subprocess.run([sys.executable, str(GEN), "--templates", "nosuch", "--out", str(tmp_path / "x")],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "nosuch" in run.stderr, run.stderr
+    assert not (tmp_path / "x").exists()
