@@ -51,6 +51,8 @@ NO_MEMORIES = ("No memories yet: they appear here once the memory pipeline has r
 MULTILINE = {"text", "summary", "details", "content_excerpt", "steps"}
 TIERS = {"floor": "floor (deterministic rules)", "user": "you"}
 ID = Qt.ItemDataRole.UserRole
+FILL_ROWS = 150   # list rows added per turn of the event loop (bench/bench_ui.py: a tab of
+#                   1000 rows in one go stalled the GUI thread ~45 ms on two busy cores)
 
 
 def ask_to_delete(parent: QWidget, text: str) -> bool:
@@ -270,14 +272,6 @@ class MemoriesBrowser(QWidget):
         self.tabs.setCurrentIndex(TAB_TYPES.index(self._type))
         self.tabs.blockSignals(False)
         rows = result["rows"]
-        self.list.blockSignals(True)
-        for r in rows:
-            it = QListWidgetItem(("★ " if r["pinned"] else "") + r["text"])
-            it.setData(ID, r["id"])
-            if r["pinned"]:
-                it.setToolTip("Pinned")
-            self.list.addItem(it)
-        self.list.blockSignals(False)
         label = TAB_LABELS[self._type]
         if not any(result["counts"].values()):
             self._show_notice(NO_MEMORIES)
@@ -290,18 +284,39 @@ class MemoriesBrowser(QWidget):
                               "filter to narrow the list.")
         else:
             self.notice.hide()
-        if rows:
-            ids = [r["id"] for r in rows]
-            row = (ids.index(self._current_id) if self._current_id in ids
-                   else min(self._current_row, len(rows) - 1))
-            self.list.blockSignals(True)
-            self.list.setCurrentRow(row)
-            self.list.blockSignals(False)
-            self._select(row)
-        else:
+        if not rows:
             self._current_id = None
             self._clear_detail()
-        self.loaded.emit(len(rows))
+            self.loaded.emit(0)
+            return
+        ids = [r["id"] for r in rows]
+        row = (ids.index(self._current_id) if self._current_id in ids
+               else min(self._current_row, len(rows) - 1))
+        self._add_rows(seq, rows, 0, row)
+
+    def _add_rows(self, seq: int, rows: list[dict], start: int, current: int) -> None:
+        """Rows `start`… of the list, FILL_ROWS at a time: a tab of a thousand memories is
+        listed over a few turns of the event loop (each a few ms), never in one long stall;
+        the current row is selected when it is in, `loaded` emitted when all are."""
+        if seq != self._list_seq:
+            return  # a newer list replaced this one
+        end = min(start + FILL_ROWS, len(rows))
+        self.list.blockSignals(True)
+        for r in rows[start:end]:
+            it = QListWidgetItem(("★ " if r["pinned"] else "") + r["text"])
+            it.setData(ID, r["id"])
+            if r["pinned"]:
+                it.setToolTip("Pinned")
+            self.list.addItem(it)
+        if start <= current < end:
+            self.list.setCurrentRow(current)
+        self.list.blockSignals(False)
+        if start <= current < end:
+            self._select(current)
+        if end < len(rows):
+            QTimer.singleShot(0, lambda: self._add_rows(seq, rows, end, current))
+        else:
+            self.loaded.emit(len(rows))
 
     def _on_list_error(self, seq: int, e: Exception) -> None:
         if seq != self._list_seq:
