@@ -201,7 +201,7 @@ class GuiApp:
         log.info("main window shown")
         # What is alive now (libraries, Qt wrappers, the open store) lives as long as the
         # app: taken out of the collector's scans, a full collection while the user types
-        # no longer stalls the GUI thread for 60-120 ms (bench/bench_ui.py --gc-freeze).
+        # no longer stalls the GUI thread for 60-120 ms (bench/bench_ui.py, --no-gc-freeze).
         gc.collect()
         gc.freeze()
         self._start_pipeline()
