@@ -78,7 +78,8 @@ def collect(core, questions: list[dict], tuning, scorer=None) -> list[dict]:
     rows = []
     for q in questions:
         hits = core.retriever.search(q["question"], limit=tuning.evidence_hits, now=when(q))
-        layouts = core.retriever.layouts(hits) if getattr(tuning, "read_layout", False) else None
+        layouts = (core.retriever.layouts(rd.hits_read(hits, tuning))
+                   if getattr(tuning, "read_layout", False) else None)
         r = rd.read(q["question"], hits, tuning, idf=ans.idf, scorer=scorer, layouts=layouts)
         rows.append({"q": q, "key": round(r.key_coverage, 4), "named": round(r.name_coverage, 4),
                      "cands": [

@@ -349,7 +349,7 @@ def bench_search_as_you_type(args) -> dict:
     t0 = time.perf_counter()
     store, corpus = build_year(Path(tmp.name) / "data", args.year_frames)
     build_s = time.perf_counter() - t0
-    if getattr(args, "gc_freeze", True):
+    if args.gc_freeze:
         gc.collect()
         gc.freeze()
     # Python's full collections hold the GIL, whichever thread runs them: a GUI stall too
@@ -470,7 +470,7 @@ def bench_search_as_you_type(args) -> dict:
                                        int(0.99 * (len(busy) - 2)) if len(busy) > 2 else 0], 1)},
             "stalls_over_50ms": [{"ms": g, "query": i} for g, i in where],
             "target_stall_ms": 50,
-            "gc_freeze": bool(getattr(args, "gc_freeze", True)),
+            "gc_freeze": args.gc_freeze,
             "gc_pauses_over_20ms": sorted(round(g) for g in gc_pauses if g > 20),
             # stalls are wall-clock: a machine busy with other work (load above its cores)
             # stretches every GUI-thread step, so the load is part of the result

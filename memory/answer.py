@@ -30,7 +30,7 @@ from memory.answer_tuning import AnswerTuning
 from memory.consolidate import SUMMARY_TYPES, period_of
 from memory.layout import Cell
 from memory.query import QueryAnalysis, analyse, day_of, resolve_relative
-from memory.reader import idf_from, read
+from memory.reader import hits_read, idf_from, read
 from memory.retrieval import Hit, Retriever, distinct_sources
 from memory.text import MONTHS, content_words, coverage, stem
 from memory.timefmt import parse_iso
@@ -132,10 +132,10 @@ class Answerer:
         return idf_from(lambda _ws: df, size)(ws)
 
     def _layouts(self, hits: list[Hit]) -> dict[int, list[Cell]]:
-        """The layout of each frame the reader may read (AnswerTuning.read_layout)."""
+        """The layout of each frame the reader reads (AnswerTuning.read_layout)."""
         if not self.tuning.read_layout:
             return {}
-        return self._retriever.layouts(hits[:self.tuning.evidence_hits])
+        return self._retriever.layouts(hits_read(hits, self.tuning))
 
     def _abstain(self, hits: list[Hit]) -> Answer:
         return Answer(ABSTAIN, True, [], self._model_name(), True, "abstain", hits)

@@ -248,12 +248,12 @@ def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str
                 default=0.0)
     label_words = words(c.label)
     label_stems = {stem(w) for w in label_words}
+    line = coverage(question, f"{c.context}\n{c.line}")
     return {
-        "line": coverage(question, f"{c.context}\n{c.line}"),
+        "line": line,
         # a laid-out cell: its row and the label its place gives it ("darktable PID"); a
         # line of its own: the line again
-        "row": coverage(question, f"{c.context}\n{c.label} {c.row}") if c.row
-        else coverage(question, f"{c.context}\n{c.line}"),
+        "row": coverage(question, f"{c.context}\n{c.label} {c.row}") if c.row else line,
         "label": (sum(any(_related(q, w) for w in label_stems) for q in q_words) / len(q_words)
                   if c.label and q_words else 0.0),
         "label_shape": _label_shape(c.label, expected),
@@ -283,6 +283,12 @@ def _raw(hits: Sequence[Hit], read: int, memories: bool = False) -> list[Hit]:
     is set)."""
     raw = [h for h in hits if h.kind != "memory"]
     return (raw or (list(hits) if memories else []))[:read]
+
+
+def hits_read(hits: Sequence[Hit], tuning: AnswerTuning) -> list[Hit]:
+    """The hits `read` takes its candidates from (the frames among them are the ones whose
+    layout it can use)."""
+    return _raw(hits, tuning.read_hits, tuning.read_memories)
 
 
 def key_words(question: str) -> list[str]:
@@ -353,7 +359,7 @@ def read(question: str, hits: Sequence[Hit], tuning: AnswerTuning, *,
                        layouts=layouts)
     for c in cands:
         c.context = (context or {}).get(c.hit.id, "")
-    raw = _raw(hits, tuning.read_hits, tuning.read_memories)
+    raw = hits_read(hits, tuning)
     weight = idf(key_words(question))
     cover = {h.id: hit_coverage(question, h, weight, context) for h in raw}
     newest = max((h.timestamp or "" for h in raw), default="")

@@ -136,10 +136,10 @@ class FrameRepo:
                                      [source]).fetchone())
 
     def get(self, frame_id: int) -> Frame:
-        rows = list(self._db.query("SELECT * FROM frames WHERE id = ?", [frame_id]))
-        if not rows:
+        frame = self.many([frame_id]).get(frame_id)
+        if frame is None:
             raise StoreError(f"No frame with id {frame_id}.")
-        return self._frame(rows[0])
+        return frame
 
     def many(self, frame_ids: Sequence[int], *, boxes: bool = True) -> dict[int, Frame]:
         """The frames of `frame_ids` that exist, by id: two queries per 500 frames, not two

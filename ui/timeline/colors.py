@@ -11,9 +11,11 @@ order; no app (an empty name) is grey.
 from __future__ import annotations
 
 import colorsys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Generic, TypeVar
 
 RGB = tuple[int, int, int]
+T = TypeVar("T")
 
 # Twelve qualitative colours (Tableau's ten less its grey, and three more), each at least 75
 # apart (RGB distance) from every other and from NEUTRAL, readable on light and dark bases;
@@ -81,6 +83,21 @@ def for_week(days) -> dict[str, RGB]:
         for a, b, app in d.blocks:
             minutes[app] = minutes.get(app, 0.0) + (b - a)
     return assign(ranked(minutes))
+
+
+class Lookup(Generic[T]):
+    """A view's colours as its painter's objects (`make(r, g, b)`, e.g. QColor), each made
+    once: `Lookup(for_runs(day.runs), QColor)(app)`."""
+
+    def __init__(self, colours: Mapping[str, RGB], make: Callable[..., T]) -> None:
+        self._colours, self._make = colours, make
+        self._made: dict[str, T] = {}
+
+    def __call__(self, app: str) -> T:
+        c = self._made.get(app)
+        if c is None:
+            c = self._made[app] = self._make(*colour_of(self._colours, app))
+        return c
 
 
 def colour_of(colours: Mapping[str, RGB], app: str) -> RGB:

@@ -64,8 +64,8 @@ class TrackWidget(QWidget):
         self._view_start = 0.0
         self._cursor: float | None = None
         self._marks: list[float] = []
-        self._colours: dict[str, QColor] = {}
-        self._palette: dict = {}   # app -> colour, busiest app first (ui/timeline/colors.py)
+        # app -> colour, busiest app of the day first (ui/timeline/colors.py)
+        self._colour: colors.Lookup[QColor] = colors.Lookup({}, QColor)
         self._label_font = QFont(self.font())
         self._label_font.setPixelSize(10)
         self._label_metrics = QFontMetricsF(self._label_font)
@@ -79,8 +79,7 @@ class TrackWidget(QWidget):
     # -- state ---------------------------------------------------------------------
     def set_day(self, day: Day | None) -> None:
         self._day = day
-        self._palette = colors.for_runs(day.runs) if day else {}
-        self._colours = {}
+        self._colour = colors.Lookup(colors.for_runs(day.runs) if day else {}, QColor)
         self._marks = []
         self._cursor = None
         self._view_start = day.start if day else 0.0
@@ -420,12 +419,6 @@ class TrackWidget(QWidget):
             text = self._elided[key] = self._label_metrics.elidedText(
                 self.episode_spans.items[i].label, Qt.TextElideMode.ElideRight, int(width))
         return text
-
-    def _colour(self, app: str) -> QColor:
-        c = self._colours.get(app)
-        if c is None:
-            c = self._colours[app] = QColor(*colors.colour_of(self._palette, app))
-        return c
 
     # -- input ---------------------------------------------------------------------
     def mousePressEvent(self, e) -> None:

@@ -87,8 +87,7 @@ class WeekView(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)   # paints every pixel
         self.setMinimumHeight(TOP + 7 * (ROW_H + ROW_GAP) + 4)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self._palette: dict[str, colors.RGB] = {}
-        self._colours: dict[str, QColor] = {}
+        self._colour: colors.Lookup[QColor] = colors.Lookup({}, QColor)
         self._cache: QPixmap | None = None
         self._cache_key: tuple | None = None
         self._build_header()
@@ -126,8 +125,7 @@ class WeekView(QWidget):
 
     def set_week(self, days: list[WeekDay], current: dt.date | None) -> None:
         self.days, self.current = days, current
-        self._palette = colors.for_week(days)
-        self._colours = {}
+        self._colour = colors.Lookup(colors.for_week(days), QColor)
         self._cache = None
         self._show_week_of(days[0].date if days else None)
         self.setAccessibleDescription(self.describe())
@@ -264,12 +262,6 @@ class WeekView(QWidget):
         for app, rs in rects.items():
             p.setBrush(self._colour(app))
             p.drawRects(rs)
-
-    def _colour(self, app: str) -> QColor:
-        c = self._colours.get(app)
-        if c is None:
-            c = self._colours[app] = QColor(*colors.colour_of(self._palette, app))
-        return c
 
     def focusInEvent(self, e) -> None:
         super().focusInEvent(e)
