@@ -21,10 +21,12 @@ import logging
 import os
 import secrets
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -388,21 +390,53 @@ class Database(sqlite_utils.Database):
     longer the newest, which SQLite refuses at once with "database is locked"
     (SQLITE_BUSY_SNAPSHOT), whatever the busy timeout; taking the lock first waits on the
     timeout instead. Inside a transaction it is sqlite-utils' own savepoint.
+
+    One connection may be used from several threads (a test polling while the capture
+    writer stores; a pool thread beside the thread that opened the store), but its
+    transaction state is one: a query's savepoint taken inside another thread's transaction
+    is released by that thread's COMMIT ("no such savepoint"), and a BEGIN after another
+    thread's savepoint fails. So every statement, query and transaction holds the
+    connection's lock for its whole length: a transaction is one thread's at a time.
     """
+
+    def __init__(self, conn: Any) -> None:
+        self._lock = threading.RLock()  # before sqlite-utils' own set-up runs statements
+        super().__init__(conn)
 
     @contextmanager
     def atomic(self) -> Iterator[Database]:
-        if self.conn.in_transaction:
-            with super().atomic():
+        with self._lock:
+            if self.conn.in_transaction:
+                with super().atomic():
+                    yield self
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield self
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.rollback()  # a no-op when the error already ended the transaction
-            raise
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()  # a no-op when the error already ended the transaction
+                raise
+
+    def execute(self, sql: str, parameters: Any = None) -> Any:
+        with self._lock:
+            return super().execute(sql, parameters)
+
+    def query(self, sql: str, params: Any = None) -> Any:
+        with self._lock:
+            return super().query(sql, params)
+
+    def executescript(self, sql: str) -> Any:
+        with self._lock:
+            return super().executescript(sql)
+
+    def commit(self) -> None:
+        with self._lock:
+            super().commit()
+
+    def rollback(self) -> None:
+        with self._lock:
+            super().rollback()
 
 
 def connect(db_path: Path, keys: crypto.Keys | None) -> Database:
