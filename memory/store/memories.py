@@ -339,13 +339,15 @@ class MemoryRepo:
                 continue
             yield row, EpisodeSpan(id=row["id"], start=t0, end=t1, fields=f)
 
-    def list_rows(self, type_: str) -> list[MemoryRow]:
-        """Every active item of `type_`, pinned first, then newest first."""
+    def list_rows(self, type_: str, limit: int = -1) -> list[MemoryRow]:
+        """The active items of `type_` (the first `limit`; every one when negative), pinned
+        first, then newest first (an item with no time of its own after those with one)."""
         return [MemoryRow(id=r[0], text=r[1] or "", pinned=bool(r[2]), sensitive=bool(r[3]),
                           occurred_at=r[4], created_at=r[5]) for r in self._db.execute(
             "SELECT id, text, pinned, sensitive, occurred_at, created_at FROM memories "
             "WHERE type = ? AND status = 'active' "
-            "ORDER BY pinned DESC, COALESCE(occurred_epoch, 0) DESC, id DESC", [type_])]
+            "ORDER BY pinned DESC, occurred_epoch DESC, id DESC LIMIT ?",
+            [type_, limit])]
 
     def strengths(self, doc_ids: Sequence[int]) -> list[tuple[int, float | None,
                                                               float | None, bool]]:
@@ -377,8 +379,9 @@ class MemoryRepo:
         frontier = [memory_id]
         while frontier:
             i = frontier.pop()
-            for r in self._db.execute("SELECT id FROM memories WHERE superseded_by = ? OR id = "
-                                      "(SELECT superseded_by FROM memories WHERE id = ?)",
+            # two lookups, each by an index (an OR of the two made SQLite scan the table)
+            for r in self._db.execute("SELECT id FROM memories WHERE superseded_by = ? UNION "
+                                      "SELECT superseded_by FROM memories WHERE id = ?",
                                       [i, i]).fetchall():
                 if r[0] and r[0] not in chain:
                     chain.add(r[0])

@@ -58,7 +58,10 @@ def list_memories(store, *, type_: str | None, contains: str = "",
         type_ = next((t for t in TAB_TYPES if counts.get(t)), TAB_TYPES[0])
     needle = contains.casefold().strip()
     rows, matched = [], 0
-    for r in repo(store).list_rows(type_):
+    # unfiltered, the store hands over the first `limit` rows alone (a type holds tens of
+    # thousands on a year-old store: reading all of them held Python's lock on the store
+    # pool long enough to stall the GUI thread); a filter reads them all to count matches
+    for r in repo(store).list_rows(type_, limit if not needle else -1):
         text = short_text(type_, r.text)
         if needle and needle not in text.casefold():
             continue
@@ -66,6 +69,8 @@ def list_memories(store, *, type_: str | None, contains: str = "",
         if len(rows) < limit:
             rows.append({"id": r.id, "text": text, "pinned": r.pinned,
                          "sensitive": r.sensitive, "when": r.occurred_at or r.created_at})
+    if not needle:
+        matched = counts.get(type_, 0)
     return {"counts": {t: counts.get(t, 0) for t in TAB_TYPES}, "type": type_,
             "rows": rows, "matched": matched, "contains": contains}
 
