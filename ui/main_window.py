@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.lock_action.triggered.connect(self.lockRequested)
         self.timeline.dayLoaded.connect(
             lambda n: self.statusBar().showMessage(f"{n} frames on this day", 4000))
+        self.timeline.framesAdded.connect(self.storage_button.refresh_soon)   # they take room
 
     def start(self, date: dt.date | None = None) -> None:
         self.timeline.load_date(date or dt.date.today())

@@ -2,9 +2,13 @@
 budget, the retention rule in words, and a button to change it.
 
 Sizes are measured on the store pool (`memory.api.storage_usage`, plain data); the GUI
-thread only formats them. The retention rule is two capture settings (`max_frames_mb`,
-`max_frame_age_days`, enforced by capture/retention.py); the small dialog here changes them
-and hands the new settings tree to `save`, which the composition root supplies.
+thread only formats them. The status bar's line is measured at start, after each refresh
+of the window, and soon after the timeline finds frames newer than any it showed
+(`StorageButton.refresh_soon`: debounced, so a burst of captures is one measure).
+
+The retention rule is two capture settings (`max_frames_mb`, `max_frame_age_days`, enforced
+by capture/retention.py); the small dialog here changes them and hands the new settings tree
+to `save`, which the composition root supplies.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QDialog,
@@ -37,6 +41,7 @@ from ui.style import Colours, colours
 UNITS = (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3))   # decimal, as the budget's MB
 # the parts of the bar, in order: (key, label, the ui.style.Colours field of its colour)
 PARTS = (("images", "Images", "accent"), ("text", "Text", "mark"), ("other", "Other", "muted"))
+SOON_MS = 1000   # new frames: measure once they have stopped arriving for this long
 
 
 def human(n: float) -> str:
@@ -349,7 +354,9 @@ class StoragePanel(QDialog):
 
 class StorageButton(QPushButton):
     """The status bar's storage line ("Images 3.1 GB of 20 GB"); a click opens the panel.
-    `refresh()` measures on the pool."""
+    `refresh()` measures on the pool; `refresh_soon()` after new frames were stored."""
+
+    measured = Signal(object)   # the StorageUsage now shown
 
     def __init__(self, store, pool, settings, parent=None) -> None:
         super().__init__("Storage", parent)
@@ -360,12 +367,33 @@ class StorageButton(QPushButton):
         self._store = store
         self._pool = pool
         self.settings = settings
+        self.usage: StorageUsage | None = None
+        self._in_flight = 0          # measures asked for whose numbers have not come back
+        self._soon = QTimer(self, singleShot=True, interval=SOON_MS)
+        self._soon.timeout.connect(self.refresh)
 
     def refresh(self) -> None:
+        """Measure now, on the pool."""
+        self._soon.stop()
+        self._in_flight += 1
         self._pool.submit(storage_usage, self._store, on_returned=self.show_usage,
-                          on_errored=lambda e: self.setText("Storage"))
+                          on_errored=self._not_measured)
+
+    def refresh_soon(self, *_) -> None:
+        """Frames were stored (the timeline found newer ones): measure shortly, once for a
+        burst. A measure still out already counts them: the store pool runs one job at a
+        time, in order, so it was asked for after the read that found them."""
+        if not self._in_flight:
+            self._soon.start()
+
+    def _not_measured(self, _e: Exception) -> None:
+        self._in_flight -= 1
+        self.setText("Storage")
 
     def show_usage(self, u: StorageUsage) -> None:
+        self._in_flight = max(self._in_flight - 1, 0)
+        self.usage = u
         c = self.settings.capture
         self.setText(f"Images {human(u.image_bytes)} of {budget_words(c.max_frames_mb)}")
         self.setAccessibleDescription(f"{self.text()}; text {human(u.text_bytes)}")
+        self.measured.emit(u)

@@ -231,3 +231,56 @@ def test_tab_reaches_the_strip_and_arrows_walk_its_gaps(qtbot, window):
     track.setFocus()
     qtbot.waitUntil(lambda: not strip.hasFocus(), timeout=5000)
     assert strip.accessibleDescription().startswith("Capture coverage: recording")
+
+
+def test_walking_the_gaps_moves_the_timeline_to_each(qtbot, window):
+    """The keys that walk the strip's gaps take the track's cursor and the viewer there: the
+    frame on screen when the gap began, as a click on the track at that time shows. Tabbing
+    into the strip moves nothing; focus stays on the strip for the next key."""
+    from PySide6.QtCore import Qt
+
+    view = window.timeline
+    strip, track, day = view.coverage, view.track, view.day
+    track.set_span(24 * 3600.0)
+    window.activateWindow()
+    track.setFocus()
+    qtbot.waitUntil(track.hasFocus, timeout=5000)
+    before, cursor = view.viewer.frame.id, track.cursor
+    with qtbot.assertNotEmitted(strip.gapFocused):
+        qtbot.keyClick(track, Qt.Key.Key_Tab)
+        qtbot.waitUntil(strip.hasFocus, timeout=5000)
+    gaps = strip.gaps()
+    assert strip.focused == gaps[0]
+    assert (view.viewer.frame.id, track.cursor) == (before, cursor)   # only outlined
+
+    def expect(gap):
+        """What a click on the track at the gap's start shows."""
+        return day.frames[day.nearest(gap.start)]
+
+    shown = []
+    for k, key in ((1, Qt.Key.Key_Right), (2, Qt.Key.Key_Right), (3, Qt.Key.Key_Right),
+                   (2, Qt.Key.Key_Left), (0, Qt.Key.Key_Home)):
+        with qtbot.waitSignal(strip.gapFocused, timeout=2000) as told:
+            qtbot.keyClick(strip, key)
+        gap = gaps[k]
+        assert told.args == [strip.focused] == [gap]
+        assert track.cursor == gap.start
+        assert view.viewer.frame.id == expect(gap).id == day.frames[view.index].id
+        assert strip.hasFocus()
+        shown.append(view.viewer.frame.id)
+    assert len(set(shown)) > 1, "the walk crossed frames"
+
+    # zoomed in on the morning, End: the evening's gap is brought into view, its start
+    # under the cursor, its frame (the day's last before it) in the viewer, image and all
+    track.set_span(3600.0)
+    track.set_cursor(at(8, 0))
+    last = gaps[-1]
+    with qtbot.waitSignal(view.imageShown, timeout=10000,
+                          check_params_cb=lambda fid: fid == expect(last).id):
+        qtbot.keyClick(strip, Qt.Key.Key_End)
+    lo, hi = track.view_range
+    assert strip.focused == last and lo <= track.cursor == last.start <= hi
+    assert expect(last).ts_epoch <= last.start
+    x = track.x_of(last.start)
+    assert strip.span_at(x + 1) == last          # the strip and the track agree on where
+

@@ -26,13 +26,13 @@ from ui.style import Theme
 DAY = dt.date(2026, 3, 2)
 
 
-def _frame(store, day: dt.date, text: str) -> int:
+def _frame(store, day: dt.date, text: str, at: dt.time = dt.time(9, 0)) -> int:
     img = Image.new("RGB", (640, 400), "white")
     ImageDraw.Draw(img).text((20, 20), text, fill="black")
-    ts = dt.datetime.combine(day, dt.time(9, 0)).astimezone()
+    ts = dt.datetime.combine(day, at).astimezone()
     return store.add_frame(image_bytes=encode_image(img), ts=ts, app="Editor",
                            window_title="notes", url=None, width=640, height=400, phash="0",
-                           sources=[f"capture/{day}/0900.png"],
+                           sources=[f"capture/{day}/{at:%H%M}.png"],
                            ocr_lines=[OcrLine(text, (0, 0, 10, 10), 0.9)])
 
 
@@ -170,3 +170,64 @@ def test_reachable_from_the_menu_and_the_status_bar(qtbot, screens_core, pools, 
     assert saved and saved[-1].capture.max_frame_age_days == 45
     assert w.core.settings.capture.max_frame_age_days == 45    # the settings dialog sees it
     assert w.open_settings().age.value() == 45
+
+
+def test_the_status_line_follows_the_first_captures(qtbot, open_store, ocr, settings_factory,
+                                                     pools, monkeypatch):
+    """Early in a live run: the line said "Images 0 B" until the next timer. Now, once the
+    timeline finds frames newer than any it showed, the line is measured again shortly — on
+    the store pool, once for a burst."""
+    import threading
+
+    from app.wiring import Core
+    from memory.retrieval import Retriever
+    from ui import storage
+    from ui.main_window import MainWindow
+
+    threads = []
+
+    def spied(store):   # the real measure, noting the thread it ran on
+        threads.append(threading.current_thread())
+        return storage_usage(store)
+
+    monkeypatch.setattr(storage, "storage_usage", spied)
+    s = open_store()    # nothing captured yet
+    core = core_with_backend(Core(settings=settings_factory(data_dir=s.layout.data_dir),
+                                  store=s, ocr=ocr, retriever=Retriever(s)), lambda: None)
+    w = MainWindow(core, store_pool=pools[0], chat_pool=pools[1], use_llm=False)
+    qtbot.addWidget(w)
+    w.show()
+    button, timeline = w.storage_button, w.timeline
+    today = dt.date.today()
+    with qtbot.waitSignals([timeline.dayLoaded, button.measured], timeout=20000):
+        w.start(today)
+    assert button.text() == "Images 0 B of 20 GB"
+    measures = []
+    button.measured.connect(measures.append)
+
+    # capture stores its first frames; the timeline finds them (here: the Now button)
+    for k, text in enumerate(("first capture", "second capture")):
+        _frame(s, today, text, dt.time(0, k))
+    with qtbot.waitSignals([timeline.framesAdded, button.measured], timeout=20000,
+                           order="strict"):
+        qtbot.mouseClick(timeline.now, Qt.MouseButton.LeftButton)
+    u = button.usage
+    assert measures == [u] and u.image_count == 2 and u.image_bytes > 0
+    assert button.text() == f"Images {human(u.image_bytes)} of 20 GB" != "Images 0 B of 20 GB"
+
+    # the same frames again, or an older day: nothing new, no measure
+    with qtbot.assertNotEmitted(timeline.framesAdded, wait=200):
+        with qtbot.waitSignal(timeline.dayLoaded, timeout=20000):
+            timeline.load_date(today - dt.timedelta(days=1))
+        with qtbot.waitSignal(timeline.dayLoaded, timeout=20000):
+            timeline.load_date(today)
+    # a burst is one measure; a measure already asked for counts what is new
+    for _ in range(3):
+        button.refresh_soon()
+    qtbot.waitUntil(lambda: len(measures) == 2, timeout=storage.SOON_MS + 10000)
+    button.refresh()
+    button.refresh_soon()
+    qtbot.waitUntil(lambda: len(measures) == 3, timeout=10000)
+    qtbot.wait(storage.SOON_MS + 300)
+    assert len(measures) == 3
+    assert threads and threading.main_thread() not in threads   # never on the GUI thread

@@ -1,17 +1,26 @@
 """App colours for the timeline (no Qt): one palette, handed out per view in order of time
 used, so the apps on one day (or one week) never share a colour or get two near ones.
 
-The day's track, its overview and the week all call this module: `for_runs(day.runs)` for a
-day (the same ranking the overview lists its apps in: most time first, then by name),
-`for_week(days)` for a week. An app keeps its colour everywhere within that day (or week).
-Apps past the palette's slots get muted colours spread around the hue circle in the same
-order; no app (an empty name) is grey.
+The day's track, its overview and the week call this module: `rank_runs(day.runs)` ranks a
+day's apps (the order the overview lists them in: most time first, then by name),
+`rank_week(days)` a week's. Apps past the palette's slots get muted colours spread around
+the hue circle in the same order; no app (an empty name) is grey.
+
+The rule while a view lives (`Stable`, one for its days and one for its weeks): an app that
+has a colour on screen keeps it. A reload of the same day (capture added frames, the
+pipeline added episodes) never re-ranks: the apps already coloured keep their colours, even
+when another one has overtaken them in time used, and an app new to that day takes the next
+free slot, in order of time used. Another day (or week) starts afresh: its apps are ranked
+by time used and take the slots in that order (so the busiest app of each day is blue), and
+an app may have another colour there. `for_runs` / `for_week` / `assign` are the fresh
+assignment alone (a view shown once, tests).
 """
 
 from __future__ import annotations
 
 import colorsys
 from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
 from typing import Generic, TypeVar
 
 RGB = tuple[int, int, int]
@@ -48,16 +57,22 @@ def assign(apps: Iterable[str]) -> dict[str, RGB]:
     """`apps` (ranked, most used first) to colours: palette slots in order, then the tail;
     "" is NEUTRAL and takes no slot. A name given twice keeps its first colour."""
     out: dict[str, RGB] = {}
-    slot = 0
+    _extend(out, 0, apps)
+    return out
+
+
+def _extend(colours: dict[str, RGB], slot: int, apps: Iterable[str]) -> int:
+    """Give the apps of `apps` not in `colours` the slots from `slot` on, in order ("" is
+    NEUTRAL, no slot); the next free slot."""
     for app in apps:
-        if app in out:
+        if app in colours:
             continue
         if not app:
-            out[app] = NEUTRAL
+            colours[app] = NEUTRAL
             continue
-        out[app] = slot_colour(slot)
+        colours[app] = slot_colour(slot)
         slot += 1
-    return out
+    return slot
 
 
 def slot_colour(slot: int) -> RGB:
@@ -68,36 +83,83 @@ def slot_colour(slot: int) -> RGB:
     return round(r * 255), round(g * 255), round(b * 255)
 
 
-def for_runs(runs) -> dict[str, RGB]:
-    """A day's colours from its app runs (`day.Run`: start, end, app)."""
+def rank_runs(runs) -> list[str]:
+    """A day's apps from its app runs (`day.Run`: start, end, app), most time first."""
     seconds: dict[str, float] = {}
     for r in runs:
         seconds[r.app] = seconds.get(r.app, 0.0) + (r.end - r.start)
-    return assign(ranked(seconds))
+    return ranked(seconds)
 
 
-def for_week(days) -> dict[str, RGB]:
-    """A week's colours from its rows (`day.WeekDay`: minute blocks), time used that week."""
+def rank_week(days) -> list[str]:
+    """A week's apps from its rows (`day.WeekDay`: minute blocks), most time first."""
     minutes: dict[str, float] = {}
     for d in days:
         for a, b, app in d.blocks:
             minutes[app] = minutes.get(app, 0.0) + (b - a)
-    return assign(ranked(minutes))
+    return ranked(minutes)
+
+
+def for_runs(runs) -> dict[str, RGB]:
+    """A day's colours, assigned afresh from its app runs."""
+    return assign(rank_runs(runs))
+
+
+def for_week(days) -> dict[str, RGB]:
+    """A week's colours, assigned afresh from its rows (time used that week)."""
+    return assign(rank_week(days))
 
 
 class Lookup(Generic[T]):
     """A view's colours as its painter's objects (`make(r, g, b)`, e.g. QColor), each made
-    once: `Lookup(for_runs(day.runs), QColor)(app)`."""
+    once: `Lookup(for_runs(day.runs), QColor)(app)`. One lookup is shared by the widgets
+    that show the same day (the track and the overview)."""
 
     def __init__(self, colours: Mapping[str, RGB], make: Callable[..., T]) -> None:
-        self._colours, self._make = colours, make
+        self._colours: dict[str, RGB] = dict(colours)
+        self._make = make
         self._made: dict[str, T] = {}
+
+    @property
+    def colours(self) -> Mapping[str, RGB]:
+        """App → colour, in the order they were given (read-only)."""
+        return MappingProxyType(self._colours)
 
     def __call__(self, app: str) -> T:
         c = self._made.get(app)
         if c is None:
             c = self._made[app] = self._make(*colour_of(self._colours, app))
         return c
+
+    def extend(self, colours: Mapping[str, RGB]) -> None:
+        """Add (or change) apps' colours; the objects made for the others stay."""
+        for app, rgb in colours.items():
+            if self._colours.get(app) != rgb:
+                self._colours[app] = rgb
+                self._made.pop(app, None)   # made before it had a colour: grey
+
+
+class Stable(Generic[T]):
+    """The colours of one kind of view (its days, or its weeks) for as long as it lives: the
+    module's rule. `update(scope, ranked_apps)` with the scope shown (a day's date, a week's
+    Monday) gives the lookup to paint with — the same lookup, extended, while the scope stays;
+    a new one, assigned afresh, when it changes."""
+
+    _NONE = object()
+
+    def __init__(self, make: Callable[..., T]) -> None:
+        self._make = make
+        self.scope: object = self._NONE
+        self.lookup: Lookup[T] = Lookup({}, make)
+        self._slot = 0                  # the next free palette slot
+
+    def update(self, scope: object, apps: Iterable[str]) -> Lookup[T]:
+        if scope != self.scope:
+            self.scope, self.lookup, self._slot = scope, Lookup({}, self._make), 0
+        known = dict(self.lookup.colours)
+        self._slot = _extend(known, self._slot, apps)
+        self.lookup.extend(known)
+        return self.lookup
 
 
 def colour_of(colours: Mapping[str, RGB], app: str) -> RGB:

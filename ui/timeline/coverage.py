@@ -11,7 +11,10 @@ span and its reason; the accessible description lists the day's gaps in words.
 Tab reaches the strip: ←/→ (Home/End: the first/last) move between its gaps (every span
 not recording); the gap in focus is outlined, scrolled into the track's view when outside
 it, and its tooltip text (cause, span, reason) is the strip's accessible description, so a
-screen reader says it. Without focus the description is the day's summary again.
+screen reader says it. Without focus the description is the day's summary again. Each move
+is told (`gapFocused`): the timeline shows the gap's time in the track and the viewer.
+Tabbing in only outlines the first gap in view; it moves nothing (focus passing through
+must not change the frame shown).
 """
 
 from __future__ import annotations
@@ -105,7 +108,7 @@ class CoverageStrip(QWidget):
     """Under `track` (ui.timeline.track.TrackWidget), over the same view range."""
 
     loaded = Signal(int)     # spans now shown
-    gapFocused = Signal(object)   # the CoverageSpan now in focus (keyboard)
+    gapFocused = Signal(object)   # the CoverageSpan a key moved the focus to
 
     def __init__(self, track, pool, load: Callable[[float, float], list[CoverageSpan]] | None,
                  parent=None) -> None:
@@ -172,15 +175,17 @@ class CoverageStrip(QWidget):
         """The spans capture was not recording, in order."""
         return [s for s in self.spans if s.state != "recording"]
 
-    def focus_gap(self, gap: CoverageSpan | None) -> None:
-        """Put `gap` in focus (None: none): outlined, in the track's view, described."""
+    def focus_gap(self, gap: CoverageSpan | None, *, tell: bool = True) -> None:
+        """Put `gap` in focus (None: none): outlined, in the track's view, described;
+        `tell`: `gapFocused` too (the timeline goes there)."""
         self.focused = gap
         if gap is not None:
             lo, hi = self._track.view_range
             if gap.end <= lo or gap.start >= hi:   # off screen: centre it, zoom unchanged
                 self._track.set_span(self._track.span, anchor=(gap.start + gap.end) / 2,
                                      anchor_x=self._track.width() / 2)
-            self.gapFocused.emit(gap)
+            if tell:
+                self.gapFocused.emit(gap)
             if self.hasFocus() and QGuiApplication.platformName() not in NO_TIP_PLATFORMS:
                 # sighted keyboard users read what the mouse would show
                 lo, scale = self._scale()
@@ -190,7 +195,7 @@ class CoverageStrip(QWidget):
         self._describe()
         self.update()
 
-    def step_gap(self, direction: int) -> None:
+    def step_gap(self, direction: int, *, tell: bool = True) -> None:
         """The next (+1) or previous (-1) gap from the one in focus (from the view's left
         edge when none is); stays at the first or last."""
         gaps = self.gaps()
@@ -203,7 +208,7 @@ class CoverageStrip(QWidget):
         else:
             k = next((i for i, g in enumerate(gaps) if g.start == self.focused.start), -1)
             pick = gaps[min(max(k + direction, 0), len(gaps) - 1)] if k >= 0 else gaps[0]
-        self.focus_gap(pick)
+        self.focus_gap(pick, tell=tell)
 
     def _describe(self) -> None:
         """The accessible description: the gap in focus (its tooltip text), else the day."""
@@ -225,7 +230,7 @@ class CoverageStrip(QWidget):
     def focusInEvent(self, e) -> None:
         super().focusInEvent(e)
         if self.focused is None:
-            self.step_gap(1)          # the first gap in view (or after it)
+            self.step_gap(1, tell=False)   # the first gap in view (or after it), outlined
         self._describe()
         self.update()
 

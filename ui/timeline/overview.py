@@ -5,7 +5,9 @@ block labelled with its name and duration when it has room.
 A click on an app picks it (`appClicked`: the track shows that app and dims the rest; the
 same app again lets go); a click on a topic opens it (`topicClicked`: its episodes' ids).
 The numbers come from `day.overview` (plain data). Apps are coloured as the track colours
-them (`colors`: palette slots in order of time used that day, so no two clash). An app block
+them: the view hands both the same `colors.Lookup` (palette slots in order of time used
+that day, so no two clash; an app keeps its colour while the day is reloaded). The fills
+are made once per colour and theme, not per paint. An app block
 wide enough starts with the app's icon when the desktop has one (`AppIcons`: the icon theme,
 else the .desktop files).
 """
@@ -112,7 +114,11 @@ class DayOverview(QWidget):
         self.data: Overview | None = None
         self.picked: str | None = None
         self.icons: AppIcons | None = None
-        self.colours: dict[str, colors.RGB] = {}   # the day's apps, most used first
+        # app -> QColor, shared with the track (the view's; else assigned afresh per day)
+        self._colour: colors.Lookup[QColor] = colors.Lookup({}, QColor)
+        # (row, app, dimmed) -> the block's fill, for the theme's text and base colours
+        self._fills: dict[tuple[int, str, bool], QColor] = {}
+        self._fills_theme: tuple[int, int] | None = None
         self.setAccessibleName("Day overview")
         self.setObjectName("timeline_overview")      # the stylesheet's surface as Base, in either theme
         self.setBackgroundRole(QPalette.ColorRole.Base)
@@ -130,10 +136,20 @@ class DayOverview(QWidget):
             if self.data is not None:
                 icons.want(s.app for s in self.data.apps)
 
-    def set_overview(self, data: Overview | None) -> None:
+    @property
+    def colours(self) -> dict[str, colors.RGB]:
+        """The apps' colours shown (app → RGB)."""
+        return dict(self._colour.colours)
+
+    def set_overview(self, data: Overview | None,
+                     colours: colors.Lookup[QColor] | None = None) -> None:
+        """Show `data`, its apps in `colours` (the view's, the track's too; without them,
+        assigned afresh in the overview's order)."""
         self.data = data
         self.picked = None
-        self.colours = colors.assign(s.app for s in data.apps) if data is not None else {}
+        self._colour = colours if colours is not None else colors.Lookup(
+            colors.assign(s.app for s in data.apps) if data is not None else {}, QColor)
+        self._fills.clear()
         if data is not None and self.icons is not None:
             self.icons.want(s.app for s in data.apps)
         has_topics = bool(data and data.topics)
@@ -187,12 +203,8 @@ class DayOverview(QWidget):
             p.setPen(tint(text, base, 0.7))
             p.drawText(QRectF(0, 1 + row * (ROW_H + GAP), NAME_W - 4, ROW_H), flags, name)
             for rect, s in blocks:
-                fill = (QColor(*colors.colour_of(self.colours, s.app)) if s.app
-                        else tint(text, base, 0.25))
-                if row == 1:                       # topics: a lighter tint of the app's
-                    fill = tint(fill, base, 0.55)
-                if self.picked is not None and row == 0 and s.app != self.picked:
-                    fill = tint(fill, base, 0.3)
+                fill = self._fill(row, s.app, self.picked is not None and row == 0
+                                  and s.app != self.picked, text, base)
                 p.setPen(QPen(pal.highlight().color(), 2) if row == 0 and s.app == self.picked
                          and self.picked is not None else Qt.PenStyle.NoPen)
                 p.setBrush(fill)
@@ -215,6 +227,24 @@ class DayOverview(QWidget):
             p.drawText(QRectF(NAME_W, 1, self.width() - NAME_W, ROW_H), flags,
                        "Nothing captured on this day")
         p.end()
+
+    def _fill(self, row: int, app: str, dimmed: bool, text: QColor, base: QColor) -> QColor:
+        """A block's fill: its app's colour (no app: a tint of the text), lighter for a
+        topic, faint when another app is picked; made once per theme."""
+        theme = (text.rgba(), base.rgba())
+        if theme != self._fills_theme:
+            self._fills.clear()
+            self._fills_theme = theme
+        key = (row, app, dimmed)
+        fill = self._fills.get(key)
+        if fill is None:
+            fill = self._colour(app) if app else tint(text, base, 0.25)
+            if row == 1:                       # topics: a lighter tint of the app's
+                fill = tint(fill, base, 0.55)
+            if dimmed:
+                fill = tint(fill, base, 0.3)
+            self._fills[key] = fill
+        return fill
 
     def _draw_icon(self, p: QPainter, s: Share, rect: QRectF) -> bool:
         """The app's icon at the start of its block (at the screen's pixel ratio); False
@@ -260,7 +290,10 @@ class DayOverview(QWidget):
         return super().event(e)
 
 
+DARK_INK, LIGHT_INK = QColor(20, 20, 20), QColor(245, 245, 245)
+
+
 def _ink(fill: QColor) -> QColor:
     """Dark text on a light block, light text on a dark one."""
     luma = 0.299 * fill.red() + 0.587 * fill.green() + 0.114 * fill.blue()
-    return QColor(20, 20, 20) if luma > 140 else QColor(245, 245, 245)
+    return DARK_INK if luma > 140 else LIGHT_INK

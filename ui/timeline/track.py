@@ -64,7 +64,7 @@ class TrackWidget(QWidget):
         self._view_start = 0.0
         self._cursor: float | None = None
         self._marks: list[float] = []
-        # app -> colour, busiest app of the day first (ui/timeline/colors.py)
+        # app -> colour (ui/timeline/colors.py: stable while the view shows the day)
         self._colour: colors.Lookup[QColor] = colors.Lookup({}, QColor)
         self._label_font = QFont(self.font())
         self._label_font.setPixelSize(10)
@@ -77,9 +77,12 @@ class TrackWidget(QWidget):
         self.set_bands(Bands([], []))
 
     # -- state ---------------------------------------------------------------------
-    def set_day(self, day: Day | None) -> None:
+    def set_day(self, day: Day | None, colours: colors.Lookup[QColor] | None = None) -> None:
+        """Show `day`, its apps in `colours` (the view's, shared with its overview; without
+        them, assigned afresh for this day)."""
         self._day = day
-        self._colour = colors.Lookup(colors.for_runs(day.runs) if day else {}, QColor)
+        self._colour = colours if colours is not None else colors.Lookup(
+            colors.for_runs(day.runs) if day else {}, QColor)
         self._marks = []
         self._cursor = None
         self._view_start = day.start if day else 0.0

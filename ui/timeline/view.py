@@ -5,6 +5,11 @@ search; and the week, seven days as rows, that the wheel zooms out to.
 Keys, with the track focused: ←/→ the previous/next frame (of the picked app, when one is
 picked in the overview), PgUp/PgDn the previous/next episode (app run, on a day without
 episodes), Home/End the first/last frame of the day, N now (today's last frame), +/− zoom.
+With the coverage strip focused, ←/→ and Home/End move between its gaps, and the track and
+the viewer go to each (the frame on screen when the gap began, as a click there would).
+
+Apps keep their colour while the view lives (`colors.Stable`): the track and the overview
+share one lookup per day, the week one per week; a reload never swaps two apps' colours.
 
 All store reads run on the store pool; the GUI thread only holds the loaded `Day` and
 paints. Scrubbing updates text at once and coalesces image loads to the last position.
@@ -18,6 +23,7 @@ import math
 import time
 
 from PySide6.QtCore import QDateTime, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -30,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.timeline import colors
 from ui.timeline.coverage import CoverageStrip
 from ui.timeline.day import (
     ZOOMS,
@@ -62,6 +69,7 @@ class TimelineView(QWidget):
     failed = Signal(str)             # a calm message was shown inline
     episodeClicked = Signal(int)     # memory id of an episode clicked on the track
     weekLoaded = Signal(int)         # days of the week with frames
+    framesAdded = Signal(float)      # a load found frames later than any seen (the newest's epoch)
 
     def __init__(self, frames_repo, pool, parent=None, *, memories=None,
                  coverage=None) -> None:
@@ -80,6 +88,12 @@ class TimelineView(QWidget):
         # (frame id, what to mark on it): a frame opened from a citation or a memory source,
         # marked whenever that frame is the one shown, until another frame is opened
         self._highlight: tuple[int, Highlight] | None = None
+        # the colours of the days and of the weeks shown (ui/timeline/colors.py's rule)
+        self._day_colours: colors.Stable[QColor] = colors.Stable(QColor)
+        self._week_colours: colors.Stable[QColor] = colors.Stable(QColor)
+        # the latest frame time any load showed (None: none yet); `framesAdded` past it
+        self._newest: float | None = None
+        self._loaded_once = False
         self._image_timer = QTimer(self, singleShot=True, interval=40)
         self._strip_timer = QTimer(self, singleShot=True, interval=60)
 
@@ -146,6 +160,7 @@ class TimelineView(QWidget):
         self.search.returnPressed.connect(lambda: self.run_search(self.search.text()))
         self.search.textChanged.connect(lambda t: t or self.run_search(""))
         self.track.scrubbed.connect(self.scrub_to)
+        self.coverage.gapFocused.connect(self.show_gap)
         self.track.episodeClicked.connect(self.open_episode)
         self.strip.frameClicked.connect(self.select_frame_id)
         self._image_timer.timeout.connect(self._load_image)
@@ -169,10 +184,11 @@ class TimelineView(QWidget):
         self.index = None
         self.matches = []
         self.cache.cancel_pending()
-        self.track.set_day(day)
+        lookup = self._day_colours.update(day.date, colors.rank_runs(day.runs))
+        self.track.set_day(day, lookup)
         self.coverage.load(day.start, day.end)
         self.track.set_span(span)     # a new day keeps the zoom
-        self.overview.set_overview(overview(day))
+        self.overview.set_overview(overview(day), lookup)
         self.overview.picked = picked
         self.track.set_filter(picked)
         self.pages.setCurrentWidget(self.day_page)
@@ -189,6 +205,7 @@ class TimelineView(QWidget):
             self.select_index(idx if idx is not None else 0)
         self._pending_select = None
         self.dayLoaded.emit(len(day.frames))
+        self._note_newest(day)
         if self.search.text():
             self.run_search(self.search.text())
 
@@ -211,12 +228,24 @@ class TimelineView(QWidget):
                 self.day.bands = day.bands
                 self.track.set_bands(day.bands)
                 picked = self.overview.picked
-                self.overview.set_overview(overview(self.day))
+                self.overview.set_overview(overview(self.day), self._day_colours.lookup)
                 self.overview.picked = picked
             return
         frame = self.viewer.frame
         self._pending_select, self._pending_at = (frame.id if frame else None), None
         self._on_day(day)
+
+    def _note_newest(self, day: Day) -> None:
+        """`framesAdded` when `day` holds frames later than any load showed before (capture
+        stored some: what they take on disk changed). The first load only sets the mark (its
+        caller measures alongside it)."""
+        newest = day.times[-1] if day.times else None
+        later = newest is not None and (self._newest is None or newest > self._newest)
+        if later:
+            self._newest = newest
+        if later and self._loaded_once:
+            self.framesAdded.emit(newest)
+        self._loaded_once = True
 
     def _on_error(self, e: Exception) -> None:
         msg = str(e) or e.__class__.__name__
@@ -262,7 +291,9 @@ class TimelineView(QWidget):
 
     def _on_week(self, days) -> None:
         self.week_days = days
-        self.week.set_week(days, self.day.date if self.day else None)
+        lookup = self._week_colours.update(days[0].date if days else None,
+                                           colors.rank_week(days))
+        self.week.set_week(days, self.day.date if self.day else None, lookup)
         self.weekLoaded.emit(sum(1 for d in days if d.frames))
 
     def open_day_at(self, date: dt.date, epoch: float) -> None:
@@ -357,6 +388,12 @@ class TimelineView(QWidget):
         self.pages.setCurrentWidget(self.day_page)
         self.track.setFocus()
         self.load_date(dt.date.today(), at=time.time())
+
+    def show_gap(self, gap) -> None:
+        """A capture gap (a `CoverageSpan` the strip's keys moved to): its start on the
+        track, and the frame on screen then in the viewer, as a click there would. Focus
+        stays on the strip, for the next gap."""
+        self.scrub_to(gap.start)
 
     def scrub_to(self, epoch: float) -> None:
         if self.day is None:

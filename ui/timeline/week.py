@@ -6,8 +6,9 @@ Alt+←/Alt+→ or [ and ]); each asks for its week (`weekRequested`), which the
 Rows come from `load_week` on the store pool: each day's frames as (time, app) stamps only
 (`FrameRepo.stamps_between`: no OCR text, boxes or sources), cut into minute blocks
 (`day.minute_blocks`). Apps are coloured from one palette for the week, in order of time
-used (`colors.for_week`). The rows are drawn once into a layer per size and theme (one
-drawRects per app colour), which every repaint blits.
+used (`colors`; a reload of the same week keeps each app's colour). The rows are drawn
+once into a layer per size and theme (one drawRects per app colour), which every repaint
+blits.
 """
 
 from __future__ import annotations
@@ -123,9 +124,13 @@ class WeekView(QWidget):
         self.this_week.clicked.connect(lambda: self.request_week(dt.date.today()))
         self._show_week_of(None)
 
-    def set_week(self, days: list[WeekDay], current: dt.date | None) -> None:
+    def set_week(self, days: list[WeekDay], current: dt.date | None,
+                 colours: colors.Lookup[QColor] | None = None) -> None:
+        """Show `days` (a week), `current` the day the timeline shows; apps in `colours`
+        (the view's for its weeks; without them, assigned afresh for this week)."""
         self.days, self.current = days, current
-        self._colour = colors.Lookup(colors.for_week(days), QColor)
+        self._colour = colours if colours is not None else colors.Lookup(
+            colors.for_week(days), QColor)
         self._cache = None
         self._show_week_of(days[0].date if days else None)
         self.setAccessibleDescription(self.describe())
