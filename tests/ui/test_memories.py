@@ -108,7 +108,7 @@ def show(qtbot, b, type_: str) -> None:
 
 
 def select(qtbot, b, mid: int) -> None:
-    row = next(i for i in range(b.list.count()) if b.list.item(i).data(ID) == mid)
+    row = next(i for i in range(b.list.count()) if b.row_id(i) == mid)
     b.list.setCurrentRow(row)
     qtbot.waitUntil(lambda: b.detail_id == mid, timeout=10000)
 
@@ -131,12 +131,12 @@ def test_tabs_show_counts_and_lists_pinned_then_newest(qtbot, filled, browser, g
     assert not b.notice.isVisibleTo(b)
 
     show(qtbot, b, EPISODIC)
-    assert [b.list.item(i).data(ID) for i in range(2)] == [filled.ids["invoice"],
+    assert [b.row_id(i) for i in range(2)] == [filled.ids["invoice"],
                                                            filled.ids["older"]]
     filled.side.pin(filled.ids["older"])           # pinned first, then newest
     with qtbot.waitSignal(b.loaded, timeout=10000):
         b.refresh()
-    assert [b.list.item(i).data(ID) for i in range(2)] == [filled.ids["older"],
+    assert [b.row_id(i) for i in range(2)] == [filled.ids["older"],
                                                            filled.ids["invoice"]]
     assert b.list.item(0).text().startswith("★ ")
 
@@ -212,7 +212,7 @@ def test_edit_supersedes_and_persists(qtbot, filled, browser, grab):
     assert op == "edit" and new != old
     qtbot.waitUntil(lambda: b.detail_id == new, timeout=10000)
     assert b.editor.isHidden() and "in Leith" in b.fields_label.text()
-    assert b.list.count() == 1 and b.list.currentItem().data(ID) == new
+    assert b.list.count() == 1 and b.row_id(b.list.currentRow()) == new
     assert "in Leith" in b.list.item(0).text()
     assert "Made by you" in b.meta_label.text()
     assert any("version 2 (update)" in h and "edited by the user" in h

@@ -51,8 +51,7 @@ NO_MEMORIES = ("No memories yet: they appear here once the memory pipeline has r
 MULTILINE = {"text", "summary", "details", "content_excerpt", "steps"}
 TIERS = {"floor": "floor (deterministic rules)", "user": "you"}
 ID = Qt.ItemDataRole.UserRole
-FILL_ROWS = 150   # list rows added per turn of the event loop (bench/bench_ui.py: a tab of
-#                   1000 rows in one go stalled the GUI thread ~45 ms on two busy cores)
+
 
 
 def ask_to_delete(parent: QWidget, text: str) -> bool:
@@ -89,6 +88,8 @@ class MemoriesBrowser(QWidget):
         self._type: str | None = None  # None until the first load picks a tab
         self._current_id: int | None = None
         self._current_row = 0
+        self._row_ids: list[int] = []   # the listed memories' ids, row by row
+        self._warm = False
         self._list_seq = self._detail_seq = 0
         self._detail: dict | None = None
         self._revealed: tuple[int, str] | None = None
@@ -217,6 +218,21 @@ class MemoriesBrowser(QWidget):
         lay.addWidget(self.history, 1)
         return w
 
+    def showEvent(self, event) -> None:   # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if not self._warm:
+            self._warm = True
+            QTimer.singleShot(0, self._warm_up)
+
+    def _warm_up(self) -> None:
+        """The detail pane's first polish, layout and paint (its form, labels and lists)
+        cost ~15 ms once: done as the browser first appears, not on top of the first list
+        (one GUI stall of ~60 ms in bench/bench_ui.py before)."""
+        if self.pane.currentIndex() == 0:
+            self.pane.setCurrentIndex(1)
+            self.pane.grab()
+            self.pane.setCurrentIndex(0)
+
     def _connect(self) -> None:
         self.tabs.currentChanged.connect(self._tab_changed)
         self.refresh_button.clicked.connect(self.refresh)
@@ -265,6 +281,7 @@ class MemoriesBrowser(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         self.list.blockSignals(False)
+        self._row_ids = []
         self._type = result["type"]
         self.tabs.blockSignals(True)
         for i, t in enumerate(TAB_TYPES):
@@ -292,31 +309,29 @@ class MemoriesBrowser(QWidget):
         ids = [r["id"] for r in rows]
         row = (ids.index(self._current_id) if self._current_id in ids
                else min(self._current_row, len(rows) - 1))
-        self._add_rows(seq, rows, 0, row)
+        self._fill(rows, row)
 
-    def _add_rows(self, seq: int, rows: list[dict], start: int, current: int) -> None:
-        """Rows `start`… of the list, FILL_ROWS at a time: a tab of a thousand memories is
-        listed over a few turns of the event loop (each a few ms), never in one long stall;
-        the current row is selected when it is in, `loaded` emitted when all are."""
-        if seq != self._list_seq:
-            return  # a newer list replaced this one
-        end = min(start + FILL_ROWS, len(rows))
+    def _fill(self, rows: list[dict], current: int) -> None:
+        """The whole list in one call: `addItems` makes the items in C++, with no Python
+        object per row (clearing them is then cheap too), and Qt lays the list out and paints
+        it once (bench/bench_ui.py: items made one by one cost the GUI thread ~25 ms a
+        thousand, and as many again to clear). The rows' ids stay beside them."""
+        self._row_ids = [r["id"] for r in rows]
         self.list.blockSignals(True)
-        for r in rows[start:end]:
-            it = QListWidgetItem(("★ " if r["pinned"] else "") + r["text"])
-            it.setData(ID, r["id"])
-            if r["pinned"]:
-                it.setToolTip("Pinned")
-            self.list.addItem(it)
-        if start <= current < end:
-            self.list.setCurrentRow(current)
+        self.list.addItems([("★ " if r["pinned"] else "") + r["text"] for r in rows])
+        for i, r in enumerate(rows):
+            if r["pinned"]:   # pinned come first, and are few
+                self.list.item(i).setToolTip("Pinned")
+            else:
+                break
+        self.list.setCurrentRow(current)
         self.list.blockSignals(False)
-        if start <= current < end:
-            self._select(current)
-        if end < len(rows):
-            QTimer.singleShot(0, lambda: self._add_rows(seq, rows, end, current))
-        else:
-            self.loaded.emit(len(rows))
+        self._select(current)
+        self.loaded.emit(len(rows))
+
+    def row_id(self, row: int) -> int | None:
+        """The id of the memory listed at `row` (None past the end)."""
+        return self._row_ids[row] if 0 <= row < len(self._row_ids) else None
 
     def _on_list_error(self, seq: int, e: Exception) -> None:
         if seq != self._list_seq:
@@ -336,11 +351,11 @@ class MemoriesBrowser(QWidget):
         self._select(row)
 
     def _select(self, row: int) -> None:
-        item = self.list.item(row)
-        if item is None:
+        memory_id = self.row_id(row)
+        if memory_id is None:
             return
         self._current_row = row
-        self._current_id = item.data(ID)
+        self._current_id = memory_id
         self._load_detail(self._current_id)
 
     # -- the detail pane -----------------------------------------------------------------
