@@ -1,7 +1,7 @@
 """Generate a varied, synthetic day at the computer: screenshots, a frame manifest and questions.
 
 Usage: .venv/bin/python bench/gen_screen_days.py --seed N --out DIR [--instances 5]
-       [--templates classic|fresh|round3|all|NAME,PREFIX,...] [--split-of EARLIER/questions.jsonl]
+       [--templates classic|fresh|round3|round4|all|NAME,PREFIX,...] [--split-of EARLIER/questions.jsonl]
 
 Writes DIR/frames/NNNN.png (1600x900, Pillow + DejaVu fonts), DIR/frames.jsonl (file,
 timestamp, app, window_title: the `import-frames` manifest) and DIR/questions.jsonl (id,
@@ -30,7 +30,14 @@ message, a rental listing, a month calendar, an e-mail thread with quoted replie
 comments, `kubectl get pods`, an invoice with line items, a departure board, a group chat, an
 insurance claim form, a parking session, football results and a podcast, with layouts of their
 own (a list with a selected row, browser tabs, chat bubbles, a form) and relative questions ("the
-newest", "the second", "who replied last"): `--templates round3`.
+newest", "the second", "who replied last"): `--templates round3`. The 16 "round4" templates
+are a fourth held-out set, written without reading the answer code: a flight itinerary with a
+connection, a repeat prescription, a parcel's tracking timeline, a code review diff, an IDE's
+problems panel, an app's preferences with switches, a recipe's ingredients, a payroll run, a music
+player, route options in sentences, a stock watchlist, a patient portal, an online course, a meter
+reading form, a translator and a password change with texted codes, with layouts of their own
+(labels left of their values, a vertical timeline, two panes, right-aligned numbers, a shaded
+diff, smaller fonts) and questions that mostly avoid the screen's own labels: `--templates round4`.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ import argparse
 import datetime as dt
 import json
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -1413,6 +1421,603 @@ def t_podcast(rng, day, used):
                 absent=[("pod_guest", "Who was the guest on the newest {X} episode?", "podcast")],
                 activity=[show, rows[playing][0]])
 
+
+# --- round 4 (issue 18): a fourth held-out set, written blind to the answer code and tuned on by
+# nobody. Screens of everyday apps (a flight itinerary, a repeat prescription, a parcel's tracking
+# timeline, a code review diff, an IDE's problems panel, an app's preferences, a recipe's
+# ingredients, a payroll run, a music player, route options, a stock watchlist, a patient portal,
+# an online course, a meter reading form, a translator, a password change with a texted code),
+# drawn with layouts of their own: labels on the left of their values ("kv"), a vertical
+# "timeline", a translator's two "panes", right-aligned numbers in tables, diff highlighting and
+# smaller fonts, and asked in words that are mostly not the screen's labels. People come from a
+# fourth name pool; every question's entity from its own pool, the rest from fillers.
+FIRST4 = ["Aurelio", "Beatrix", "Cyprian", "Dagny", "Evander", "Fenella", "Gwilym", "Honora", "Ignatius",
+          "Jessamy", "Leopold", "Minerva", "Niamh", "Osric", "Perpetua", "Quentin", "Rosalind", "Thaddeus"]
+LAST4 = ["Ainsworth", "Blackwood", "Carrington", "Drummond", "Ellery", "Featherstone", "Goodwin",
+         "Hargreaves", "Inglis", "Jessop", "Kingsley", "Lockhart", "Merriweather", "Northcott", "Ormsby",
+         "Prendergast"]
+
+
+def people4(rng, n):
+    """n different people of the fourth pool, none sharing a first name."""
+    return [f"{f} {rng.choice(LAST4)}" for f in rng.sample(FIRST4, n)]
+
+
+def hm(minutes: int) -> str:
+    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+
+
+def span(minutes: int) -> str:
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
+TRIP_DESTS = {"Reykjavik": "KEF", "Marrakesh": "RAK", "Tbilisi": "TBS", "Hanoi": "HAN", "Montreal": "YUL",
+              "Cape Town": "CPT", "Santiago": "SCL", "Osaka": "KIX", "Muscat": "MCT", "Halifax": "YHZ",
+              "Windhoek": "WDH", "Medellin": "MDE"}
+TRIP_HUBS = [("Frankfurt", "FRA"), ("Amsterdam", "AMS"), ("Istanbul", "IST"), ("Doha", "DOH"),
+             ("Madrid", "MAD"), ("Copenhagen", "CPH")]
+
+
+def t_flight_itinerary(rng, day, used):
+    dest = used.pick("trip_dest", sorted(TRIP_DESTS), rng)
+    hub, hub_code = rng.choice(TRIP_HUBS)
+    airline, iata = rng.choice([("Nordvik Air", "NV"), ("Aurelia Airways", "AU"), ("Bluecrest", "BQ"),
+                                ("Solano Air", "SQ")])
+    out = day + dt.timedelta(days=rng.randint(5, 60))
+    booked = day - dt.timedelta(days=rng.randint(3, 40))
+    dep1 = rng.randint(6 * 60, 10 * 60)
+    arr1 = dep1 + rng.randint(75, 170)
+    lay = rng.randint(50, 230)
+    dep2 = arr1 + lay
+    arr2 = dep2 + rng.randint(120, 420)
+    lead, other = people4(rng, 2)
+    pnr = "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(6))
+    price, _ = money(rng, 420, 3800)
+    return dict(app="Firefox", title=f"{airline} - Manage my booking", layout="kv",
+                lines=[f"# Trip to {dest}", f"Your booking is confirmed. Have a good trip, {lead.split()[0]}!",
+                       ("Booking code", pnr), ("Passengers", f"{lead}, {other}"),
+                       ("Booked on", f"{booked.day} {booked:%b %Y}"),
+                       ("Baggage", "1 x 23 kg checked, 1 cabin bag each"), ("Total paid", price),
+                       ["Flight", "From", "To", "Departs", "Arrives"],
+                       [f"{iata} {rng.randint(100, 999)}", "London Heathrow LHR", f"{hub} {hub_code}",
+                        f"{out:%a} {out.day} {out:%b} {hm(dep1)}", hm(arr1)],
+                       [f"{iata} {rng.randint(1000, 9999)}", f"{hub} {hub_code}", f"{dest} {TRIP_DESTS[dest]}",
+                        hm(dep2), hm(arr2)],
+                       f"Connection in {hub}: {span(lay)}. Bags are checked through to {dest}."],
+                qs=[("itin_land", f"What time do I land in {dest}?", [hm(arr2)], "time"),
+                    ("itin_change", f"Where do I change planes on the way to {dest}?", [hub], "place"),
+                    ("itin_layover", f"How long is the stopover on my {dest} trip?", [span(lay)], "number"),
+                    ("itin_pnr", f"What's the PNR for the {dest} flights?", [pnr], "code"),
+                    ("itin_companion", f"Who is travelling with me to {dest}?", [other], "person"),
+                    ("itin_day", f"Which day do I fly out to {dest}?", [f"{out.day} {out:%b}"], "date")],
+                absent=[("itin_land", "What time do I land in {X}?", "trip_dest")])
+
+
+MEDS4 = {"Lisinopril": "10 mg", "Atorvastatin": "20 mg", "Levothyroxine": "50 mcg", "Sertraline": "50 mg",
+         "Omeprazole": "20 mg", "Metformin": "500 mg", "Amlodipine": "5 mg", "Montelukast": "10 mg",
+         "Propranolol": "40 mg", "Citalopram": "20 mg", "Lansoprazole": "30 mg", "Ramipril": "2.5 mg"}
+MED_FILLERS = [("Cetirizine", "10 mg"), ("Vitamin D3", "1000 IU"), ("Folic acid", "400 mcg"),
+               ("Loratadine", "10 mg"), ("Naproxen", "250 mg")]
+MED_DIRECTIONS = ["once a day in the morning", "twice a day with food", "once a day at bedtime",
+                  "three times a day", "every other day"]
+
+
+def t_pharmacy_refill(rng, day, used):
+    med = used.pick("medicine", sorted(MEDS4), rng)
+    fillers = rng.sample(MED_FILLERS, 2)
+    dirs = rng.sample(MED_DIRECTIONS, 3)
+    docs = [f"Dr {n}" for n in rng.sample(LAST4, 3)]
+    rx = f"RX {rng.randint(1000000, 9999999)}"
+    qty = rng.choice([28, 56, 84, 30, 60])
+    last = day - dt.timedelta(days=rng.randint(10, 25))
+    nxt, *others = [day + dt.timedelta(days=o) for o in rng.sample(range(2, 30), 3)]
+    shop = rng.choice(["Wellcare Pharmacy, Mill Road", "Hillside Chemist, Church Lane",
+                       "Parade Pharmacy, 3 The Parade"])
+    return dict(app="Firefox", title="Repeat prescriptions - MedsDirect", layout="kv",
+                sidebar=["Prescriptions", "  Repeats", "  History", "Orders", "Messages", "Account"],
+                lines=[f"# {med} {MEDS4[med]} tablets", f"Patient: {people4(rng, 1)[0]}",
+                       ("Prescription no.", rx), ("Prescribed by", docs[0]),
+                       ("Directions", f"Take one tablet {dirs[0]}"), ("Pack size", f"{qty} tablets"),
+                       ("Refills left", f"{rng.randint(1, 5)} of 6"), ("Last collected", f"{last.day} {last:%B}"),
+                       ("Next refill from", f"{nxt.day} {nxt:%B}"), ("Collect at", shop),
+                       "Your other repeat prescriptions",
+                       ["Medicine", "Directions", "Prescriber", "Next refill"],
+                       *[[f"{n} {s}", dd, doc, short_date(o)[0]]
+                         for (n, s), dd, doc, o in zip(fillers, dirs[1:], docs[1:], others)]],
+                qs=[("rx_next", f"From what date can I reorder {med}?", [f"{nxt.day} {nxt:%B}"], "date"),
+                    ("rx_number", f"What's the prescription number on my {med}?", [rx], "code"),
+                    ("rx_doctor", f"Which doctor prescribed the {med}?", [docs[0]], "person"),
+                    ("rx_often", f"How often am I supposed to take {med}?", [dirs[0]], "text"),
+                    ("rx_pack", f"How many tablets come in a box of {med}?", [f"{qty} tablets"], "number")],
+                absent=[("rx_number", "What's the prescription number on my {X}?", "medicine")])
+
+
+PARCEL_ITEMS = ["air fryer", "road bike tyres", "desk chair", "label printer", "baby monitor", "pizza stone",
+                "electric toothbrush", "tent footprint", "drawing tablet", "coffee scale", "smart thermostat",
+                "bread maker"]
+
+
+def t_tracking_timeline(rng, day, used):
+    item = used.pick("parcel_item", PARCEL_ITEMS, rng)
+    carrier = rng.choice(["Swiftline", "Kite Parcels", "Orbit Post", "Relay Couriers"])
+    hub = rng.choice(["Rugby hub", "Daventry hub", "Warrington hub", "Bristol hub", "Doncaster hub"])
+    depot = rng.choice(["Leeds depot", "Norwich depot", "Exeter depot", "Stirling depot", "Swansea depot"])
+    origin = rng.choice(["Coventry", "Milton Keynes", "Northampton", "Crewe", "Wakefield"])
+    track = f"{carrier[:2].upper()}{rng.randint(100000000, 999999999)}GB"
+    d0, d1 = short_date(day - dt.timedelta(days=1))[0], short_date(day)[0]
+    t_col = rng.randint(16 * 60, 19 * 60)
+    t_hub = t_col + rng.randint(90, 240)
+    t_dep, t_arr = rng.randint(60, 4 * 60), rng.randint(5 * 60, 6 * 60 + 50)
+    t_out = t_arr + rng.randint(40, 120)
+    signer, driver = people4(rng, 2)
+    delivered = rng.random() < 0.5
+    w1 = (t_out + rng.randint(60, 240)) // 15 * 15
+    head = f"# Your {item} {'has been delivered' if delivered else 'is out for delivery'}"
+    events = ([(f"{d1} {hm(w1 + rng.randint(0, 100))}", f"Delivered, signed for by {signer}",
+                f"{rng.randint(2, 80)} {rng.choice(['Beech Road', 'Mill Close', 'Orchard Way'])}")] if delivered else [])
+    events += [(f"{d1} {hm(t_out)}", f"Out for delivery with {driver}", depot),
+               (f"{d1} {hm(t_arr)}", "Arrived at the delivery depot", depot),
+               (f"{d1} {hm(t_dep)}", "Left the sorting hub", hub),
+               (f"{d0} {hm(t_hub)}", "Arrived at the sorting hub", hub),
+               (f"{d0} {hm(t_col)}", "Collected from the sender", origin)]
+    last = (("trk_signed", f"Who signed for the {item}?", [signer], "person") if delivered else
+            ("trk_window", f"From what time can I expect the {item} today?", [hm(w1)], "time"))
+    return dict(app="Firefox", title=f"Track your parcel - {carrier}", layout="timeline",
+                lines=[head, f"Tracking number {track} - {carrier}",
+                       *([] if delivered else [f"Expected today between {hm(w1)} and {hm(w1 + 120)}."]),
+                       *events],
+                qs=[("trk_left_hub", f"When did my {item} leave the sorting centre?", [hm(t_dep)], "time"),
+                    ("trk_depot", f"Which depot did the {item} go through?", [depot], "place"),
+                    ("trk_code", f"What's the tracking number for the {item}?", [track], "code"),
+                    ("trk_origin", f"Where was the {item} sent from?", [origin], "place"), last],
+                absent=[("trk_code", "What's the tracking number for the {X}?", "parcel_item")])
+
+
+REVIEW_KNOBS = [("POOL_SIZE", "connection pool size", "src/db/pool.py"),
+                ("BATCH_LIMIT", "batch limit", "src/jobs/batch.py"),
+                ("CACHE_TTL_SECONDS", "cache lifetime", "src/cache/settings.py"),
+                ("MAX_WORKERS", "number of workers", "src/worker/config.py"),
+                ("RETRY_BACKOFF_MS", "retry backoff", "src/http/retry.py")]
+
+
+def _diff_line(old, new, mark, code):
+    """A line of a side-by-side numbered diff: old and new line numbers, then +, - or a space."""
+    return f"{old:>4}  {new:>4}  {mark} {code}"
+
+
+def t_code_review(rng, day, used):
+    repo = used.pick("review_repo", ["birch-ledger", "coral-queue", "dunlin-auth", "egret-media",
+                                     "finch-notify", "grebe-search", "ibis-export", "jackdaw-cli",
+                                     "kittiwake-sync", "linnet-web", "merlin-etl", "nuthatch-api"], rng)
+    const, human, path = rng.choice(REVIEW_KNOBS)
+    old = rng.choice([4, 8, 10, 16, 30, 50, 100])
+    new = old * rng.choice([2, 3, 4, 6]) + rng.choice([0, 5])
+    pr = rng.randint(120, 3999)
+    author, reviewer = people4(rng, 2)
+    n = rng.randint(20, 300)
+    return dict(app="Chromium", title=f"Review #{pr} - {repo} - Files changed", layout="plain", mono=True,
+                theme="dark", diff=True,
+                lines=[f"# Make the {human} configurable #{pr}",
+                       f"{author} wants to merge 2 commits into main",
+                       f"Files changed (2)   +{rng.randint(10, 40)} -{rng.randint(2, 9)}", f"{path}   (+3 -1)",
+                       _diff_line(n, n, " ", "import os"),
+                       _diff_line(n + 1, n + 1, " ", f"DEFAULT_TIMEOUT = {rng.randint(5, 60)}"),
+                       _diff_line(n + 2, "", "-", f"{const} = {old}"),
+                       _diff_line("", n + 2, "+", f"{const} = int(os.environ.get(\"{const}\", {new}))"),
+                       _diff_line(n + 3, n + 3, " ", f"LOG_EVERY = {rng.randint(50, 500)}"),
+                       f"{reviewer} commented on line {n + 2}:",
+                       f"   Is {new} safe on the small instances? Maybe start lower.",
+                       f"tests/test_{path.rsplit('/', 1)[1]}   (+{rng.randint(6, 30)} -1)   Load diff"],
+                qs=[("cr_new", f"What does the {repo} review change the {human} default to?", [str(new)], "number"),
+                    ("cr_file", f"Which file sets the {human} in the {repo} review?", [path], "file"),
+                    ("cr_reviewer", f"Who left a comment on the {repo} pull request?", [reviewer], "person"),
+                    ("cr_line", f"Which line did the {repo} review comment point at?", [str(n + 2)], "number"),
+                    ("cr_old", f"What was the {human} in {repo} before the change?", [str(old)], "number")],
+                absent=[("cr_reviewer", "Who left a comment on the {X} pull request?", "review_repo")])
+
+
+IDE_ERRORS = {"py": [("app/models/order.py", 'Argument of type "str" cannot be assigned to parameter "qty"'),
+                     ("app/api/routes.py", '"user_id" is possibly unbound'),
+                     ("app/services/mailer.py", 'Cannot access attribute "send_later" for class "Mailer"')],
+              "ts": [("src/billing/invoice.ts", "Property 'amount' does not exist on type 'Order'."),
+                     ("src/ui/Header.tsx", "Type 'string' is not assignable to type 'number'."),
+                     ("src/api/client.ts", "Cannot find name 'fetchJson'.")]}
+IDE_WARNINGS = {"py": [("app/utils/dates.py", '"timezone" is not accessed'),
+                       ("tests/test_api.py", 'Import "pytest_mock" could not be resolved'),
+                       ("app/cli.py", 'Variable "args" is not accessed'),
+                       ("app/config.py", "Line too long (104 > 99 characters)")],
+                "ts": [("src/utils/format.ts", "'locale' is declared but its value is never read."),
+                       ("src/App.tsx", "React Hook useEffect has a missing dependency: 'load'."),
+                       ("src/store/cart.ts", "Unexpected any. Specify a different type."),
+                       ("src/index.ts", "'process' is possibly 'undefined'.")]}
+
+
+def t_ide_problems(rng, day, used):
+    proj = used.pick("ide_project", ["wrenfield", "ashgrove-ui", "marram", "skylark-core", "pinemarten",
+                                     "tarnbrook", "greyling", "oxbow", "quillon", "sedgewick", "vireo",
+                                     "yellowhammer"], rng)
+    lang = rng.choice(["py", "ts"])
+    err_file, msg = rng.choice(IDE_ERRORS[lang])
+    warns = rng.sample(IDE_WARNINGS[lang], 3)
+    line = rng.randint(12, 240)
+    lines_w = rng.sample([n for n in range(3, 300) if n != line], 3)
+    branch = f"{rng.choice(['feature', 'fix', 'chore'])}/{rng.choice(['checkout', 'emails', 'export', 'login'])}-{rng.randint(10, 99)}"
+    ide = "PyCharm" if lang == "py" else "WebStorm"
+    code = ([f"{line - 2:>4}  def update(self, qty: int) -> None:", f"{line - 1:>4}      total = self.price * qty",
+             f"{line:>4}      self.recalculate(qty=str(total))"] if lang == "py" else
+            [f"{line - 2:>4}  export function render(order: Order) {{", f"{line - 1:>4}    const t = order.total;",
+             f"{line:>4}    return format(order.amount, t);"])
+    rows = [["Error", err_file, str(line), msg]] + [["Warning", f, str(n), m] for (f, m), n in zip(warns, lines_w)]
+    rng.shuffle(rows)
+    check = rng.choice(["pyright app/", "mypy --strict app", "ruff check app tests"] if lang == "py" else
+                       ["npx tsc --noEmit", "npm run typecheck", "npx eslint src --max-warnings 0"])
+    earlier = rng.choice(["git pull --rebase origin main", "git stash pop", "git switch -c " + branch])
+    return dict(app=ide, title=f"{proj} - {err_file.rsplit('/', 1)[1]}", layout="table", mono=True,
+                theme="dark", shrink=4,
+                sidebar=[proj, "  app/" if lang == "py" else "  src/", "  tests/", "  README.md"],
+                lines=[f"# {err_file}", *code, "PROBLEMS (4)", ["Severity", "File", "Line", "Message"], *rows,
+                       "TERMINAL", f"$ {earlier}", f"$ {check}", f"Found 1 error in {err_file}",
+                       f"{branch}   Ln {line}, Col {rng.randint(5, 40)}   UTF-8   1 error, 3 warnings"],
+                qs=[("ide_file", f"Which file won't compile in {proj}?", [err_file], "file"),
+                    ("ide_line", f"On what line is the {proj} error?", [str(line)], "number"),
+                    ("ide_msg", f"What does the IDE say is wrong in {proj}?", [msg], "text"),
+                    ("ide_branch", f"Which git branch was I on in {proj}?", [branch], "text"),
+                    ("ide_check", f"What did I type to run the type checker on {proj}?", [check], "command")],
+                absent=[("ide_file", "Which file won't compile in {X}?", "ide_project")])
+
+
+def t_app_settings(rng, day, used):
+    app = used.pick("settings_app", ["Tidepool Backup", "Lumen Notes", "Harbor VPN", "Cirrus Drive",
+                                     "Beacon Mail", "Fennec Browser", "Quartz Photos", "Marlin Music",
+                                     "Orca Chat", "Sable Reader", "Kite Calendar", "Pelican Sync"], rng)
+    sync, lock = rng.sample([5, 10, 15, 20, 30, 45, 60], 2)
+    keep = rng.choice([7, 14, 30, 60, 90])
+    updates, login = rng.choice([("On", "Off"), ("Off", "On")])
+    folder = f"~/{rng.choice(['Documents', 'Pictures', 'Projects'])}/{rng.choice(['archive', 'family', 'work', '2026'])}"
+    last, q1, q2 = clock(rng, 7, 12), clock(rng, 21, 24), clock(rng, 6, 8)
+    device = f"{rng.choice(FIRST4).lower()}-{rng.choice(['thinkpad', 'desktop', 'framework'])}"
+    return dict(app=app, title="Preferences", layout="kv", shrink=2,
+                sidebar=["General", "Sync", "Notifications", "Network", "About"],
+                lines=[f"# {app} preferences", "Changes are saved automatically.",
+                       ("Start at login", login), ("Install updates automatically", updates),
+                       ("Sync every", f"{sync} minutes"), ("Lock after", f"{lock} minutes idle"),
+                       ("Keep deleted files for", f"{keep} days"),
+                       ("Upload limit", f"{rng.randint(1, 9)}.{rng.randint(0, 9)} MB/s"),
+                       ("Folder", folder), ("Device name", device), ("Quiet hours", f"{q1} - {q2}"),
+                       ("Last synced", f"Today at {last}")],
+                qs=[("set_interval", f"How often does {app} sync my files?", [f"{sync} minutes"], "number"),
+                    ("set_updates", f"Are automatic updates turned on in {app}?", [updates], "text"),
+                    ("set_folder", f"Which folder is {app} set to back up?", [folder], "file"),
+                    ("set_trash", f"For how long does {app} hold on to files I delete?", [f"{keep} days"], "number"),
+                    ("set_last", f"When did {app} last sync?", [last], "time")],
+                absent=[("set_interval", "How often does {X} sync my files?", "settings_app")])
+
+
+INGREDIENTS = [("plain flour", "g", 100, 400, 25), ("butter", "g", 25, 250, 25), ("milk", "ml", 100, 600, 50),
+               ("caster sugar", "g", 50, 250, 25), ("olive oil", "tbsp", 1, 4, 1), ("vegetable stock", "ml", 250, 1000, 250),
+               ("grated cheese", "g", 50, 200, 25), ("double cream", "ml", 100, 300, 50), ("lemon juice", "tbsp", 1, 3, 1),
+               ("smoked paprika", "tsp", 1, 2, 1), ("rice", "g", 150, 400, 50), ("chopped tomatoes", "g", 400, 800, 400)]
+
+
+def t_recipe_ingredients(rng, day, used):
+    dish = used.pick("dish4", ["lemon drizzle cake", "beef stroganoff", "pad thai", "spinach lasagne", "fish pie",
+                               "apple crumble", "falafel wraps", "chicken tagine", "carrot soup", "pancakes",
+                               "paella", "cottage pie"], rng)
+    ings = rng.sample(INGREDIENTS, 6)
+    amounts = [f"{rng.randrange(lo, hi + 1, step)} {unit}" for _n, unit, lo, hi, step in ings]
+    extra = [("eggs", str(rng.randint(1, 4))), ("onions", str(rng.randint(1, 3)))]
+    ask = rng.randrange(6)
+    author, fan = people4(rng, 2)
+    temp, cook, prep, rest = rng.choice([160, 180, 190, 200, 220]), rng.randint(25, 70), rng.randint(10, 30), rng.randint(5, 15)
+    return dict(app="Firefox", title=f"{dish.title()} | Hearth & Home recipes", layout="table", numeric_right=True,
+                reading=True,
+                lines=[f"# {dish[0].upper() + dish[1:]}",
+                       f"By {author}  -  serves {rng.randint(2, 8)}  -  prep {prep} min  -  cook {cook} min",
+                       ["Ingredient", "Amount"], *[[n, a] for (n, *_), a in zip(ings, amounts)], *map(list, extra),
+                       f"1. Heat the oven to {temp}C ({temp - 20}C fan) and grease a dish.",
+                       f"2. Combine everything, then bake for {cook} minutes until golden.",
+                       f"3. Leave to rest for {rest} minutes before serving.",
+                       f"{fan}: made this twice, {rng.randint(3, 5)} stars from me"],
+                qs=[("ing_qty", f"How much {ings[ask][0]} do I need for the {dish}?", [amounts[ask]], "number"),
+                    ("ing_oven", f"How hot should the oven be for the {dish}?", [f"{temp}C"], "number"),
+                    ("ing_bake", f"How long does the {dish} go in the oven?", [f"{cook} minutes"], "number"),
+                    ("ing_author", f"Whose recipe is the {dish}?", [author], "person")],
+                absent=[("ing_oven", "How hot should the oven be for the {X}?", "dish4")],
+                activity=[dish[0].upper() + dish[1:], dish])
+
+
+def t_staff_payroll(rng, day, used):
+    employer = used.pick("employer", ["Hollowbrook Bakery", "Seaview Care Home", "Ridgeline Climbing",
+                                      "Northway Couriers", "Pemberton Dental", "Larchfield Nursery",
+                                      "Cinderford Brewery", "Abbotsley Garden Centre", "Wharfside Printers",
+                                      "Gorsemoor Vets", "Tollgate Joinery", "Fallowfield Dairy"], rng)
+    staff = people4(rng, 5)
+    hours = rng.sample(range(40, 180), 5)
+    rows, tg, tn = [], 0.0, 0.0
+    for who, h in zip(staff, hours):
+        gross = round(h * rng.uniform(11.5, 24), 2)
+        tax = round(max(0.0, gross - 1047) * 0.2, 2)
+        ni = round(max(0.0, gross - 1048) * 0.08, 2)
+        net = round(gross - tax - ni, 2)
+        tg, tn = tg + gross, tn + net
+        rows.append([who, str(h), f"{gross:,.2f}", f"{tax:,.2f}", f"{ni:,.2f}", f"{net:,.2f}"])
+    month = day.replace(day=1)
+    end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    payday = end - dt.timedelta(days=rng.randint(0, 4))
+    submit = payday - dt.timedelta(days=rng.randint(2, 5))
+    ask = rng.randrange(5)
+    return dict(app="Payroll Desk", title=f"{employer} - {month:%B %Y} payroll", layout="table", numeric_right=True,
+                shrink=2, sidebar=["Dashboard", "Employees", "Pay runs", "  Current", "  History", "Reports"],
+                lines=[f"# Pay run: {month:%B %Y}", f"{employer}  -  PAYE reference {rng.randint(100, 999)}/{code(rng, 2, 5)}",
+                       f"Pay period 1 {month:%b} - {end.day} {end:%b}. Staff are paid on {payday.day} {payday:%B}"
+                       f" and the submission is due {submit.day} {submit:%B}.",
+                       ["Employee", "Hours", "Gross", "Tax", "NI", "Net pay"], *rows,
+                       ["Total", str(sum(hours)), f"{tg:,.2f}", "", "", f"{tn:,.2f}"],
+                       "Approve pay run      Download payslips"],
+                qs=[("pay_net", f"How much does {staff[ask]} take home this month at {employer}?", [rows[ask][5]], "money"),
+                    ("pay_total", f"What's the total gross payroll for {employer}?", [f"{tg:,.2f}"], "money"),
+                    ("pay_day", f"When are {employer} staff being paid?", [f"{payday.day} {payday:%B}"], "date"),
+                    ("pay_most", f"Who put in the most hours at {employer} this month?",
+                     [staff[hours.index(max(hours))]], "person")],
+                absent=[("pay_total", "What's the total gross payroll for {X}?", "employer")])
+
+
+SONGS4 = ["Northbound", "Glass Harbour", "Small Hours", "Paper Boats", "Slow Lightning", "Evergreen Street",
+          "Lanterns Out", "The Long Way Home", "Kite Season", "Quiet Static", "Winter Orchard", "Afterglow Road"]
+
+
+def t_music_player(rng, day, used):
+    album = used.pick("album", ["Salt Roads", "Glasshouse Summer", "Northern Static", "Velvet Hours",
+                                "Low Tide Radio", "Copper Skies", "The Quiet Engine", "Wildfire Letters",
+                                "Harbour Lights", "Midnight Orchard", "Slow Satellites", "Marble Weather"], rng)
+    artists = people4(rng, 4)
+    songs = rng.sample(SONGS4, 5)
+    secs = [rng.randint(150, 330) for _ in songs]
+    el = rng.randint(20, secs[0] - 20)
+    ms = lambda s: f"{s // 60}:{s % 60:02d}"  # noqa: E731
+    queue = [[str(k + 1), s, a, ms(t)] for k, (s, a, t) in
+             enumerate(zip(songs[1:], [artists[0]] + artists[1:], secs[1:]))]
+    return dict(app="Lollypop", title="Now playing", layout="table", theme="dark",
+                sidebar=["Home", "Albums", "Artists", "Playlists", "Radio"],
+                lines=[f"# {songs[0]}", f"{artists[0]}  -  {album} ({rng.randint(1998, 2025)})",
+                       f"{ms(el)}        -{ms(secs[0] - el)}", f"Shuffle off   Repeat all   Volume {rng.randint(20, 90)}%",
+                       "Up next", ["#", "Title", "Artist", "Time"], *queue],
+                qs=[("mus_artist", f"Who sings the song I was playing from {album}?", [artists[0]], "person"),
+                    ("mus_left", f"How much time was left on the track from {album}?", [ms(secs[0] - el)], "number"),
+                    ("mus_next", f"What was queued to play after the {album} track?", [songs[1]], "text"),
+                    ("mus_track", f"Which song off {album} was on?", [songs[0]], "text")],
+                absent=[("mus_artist", "Who sings the song I was playing from {X}?", "album")])
+
+
+def t_drive_route(rng, day, used):
+    dest = used.pick("drive_dest", ["Castle Howard", "Bamburgh Beach", "Ely Cathedral", "Stonehaven harbour",
+                                    "Malham Cove", "Tintern Abbey", "Portmeirion", "Whitstable harbour",
+                                    "Rye town centre", "Hay-on-Wye", "Ironbridge Gorge", "Lulworth Cove"], rng)
+    roads = rng.sample(["A64", "A1(M)", "M62", "A59", "B1257", "A170", "A66", "A591", "B6160", "A49"], 3)
+    mins = sorted(rng.sample(range(35, 180), 3))
+    kms = [f"{k / 10:.1f} km" for k in rng.sample(range(300, 1900), 3)]
+    leave = rng.randint(8 * 60, 15 * 60)
+    etas = [hm(leave + m) for m in mins]
+    return dict(app="Organic Maps", title=f"Route to {dest}", layout="plain",
+                lines=[f"# {dest}", f"From Home, leaving now ({hm(leave)})",
+                       f"Fastest route via {roads[0]}: {span(mins[0])} ({kms[0]}), arriving around {etas[0]}.",
+                       rng.choice(["Light traffic for most of the way.", "Slow traffic near the ring road.",
+                                   "Roadworks with a 10 min delay."]),
+                       f"Alternative via {roads[1]}: {span(mins[1])} ({kms[1]}), arriving {etas[1]}. Toll road.",
+                       f"Scenic route via {roads[2]}: {span(mins[2])} ({kms[2]}), arriving {etas[2]}.",
+                       f"Parking near {dest}: {pounds(rng.randint(30, 120) / 10)} for the day, pay by app.",
+                       "Start      Share ETA      Add stop"],
+                qs=[("drv_road", f"Which road does the quickest way to {dest} take?", [roads[0]], "place"),
+                    ("drv_eta", f"If I set off now, what time would I reach {dest}?", [etas[0]], "time"),
+                    ("drv_km", f"How many kilometres is the fastest drive to {dest}?", [kms[0]], "number"),
+                    ("drv_scenic", f"How long would the scenic way to {dest} take?", [span(mins[2])], "number")],
+                absent=[("drv_eta", "If I set off now, what time would I reach {X}?", "drive_dest")])
+
+
+STOCKS4 = {"Vantor Minerals": "VNTM", "Quellon Biotech": "QLNB", "Harrowgate Rail": "HRGR",
+           "Solenne Foods": "SOLF", "Brisk Logistics": "BRSK", "Calder Semiconductors": "CLDS",
+           "Ostrava Steel": "OSTV", "Meridia Pharma": "MRDP", "Tern Airways": "TERN", "Glenholm Water": "GLNW",
+           "Pallas Robotics": "PLRB", "Corvid Security": "CRVD"}
+TICKER_FILLERS = [("Bitcoin", "BTC"), ("Ether", "ETH"), ("Northwind Energy", "NWE"), ("Atlas Retail", "ATR"),
+                  ("Kappa Media", "KPM"), ("Linden Bank", "LDB")]
+
+
+def t_stock_watchlist(rng, day, used):
+    name = used.pick("stock", sorted(STOCKS4), rng)
+    rows_in = rng.sample(TICKER_FILLERS, 5)
+    mine = rng.randrange(6)
+    rows_in.insert(mine, (name, STOCKS4[name]))
+    rows = []
+    for nm, sym in rows_in:
+        last = rng.randint(300, 250000) / 100
+        pct = rng.choice([-1, 1]) * rng.randint(5, 900) / 100
+        chg = last * pct / (100 + pct)
+        vol = rng.choice([f"{rng.randint(110, 999)}K", f"{rng.randint(11, 99) / 10:.1f}M"])
+        rows.append([sym, nm, f"{last:,.2f}", f"{chg:+,.2f}", f"{pct:+.2f}%", vol])
+    return dict(app="Stocks", title=f"Watchlist - {rng.choice(['Long term', 'Tech and travel', 'ISA'])}",
+                layout="table", theme="dark", numeric_right=True, shrink=2,
+                lines=["# My watchlist", f"Portfolio value {pounds(rng.randint(400000, 9000000) / 100)}, "
+                                          f"today {rng.choice(['+', '-'])}{pounds(rng.randint(1000, 90000) / 100)}",
+                       f"Prices delayed 15 minutes. Last update {clock(rng, 9, 16)}.",
+                       ["Symbol", "Name", "Last", "Change", "% Chg", "Volume"], *rows],
+                qs=[("tick_pct", f"By what percentage did {name} move today?", [rows[mine][4]], "number"),
+                    ("tick_price", f"What was {name}'s share price?", [rows[mine][2]], "money"),
+                    ("tick_symbol", f"What's the ticker for {name}?", [rows[mine][0]], "code"),
+                    ("tick_vol", f"How many {name} shares changed hands?", [rows[mine][5]], "number")],
+                absent=[("tick_price", "What was {X}'s share price?", "stock")])
+
+
+CLINIC_FILLERS = ["Blood test", "GP review", "Flu vaccination", "Asthma check", "Medication review"]
+CLINIC_PLACES = ["Outpatients B, level 2", "Riverside Health Centre, room 4", "Main hospital, Clinic 7",
+                 "Eye Unit, ground floor", "Park Lane Surgery", "Day Unit, level 1"]
+
+
+def t_clinic_portal(rng, day, used):
+    clinic = used.pick("clinic", ["physiotherapy", "dermatology", "audiology", "orthopaedics", "cardiology",
+                                  "ophthalmology", "podiatry", "rheumatology", "dietetics",
+                                  "ear, nose and throat", "sleep clinic", "fracture clinic"], rng)
+    names = rng.sample(CLINIC_FILLERS, 3)
+    mine = rng.randrange(4)
+    names.insert(mine, clinic[0].upper() + clinic[1:])
+    dates = sorted(day + dt.timedelta(days=o) for o in rng.sample(range(1, 40), 4))
+    times = [clock(rng, 8, 17) for _ in names]
+    who = [rng.choice([f"Dr {rng.choice(LAST4)}", people4(rng, 1)[0]]) for _ in names]
+    while len(set(who)) < 4:
+        who = [f"Dr {n}" for n in rng.sample(LAST4, 4)]
+    where = rng.sample(CLINIC_PLACES, 4)
+    h, m = map(int, times[0].split(":"))
+    return dict(app="Firefox", title="Appointments - PatientLink", layout="cards",
+                sidebar=["Home", "Appointments", "Test results", "Messages", "Repeat medicines"],
+                lines=["# Your next appointment",
+                       ("Clinic", names[0]), ("When", f"{dates[0]:%a} {dates[0].day} {dates[0]:%B}, {times[0]}"),
+                       ("With", who[0]), ("Where", where[0]), ("Check in from", hm(h * 60 + m - 15)),
+                       ("Bring", "Referral letter"),
+                       "All upcoming appointments",
+                       ["Date", "Time", "Clinic", "Clinician", "Location"],
+                       *[[short_date(d)[0], t, n, w, p] for d, t, n, w, p in zip(dates, times, names, who, where)]],
+                qs=[("clin_date", f"What day is my {clinic} appointment?", [short_date(dates[mine])[1]], "date"),
+                    ("clin_time", f"What time do I need to be at {clinic}?", [times[mine]], "time"),
+                    ("clin_who", f"Which clinician am I seeing for {clinic}?", [who[mine]], "person"),
+                    ("clin_where", f"Where is the {clinic} appointment?", [where[mine]], "place")],
+                absent=[("clin_time", "What time do I need to be at {X}?", "clinic")])
+
+
+LESSONS4 = ["Reading the data", "Common mistakes", "Putting it together", "Practice quiz", "Case study",
+            "Going further", "Review and recap", "Hands-on project"]
+
+
+def t_course_progress(rng, day, used):
+    course = used.pick("course", ["Intro to Statistics", "Conversational Spanish", "Watercolour Basics",
+                                  "Python for Data Analysis", "Bookkeeping Essentials", "UX Research Methods",
+                                  "Beginner Guitar", "Photography Fundamentals", "Project Management Foundations",
+                                  "Nutrition Science", "Creative Writing", "Spreadsheet Formulas"], rng)
+    teacher, ta = people4(rng, 2)
+    total = rng.randint(24, 48)
+    done = rng.randint(4, total - 4)
+    pct = round(100 * done / total)
+    quiz = rng.choice([q for q in range(55, 100) if q != pct])
+    cur = rng.randint(2, 4)
+    nxt = f"{cur}.{rng.randint(2, 5)} {rng.choice(LESSONS4)}"
+    due = day + dt.timedelta(days=rng.randint(3, 20))
+    live = day + dt.timedelta(days=rng.randint(1, 12))
+    enrolled = day - dt.timedelta(days=rng.randint(20, 90))
+    slug = course.lower().replace(" ", "-")
+    url = f"https://learn.brightcourse.example/{slug}/forum"
+    status = ["Complete"] * (cur - 1) + [f"In progress, {rng.randint(1, 4)} of 6"] + ["Not started"] * (5 - cur)
+    return dict(app="Chromium", title=f"{course} - Brightcourse", layout="cards", reading=True,
+                lines=[f"# {course}", f"with {teacher}, teaching assistant {ta}. Enrolled {enrolled.day} {enrolled:%b}.",
+                       ("Progress", f"{pct}% complete"), ("Lessons done", f"{done} of {total}"),
+                       ("Last quiz", f"{quiz}%"), ("Assignment 2 due", f"{due:%a} {due.day} {due:%B}"),
+                       ("Live Q&A", f"{live.day} {live:%b} at {clock(rng, 17, 20)}"), ("Certificate", "On completion"),
+                       ["Module", "Lessons", "Status"],
+                       *[[f"Module {k + 1}", "6", s] for k, s in enumerate(status)],
+                       f"Up next: {nxt}", f"Discussion forum: {url}"],
+                qs=[("crs_pct", f"How much of {course} have I finished?", [f"{pct}%"], "number"),
+                    ("crs_next", f"Which lesson is up next in {course}?", [nxt], "text"),
+                    ("crs_due", f"What's the deadline for the {course} assignment?", [f"{due.day} {due:%B}"], "date"),
+                    ("crs_teacher", f"Who teaches {course}?", [teacher], "person"),
+                    ("crs_forum", f"What's the web address of the {course} forum?", [url], "url")],
+                absent=[("crs_teacher", "Who teaches {X}?", "course")],
+                activity=[course])
+
+
+def t_meter_reading(rng, day, used):
+    supplier = used.pick("meter_supplier", ["Marshgate Gas", "Hollin Water", "Brightmoor Energy",
+                                            "Tarn Valley Power", "Pendle Gas & Power", "Coastway Energy",
+                                            "Elmstead Utilities", "Wyvern Energy", "Caldbeck Power",
+                                            "Ferrybridge Gas", "Lowther Power", "Severnside Energy"], rng)
+    kind, unit = rng.choice([("Electricity", "kWh"), ("Gas", "units")])
+    prev = rng.randint(1000, 60000)
+    use = rng.randint(120, 900)
+    prev_date = day - dt.timedelta(days=rng.randint(60, 100))
+    serial = f"{rng.choice('EGKLS')}{rng.randint(10, 99)}{rng.choice('ABCDEFGHJK')}{rng.randint(1000000, 9999999)}"
+    return dict(app="Firefox", title=f"Submit a meter reading - {supplier}", layout="form",
+                lines=["# Submit a meter reading", f"{supplier}, {kind.lower()} account",
+                       "Read the digits from left to right and ignore any in red.",
+                       ("Account number", str(rng.randint(100000000, 999999999))), ("Meter serial number", serial),
+                       ("Meter type", f"{kind}, {rng.choice(['smart (not connected)', 'standard credit', 'Economy 7'])}"),
+                       ("Previous reading", f"{prev:06d} on {prev_date:%d/%m/%Y}"),
+                       ("Today's reading", f"{prev + use:06d}"), ("Date of reading", f"{day:%d/%m/%Y}"),
+                       ("Usage since last reading", f"{use} {unit}"),
+                       ("Estimated cost", pounds(use * rng.uniform(0.07, 0.3))),
+                       "Cancel          Submit reading"],
+                qs=[("mtr_new", f"What reading did I send {supplier}?", [f"{prev + use:06d}"], "number"),
+                    ("mtr_serial", f"What's the serial of my {supplier} meter?", [serial], "code"),
+                    ("mtr_prev", f"When was my {supplier} meter last read before this?", [f"{prev_date:%d/%m/%Y}"], "date"),
+                    ("mtr_usage", f"How much {kind.lower()} have I used since the previous {supplier} reading?",
+                     [f"{use} {unit}"], "number")],
+                absent=[("mtr_serial", "What's the serial of my {X} meter?", "meter_supplier")])
+
+
+PHRASES = {  # language: (English, translation), the first two of each asked about, the rest fillers
+    "German": [("Where is the train station?", "Wo ist der Bahnhof?"), ("Where can I buy stamps?", "Wo kann ich Briefmarken kaufen?"),
+               ("I have a reservation", "Ich habe eine Reservierung"), ("The room is too cold", "Das Zimmer ist zu kalt"),
+               ("We are here on holiday", "Wir sind hier im Urlaub")],
+    "Italian": [("The bill, please", "Il conto, per favore"), ("Do you have a table for four?", "Avete un tavolo per quattro?"),
+                ("We would like to order", "Vorremmo ordinare"), ("I would like a glass of water", "Vorrei un bicchiere d'acqua"),
+                ("See you tomorrow", "A domani")],
+    "Dutch": [("How much is a ticket?", "Hoeveel kost een kaartje?"), ("Can I pay by card?", "Kan ik met de kaart betalen?"),
+              ("I am looking for the library", "Ik zoek de bibliotheek"), ("The shop is closed", "De winkel is gesloten"),
+              ("Good morning", "Goedemorgen")],
+    "Spanish": [("I need a taxi", "Necesito un taxi"), ("We have two children", "Tenemos dos hijos"),
+                ("The menu, please", "La carta, por favor"), ("I like this city", "Me gusta esta ciudad"),
+                ("Good night", "Buenas noches")],
+    "French": [("My luggage is lost", "Mes bagages sont perdus"), ("I am allergic to nuts", "Je suis allergique aux noix"),
+               ("Is this seat free?", "Est-ce que cette place est libre?"), ("We are lost", "Nous sommes perdus"),
+               ("The museum is closed today", "Le musee est ferme aujourd'hui")],
+}
+PHRASE_LANG = {en: lang for lang, pairs in PHRASES.items() for en, _ in pairs[:2]}
+
+
+def t_translator(rng, day, used):
+    en = used.pick("phrase", sorted(PHRASE_LANG), rng)
+    lang = PHRASE_LANG[en]
+    tr = dict(PHRASES[lang])[en]
+    more = rng.choice(PHRASES[lang][2:])
+    history = rng.sample([(la, p) for la, pairs in PHRASES.items() if la != lang for p in pairs[2:]], 3)
+    return dict(app="Dialect", title=f"Translate - English to {lang}", layout="panes",
+                lines=["# Translate", f"English  ->  {lang}          Detected language: English",
+                       ("English", lang), (en, tr), (more[0], more[1]),
+                       f"{len(en) + len(more[0]) + 1} / 5,000 characters",
+                       "History",
+                       *[f"{e}  ->  {t}  ({la})" for la, (e, t) in history]],
+                qs=[("tr_text", f"What did the translator give for \"{en}\"?", [tr], "text"),
+                    ("tr_lang", f"Which language was I translating \"{en}\" into?", [lang], "text")],
+                absent=[("tr_text", "What did the translator give for \"{X}\"?", "phrase")])
+
+
+def t_security_code(rng, day, used):
+    service = used.pick("otp_service", ["Brackwater Bank", "Tessaly Health", "Orchid Mobile", "Farthing Pay",
+                                        "Hearthstone Energy", "Copperline Broadband", "Mosaic Travel",
+                                        "Pinnacle Pensions", "Lindenhall Council", "Driftwood Cloud",
+                                        "Saltmarsh Savings", "Kingsfold Tax"], rng)
+    old, new = (f"{c:06d}" for c in rng.sample(range(0, 999999), 2))
+    t_old = rng.randint(9 * 60, 19 * 60)
+    t_new = t_old + rng.randint(2, 9)
+    changed = day - dt.timedelta(days=rng.randint(90, 700))
+    opened = changed - dt.timedelta(days=rng.randint(200, 2000))
+    last4 = str(rng.randint(1000, 9999))
+    minlen = rng.choice([10, 12, 14, 16])
+    return dict(app="Firefox", title=f"Security - {service}", layout="plain",
+                lines=["# Change your password", f"{service}, security settings",
+                       f"Password last changed on {changed.day} {changed:%B %Y}.",
+                       f"Account opened {opened.day} {opened:%B %Y}.",
+                       "Your new password needs:", f"   - at least {minlen} characters",
+                       "   - one number and one symbol", f"   - not one of your last {rng.choice([3, 5, 8])} passwords",
+                       f"We sent a 6-digit code to your phone ending {last4}.",
+                       "Enter the code:  _ _ _ _ _ _", f"The code expires at {hm(t_new + 10)}.",
+                       "Didn't get it? Send a new code"],
+                toast=(f"Messages - {service}", [f"{hm(t_old)}  Your {service} code is {old}.",
+                                                  f"{hm(t_new)}  Your {service} code is {new}. Never share it."]),
+                qs=[("otp_code", f"What was the latest verification code {service} texted me?", [new], "code"),
+                    ("otp_changed", f"When did I last update my {service} password?",
+                     [f"{changed.day} {changed:%B %Y}"], "date"),
+                    ("otp_phone", f"Which phone number ending does {service} send codes to?", [last4], "number"),
+                    ("otp_minlen", f"How long does my new {service} password need to be?", [f"{minlen} characters"], "number"),
+                    ("otp_expiry", f"Until what time is the {service} code valid?", [hm(t_new + 10)], "time")],
+                absent=[("otp_code", "What was the latest verification code {X} texted me?", "otp_service")])
+
+
 TEMPLATES = [t_invoice_mail, t_parcel, t_shop_order, t_bank, t_calendar, t_dentist, t_chat, t_terminal,
              t_pip, t_editor, t_ticket, t_subscription, t_flight, t_wifi, t_article, t_doc_page,
              t_notes, t_spreadsheet, t_download, t_contact, t_recipe, t_slack, t_route,
@@ -1424,13 +2029,19 @@ TEMPLATES = [t_invoice_mail, t_parcel, t_shop_order, t_bank, t_calendar, t_denti
              # round 3, the final held-out set (issue 18): only with --templates round3 (or all)
              t_bank_statement, t_lab_results, t_school_message, t_rental_listing, t_month_calendar,
              t_email_thread, t_github_issue, t_kubectl, t_supplier_invoice, t_departures, t_group_chat,
-             t_claim_form, t_car_park, t_sports_results, t_podcast]
+             t_claim_form, t_car_park, t_sports_results, t_podcast,
+             # round 4, written blind to the answer code (issue 18): only with --templates round4 (or all)
+             t_flight_itinerary, t_pharmacy_refill, t_tracking_timeline, t_code_review, t_ide_problems,
+             t_app_settings, t_recipe_ingredients, t_staff_payroll, t_music_player, t_drive_route,
+             t_stock_watchlist, t_clinic_portal, t_course_progress, t_meter_reading, t_translator,
+             t_security_code]
 CLASSIC = TEMPLATES[:26]  # the default day: what the answer reader was developed and tuned on
-TEMPLATE_SETS = {"classic": CLASSIC, "fresh": TEMPLATES[26:42], "round3": TEMPLATES[42:], "all": TEMPLATES}
+TEMPLATE_SETS = {"classic": CLASSIC, "fresh": TEMPLATES[26:42], "round3": TEMPLATES[42:57],
+                 "round4": TEMPLATES[57:], "all": TEMPLATES}
 
 
 def select_templates(spec: str) -> list:
-    """Templates named by a comma list of set names (classic, fresh, round3, all), template names or
+    """Templates named by a comma list of set names (classic, fresh, round3, round4, all), template names or
     prefixes ("t_gym" or "gym"), in TEMPLATES order."""
     chosen: set = set()
     for token in filter(None, (t.strip() for t in spec.split(","))):
@@ -1476,10 +2087,13 @@ THEMES = {  # window colours; "light" is the look every default-day screen has a
                  select=(40, 74, 120), bubble=(56, 59, 68), mine=(34, 84, 64), field=(30, 32, 37),
                  tab=(44, 46, 53)),
 }
-LAYOUTS = ("plain", "table", "cards", "form", "chat")
+LAYOUTS = ("plain", "table", "cards", "form", "chat", "kv", "timeline", "panes")
 # A scene's "layout"; its lines may hold table rows (lists; "selected": the index of a highlighted
 # row, the header being 0), cards or, in a "form", fields (tuples: label, value) and chat messages
 # (dicts: who, time, text, me). "tabs" (titles) with "tab" (the active one) draws a browser's tab strip.
+# Round 4: in a "kv", "timeline" or "panes" scene the tuples are (label, value) rows, (when, what,
+# where) events or (left, right) pane lines; "numeric_right" right-aligns a table's numbers, "diff"
+# shades a numbered diff's + and - lines, and "shrink" draws the text that many pixels smaller.
 
 
 def scene_texts(scene) -> list[str]:
@@ -1510,8 +2124,9 @@ def _wrap(d, text, font, width):
     return lines + [cur]
 
 
-def _table(d, rows, bx, y, right, size, pal, sans, selected=None):
-    """Rows of cells in columns at fixed x offsets; the first row is the header."""
+def _table(d, rows, bx, y, right, size, pal, sans, selected=None, numeric_right=False):
+    """Rows of cells in columns at fixed x offsets; the first row is the header. With
+    `numeric_right`, a cell below the header that is a number is right-aligned in its column."""
     gap = 40
     while True:
         font, bold = _font(sans, size), _font("DejaVuSans-Bold.ttf", size)
@@ -1527,7 +2142,10 @@ def _table(d, rows, bx, y, right, size, pal, sans, selected=None):
         if i and i == selected:
             d.rectangle([bx - 10, y - 6, right, y - 6 + rh], fill=pal["select"])
         for c, cell in enumerate(row):
-            d.text((xs[c], y), cell, font=bold if i == 0 else font, fill=pal["heading" if i == 0 else "text"])
+            x = xs[c]
+            if numeric_right and i and NUMERIC_CELL.fullmatch(cell):
+                x += widths[c] - d.textlength(cell, font=font)
+            d.text((x, y), cell, font=bold if i == 0 else font, fill=pal["heading" if i == 0 else "text"])
         d.line([bx - 10, y - 6 + rh, right, y - 6 + rh], fill=pal["rule"])
         y += rh
     return y + 14, xs[-1] + widths[-1]
@@ -1622,6 +2240,73 @@ def _toast(d, toast, x1, y0):
         d.text((tx + 20, ty + 48 + 26 * i), part, font=font, fill=(238, 238, 242))
 
 
+def _kv(d, pairs, bx, y, right, size, pal):
+    """(label, value) rows of a details page: the label on the left in grey, the values in one
+    column beside the labels; a value "On" or "Off" is drawn with its switch after it."""
+    label, font = _font("DejaVuSans.ttf", size - 2), _font("DejaVuSans.ttf", size)
+    col = bx + max(d.textlength(lab, font=label) for lab, _ in pairs) + 48
+    rh = size + 20
+    for lab, val in pairs:
+        d.text((bx, y + 2), lab, font=label, fill=pal["label"])
+        d.text((col, y), val, font=font, fill=pal["heading"])
+        end = col + d.textlength(val, font=font)
+        if val in ("On", "Off"):
+            sx, on = end + 20, val == "On"
+            d.rounded_rectangle([sx, y + 1, sx + 2 * size, y + size + 1], radius=size // 2,
+                                fill=(64, 132, 226) if on else pal["label"])
+            kx = sx + size + 2 if on else sx + 2
+            d.ellipse([kx, y + 3, kx + size - 4, y + size - 1], fill=(255, 255, 255))
+            end = sx + 2 * size
+        if end > right:
+            raise ValueError(f"value {val!r} does not fit the page")
+        d.line([bx, y + rh - 9, right, y + rh - 9], fill=pal["rule"])
+        y += rh
+    return y + 10
+
+
+def _timeline(d, events, bx, y, right, size, pal):
+    """(when, what, where) events, newest first, down a vertical line: the time on the left, a dot
+    on the line, the event in bold with its place under it in grey."""
+    small, bold = _font("DejaVuSans.ttf", size - 4), _font("DejaVuSans-Bold.ttf", size - 2)
+    lx = bx + max(d.textlength(w, font=small) for w, _, _ in events) + 34
+    rh = 2 * size + 22
+    d.line([lx, y + 12, lx, y + 12 + rh * (len(events) - 1)], fill=pal["label"], width=3)
+    for k, (when, what, where) in enumerate(events):
+        d.text((bx, y + 3), when, font=small, fill=pal["label"])
+        d.ellipse([lx - 8, y + 4, lx + 8, y + 20], fill=(40, 150, 90) if k == 0 else pal["label"])
+        d.text((lx + 30, y), what, font=bold, fill=pal["heading"])
+        d.text((lx + 30, y + size + 2), where, font=small, fill=pal["label"])
+        if lx + 30 + max(d.textlength(what, font=bold), d.textlength(where, font=small)) > right:
+            raise ValueError(f"event {what!r} does not fit the page")
+        y += rh
+    return y + 6
+
+
+def _panes(d, rows, bx, y, right, size, pal):
+    """A translator's two panes side by side: the first (left, right) pair names the languages
+    above the panes, every later pair is a line of the text and of its translation."""
+    gap, lh = 30, size + 20
+    pw = (right - bx - gap) // 2
+    head, font = _font("DejaVuSans-Bold.ttf", size - 2), _font("DejaVuSans.ttf", size + 2)
+    top, h = y + size + 12, 40 + lh * (len(rows) - 1) + 50
+    for k in range(2):
+        px = bx + k * (pw + gap)
+        d.text((px + 4, y), rows[0][k], font=head, fill=pal["label"])
+        d.rounded_rectangle([px, top, px + pw, top + h], radius=10, fill=pal["card" if k else "field"],
+                            outline=pal["rule"])
+        for n, row in enumerate(rows[1:]):
+            if d.textlength(row[k], font=font) > pw - 40:
+                raise ValueError(f"text {row[k]!r} does not fit its pane")
+            d.text((px + 20, top + 24 + n * lh), row[k], font=font, fill=pal["text"])
+    return top + h + 18
+
+
+PANELS = {"kv": _kv, "timeline": _timeline, "panes": _panes}  # round-4 layouts of (label, value…) lines
+DIFF_FILL = {"light": {"+": (218, 246, 224), "-": (252, 226, 226)},  # a diff's added and removed lines
+             "dark": {"+": (30, 78, 50), "-": (96, 38, 44)}}
+NUMERIC_CELL = re.compile(r"[+\-£$€]?\d[\d,.:]*\s?(?:%|[A-Za-z]{1,4})?")  # right-aligned with numeric_right
+
+
 def render(scene, stamp: dt.datetime, rng) -> Image.Image:
     """A screenshot of the scene. A scene without "layout" or "theme" draws exactly as it always
     has, with the same `rng` draws, so an earlier seed's default day stays byte-identical."""
@@ -1644,7 +2329,7 @@ def render(scene, stamp: dt.datetime, rng) -> Image.Image:
         for i, s in enumerate(scene["sidebar"]):
             d.text((x0 + 16, top + 24 + i * 32), s, font=f("DejaVuSans.ttf", 16), fill=pal["side_text"])
         bx = x0 + 260
-    size = rng.choice([20, 22, 24])
+    size = rng.choice([20, 22, 24]) - scene.get("shrink", 0)  # no rng drawn for "shrink"
     sans = "DejaVuSansMono.ttf" if scene.get("mono") else "DejaVuSans.ttf"
     body = f(sans, size)
     y, widest = top + 28, 0
@@ -1657,12 +2342,15 @@ def render(scene, stamp: dt.datetime, rng) -> Image.Image:
             while j < len(lines) and type(lines[j]) is type(line):
                 j += 1
             if isinstance(line, list):
-                y, right = _table(d, lines[i:j], bx, y, x1 - 24, size, pal, sans, scene.get("selected"))
+                y, right = _table(d, lines[i:j], bx, y, x1 - 24, size, pal, sans, scene.get("selected"),
+                                  scene.get("numeric_right", False))
                 widest = max(widest, right)
             elif isinstance(line, dict):
                 y = _bubbles(d, lines[i:j], bx, y, x1 - 24, size, pal)
             elif scene.get("layout") == "form":
                 y = _form(d, lines[i:j], bx, y, x1 - 24, size, pal)
+            elif scene.get("layout") in PANELS:
+                y = PANELS[scene["layout"]](d, lines[i:j], bx, y, x1 - 24, size, pal)
             else:
                 y = _cards(d, lines[i:j], bx, y, x1 - 24, size, pal)
             i = j
@@ -1673,6 +2361,8 @@ def render(scene, stamp: dt.datetime, rng) -> Image.Image:
             widest = max(widest, bx + d.textlength(line[2:], font=font))
             y += size + 22
         else:
+            if scene.get("diff") and line[12:13] in ("+", "-") and not line[:12].strip(" 0123456789"):
+                d.rectangle([bx - 10, y - 5, x1 - 24, y + size + 7], fill=DIFF_FILL[scene.get("theme", "light")][line[12]])
             d.text((bx, y), line, font=body, fill=pal["text"])
             widest = max(widest, bx + d.textlength(line, font=body))
             y += size + 14
@@ -1765,7 +2455,8 @@ def main() -> None:
     p.add_argument("--instances", type=int, default=7, help="screens drawn per template")
     p.add_argument("--templates", default="classic", metavar="NAMES",
                    help="comma list of template sets (classic, fresh: the held-out templates of "
-                        "issue 18, round3: the final held-out set, all), template names or prefixes "
+                        "issue 18, round3: the final held-out set, round4: a fourth held-out set "
+                        "written blind to the answer code, all), template names or prefixes "
                         "(default: classic)")
     p.add_argument("--split-of", type=Path, metavar="QUESTIONS",
                    help="keep the train/test split of an earlier day's questions.jsonl (a "

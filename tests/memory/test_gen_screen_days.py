@@ -73,7 +73,7 @@ def _absent_entity(gen, q: dict) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("tset", ["fresh", "round3"])
+@pytest.mark.parametrize("tset", ["fresh", "round3", "round4"])
 def test_answers_drawn_on_evidence_and_absent_entities_nowhere(gen, tmp_path, tset):
     questions, scenes = _day(gen, tmp_path, 3, gen.TEMPLATE_SETS[tset])
     assert len({q["template"].split(":")[0] for q in questions}) == len(gen.TEMPLATE_SETS[tset]) + 1
@@ -95,10 +95,10 @@ def test_answers_drawn_on_evidence_and_absent_entities_nowhere(gen, tmp_path, ts
         assert not any(entity.lower() in t for t in everything), (q["question"], entity)
 
 
-@pytest.mark.parametrize("tset", ["fresh", "round3"])
+@pytest.mark.parametrize("tset", ["fresh", "round3", "round4"])
 def test_held_out_questions_have_distractors_of_their_shape(gen, tmp_path, tset):
     questions, scenes = _day(gen, tmp_path, 4, gen.TEMPLATE_SETS[tset])
-    names = {f"{a} {b}" for a in gen.FIRST2 + gen.FIRST3 for b in gen.LAST2 + gen.LAST3}
+    names = {f"{a} {b}" for a in gen.FIRST2 + gen.FIRST3 + gen.FIRST4 for b in gen.LAST2 + gen.LAST3 + gen.LAST4}
     shapes = set()
     for q in questions:
         if q["abstain"] or q["template"].endswith(":activity"):
@@ -106,7 +106,7 @@ def test_held_out_questions_have_distractors_of_their_shape(gen, tmp_path, tset)
         shapes.add(q["shape"])
         text = "\n".join(gen.scene_texts(scenes[q["evidence"][0]]))
         if q["shape"] == "person" and " " not in q["answers"][0]:  # a first name, as a chat shows
-            values = {f for f in gen.FIRST2 + gen.FIRST3 if re.search(rf"\b{f}\b", text)}
+            values = {f for f in gen.FIRST2 + gen.FIRST3 + gen.FIRST4 if re.search(rf"\b{f}\b", text)}
         elif q["shape"] == "person":
             values = {n for n in names if n in text} | {m for m in re.findall(r"Dr \w+", text)}
         elif q["shape"] in SHAPE_PATTERNS:
@@ -118,7 +118,7 @@ def test_held_out_questions_have_distractors_of_their_shape(gen, tmp_path, tset)
                       "url", "text"}
 
 
-@pytest.mark.parametrize("tset", ["fresh", "round3"])
+@pytest.mark.parametrize("tset", ["fresh", "round3", "round4"])
 def test_same_seed_same_day(gen, tmp_path, tset):
     for run in ("a", "b"):
         gen.generate(7, tmp_path / run, instances=1, templates=gen.TEMPLATE_SETS[tset])
@@ -176,11 +176,62 @@ def test_round3_scenes_fit_and_use_the_new_layouts(gen):
 def test_template_selection(gen, tmp_path):
     assert [t.__name__ for t in gen.select_templates("gym, t_letter")] == ["t_gym_class", "t_letter"]
     assert gen.select_templates("classic,fresh") == gen.CLASSIC + gen.TEMPLATE_SETS["fresh"]
-    assert gen.select_templates("classic,fresh,round3") == gen.TEMPLATES == gen.select_templates("all")
+    assert gen.select_templates("classic,fresh,round3,round4") == gen.TEMPLATES == gen.select_templates("all")
     assert gen.select_templates("round3") == gen.TEMPLATE_SETS["round3"] and len(gen.TEMPLATE_SETS["round3"]) >= 14
     assert not set(gen.TEMPLATE_SETS["round3"]) & set(gen.CLASSIC + gen.TEMPLATE_SETS["fresh"])
+    assert gen.select_templates("round4") == gen.TEMPLATE_SETS["round4"] and len(gen.TEMPLATE_SETS["round4"]) >= 14
+    assert not set(gen.TEMPLATE_SETS["round4"]) & set(gen.TEMPLATES[:57])
+    assert gen.CLASSIC + gen.TEMPLATE_SETS["fresh"] + gen.TEMPLATE_SETS["round3"] == gen.TEMPLATES[:57]
     assert gen.select_templates("t_pa") == [gen.t_parcel, gen.t_payslip, gen.t_password_entry, gen.t_parcel_sms]
     run = subprocess.run([sys.executable, str(GEN), "--templates", "nosuch", "--out", str(tmp_path / "x")],
                          capture_output=True, text=True)
     assert run.returncode == 2 and run.stderr.count("\n") == 1 and "nosuch" in run.stderr, run.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_round4_scenes_fit_and_use_their_layouts(gen):
+    """Every round-4 template draws inside its window for several seeds (render raises when a
+    layout overflows), with the round's own layouts and looks, and its questions ask with a
+    spread of question words."""
+    seen: set = set()
+    for seed in range(4):
+        rng = random.Random(seed)
+        used = gen.Used()
+        for t in gen.TEMPLATE_SETS["round4"]:
+            sc = t(rng, dt.date(2026, 2 + seed * 3, 2 + seed * 7), used)
+            gen.render(sc, dt.datetime(2026, 5, 5, 9, 0), rng)
+            seen |= {sc.get("layout", "plain"), sc.get("theme", "light"),
+                     *(k for k in ("numeric_right", "diff", "shrink", "toast", "sidebar") if k in sc)}
+            for line in sc["lines"]:
+                assert isinstance(line, (str, list, tuple)), line
+    assert seen >= {"kv", "timeline", "panes", "table", "cards", "form", "plain", "dark", "light",
+                    "numeric_right", "diff", "shrink", "toast", "sidebar"}
+    wording = [q.lower() for t in gen.TEMPLATE_SETS["round4"]
+               for _f, q, _a, _s in t(random.Random(1), dt.date(2026, 5, 5), gen.Used())["qs"]]
+    for start in ("how much", "how many", "how long", "when", "which", "who", "what time", "where"):
+        assert sum(q.startswith(start) for q in wording) >= 2, start
+
+
+def test_round4_day_is_big_enough_and_recorded(gen, tmp_path):
+    """One seed's round-4 day (two screens a template) holds at least 90 answerable and 10
+    unanswerable questions, from every template, with each question's template and answer shape
+    recorded; every answer is among the texts drawn on its evidence frame, which exists."""
+    scenes: list = []
+    summary = gen.generate(4, tmp_path, instances=2, templates=gen.TEMPLATE_SETS["round4"], scenes_out=scenes)
+    questions = _read(tmp_path / "questions.jsonl")
+    names = {t.__name__ for t in gen.TEMPLATE_SETS["round4"]}
+    answerable = [q for q in questions if not q["abstain"]]
+    absent = [q for q in questions if q["abstain"]]
+    assert summary["frames"] == 2 * len(names) and len(answerable) >= 90 and len(absent) >= 10
+    assert {q["template"].split(":")[0] for q in answerable} == names
+    assert {q["template"].split(":")[0] for q in absent} == names | {"unused_app"}
+    shapes = {"number", "money", "code", "time", "date", "person", "place", "command", "file", "url", "text", "title"}
+    assert {q["shape"] for q in answerable} <= shapes and {q["shape"] for q in absent} == {"none"}
+    assert all(q["answers"] and q["evidence"] for q in answerable)
+    assert all(not q["answers"] and not q["evidence"] for q in absent)
+    frames = {fr["file"]: fr for fr in _read(tmp_path / "frames.jsonl")}
+    texts = {name: " | ".join(gen.scene_texts(sc)).lower() for name, sc in scenes}
+    for q in answerable:
+        assert q["evidence"][0] in frames and (tmp_path / q["evidence"][0]).exists()
+        assert any(a.lower() in texts[q["evidence"][0]] for a in q["answers"]), q
+
