@@ -6,13 +6,18 @@ caption above it ("Sunset" over "20:58"), or the first cell of its row ("Amount 
 "£183.68", "darktable" at the start of the process row). `arrange` turns a frame's OCR
 boxes into cells in reading order (rows top to bottom, each left to right), each with its
 row's text and, for a bare value, the label the layout gives it: the row's first cell and
-the column's header, found by walking up the column through the values under it.
+the column's header, found by walking up the column through the values under it. A short
+line of its own under a lead-in ("Yours sincerely," over a name) takes it as its label. A
+sentence OCR wrapped onto several boxes is one paragraph, each box's row the sentence it is
+part of, never joined to the boxes level with it in another pane (a messages panel beside a
+news page).
 
 Pure geometry and the value shapes of memory/shapes.py; every number it uses is in LAYOUT.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,12 +30,30 @@ LAYOUT = {
     # by this share of its height at top and bottom (boxes of one row overlap most of it)
     "row_inset": 0.2,
     # two boxes share a column when their horizontal overlap is at least this share of
-    # the narrower one (left-aligned, centred or right-aligned cells of one column)
+    # the narrower one (left-aligned, centred or right-aligned cells of one column) and the
+    # centre of one lies over the other (a heading over the label column, "Wedding costs"
+    # over "Rent", that only reaches into the values beside it is not their header)
     "column_overlap": 0.3,
     # walking up a column stops at a vertical gap wider than this many line heights (a
     # new section of the screen, not the header of this one)
     "max_gap_lines": 2.5,
+    # A line of prose wrapped onto the next box ("Your parcel ... will arrive today" /
+    # "between 13:20 and 15:20."): the box below starts within `para_indent_lines` line
+    # heights of the same left edge, at most `para_gap_lines` below (or overlapping it by
+    # at most `para_overlap_lines`: OCR boxes of tight lines overlap), its height within
+    # `para_height_ratio` of the one above, which holds at least `para_min_words` words
+    # and does not end a sentence (PARA_END), and the box below goes on with a lower-case
+    # word or a number (a table's next cell starts anew: "Closing remarks"). Such boxes are
+    # read as one paragraph, not as cells of the rows beside them (a side panel, the next
+    # column of a page); each box's row is the sentence(s) it holds a part of.
+    "para_indent_lines": 0.5,
+    "para_gap_lines": 0.5,
+    "para_overlap_lines": 0.5,
+    "para_height_ratio": 0.75,
+    "para_min_words": 4,
 }
+# The marks that end a sentence, or a line that leads in to what follows: no wrap after them.
+PARA_END = ".!?:"
 
 
 @dataclass(frozen=True)
@@ -62,6 +85,11 @@ def _overlap(a: tuple, b: tuple) -> float:
     return max(hi - lo, 0) / narrow
 
 
+def _same_column(a: tuple, b: tuple) -> bool:
+    centre = lambda box, over: over[0] <= (box[0] + box[2]) / 2 <= over[2]  # noqa: E731
+    return _overlap(a, b) >= LAYOUT["column_overlap"] and (centre(a, b) or centre(b, a))
+
+
 def _rows(lines: Sequence[OcrLine]) -> list[list[OcrLine]]:
     inset = LAYOUT["row_inset"]
     rows: list[list[OcrLine]] = []
@@ -88,8 +116,7 @@ def _header(at: int, cell: OcrLine, rows: list[list[OcrLine]], heads: list[bool]
     value = _bare_value(cell.text)
     below = cell
     for i in range(at - 1, -1, -1):
-        above = next((ln for ln in rows[i] if _overlap(ln.box, cell.box)
-                      >= LAYOUT["column_overlap"]), None)
+        above = next((ln for ln in rows[i] if _same_column(ln.box, below.box)), None)
         if above is None:
             continue
         height = max(below.box[3] - below.box[1], 1)
@@ -103,14 +130,87 @@ def _header(at: int, cell: OcrLine, rows: list[list[OcrLine]], heads: list[bool]
     return ""
 
 
+def _wraps_onto(a: OcrLine, b: OcrLine) -> bool:
+    """Box `b` continues the sentence of box `a` on the next line (LAYOUT "para_*")."""
+    ha, hb = a.box[3] - a.box[1], b.box[3] - b.box[1]
+    h = max(ha, hb, 1)
+    text = a.text.strip()
+    return (abs(a.box[0] - b.box[0]) <= LAYOUT["para_indent_lines"] * h
+            and -LAYOUT["para_overlap_lines"] * h <= b.box[1] - a.box[3]
+            <= LAYOUT["para_gap_lines"] * h
+            and min(ha, hb) >= LAYOUT["para_height_ratio"] * h
+            and len(words(text)) >= LAYOUT["para_min_words"]
+            and not text.endswith(tuple(PARA_END))
+            and bool(_GOES_ON.match(b.text.strip())))
+
+
+_GOES_ON = re.compile(r"[a-z0-9]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _sentences_of(parts: list[str]) -> list[str]:
+    """For each part of a paragraph, the sentence(s) of the paragraph it holds text of."""
+    text = " ".join(parts)
+    cuts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
+    out, at = [], 0
+    for part in parts:
+        lo, hi = at, at + len(part)
+        out.append(" ".join(text[a:b].strip() for a, b in zip(cuts, cuts[1:])
+                            if a < hi and b > lo))
+        at = hi + 1
+    return out
+
+
+def _paragraphs(lines: Sequence[OcrLine], in_rows: set[int]) -> dict[int, str]:
+    """The sentence(s) of its paragraph each wrapped box holds part of, by the box's index
+    (boxes of one line alone are not in the map). Of two boxes that each share their row
+    with other boxes (`in_rows`, by index: a table's cells, or two panes of prose side by
+    side) the lower one goes on a sentence only with a lower-case word ("with a final
+    decision ..."), not with a number: "3D printing at home" under "Running ML on the edge"
+    is the next row of a table."""
+    below: dict[int, int] = {}
+    taken: set[int] = set()
+    order = sorted(range(len(lines)), key=lambda i: (lines[i].box[1], lines[i].box[0]))
+    for n, i in enumerate(order):
+        for j in order[n + 1:]:
+            if i in in_rows and j in in_rows and not lines[j].text.strip()[:1].islower():
+                continue
+            if j not in taken and _wraps_onto(lines[i], lines[j]):
+                below[i] = j
+                taken.add(j)
+                break
+    out: dict[int, str] = {}
+    for i in order:
+        if i in taken or i not in below:
+            continue
+        chain = [i]
+        while chain[-1] in below:
+            chain.append(below[chain[-1]])
+        parts = [lines[k].text.strip() for k in chain]
+        out.update(dict(zip(chain, _sentences_of(parts))))
+    return out
+
+
 def arrange(lines: Sequence[OcrLine]) -> list[Cell]:
-    """The boxes as cells in reading order, each with its row and its layout label."""
+    """The boxes as cells in reading order, each with its row and its layout label. A box
+    of a wrapped paragraph has its sentence(s) as its row and no label."""
     boxed = [ln for ln in lines if ln.text.strip() and len(ln.box) == 4]
     rows = _rows(boxed)
+    shared = {id(ln) for row in rows if len(row) > 1 for ln in row}
+    para = {id(boxed[i]): text for i, text in _paragraphs(
+        boxed, {i for i, ln in enumerate(boxed) if id(ln) in shared}).items()}
     # a table's header row: several boxes side by side, every one a caption
     heads = [len(row) > 1 and all(_label_like(ln.text) for ln in row) for row in rows]
     out: list[Cell] = []
     for at, row in enumerate(rows):
+        if any(id(ln) in para for ln in row):
+            for ln in row:
+                if id(ln) in para:
+                    out.append(Cell(ln.text.strip(), para[id(ln)], ""))
+            row = [ln for ln in row if id(ln) not in para]
+            if not row:
+                continue
+            heads[at] = len(row) > 1 and all(_label_like(ln.text) for ln in row)
         row_text = " ".join(ln.text.strip() for ln in row)
         first = row[0].text.strip()
         for ln in row:
@@ -122,5 +222,25 @@ def arrange(lines: Sequence[OcrLine]) -> list[Cell]:
                 if header and header not in parts:
                     parts.append(header)
                 label = " ".join(parts)
+            elif len(row) == 1 and not heads[at]:
+                label = _lead_in(at, ln, rows)
             out.append(Cell(text, row_text, label))
     return out
+
+
+def _lead_in(at: int, cell: OcrLine, rows: list[list[OcrLine]]) -> str:
+    """The box right above a short line of its own, when it reads as a lead-in to it: a
+    few words ending with a colon or a comma (LABEL_ABOVE "lead_in": "Yours sincerely," over
+    the name that signs a letter, "Deliver to:" over a name)."""
+    if not 0 < len(words(cell.text)) <= LABEL_ABOVE["max_value_words"]:
+        return ""
+    for i in range(at - 1, -1, -1):
+        above = next((ln for ln in rows[i] if _same_column(ln.box, cell.box)), None)
+        if above is None:
+            continue
+        height = max(cell.box[3] - cell.box[1], 1)
+        text = above.text.strip()
+        near = cell.box[1] - above.box[3] <= LAYOUT["max_gap_lines"] * height
+        return text if near and _label_like(text) and text.endswith(
+            tuple(LABEL_ABOVE["lead_in"])) else ""
+    return ""

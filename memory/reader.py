@@ -4,7 +4,8 @@ Candidates are every line of the best raw hits (frames, chat turns) and the span
 them: the value after a label ("Tracking number: ZX-4471-QP"), and every span of a known
 shape (memory/shapes.py: money with its currency, codes with their prefix, times and dates
 as shown, names, commands, paths, URLs). A value OCR'd on its own line takes the line
-above as its label when that reads as one (a table's "Equipment" / "7,508"; LABEL_ABOVE),
+above as its label when that reads as one (a table's "Equipment" / "7,508", a letter's
+"Yours sincerely," over the name that signs it; LABEL_ABOVE),
 and a label can give its value a shape no pattern sees alone ("Booking reference: CDJCTH";
 LABELLED_SHAPES). Each is scored by a weighted sum of features
 (`features`): how well its line and its label cover the question, whether its shape is one
@@ -35,6 +36,7 @@ from memory.answer_tuning import AnswerTuning
 from memory.layout import Cell
 from memory.retrieval import Hit
 from memory.shapes import (
+    ASKER_VERB,
     ASKS_CURRENT,
     CURRENT_WORDS,
     FOUND_SHAPES,
@@ -147,7 +149,9 @@ def candidates(hits: Sequence[Hit], *, read: int, memories: bool = False,
         lines = [l.strip() for l in hit.text.splitlines() if l.strip()]
         header = lines[0] if hit.kind == "frame" and lines else ""
         clock = _seen_clock(hit) if hit.kind == "frame" else set()
-        seen: set[tuple[str, bool]] = set()
+        # a span is one candidate per place it stands: the same value in another row of
+        # a table ("Hall A" of two talks) is another candidate, with that row
+        seen: set[tuple[str, bool, str]] = set()
         cells = (layouts or {}).get(hit.ref_id) if hit.kind == "frame" else None
         if cells is not None:
             if hit.ref_id in laid:
@@ -177,9 +181,9 @@ def candidates(hits: Sequence[Hit], *, read: int, memories: bool = False,
                 found.setdefault(span, set()).update({shape} & FOUND_SHAPES)
             for span, label, _shape in spans:
                 # a value in the title and again in the body is a candidate of each
-                if (span, title) in seen or span in clock or not words(span):
+                if (span, title, row) in seen or span in clock or not words(span):
                     continue
-                seen.add((span, title))
+                seen.add((span, title, row))
                 out.append(Candidate(span, line, hit, rank, label, title or chrome,
                                      fragment=_fragment(span, line), found=found[span],
                                      row=row))
@@ -188,14 +192,16 @@ def candidates(hits: Sequence[Hit], *, read: int, memories: bool = False,
 
 def _label_above(prev: str, line: str) -> str:
     """The line before, when it reads as the label of this one (LABEL_ABOVE): it ends with
-    a colon, or it is a few words with no value of their own above a line that is one
-    value."""
+    a colon (or a comma, over a short line: a lead-in), or it is a few words with no value
+    of their own above a line that is one value."""
     prev = prev.strip()
     if not prev or LABEL_VALUE.match(prev):
         return ""
-    if prev.endswith(":") and len(words(prev)) <= LABEL_ABOVE["max_label_words"]:
-        return prev
     pw, lw = words(prev), words(line)
+    if len(pw) <= LABEL_ABOVE["max_label_words"] and (
+            prev.endswith(":") or (prev.endswith(tuple(LABEL_ABOVE["lead_in"]))
+                                   and 0 < len(lw) <= LABEL_ABOVE["max_value_words"])):
+        return prev   # "Location:" over anything; "Yours sincerely," over a name
     bare_value = (0 < len(lw) <= LABEL_ABOVE["max_value_words"]
                   and bool(span_shapes(line) & set(LABEL_ABOVE["value_shapes"])))
     if (bare_value and 0 < len(pw) <= LABEL_ABOVE["max_label_words"]
@@ -264,7 +270,8 @@ def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str
         "echo": echo,
         "title": 0.0 if asks_title else float(c.title),
         "rank": 1.0 / (1 + c.rank),
-        "length": max(len(c_words) - 1, 0),
+        # words as written ("git clone https://github.com/..." is three, not eight)
+        "length": max(len(c.text.split()) - 1, 0),
         "fragment": float(c.fragment),
     }
 
@@ -293,8 +300,11 @@ def hits_read(hits: Sequence[Hit], tuning: AnswerTuning) -> list[Hit]:
 
 def key_words(question: str) -> list[str]:
     """The question's content words, a possessive read as its owner ("moreau's" ->
-    "moreau"): what its evidence must show."""
-    return list(dict.fromkeys(_POSSESSIVE.sub("", w) for w in content_words(question)))
+    "moreau"), less the verb of the asker's own doing with a screen (ASKER_VERB: "did I
+    use", "was I looking at"): what its evidence must show."""
+    doing = {(m.group("verb") or m.group("past")).lower() for m in ASKER_VERB.finditer(question)}
+    return list(dict.fromkeys(w for w in (_POSSESSIVE.sub("", w) for w in content_words(question))
+                              if w not in doing))
 
 
 def hit_coverage(question: str, hit: Hit, weight: dict[str, float],
@@ -319,12 +329,14 @@ def key_coverage(question: str, hits: Sequence[Hit], idf: Callable[[list[str]], 
 
 
 _POSSESSIVE = re.compile(r"'s$")
-_NAMED = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w'-]*|\b\w*\d\w*\b|\"[^\"]+\"")
+_NAMED = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w'-]*|\b\w*\d\w*\b|\"[^\"]+\""
+                    r"|\b[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+\b")
 
 
 def named_words(question: str) -> list[str]:
     """The words that name something: capitalised inside the sentence, holding a digit,
-    or quoted ("Bookhaven", "Office-5G", "\"export drops the last row\"")."""
+    quoted, or an identifier joined by hyphens or underscores ("Bookhaven", "Office-5G",
+    "\"export drops the last row\"", "otter-sync")."""
     out: list[str] = []
     for m in _NAMED.finditer(question.strip()):
         # a possessive names its owner: "Lena Moreau's" -> "moreau"

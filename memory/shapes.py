@@ -29,7 +29,8 @@ SPAN_PATTERNS: dict[str, re.Pattern] = {
                        rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
                        r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.IGNORECASE),
     # Keys and references: letters and digits mixed, kept whole with their prefix.
-    "code": re.compile(r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+\b"
+    # ("PL/20234/16": a reference whose parts a slash joins)
+    "code": re.compile(r"\b(?=[A-Z0-9/-]*\d)(?=[A-Z0-9/-]*[A-Z])[A-Z0-9]+(?:[-/][A-Z0-9]+)+\b"
                        r"|\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,10}\b"
                        r"|\b\d{3,}-\d{3,}\b|#\d{3,}\b|\b\d{6,}\b|\b[A-Z]{1,2}\d{1,4}[A-Z]?\b"),
     "number": re.compile(r"\+?\d[\d ]{6,}\d|\d+(?:[.,]\d+)*%?"),
@@ -40,10 +41,15 @@ SPAN_PATTERNS: dict[str, re.Pattern] = {
     "file": re.compile(r"(?:~|\.{0,2})/[\w./-]+|\b[\w-]+(?:/[\w.-]+)+|\b[\w-]+\.(?:[a-z]{2,4})\b"),
     "command": re.compile(r"(?<=\$ )\S.*$|(?<=> )\S.*$"),
     "person": re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z'’]+){1,2}\b"),
-    # A place: after a preposition of place, after a comma (the town of an address), two
-    # or more capitalised words, or "the" and a name; not one capitalised word alone
-    # ("Lunch", "Today" open a line as often as they name a place).
-    "place": re.compile(r"(?:(?<=\bat )|(?<=\bin )|(?<=\bto )|(?<=\bfrom )|(?<=\bnear ))"
+    # A place: a street address ("84 Rua do Sol, Verona", "2 Station Road": a house number,
+    # capitalised words, the town after a comma; not a day and month), after a preposition
+    # of place, after a comma (the town of an address), two or more capitalised words, or
+    # "the" and a name; not one capitalised word alone ("Lunch", "Today" open a line as
+    # often as they name a place).
+    "place": re.compile(rf"\b\d{{1,4}}[A-Za-z]?\s+(?!(?i:{_MONTH})\b)[A-Z][\w'’-]*"
+                        r"(?:\s+(?:[A-Z][\w'’-]*|de|do|da|del|di|du|la|le|van|von|of|the|on))*"
+                        r"(?:,\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})*"
+                        r"|(?:(?<=\bat )|(?<=\bin )|(?<=\bto )|(?<=\bfrom )|(?<=\bnear ))"
                         r"(?:the )?[A-Z][^,.;!?()]*"
                         r"|(?<=, )[A-Z][\w'&]*(?:\s+[A-Z][\w'&]*){0,3}"
                         r"|\b(?:the\s+)?[A-Z][\w'&]*(?:\s+(?:[A-Z0-9][\w'&]*|on|at|of|&)){1,4}"
@@ -69,7 +75,10 @@ LABEL_VALUE = re.compile(r"^(?P<label>[^:=]{2,40}?)\s?(?::|\s=)\s+(?P<value>\S.*
 # words with no digit above a line of at most `max_value_words` words holding a span of one
 # of `value_shapes`.
 LABEL_ABOVE: dict = {"max_label_words": 4, "max_value_words": 3,
-                     "value_shapes": ("money", "number", "quantity", "time", "date", "code")}
+                     "value_shapes": ("money", "number", "quantity", "time", "date", "code"),
+                     # the ends of a line that leads in to the short line under it, whatever
+                     # its shape ("Yours sincerely," / a name; "Ship to:" / a name)
+                     "lead_in": (":", ",")}
 
 # Values whose shape only their label tells: after a label announcing that shape
 # (LABEL_SHAPES), a value matching the pattern whole has it ("Booking reference: CDJCTH" is
@@ -83,12 +92,14 @@ LABELLED_SHAPES: dict[str, re.Pattern] = {
 # one. The reader scores a candidate whose label announces a shape the question expects.
 LABEL_SHAPES: dict[str, tuple[str, ...]] = {
     "person": ("assigne", "owner", "author", "report", "organis", "organiz", "host", "sender",
-               "contact", "lead", "manag", "driver", "doctor"),
+               "contact", "lead", "manag", "driver", "doctor",
+               # a letter's or an email's sign-off, over the name that signs it
+               "sincer", "faith", "regard", "wish", "cheer"),
     "place": ("locat", "venu", "address", "place", "room", "where", "destin", "meet"),
     "time": ("time", "start", "begin", "end", "when", "depart", "arriv"),
     "date": ("date", "due", "deadlin", "deliveri", "expect", "day", "when"),
     "money": ("amount", "total", "price", "cost", "fee", "balanc", "paid", "charg", "sum",
-              "subtot"),
+              "subtot", "vat", "tax", "tip", "discount", "deposit", "refund"),
     "code": ("code", "refer", "ref", "key", "id", "number", "track", "confirm", "book"),
 }
 
@@ -101,6 +112,15 @@ CURRENT_WORDS = frozenset({"new", "now", "updated", "moved", "moves", "changed",
 # A question asking for the value in force now, where an older one may be shown too.
 ASKS_CURRENT = re.compile(r"(?:now|current(?:ly)?|latest|new|still|anymore)", re.I)
 
+# The asker's own doing with a screen ("What command did I use to ...?", "Which page was I
+# looking at ...?"): the verb tells how the asker met the answer, not what the screen
+# shows, so its evidence need not show it ("How much memory was calibre using?" keeps
+# "using": calibre's doing, on the screen).
+ASKER_VERB = re.compile(
+    r"\b(?:did|do|have|had|was|were|am)\s+(?:i|we)\s+(?P<verb>use|using|used|see|seeing|seen|"
+    r"look|looking|looked|view|viewing|viewed|visit|visiting|visited|check|checking|checked)\b"
+    r"|\b(?:i|we)\s+(?P<past>used|saw|looked|viewed|visited|checked)\b", re.IGNORECASE)
+
 # Question forms -> the shapes an answer to them takes (first match wins). The question
 # word decides before the nouns in the question: "Who is ticket OPS-7310 assigned to?" asks
 # for a person, not a code, so the forms anchored on when/who/where come before the rest.
@@ -108,7 +128,8 @@ QUESTION_FORMS: list[tuple[str, re.Pattern, tuple[str, ...]]] = [
     ("title", re.compile(r"\b(?:title|which (?:page|tab|article|window)|what (?:page|article))\b", re.I),
      ("title", "text")),
     ("command", re.compile(r"\b(?:command|run|ran|type|typed)\b", re.I), ("command",)),
-    ("url", re.compile(r"\b(?:url|link|web ?address|address of)\b", re.I), ("url",)),
+    # "the address of ..." is a page's or a building's
+    ("url", re.compile(r"\b(?:url|link|web ?address|address of)\b", re.I), ("url", "place")),
     ("file", re.compile(r"\b(?:file|folder|directory|path)\b", re.I), ("file",)),
     ("time", re.compile(r"\b(?:what time|which time|at what time)\b", re.I), ("time",)),
     ("date", re.compile(r"\b(?:what (?:date|day)|which (?:date|day)|by when|due)\b", re.I),
@@ -116,10 +137,12 @@ QUESTION_FORMS: list[tuple[str, re.Pattern, tuple[str, ...]]] = [
     ("when", re.compile(r"^\s*(?:and\s+|so\s+)?when\b", re.I), ("time", "date")),
     ("person", re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:person|colleague|doctor)\b", re.I),
      ("person",)),
-    ("place", re.compile(r"^\s*where\b|\b(?:which|what) (?:city|town|country|place|street|venue)\b",
+    ("place", re.compile(r"^\s*where\b|\b(?:which|what) (?:city|town|country|place|street|venue|"
+                         r"address)\b",
                          re.I), ("place",)),
     ("money", re.compile(r"\b(?:how much|price|cost|costs|owe|paid|pay|charge|fee|amount|"
-                         r"transfer(?:red)?|spend|spent)\b", re.I), ("money", "number")),
+                         r"transfer(?:red)?|spend|spent|vat|tax|tip|deposit|refund|fare|rent|"
+                         r"discount|balance)\b", re.I), ("money", "number")),
     ("code", re.compile(r"\b(?:code|key|reference|tracking|booking|order number|invoice number|"
                         r"ticket|id|gate|serial)\b", re.I), ("code", "number")),
     ("quantity", re.compile(r"\bhow (?:many|long|far|old|big|fast|heavy|tall)\b", re.I),

@@ -75,3 +75,104 @@ def test_the_reader_takes_the_captioned_time():
     r = read("What time is sunset in Bilbao?", [hit], AnswerTuning(),
              idf=lambda ws: {w: 1.0 for w in ws}, layouts={12: arrange(WEATHER)})
     assert r.best.text == "20:58"
+
+
+# A news page beside a messages panel, as OCR boxes it: the panel's message wraps onto a
+# second box, and each of its lines sits level with a line of the page (one "row" each).
+TWO_PANES = [
+    box("Council approves new cycle lanes - Evening Herald - Firefox", 63, 57, 648, 87),
+    box("Council approves new cycle lanes", 75, 113, 577, 153),
+    box("Messages - Parcelwing", 1032, 113, 1236, 138),
+    box("Your parcel from Saltbox Ceramics will arrive today", 1010, 146, 1452, 177),
+    box("Updated 10:20 | Evening Herald", 76, 156, 405, 185),
+    box("between 13:20 and 15:20.", 1010, 175, 1242, 201),
+    box("The plans were discussed at length on Tuesday evening,", 75, 188, 650, 223),
+    box("Track or change:", 1010, 197, 1158, 227),
+    box("https://trk.parcelwing.example/CWw3UCJ4S4", 1007, 223, 1403, 257),
+    box("with a final decision expected before the end of the month.", 76, 225, 677, 255),
+]
+# A talk schedule: long titles over the next row's title in the same column (a table's
+# cells, not a wrapped sentence), and one room in three rows.
+SCHEDULE = [
+    box("Schedule - CodeFjord 2026 - Firefox", 51, 53, 407, 90),
+    box("Speaker", 660, 152, 795, 205), box("Time", 53, 155, 143, 201),
+    box("Room", 880, 155, 977, 201), box("Talk", 165, 157, 240, 200),
+    box("Panel: open source funding", 163, 196, 507, 242), box("Hall A", 881, 196, 975, 242),
+    box("11:40", 56, 197, 148, 243), box("Freya Petrov", 661, 198, 831, 245),
+    box("12:50", 56, 238, 148, 286), box("Lightning talks", 165, 240, 362, 285),
+    box("Auditorium", 882, 240, 1035, 285), box("Ingrid Osei", 662, 241, 811, 285),
+    box("15:50", 56, 282, 150, 328), box("Hall A", 880, 282, 975, 328),
+    box("Building a search engine from scratch", 166, 283, 641, 326),
+    box("Ezra Halvorsen", 665, 286, 862, 325),
+    box("16:40", 56, 323, 150, 370), box("Hall A", 881, 323, 975, 370),
+    box("Closing remarks", 165, 325, 378, 371), box("Noor Petrov", 662, 326, 823, 370),
+]
+
+
+def test_a_wrapped_sentence_is_one_row_and_the_pane_beside_it_is_not_part_of_it():
+    cells = {c.text: c for c in arrange(TWO_PANES)}
+    said = "Your parcel from Saltbox Ceramics will arrive today between 13:20 and 15:20."
+    assert cells["between 13:20 and 15:20."].row == said
+    assert cells["Your parcel from Saltbox Ceramics will arrive today"].row == said
+    assert cells["between 13:20 and 15:20."].label == ""
+    assert cells["Updated 10:20 | Evening Herald"].row == "Updated 10:20 | Evening Herald"
+    # the page's own wrapped sentence, ended by its full stop, is one row too
+    assert cells["with a final decision expected before the end of the month."].row == (
+        "The plans were discussed at length on Tuesday evening, with a final decision "
+        "expected before the end of the month.")
+    hit = _frame(13, "Council approves new cycle lanes - Evening Herald - Firefox", TWO_PANES)
+    r = read("When is the parcel from Saltbox Ceramics arriving?", [hit], AnswerTuning(),
+             idf=lambda ws: {w: 1.0 for w in ws}, layouts={13: arrange(TWO_PANES)})
+    assert r.best.line == "between 13:20 and 15:20."   # not the page's "Updated 10:20"
+
+
+def test_table_cells_in_one_column_are_not_a_wrapped_sentence():
+    cells = {(c.text, c.row) for c in arrange(SCHEDULE)}
+    assert ("Closing remarks", "16:40 Closing remarks Noor Petrov Hall A") in cells
+    assert ("Hall A", "15:50 Building a search engine from scratch Ezra Halvorsen Hall A") in cells
+    # the next row's title opens with a digit, as a wrapped line may: still a table cell
+    titled = [ln if ln.text != "Closing remarks" else box("3D printing at home", 165, 325, 420, 371)
+              for ln in SCHEDULE]
+    cells = {c.text: c for c in arrange(titled)}
+    assert cells["3D printing at home"].row == "16:40 3D printing at home Noor Petrov Hall A"
+
+
+def test_each_row_of_a_table_gives_its_own_candidate_of_a_repeated_value():
+    hit = _frame(14, "Schedule - CodeFjord 2026 - Firefox", SCHEDULE)
+    r = read("Which room is Building a search engine from scratch in", [hit], AnswerTuning(),
+             idf=lambda ws: {w: 1.0 for w in ws}, layouts={14: arrange(SCHEDULE)})
+    assert r.best.text == "Hall A" and "Building a search engine" in r.best.row
+    halls = [c for c in r.candidates if c.text == "Hall A"]
+    assert len({c.row for c in halls}) == 3
+
+
+def test_a_sign_off_labels_the_name_under_it_and_answers_who_signed():
+    letter = [
+        box("letter_lakeside_2026-04-19.odt - LibreOffice Writer", 60, 50, 620, 80),
+        box("27 Copse Lane", 700, 120, 880, 150),
+        box("For the attention of Marisol Strand", 120, 260, 560, 292),
+        box("Dear Sir or Madam,", 120, 330, 360, 362),
+        box("I am writing about the letter dated 5 April.", 120, 380, 660, 412),
+        box("Yours faithfully,", 120, 470, 330, 502),
+        box("Kwame Delacroix", 120, 540, 330, 572),
+    ]
+    cells = {c.text: c for c in arrange(letter)}
+    assert cells["Kwame Delacroix"].label == "Yours faithfully,"
+    assert cells["I am writing about the letter dated 5 April."].label == ""   # not short
+    hit = _frame(15, letter[0].text, letter[1:])
+    r = read("Who signed the letter to Lakeside Leisure Trust?", [hit], AnswerTuning(),
+             idf=lambda ws: {w: 1.0 for w in ws}, layouts={15: arrange(letter[1:])})
+    assert r.best.text == "Kwame Delacroix"
+
+
+def test_a_heading_over_the_label_column_is_not_the_header_of_the_values():
+    # The sheet's name, left-aligned with the row labels, reaches into the values column.
+    sheet = [
+        box("Wedding costs", 77, 110, 301, 145),
+        box("Insurance", 75, 147, 195, 182), box("4,240", 266, 148, 342, 183),
+        box("257", 288, 178, 342, 218), box("Equipment", 75, 181, 196, 217),
+        box("Total", 72, 282, 148, 320), box("12,239", 255, 283, 342, 320),
+    ]
+    cells = {c.text: c for c in arrange(sheet)}
+    assert cells["12,239"].label == "Total" and cells["4,240"].label == "Insurance"
+    assert cells["257"].label == "Equipment"

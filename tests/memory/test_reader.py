@@ -3,7 +3,9 @@ from dataclasses import replace
 import pytest
 
 from memory.answer_tuning import AnswerTuning
-from memory.reader import candidates, key_coverage, read
+from memory.layout import arrange
+from memory.ocr_types import OcrLine
+from memory.reader import candidates, key_coverage, key_words, read
 from memory.retrieval import Hit
 from memory.shapes import expected_shapes, span_shapes
 
@@ -225,3 +227,51 @@ def test_a_possessive_names_its_owner():
     # "moreau's" is Moreau: of lena, moreau, mobile, number only "number" is not shown
     assert r.name_coverage == 1.0 and r.key_coverage == 0.75
     assert "+44 47 1833 4576" in r.best.line
+
+
+def test_references_with_slashes_street_addresses_and_amount_words_have_their_shapes():
+    assert "code" in span_shapes("PL/20234/16") and "code" not in span_shapes("19/04/2026")
+    assert "place" in span_shapes("84 Rua do Sol, Verona") and "place" in span_shapes("2 Station Road")
+    assert "place" not in span_shapes("12 May") and "place" not in span_shapes("4 adults")
+    assert expected_shapes("What was the VAT on the Fenwick Grocers receipt?")[1] == ("money", "number")
+    # a page's address or a building's
+    assert expected_shapes("What's the address of Hotel Nordlys")[1] == ("url", "place")
+
+
+def test_a_receipts_tax_line_gives_the_tax_not_the_total():
+    # OCR boxes of a receipt: each item's name left, its amount right on the same row.
+    rows = [("Fenwick Grocers", "", 200), ("Dark chocolate", "£2.25", 260),
+            ("TOTAL", "£11.25", 320), ("VAT 20% included", "£1.88", 360)]
+    lines = [OcrLine(name, (300, y, 300 + 14 * len(name), y + 34), 0.95) for name, _a, y in rows]
+    lines += [OcrLine(a, (720, y, 720 + 16 * len(a), y + 34), 0.95) for _n, a, y in rows if a]
+    receipt = Hit("frame", 8, "receipt_20260419.pdf - Evince\n" + "\n".join(l.text for l in lines),
+                  "2026-04-19T11:20:18", 1.0, ["frames/0008.png"], ref_id=8)
+    r = read("What was the VAT on the Fenwick Grocers receipt?", [receipt], AnswerTuning(),
+             idf=flat_idf, layouts={8: arrange(lines)})
+    assert r.best.text == "£1.88"
+
+
+def test_a_hyphenated_identifier_is_a_name_the_evidence_must_show():
+    ci = Hit("frame", 9, "Pipeline #1889 - lumen-gateway - GitLab - Chromium\nPipeline #1889 failed\n"
+             "test test:unit failed 14m 22s", "2026-04-19T11:00:03", 1.0, ["frames/0009.png"])
+    shown = read("Which job failed in the lumen-gateway pipeline?", [ci], AnswerTuning(),
+                 idf=flat_idf)
+    other = read("Which job failed in the otter-sync pipeline?", [ci], AnswerTuning(),
+                 idf=flat_idf)
+    assert shown.name_coverage == 1.0 and other.name_coverage == 0.0
+    assert other.abstains(AnswerTuning()) and not shown.abstains(AnswerTuning())
+
+
+def test_the_askers_own_verb_is_not_evidence_and_a_command_is_measured_in_written_words():
+    term = Hit("frame", 10, "zephyr - zsh - 120x40 - Terminal\nThu 19 Mar 08:42\n$ cd ~/code/zephyr\n"
+               "$ git clone https://github.com/zephyr-org/zephyr-api.git\n$ npm run dev -- --port 6344",
+               "2026-03-19T08:42:00", 1.0, ["frames/0010.png"])
+    rare = lambda ws: {w: (8.0 if w in ("use", "using", "repository") else 4.0) for w in ws}  # noqa: E731
+    r = read("What command did I use to clone the zephyr repository?", [term], AnswerTuning(),
+             idf=rare)
+    # "use" is how the asker met it, not what the screen shows; "repository" is not shown
+    assert r.key_coverage == pytest.approx(8 / 20)
+    assert not r.abstains(AnswerTuning())
+    assert r.best.line == "$ git clone https://github.com/zephyr-org/zephyr-api.git"
+    # someone else's "using" is what the screen must show
+    assert "using" in key_words("How much memory was calibre using?")
