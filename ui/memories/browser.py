@@ -45,6 +45,7 @@ from ui.memories.query import (
     set_pinned,
 )
 from ui.timeline.viewer import Highlight
+from ui.warm import on_first_show
 
 NO_MEMORIES = ("No memories yet: they appear here once the memory pipeline has read your "
                "day.")
@@ -89,7 +90,7 @@ class MemoriesBrowser(QWidget):
         self._current_id: int | None = None
         self._current_row = 0
         self._row_ids: list[int] = []   # the listed memories' ids, row by row
-        self._warm = False
+        on_first_show(self, self._warm_up)
         self._list_seq = self._detail_seq = 0
         self._detail: dict | None = None
         self._revealed: tuple[int, str] | None = None
@@ -217,12 +218,6 @@ class MemoriesBrowser(QWidget):
         lay.addWidget(_section("History"))
         lay.addWidget(self.history, 1)
         return w
-
-    def showEvent(self, event) -> None:   # noqa: N802 (Qt's name)
-        super().showEvent(event)
-        if not self._warm:
-            self._warm = True
-            QTimer.singleShot(0, self._warm_up)
 
     def _warm_up(self) -> None:
         """The detail pane's first polish, layout and paint (its form, labels and lists)

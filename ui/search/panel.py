@@ -50,6 +50,7 @@ from ui.search.find import (
 from ui.style import colours, mark_html
 from ui.timeline.images import ImageCache
 from ui.timeline.viewer import Highlight
+from ui.warm import on_first_show
 
 log = logging.getLogger(__name__)
 THUMBS_AFTER_MS = 150     # thumbnails are decoded once the results stay this long
@@ -239,7 +240,7 @@ class SearchPanel(QDialog):
         self._store = store
         self._pool = pool
         self._now = now
-        self._warm = False         # Qt's first list layout done (_warm_up)
+        on_first_show(self, self._warm_up)   # Qt's first list layout, before any key
         self._running = False      # a search is on the pool
         self._dirty = False        # the query changed while it ran
         self.found: Found | None = None
@@ -275,12 +276,6 @@ class SearchPanel(QDialog):
         lay.addLayout(filters)
         lay.addWidget(self.results, 1)
         self._connect_signals()
-
-    def showEvent(self, event) -> None:   # noqa: N802 (Qt's name)
-        super().showEvent(event)
-        if not self._warm:
-            self._warm = True
-            QTimer.singleShot(0, self._warm_up)
 
     def _warm_up(self) -> None:
         """Qt's first layout and paint of a full result list (its scroll bar showing, the
