@@ -105,6 +105,10 @@ def test_capture_end_to_end(xvfb, qt_windows, plain_store, ocr, caplog):
         notes.send("append 7")
         until(lambda: "Room 417" in plain_store.frames.last().ocr_text, timeout=15,
               what="the one-character edit")
+        # the writer counts a frame just after its commit: wait for the count, then make
+        # sure the edit was stored once
+        until(lambda: svc.status().frames_stored > n_before, what="the edit counted")
+        settle(svc)
         assert svc.status().frames_stored == n_before + 1
 
         # 4. an excluded app: never grabbed, stored, OCR'd or logged by title
