@@ -65,13 +65,19 @@ def _check_painted(view, expected: dict[str, colors.RGB], where: dict[str, float
         assert _track_rgb(view, epoch) == expected[app], app
 
 
-def test_an_apps_colour_holds_while_the_day_grows(qtbot, store, pools, grab):
+def _day_view(qtbot, store, pools) -> TimelineView:
+    """A timeline view on screen, DAY loaded."""
     view = TimelineView(store.frames, pools[0])
     qtbot.addWidget(view)
     view.resize(1100, 720)
     view.show()
     with qtbot.waitSignal(view.dayLoaded, timeout=20000):
         view.load_date(DAY)
+    return view
+
+
+def test_an_apps_colour_holds_while_the_day_grows(qtbot, store, pools, grab):
+    view = _day_view(qtbot, store, pools)
     first = {"Code": P[0], "Firefox": P[1]}            # ranked: Code 40 min, Firefox 20
     assert view.overview.colours == first == colors.for_runs(view.day.runs)
     _check_painted(view, first, {"Code": _at(DAY, 9, 20), "Firefox": _at(DAY, 10, 10)})
@@ -107,12 +113,7 @@ def test_an_apps_colour_holds_while_the_day_grows(qtbot, store, pools, grab):
 
 
 def test_a_weeks_colours_hold_while_it_is_reloaded(qtbot, store, pools):
-    view = TimelineView(store.frames, pools[0])
-    qtbot.addWidget(view)
-    view.resize(1100, 720)
-    view.show()
-    with qtbot.waitSignal(view.dayLoaded, timeout=20000):
-        view.load_date(DAY)
+    view = _day_view(qtbot, store, pools)
     with qtbot.waitSignal(view.weekLoaded, timeout=20000):
         view.show_week()
     week = {"Code": P[0], "Slack": P[1], "Firefox": P[2]}   # 50, 30 and 20 min that week

@@ -54,7 +54,6 @@ TIERS = {"floor": "floor (deterministic rules)", "user": "you"}
 ID = Qt.ItemDataRole.UserRole
 
 
-
 def ask_to_delete(parent: QWidget, text: str) -> bool:
     """The default confirmation: a native question, No by default."""
     yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
@@ -301,8 +300,8 @@ class MemoriesBrowser(QWidget):
             self._clear_detail()
             self.loaded.emit(0)
             return
-        ids = [r["id"] for r in rows]
-        row = (ids.index(self._current_id) if self._current_id in ids
+        self._row_ids = [r["id"] for r in rows]   # the ids stay beside the items
+        row = (self._row_ids.index(self._current_id) if self._current_id in self._row_ids
                else min(self._current_row, len(rows) - 1))
         self._fill(rows, row)
 
@@ -310,8 +309,7 @@ class MemoriesBrowser(QWidget):
         """The whole list in one call: `addItems` makes the items in C++, with no Python
         object per row (clearing them is then cheap too), and Qt lays the list out and paints
         it once (bench/bench_ui.py: items made one by one cost the GUI thread ~25 ms a
-        thousand, and as many again to clear). The rows' ids stay beside them."""
-        self._row_ids = [r["id"] for r in rows]
+        thousand, and as many again to clear)."""
         self.list.blockSignals(True)
         self.list.addItems([("★ " if r["pinned"] else "") + r["text"] for r in rows])
         for i, r in enumerate(rows):
