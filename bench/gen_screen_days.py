@@ -1,7 +1,7 @@
 """Generate a varied, synthetic day at the computer: screenshots, a frame manifest and questions.
 
 Usage: .venv/bin/python bench/gen_screen_days.py --seed N --out DIR [--instances 5]
-       [--templates classic|fresh|round3|round4|all|NAME,PREFIX,...] [--split-of EARLIER/questions.jsonl]
+       [--templates classic|fresh|round3|round4|round5|all|NAME,PREFIX,...] [--split-of EARLIER/questions.jsonl]
 
 Writes DIR/frames/NNNN.png (1600x900, Pillow + DejaVu fonts), DIR/frames.jsonl (file,
 timestamp, app, window_title: the `import-frames` manifest) and DIR/questions.jsonl (id,
@@ -38,6 +38,12 @@ player, route options in sentences, a stock watchlist, a patient portal, an onli
 reading form, a translator and a password change with texted codes, with layouts of their own
 (labels left of their values, a vertical timeline, two panes, right-aligned numbers, a shaded
 diff, smaller fonts) and questions that mostly avoid the screen's own labels: `--templates round4`.
+The 18 "round5" templates are the held-out measure nobody tunes on, also written blind (a DIY
+basket, a job tracker, a car service booked in a dialog, a tax return, `git log`, a bike ride, a
+visa appointment, DNS records, a cloud bill, `npm outdated`, a restaurant booking, wedding RSVPs,
+card limits, a study room, puzzle stats, a council tax bill, an energy dashboard, an e-book), with
+layouts of their own (a dialog over the dimmed window, value tiles, breadcrumbs, a status bar,
+merged table group headers): `--templates round5`.
 """
 
 from __future__ import annotations
@@ -2017,6 +2023,642 @@ def t_security_code(rng, day, used):
                     ("otp_expiry", f"Until what time is the {service} code valid?", [hm(t_new + 10)], "time")],
                 absent=[("otp_code", "What was the latest verification code {X} texted me?", "otp_service")])
 
+# --- round 5 (issue 18): a fifth held-out set, written blind to the answer code and tuned on by
+# nobody: the held-out measure. Screens of everyday errands and tools (a hardware store basket, a
+# job application tracker, a car service booked in a dialog, a tax return summary, `git log`, a
+# bike ride, a visa appointment, a domain's DNS records, a cloud bill by service, `npm outdated`,
+# a restaurant booking, wedding RSVPs, a bank card's limits, a library room booking, puzzle
+# statistics, a council tax bill, a home energy dashboard, an e-book), drawn with layouts of their
+# own: a "modal" dialog over the dimmed window, "tiles" (the value large, its label small under
+# it), breadcrumbs over the page, a status bar of small text and a table with merged group
+# headers. People come from a fifth name pool; each question's entity from its own pool.
+FIRST5 = ["Alaric", "Briony", "Caspian", "Delphina", "Elowen", "Florian", "Giselle", "Hamish", "Isolde",
+          "Jasper", "Kezia", "Lysander", "Marguerite", "Nicolai", "Ottilie", "Percival", "Romilly", "Sylvester"]
+LAST5 = ["Abbott", "Beaumont", "Cromwell", "Devereux", "Esposito", "Fitzgerald", "Grantham", "Holloway",
+         "Ivanova", "Jardine", "Kavanagh", "Lowell", "Montague", "Nightingale", "Oakley", "Pemberton"]
+
+
+def people5(rng, n):
+    """n different people of the fifth pool, none sharing a first name."""
+    return [f"{f} {rng.choice(LAST5)}" for f in rng.sample(FIRST5, n)]
+
+
+def hms(seconds: int) -> str:
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def mss(seconds: int) -> str:
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def usd5(v: float) -> str:
+    return f"${v:,.2f}"
+
+
+def long_date(d: dt.date) -> tuple[str, str]:
+    """'Friday 17 April' as shown, and '17 April' as the answer."""
+    return f"{d:%A} {d.day} {d:%B}", f"{d.day} {d:%B}"
+
+
+HW_ITEMS = ["cordless drill", "wall anchors", "masking tape", "spirit level", "paint roller set", "stud finder",
+            "tile spacers", "sanding sheets", "cable ties", "extension reel", "silicone sealant", "pipe wrench"]
+HW_FILLERS = ["claw hammer", "dust sheets", "wood glue", "hacksaw blades", "safety goggles", "picture hooks",
+              "decorator's caulk", "filler knife"]
+
+
+def t_hardware_cart(rng, day, used):
+    item = used.pick("hw_item", HW_ITEMS, rng)
+    names = [item, *rng.sample(HW_FILLERS, 3)]
+    rng.shuffle(names)
+    rows = []
+    for name in names:
+        qty, each = rng.randint(1, 6), rng.randint(150, 8999) / 100
+        rows.append([name.capitalize(), f"BY-{rng.randint(100000, 999999)}", str(qty), pounds(each), pounds(qty * each)])
+    while len({r[3] for r in rows}) < 4:  # unit prices differ, so "the dearest" has one answer
+        rows[0][3] = pounds(float(rows[0][3][1:].replace(",", "")) + 0.5)
+        rows[0][4] = pounds(int(rows[0][2]) * float(rows[0][3][1:].replace(",", "")))
+    mine = next(r for r in rows if r[0] == item.capitalize())
+    sub = sum(float(r[4][1:].replace(",", "")) for r in rows)
+    deliv = rng.choice([4.95, 6.5, 0.0])
+    promo = round(sub * 0.1, 2)
+    dearest = max(rows, key=lambda r: float(r[3][1:].replace(",", "")))[0]
+    return dict(app="Firefox", title="Your basket - Brickyard DIY", layout="table", numeric_right=True,
+                crumbs=["Home", "Decorating & tools", "Basket"],
+                lines=[f"# Your basket ({sum(int(r[2]) for r in rows)} items)",
+                       ["Product", "Code", "Qty", "Each", "Line total"], *rows,
+                       f"Subtotal {pounds(sub)}    Delivery {pounds(deliv) if deliv else 'Free'}",
+                       f"Code SPRING10 applied: -{pounds(promo)}",
+                       f"You pay {pounds(sub + deliv - promo)}     Click & collect ready in 2 hours"],
+                qs=[("hw_qty", f"How many {item} did I put in the basket?", [mine[2]], "number"),
+                    ("hw_each", f"What does a single {item} cost at Brickyard?", [mine[3][1:]], "money"),
+                    ("hw_code", f"What's Brickyard's product code for the {item}?", [mine[1]], "code"),
+                    ("hw_total", f"How much will the Brickyard order with the {item} come to after the discount?",
+                     [pounds(sub + deliv - promo)[1:]], "money"),
+                    ("hw_dearest", f"Which product in the basket with the {item} has the highest unit price?",
+                     [dearest], "text")],
+                absent=[("hw_qty", "How many {X} did I put in the basket?", "hw_item")])
+
+
+JOB_COMPANIES = ["Quillfeather", "Stonebridge Robotics", "Mapleview Health", "Tallowmere Games",
+                 "Glasswing Analytics", "Harrowgate Foods", "Brindle Mobility", "Wavecrest Energy",
+                 "Cinderfield Media", "Palisade Security", "Lumenfold Optics", "Rookwood Bank"]
+JOB_FILLERS = ["Vantage Freight", "Sorrel Software", "Baywood Retail", "Crestline Pharma", "Ambergate Studios"]
+JOB_ROLES = ["Data Analyst", "Product Designer", "Backend Engineer", "Operations Manager", "UX Researcher",
+             "Account Executive", "QA Lead", "Marketing Coordinator"]
+JOB_STAGES = ["Applied", "Phone screen", "Take-home task", "Technical interview", "Final round", "Offer",
+              "Rejected"]
+
+
+def t_job_tracker(rng, day, used):
+    co = used.pick("job_co", JOB_COMPANIES, rng)
+    cos = [co, *rng.sample(JOB_FILLERS, 4)]
+    rng.shuffle(cos)
+    applied = sorted((day - dt.timedelta(days=o) for o in rng.sample(range(2, 50), 5)), reverse=True)
+    roles, stages, contacts = rng.sample(JOB_ROLES, 5), rng.sample(JOB_STAGES, 5), people5(rng, 5)
+    if cos[0] == co:  # a newer application sits above the asked one ("the one after")
+        cos[0], cos[1] = cos[1], cos[0]
+    k = cos.index(co)
+    rows = [[c, r, short_date(a)[0], s, p] for c, r, a, s, p in zip(cos, roles, applied, stages, contacts)]
+    return dict(app="Firefox", title="Applications - Jobtrail", layout="table", groups=[("Position", 2), ("Progress", 2),
+                                                                                          ("Contact", 1)],
+                sidebar=["Board", "Applications", "Contacts", "Interviews", "Documents"],
+                lines=["# My applications", f"5 applications, newest first. Updated {short_date(day)[0]}",
+                       ["Company", "Role", "Applied", "Stage", "Recruiter"], *rows],
+                qs=[("job_stage", f"How far along is my application to {co}?", [stages[k]], "text"),
+                    ("job_applied", f"When did I send my application to {co}?", [short_date(applied[k])[1]], "date"),
+                    ("job_contact", f"Who is my recruiter at {co}?", [contacts[k]], "person"),
+                    ("job_role", f"What position did I apply for at {co}?", [roles[k]], "text"),
+                    ("job_next", f"Which company did I apply to next, after {co}?", [cos[k - 1]], "text")],
+                absent=[("job_stage", "How far along is my application to {X}?", "job_co")])
+
+
+CAR_MODELS = ["Skoda Octavia", "Toyota Yaris", "Ford Focus", "Kia Niro", "Volvo V60", "Honda Jazz", "Mazda CX-5",
+              "Renault Clio", "Hyundai i30", "Peugeot 308", "Nissan Leaf", "Fiat Panda"]
+GARAGES = [("Kingsway Motors", "12 Dock Road"), ("Ferndale Autocare", "Unit 3, Mill Lane Estate"),
+           ("Parkside Garage", "88 Station Street"), ("Beacon Car Centre", "4 Quarry Way")]
+
+
+def t_car_service(rng, day, used):
+    car = used.pick("car", CAR_MODELS, rng)
+    garage, street = rng.choice(GARAGES)
+    prices = {"Interim service": rng.randint(119, 159), "Full service": rng.randint(219, 279),
+              "Major service": rng.randint(329, 399), "MOT test": 54.85, "Air-con regas": rng.randint(59, 89)}
+    work = rng.choice(["Interim service", "Full service", "Major service"])
+    extra = rng.choice(["MOT test", "Air-con regas"])
+    total = prices[work] + prices[extra]
+    when = day + dt.timedelta(days=rng.randint(3, 20))
+    drop = rng.randint(15, 19) * 30
+    ready = drop + rng.randint(12, 16) * 30
+    ref = f"SVC-{rng.randint(10000, 99999)}"
+    mot = when + dt.timedelta(days=rng.randint(10, 200))
+    plate = f"{rng.choice(['AB', 'KX', 'LM', 'YR'])}{rng.randint(10, 24)} {''.join(rng.sample('CDFHJKLNPRTVWXZ', 3))}"
+    return dict(app="Chromium", title=f"Book a service - {garage}", layout="table",
+                lines=["# Book your service", f"{garage}, {street}, {rng.choice(CITIES)}", "Step 3 of 3: review and confirm",
+                       ["Service", "Price"], *[[s, pounds(p)] for s, p in prices.items()],
+                       "Prices include VAT. Brake fluid and filters charged only if needed."],
+                modal=("Booking confirmed", [f"Reference {ref}", f"{car}, registration {plate}",
+                                             f"{work} + {extra}", f"Drop off {long_date(when)[0]}, {hm(drop)}",
+                                             f"Ready to collect from {hm(ready)}",
+                                             f"At {garage}, {street}", f"Estimated total {pounds(total)}",
+                                             f"MOT due by {long_date(mot)[1]}"],
+                       ["Add to calendar", "Done"]),
+                qs=[("svc_total", f"How much should the {car} service come to?", [pounds(total)[1:]], "money"),
+                    ("svc_drop", f"What time do I need to leave the {car} at the garage?", [hm(drop)], "time"),
+                    ("svc_ready", f"From when can I pick the {car} up again?", [hm(ready)], "time"),
+                    ("svc_where", f"Where is the {car} being serviced?", [f"{garage}, {street}", garage], "place"),
+                    ("svc_ref", f"What's the booking reference for the {car}'s service?", [ref], "code"),
+                    ("svc_day", f"Which day is the {car} booked in?", [long_date(when)[1]], "date")],
+                absent=[("svc_total", "How much should the {X} service come to?", "car")])
+
+
+TAX_YEARS = [f"{y} to {y + 1}" for y in range(2013, 2025)]
+
+
+def t_tax_summary(rng, day, used):
+    ty = used.pick("tax_year", TAX_YEARS, rng)
+    y = int(ty[:4])
+    income = rng.randint(28000, 90000) + rng.choice([0, 0.5, 0.25])
+    allow = 12570.0
+    taxable = income - allow
+    itax = round(min(taxable, 37700) * 0.2 + max(0, taxable - 37700) * 0.4, 2)
+    ni = round(max(0, min(income, 50270) - allow) * rng.choice([0.06, 0.09]), 2)
+    paye = round(itax * rng.uniform(0.3, 0.8), 2)
+    bal = round(itax + ni - paye, 2)
+    poa = round(bal / 2, 2)
+    utr = f"{rng.randint(10000, 99999)} {rng.randint(10000, 99999)}"
+    return dict(app="Firefox", title=f"Tax return {ty} - summary", layout="kv", shrink=2,
+                sidebar=["Your tax account", "Self Assessment", "  Returns", "  Payments", "Messages"],
+                lines=[f"# Your {ty} tax return", "Submitted. This is a summary of your calculation.",
+                       ("Unique Taxpayer Reference", utr), ("Total income received", pounds(income)),
+                       ("Personal Allowance", pounds(allow)), ("Income on which tax is due", pounds(taxable)),
+                       ("Income Tax", pounds(itax)), ("Class 4 National Insurance", pounds(ni)),
+                       ("Tax deducted through PAYE", pounds(paye)), ("Balance to pay", pounds(bal)),
+                       ("Payment deadline", f"31 January {y + 2}"),
+                       ("Payment on account", f"{pounds(poa)} by 31 January {y + 2}, {pounds(poa)} by 31 July {y + 2}")],
+                qs=[("tax_bal", f"What's the bottom line I still owe for {ty}?", [pounds(bal)[1:]], "money"),
+                    ("tax_deadline", f"By when must the {ty} tax be paid?", [f"31 January {y + 2}"], "date"),
+                    ("tax_income", f"How much did I earn altogether in {ty}?", [pounds(income)[1:]], "money"),
+                    ("tax_utr", f"What's my taxpayer reference on the {ty} return?", [utr], "code"),
+                    ("tax_paye", f"How much tax did my employer already take off in {ty}?", [pounds(paye)[1:]], "money")],
+                absent=[("tax_bal", "What's the bottom line I still owe for {X}?", "tax_year")])
+
+
+GIT_REPOS = ["tern-gateway", "plover-ui", "avocet-jobs", "bittern-store", "curlew-sdk", "dotterel-api",
+             "godwit-admin", "lapwing-maps", "ouzel-billing", "redshank-search", "sanderling-auth", "whimbrel-cli"]
+GIT_COMMITS = [("Fix race in token refresh", "src/auth/refresh.ts"), ("Raise upload timeout to 120s", "src/upload/client.ts"),
+               ("Add retries to the webhook sender", "src/hooks/sender.ts"), ("Remove the old checkout flag", "src/flags.ts"),
+               ("Handle an empty cart at checkout", "src/cart/checkout.ts"), ("Log request ids on errors", "src/log/middleware.ts"),
+               ("Cache exchange rates for an hour", "src/fx/rates.ts")]
+
+
+def t_git_log(rng, day, used):
+    repo = used.pick("git_repo", GIT_REPOS, rng)
+    commits = rng.sample(GIT_COMMITS, 3)
+    authors = people5(rng, 3)
+    hashes = ["".join(rng.choice("0123456789abcdef") for _ in range(40)) for _ in range(3)]
+    t = dt.datetime.combine(day, dt.time(rng.randint(9, 17), rng.randint(0, 59), rng.randint(0, 59)))
+    stamps = [t - dt.timedelta(minutes=m) for m in sorted(rng.sample(range(25, 4000), 2))]
+    stamps = [t, *stamps]
+    n = rng.choice([3, 4])
+    lines = [f"~/src/{repo} (main) $ git log --stat -3"]
+    for h, (msg, path), who, st in zip(hashes, commits, authors, stamps):
+        plus, minus = rng.randint(2, 40), rng.randint(1, 12)
+        lines += [f"commit {h}", f"Author: {who} <{who.split()[0].lower()}@{repo.split('-')[0]}.dev>",
+                  f"Date:   {st:%a %b} {st.day} {st:%H:%M:%S %Y} +0100", f"    {msg}",
+                  f" {path} | {plus + minus} {'+' * min(plus, 20)}{'-' * min(minus, 8)}"]
+    lines.append(f"~/src/{repo} (main) $ git switch -c fix/{commits[0][0].split()[-1].lower()}")
+    return dict(app="Terminal", title=f"{repo} - bash - 132x40", layout="plain", mono=True, theme="dark",
+                shrink=n, lines=lines,
+                qs=[("git_latest", f"Who made the newest commit in {repo}?", [authors[0]], "person"),
+                    ("git_hash", f"What's the hash of the {repo} commit that says \"{commits[1][0]}\"?",
+                     [hashes[1], hashes[1][:7]], "code"),
+                    ("git_file", f"Which file did the oldest of the {repo} commits I looked at change?",
+                     [commits[2][1]], "file"),
+                    ("git_cmd", f"What did I type to see the recent history of {repo}?", ["git log --stat -3"], "command"),
+                    ("git_after", f"In {repo}, what was committed right after \"{commits[2][0]}\"?", [commits[1][0]], "text")],
+                absent=[("git_latest", "Who made the newest commit in {X}?", "git_repo")])
+
+
+RIDES = ["Reservoir loop", "Coffee ride to Ware", "Chiltern hill repeats", "Canal towpath spin", "Forest lanes tempo",
+         "Coast road out and back", "Lunchtime river loop", "Gravel ride over the downs", "Sunday club run",
+         "Commute the long way", "Windmill hill climb", "Evening airfield laps"]
+
+
+def t_bike_ride(rng, day, used):
+    ride = used.pick("ride", RIDES, rng)
+    when = day - dt.timedelta(days=rng.randint(1, 5))
+    best = when - dt.timedelta(days=rng.randint(8, 60))
+    km = rng.randint(180, 1200) / 10
+    moving = int(km / rng.uniform(19, 31) * 3600)
+    elapsed = moving + rng.randint(300, 2400)
+    avg_hr, max_hr = rng.randint(118, 158), rng.randint(165, 192)
+    climb = rng.randint(60, 1400)
+    laps = rng.sample(range(590, 1140), 4)  # seconds per 5 km lap
+    hrs = [avg_hr + rng.randint(-9, 9) for _ in laps]
+    quick = 1 + laps.index(min(laps))
+    return dict(app="Chromium", title=f"{ride} | Pedalog", layout="tiles",
+                lines=[f"# {ride}", f"{long_date(when)[0]} at {clock(rng, 6, 18)}, road bike, {rng.choice(['Dry', 'Windy', 'Light rain'])}",
+                       (f"{km} km", "Distance"), (hms(moving), "Moving time"), (hms(elapsed), "Elapsed time"),
+                       (f"{km / moving * 3600:.1f} km/h", "Average speed"), (f"{avg_hr} bpm", "Average heart rate"),
+                       (f"{max_hr} bpm", "Max heart rate"), (f"{climb} m", "Elevation gain"),
+                       (f"{int(km * rng.uniform(22, 30)):,} kcal", "Calories"),
+                       "First laps (auto lap every 5 km)", ["Lap", "Distance", "Time", "Avg heart rate"],
+                       *[[f"Lap {k + 1}", "5.0 km", f"{s // 60}:{s % 60:02d}", f"{h} bpm"]
+                         for k, (s, h) in enumerate(zip(laps, hrs))],
+                       f"Your best on this route: {long_date(best)[1]}"],
+                qs=[("ride_dist", f"How far did I cycle on the {ride}?", [f"{km} km"], "number"),
+                    ("ride_hr", f"What was my average pulse on the {ride}?", [f"{avg_hr} bpm"], "number"),
+                    ("ride_moving", f"How long was I actually pedalling on the {ride}?", [hms(moving)], "number"),
+                    ("ride_climb", f"How much climbing did the {ride} have?", [f"{climb} m"], "number"),
+                    ("ride_day", f"On what date did I do the {ride}?", [long_date(when)[1]], "date"),
+                    ("ride_quick", f"Which lap of the {ride} was the fastest?", [f"Lap {quick}"], "text")],
+                absent=[("ride_dist", "How far did I cycle on the {X}?", "ride")])
+
+
+VISA_COUNTRIES = ["Japan", "Canada", "India", "Brazil", "Kenya", "Vietnam", "Australia", "Turkey", "Argentina",
+                  "Mexico", "Indonesia", "Egypt"]
+VISA_CENTRES = ["VFS centre, 66 Wilson Street, London", "TLS centre, Level 2, Piccadilly Plaza, Manchester",
+                "Visa Application Centre, 1 Cornwall Street, Birmingham", "VFS centre, 14 Links Place, Edinburgh"]
+
+
+def t_visa_appointment(rng, day, used):
+    country = used.pick("visa_country", VISA_COUNTRIES, rng)
+    when = day + dt.timedelta(days=rng.randint(4, 30))
+    slot = rng.randint(36, 63) * 15
+    app_no = f"GWF0{rng.randint(10000000, 99999999)}"
+    centre = rng.choice(VISA_CENTRES)
+    url = f"https://visa-appointments.example/{country.lower()}/reschedule/{app_no[-6:]}"
+    return dict(app="Firefox", title=f"Appointment - {country} visa application", layout="kv", reading=True,
+                sidebar=["Dashboard", "My applications", "Appointments", "Payments", "Help"],
+                crumbs=["Home", "My applications", f"{country} visa", "Appointment"],
+                lines=["# Biometrics appointment booked", f"Your application for a {country} tourist visa, single entry",
+                       ("Application number", app_no), ("Applicant", people5(rng, 1)[0]),
+                       ("Appointment", f"{long_date(when)[0]}, {hm(slot)}"), ("Arrive by", hm(slot - 15)),
+                       ("Location", centre), ("Fee paid", pounds(rng.choice([76.5, 115.0, 127.25, 98.0]))),
+                       ("Applied on", long_date(day - dt.timedelta(days=rng.randint(2, 12)))[1]),
+                       "Bring your passport, the printed confirmation and two photos.",
+                       f"Need to change it? {url}"],
+                qs=[("visa_time", f"What time is my {country} visa appointment?", [hm(slot)], "time"),
+                    ("visa_day", f"Which day do I go in for the {country} visa biometrics?", [long_date(when)[1]], "date"),
+                    ("visa_where", f"Where do I have to go for the {country} visa?", [centre], "place"),
+                    ("visa_no", f"What's the application number for my {country} visa?", [app_no], "code"),
+                    ("visa_url", f"Where online can I move the {country} visa appointment?", [url], "url")],
+                absent=[("visa_time", "What time is my {X} visa appointment?", "visa_country")],
+                activity=[f"{country} visa"])
+
+
+DOMAINS = ["larchmere.org", "quaysidebakes.co.uk", "hollyoakpottery.com", "fennelandfig.net", "saltcellar.io",
+           "brackenridge.dev", "wyndhamclimbing.club", "thimbleandthread.shop", "eastwoodchoir.org", "pipistrelle.app",
+           "cobbleworks.co", "marshlightfilms.com"]
+
+
+def t_dns_records(rng, day, used):
+    dom = used.pick("domain", DOMAINS, rng)
+    ips = [f"203.0.113.{n}" for n in rng.sample(range(2, 250), 2)]
+    ttl_a, ttl_mx = rng.sample([300, 600, 1800, 3600, 14400], 2)
+    mx = rng.sample(["mx1.mailroute.net", "mx2.mailroute.net", "inbound.postbox.email", "smtp-in.fastmx.io"], 2)
+    prio = sorted(rng.sample([5, 10, 20, 30, 50], 2))
+    order = rng.sample([0, 1], 2)
+    shop = rng.choice(["shops.storefront.app", "proxy.webflowsites.net", "custom.ghostpages.io"])
+    rows = [["A", "@", ips[0], str(ttl_a), ""], ["A", "www", ips[1], str(ttl_a), ""],
+            ["CNAME", "shop", shop, "3600", ""],
+            *[["MX", "@", mx[k], str(ttl_mx), str(prio[k])] for k in order],
+            ["TXT", "@", "v=spf1 include:_spf.mailroute.net ~all", "3600", ""]]
+    return dict(app="Chromium", title=f"DNS records - {dom} - Hostwell", layout="table",
+                sidebar=["Overview", "Domains", "Hosting", "Email", "Billing", "Support"],
+                crumbs=["Hostwell", "Domains", dom, "DNS"],
+                lines=[f"# DNS records for {dom}", "Changes can take up to 24 hours to spread.",
+                       ["Type", "Name", "Content", "TTL", "Priority"], *rows, "+ Add record      Import zone file"],
+                qs=[("dns_ip", f"Which IP address does the bare {dom} domain point to?", [ips[0]], "text"),
+                    ("dns_ttl", f"How many seconds do the {dom} mail records stay cached?", [str(ttl_mx)], "number"),
+                    ("dns_first", f"Which mail server does {dom} try first?", [mx[0]], "text"),
+                    ("dns_shop", f"What is shop.{dom} an alias for?", [shop], "url")],
+                absent=[("dns_ip", "Which IP address does the bare {X} domain point to?", "domain")])
+
+
+CLOUD_ACCOUNTS = ["kelp-analytics-prod", "ferrous-web-staging", "nimbus-crm-prod", "wren-ml-research",
+                  "gannet-shop-prod", "mistral-data-lake", "puffin-mobile-api", "heather-internal-tools",
+                  "osprey-video-prod", "quince-payments", "rowan-etl-nightly", "skua-game-servers"]
+CLOUD_SERVICES = ["Compute instances", "Object storage", "Managed database", "Load balancers", "Data transfer out",
+                  "Backups", "Kubernetes clusters"]
+
+
+def t_cloud_bill(rng, day, used):
+    acct = used.pick("cloud_acct", CLOUD_ACCOUNTS, rng)
+    services = rng.sample(CLOUD_SERVICES, 5)
+    now = [round(rng.uniform(12, 2400), 2) for _ in services]
+    last = [round(v * rng.uniform(0.6, 1.5) * 1.6, 2) for v in now]
+    mtd = sum(now)
+    fc = mtd * rng.uniform(1.5, 2.2)
+    top = services[now.index(max(now))]
+    db = services.index("Managed database") if "Managed database" in services else None
+    month = day.replace(day=1)
+    prev = (month - dt.timedelta(days=1)).replace(day=1)
+    qs = [("cloud_top", f"What costs the most on {acct} so far this month?", [top], "text"),
+          ("cloud_mtd", f"How much has {acct} run up so far in {month:%B}?", [usd5(mtd)[1:]], "money"),
+          ("cloud_fc", f"What is {acct} expected to cost for the whole of {month:%B}?", [usd5(fc)[1:]], "money"),
+          ("cloud_prev", f"What did {services[1].lower()} cost on {acct} in {prev:%B}?", [usd5(last[1])[1:]], "money")]
+    if db is not None:
+        qs.append(("cloud_db", f"How much is database hosting costing on {acct} this month?", [usd5(now[db])[1:]], "money"))
+    return dict(app="Chromium", title=f"Billing - {acct} - Cloud console", layout="table", numeric_right=True,
+                groups=[("", 1), (f"{month:%b %Y} to date", 2), (f"{prev:%B %Y}", 1)],
+                lines=[f"# Costs for {acct}", f"Billing period {month.day} {month:%b} - {day.day} {day:%b}. Amounts in USD.",
+                       ["Service", "Cost", "Share", "Cost "],
+                       *[[s, usd5(v), f"{round(100 * v / mtd)}%", usd5(p)] for s, v, p in zip(services, now, last)],
+                       f"Month to date: {usd5(mtd)}", f"Forecast for {month:%B}: {usd5(fc)}",
+                       f"Budget alert at {usd5(round(fc * 1.2, -2))} is set for finance@example.com"],
+                qs=qs, absent=[("cloud_top", "What costs the most on {X} so far this month?", "cloud_acct")])
+
+
+NODE_PROJECTS = ["puddle-dashboard", "sloe-admin", "gorse-site", "medlar-app", "yarrow-docs", "burdock-shop",
+                 "teasel-portal", "campion-api", "vetch-widgets", "sorrel-blog", "tansy-forms", "woad-mobile"]
+NPM_PKGS = [("react", "18.2.0", "18.3.1", "19.1.0"), ("vite", "5.1.4", "5.4.11", "6.2.0"), ("eslint", "8.56.0", "8.57.1", "9.21.0"),
+            ("typescript", "5.3.3", "5.7.3", "5.7.3"), ("zod", "3.22.4", "3.24.2", "3.24.2"), ("axios", "1.6.7", "1.8.1", "1.8.1"),
+            ("date-fns", "2.30.0", "2.30.0", "4.1.0"), ("prettier", "3.2.5", "3.5.2", "3.5.2")]
+
+
+def t_npm_outdated(rng, day, used):
+    proj = used.pick("node_proj", NODE_PROJECTS, rng)
+    pkgs = rng.sample(NPM_PKGS, 5)
+    up = rng.choice(pkgs[:3])
+    failed, passed = rng.randint(1, 6), rng.randint(60, 400)
+    broke = failed * rng.randint(2, 4)  # failing tests, in `failed` test files
+    behind = max(pkgs, key=lambda p: int(p[3].split(".")[0]) - int(p[1].split(".")[0]))
+    if sum(int(p[3].split(".")[0]) - int(p[1].split(".")[0]) == int(behind[3].split(".")[0]) - int(behind[1].split(".")[0])
+           for p in pkgs) > 1:
+        behind = None
+    cmd = f"npm install {up[0]}@{up[3]}"
+    qs = [("npm_was", f"What version of {up[0]} was {proj} on before the upgrade?", [up[1]], "number"),
+          ("npm_cmd", f"How did I upgrade {up[0]} in {proj}?", [cmd], "command"),
+          ("npm_fail", f"How many tests broke in {proj} after the upgrade?", [str(broke)], "number")]
+    if behind:
+        qs.append(("npm_behind", f"Which package is the most major versions behind in {proj}?", [behind[0]], "text"))
+    return dict(app="Terminal", title=f"{proj} - zsh - 120x36", layout="plain", mono=True, shrink=2,
+                lines=[f"~/code/{proj} $ npm outdated", f"{'Package':<12}{'Current':<10}{'Wanted':<10}{'Latest':<10}Location",
+                       *[f"{p:<12}{c:<10}{w:<10}{l:<10}node_modules/{p}" for p, c, w, l in pkgs],
+                       f"~/code/{proj} $ {cmd}",
+                       f"changed {rng.randint(1, 9)} packages, and audited {rng.randint(300, 900)} packages in {rng.randint(2, 14)}s",
+                       f"{rng.randint(40, 160)} packages are looking for funding", f"~/code/{proj} $ npm test",
+                       f"Test Files  {failed} failed | {rng.randint(20, 60)} passed",
+                       f"     Tests  {broke} failed | {passed} passed ({passed + broke})",
+                       f"  Duration  {rng.randint(3, 40)}.{rng.randint(10, 99)}s", f"~/code/{proj} $"],
+                qs=qs, absent=[("npm_fail", "How many tests broke in {X} after the upgrade?", "node_proj")])
+
+
+RESTAURANTS = ["Osteria Lupa", "The Salt Loft", "Kamado House", "Bistro Verdigris", "Mercado Azul", "The Gilded Perch",
+               "Tandoor Lane", "Nori & Ash", "Casa Olmo", "The Copper Kettle", "Little Saigon Kitchen", "Brasserie Aubade"]
+
+
+def t_restaurant_booking(rng, day, used):
+    rest = used.pick("restaurant", RESTAURANTS, rng)
+    when = day + dt.timedelta(days=rng.randint(2, 21))
+    cancel = when - dt.timedelta(days=2)
+    at = rng.randint(34, 42) * 30
+    guests = rng.randint(2, 8)
+    dep = rng.choice([10, 15, 20]) * guests
+    late = rng.choice([v for v in (25, 35, 45, 55) if v != dep])  # a second amount, never the deposit
+    ref = f"R{rng.randint(100000, 999999)}"
+    addr = f"{rng.randint(2, 140)} {rng.choice(['Wharf Street', 'Kings Road', 'Market Row', 'Abbey Lane'])}, {rng.choice(CITIES)}"
+    me = people5(rng, 1)[0]
+    return dict(app="Thunderbird", title=f"Your booking at {rest} is confirmed", layout="kv",
+                sidebar=["Inbox (4)", "Starred", "Sent", "Receipts", "Trash"],
+                lines=[f"# See you soon at {rest}", f"Hi {me.split()[0]}, thank you for booking with us.",
+                       ("Date", long_date(when)[0]), ("Time", hm(at)), ("Guests", str(guests)), ("Booking ref", ref),
+                       ("Where", addr), ("Deposit taken", f"{pounds(dep)} (comes off your bill)"),
+                       f"Free cancellation until {long_date(cancel)[1]}, {hm(at)}. After that a fee of",
+                       f"{pounds(late)} per person applies. The kitchen closes at {hm(at + rng.randint(3, 5) * 30)}.",
+                       f"Manage your booking: https://tablefor.example/b/{ref}"],
+                qs=[("rest_time", f"What time are we eating at {rest}?", [hm(at)], "time"),
+                    ("rest_party", f"How many of us is the {rest} table for?", [str(guests)], "number"),
+                    ("rest_dep", f"How much did {rest} take upfront?", [pounds(dep)[1:]], "money"),
+                    ("rest_cancel", f"Until what date can I call off {rest} without paying?", [long_date(cancel)[1]], "date"),
+                    ("rest_where", f"What's the address of {rest}?", [addr], "place")],
+                absent=[("rest_time", "What time are we eating at {X}?", "restaurant")])
+
+
+COUPLES = ["Hattie & Rob", "Priya & Sam", "Lou & Dev", "Bea & Carlos", "Tess & Ollie", "Ana & Mo", "Ruth & Idris",
+           "Cleo & Ben", "Jade & Kofi", "Esme & Raf", "Nell & Arjun", "Wren & Alex"]
+MEALS = ["Lamb shoulder", "Wild mushroom risotto", "Sea bass", "Chicken supreme", "Vegan tagine"]
+
+
+def t_wedding_rsvp(rng, day, used):
+    couple = used.pick("couple", COUPLES, rng)
+    wed = day + dt.timedelta(days=rng.randint(40, 160))
+    by = wed - dt.timedelta(days=rng.randint(28, 42))
+    guests = people5(rng, 6)
+    replied = sorted((day - dt.timedelta(days=o) for o in rng.sample(range(0, 30), 5)), reverse=True)
+    meals = [rng.choice(MEALS) for _ in range(5)]
+    rows = [[g, "Attending", m, short_date(r)[0]] for g, m, r in zip(guests, meals, replied)]
+    k = rng.randint(1, 4)
+    rows[k][1:3] = ["Declined", "-"]
+    rows.append([guests[5], "Awaiting", "-", "-"])
+    yes, no, wait = rng.randint(40, 90), rng.randint(3, 15), rng.randint(5, 30)
+    ask = rng.choice([i for i in range(5) if i != k])
+    return dict(app="Firefox", title=f"{couple} - Guest list - Vowly", layout="tiles", selected=1,
+                lines=[f"# {couple}, {long_date(wed)[1]} {wed.year}", f"Replies requested by {long_date(by)[1]}",
+                       (str(yes), "Coming"), (str(no), "Can't make it"), (str(wait), "No reply yet"),
+                       (str(yes + no + wait), "Invited"),
+                       ["Guest", "Reply", "Main course", "Replied"], *rows],
+                qs=[("rsvp_yes", f"How many people have said yes for {couple}'s wedding?", [str(yes)], "number"),
+                    ("rsvp_meal", f"What is {guests[ask]} having for dinner at {couple}'s wedding?", [meals[ask]], "text"),
+                    ("rsvp_latest", f"Who was the latest to reply for {couple}'s wedding?", [guests[0]], "person"),
+                    ("rsvp_by", f"What's the reply deadline for {couple}'s wedding?", [long_date(by)[1]], "date"),
+                    ("rsvp_no", f"Which guest turned down {couple}'s invitation?", [guests[k]], "person")],
+                absent=[("rsvp_yes", "How many people have said yes for {X}'s wedding?", "couple")])
+
+
+CARDS = ["Everyday Debit", "Travel Card", "Bills Card", "Joint Debit", "Business Debit", "Rewards Credit",
+         "Student Debit", "Household Card", "Shopping Credit", "Online-only Card", "Gold Credit", "Family Debit"]
+
+
+def t_card_limits(rng, day, used):
+    card = used.pick("card", CARDS, rng)
+    last4, other4 = (str(n) for n in rng.sample(range(1000, 9999), 2))
+    atm_old, atm_new = rng.sample([200, 250, 300, 400, 500, 600, 800], 2)
+    spend = rng.choice([1500, 2000, 3000, 5000])
+    contactless = rng.choice([45, 100])
+    return dict(app="Chromium", title=f"Card settings - {card} - Larkfield Bank", layout="kv",
+                sidebar=["Accounts", "Cards", f"  {card} ..{last4}", f"  Savings card ..{other4}", "Payments", "Help"],
+                lines=[f"# {card} ending {last4}", "Manage what this card can do.",
+                       ("Card status", "Active"), ("Contactless payments", "On"), ("Online payments", "On"),
+                       ("Gambling block", rng.choice(["On", "Off"])),
+                       ("Daily cash withdrawals", pounds(atm_old)), ("Daily card spending", pounds(spend)),
+                       ("Contactless limit", pounds(contactless)), ("Expires", f"{rng.randint(1, 12):02d}/{rng.randint(27, 31)}")],
+                modal=("Change your daily cash limit", [f"{card} ending {last4}", f"Current limit: {pounds(atm_old)} a day",
+                                                        f"New limit: {pounds(atm_new)} a day",
+                                                        "The new limit starts at 00:00 tomorrow.",
+                                                        f"Requested {short_date(day)[0]} {clock(rng, 8, 20)}"],
+                       ["Cancel", "Confirm"]),
+                qs=[("card_new", f"What will the {card}'s cash machine limit be after the change?",
+                     [pounds(atm_new)[1:]], "money"),
+                    ("card_spend", f"How much can I spend per day with the {card}?", [pounds(spend)[1:]], "money"),
+                    ("card_digits", f"What are the last four digits of the {card}?", [last4], "number"),
+                    ("card_starts", f"When does the new {card} cash limit kick in?", ["00:00"], "time")],
+                absent=[("card_new", "What will the {X}'s cash machine limit be after the change?", "card")])
+
+
+ROOMS = ["Turing Room", "Lovelace Room", "Darwin Room", "Austen Room", "Hypatia Room", "Brunel Room", "Franklin Room",
+         "Curie Room", "Seacole Room", "Hawking Room", "Orwell Room", "Woolf Room"]
+ROOM_FILLERS = ["Group Study 1", "Quiet Pod A", "Seminar Room B", "Media Booth 2"]
+
+
+def t_room_booking(rng, day, used):
+    room = used.pick("room", ROOMS, rng)
+    rooms = [room, *rng.sample(ROOM_FILLERS, 3)]
+    rng.shuffle(rooms)
+    first = rng.randint(9, 11)
+    hours = [first + h for h in range(5)]
+    start = rng.randint(0, 3)
+    grid = [[r, *[rng.choice(["Free", "Booked"]) for _ in hours]] for r in rooms]
+    row = grid[rooms.index(room)]
+    row[1 + start] = row[2 + start] = "Yours"
+    floor = rng.choice(["Level 2, east wing", "Ground floor, by the cafe", "Level 3, silent zone", "Level 1, room 1.14"])
+    seats = rng.choice([4, 6, 8, 10])
+    ref = f"LB-{rng.randint(10000, 99999)}"
+    d = long_date(day + dt.timedelta(days=rng.randint(1, 6)))
+    end = f"{hours[start] + 2:02d}:00"
+    return dict(app="Firefox", title="Book a study room - Central Library", layout="table",
+                status=["Signed in as library card 2291 0457", "Central Library open today 08:00 - 22:00",
+                        f"Session ends at {clock(rng, 18, 22)}"],
+                lines=["# Study rooms", f"Showing {d[0]}", ["Room", *[f"{h:02d}:00" for h in hours]], *grid,
+                       f"Your booking {ref}: {room}, {d[1]}, {hours[start]:02d}:00 - {end}",
+                       f"{room}: {floor}, {seats} seats, screen and whiteboard",
+                       "Check in at the desk within 15 minutes or the room is released."],
+                qs=[("room_where", f"Which floor is the {room} on?", [floor], "place"),
+                    ("room_end", f"When does my {room} booking finish?", [end], "time"),
+                    ("room_ref", f"What's the reference for my {room} booking?", [ref], "code"),
+                    ("room_seats", f"How many people can the {room} hold?", [f"{seats} seats"], "number")],
+                absent=[("room_end", "When does my {X} booking finish?", "room")])
+
+
+PUZZLES = ["Quick Cryptic", "Mini Crossword", "Killer Sudoku", "Letter Boxed", "Codeword", "Word Wheel", "Nonogram",
+           "Kakuro", "Futoshiki", "Hashi Bridges", "Tangram Daily", "Spelling Hive"]
+
+
+def t_puzzle_stats(rng, day, used):
+    puzzle = used.pick("puzzle", PUZZLES, rng)
+    played = rng.randint(60, 700)
+    streak, longest = sorted(rng.sample(range(2, 90), 2))
+    best, avg = sorted(rng.sample(range(150, 1500), 2))
+    days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    per_day = rng.sample(range(avg - 120, avg + 300), 7)
+    slow = days[per_day.index(max(per_day))]
+    return dict(app="Chromium", title=f"{puzzle} - Statistics - Puzzlebox", layout="tiles", theme="dark",
+                lines=[f"# {puzzle} statistics", f"Since {long_date(day - dt.timedelta(days=played + rng.randint(5, 90)))[1]}",
+                       (str(played), "Played"), (f"{rng.randint(70, 99)}%", "Solved without help"),
+                       (str(streak), "Current streak"), (str(longest), "Longest streak"),
+                       (mss(best), "Best time"), (mss(avg), "Average time"),
+                       ["Average by day", *days], ["Time", *[mss(t) for t in per_day]]],
+                qs=[("pz_best", f"What's my fastest ever {puzzle} solve?", [mss(best)], "number"),
+                    ("pz_streak", f"How many days in a row have I done the {puzzle} now?", [str(streak)], "number"),
+                    ("pz_played", f"How many {puzzle} puzzles have I played in total?", [str(played)], "number"),
+                    ("pz_slow", f"Which weekday do I take longest over the {puzzle}?", [slow], "text")],
+                absent=[("pz_best", "What's my fastest ever {X} solve?", "puzzle")])
+
+
+COUNCILS = ["Ashcombe District Council", "Brookvale Borough Council", "Cranleigh Vale Council", "Dunmore City Council",
+            "Elmbridge Heath Council", "Fallowfield District Council", "Greystone Borough Council",
+            "Hartwell Moor Council", "Ivydale District Council", "Kestrel Bay Council", "Larkhill Borough Council",
+            "Millbrook Valley Council"]
+
+
+def t_council_tax(rng, day, used):
+    council = used.pick("council", COUNCILS, rng)
+    band = rng.choice("ABCDEFG")
+    annual = rng.randint(1300, 3400) + rng.choice([0.0, 0.36, 0.72, 0.15])
+    rest = int(annual / 10)
+    first = round(annual - 9 * rest, 2)
+    y = day.year if day.month >= 3 else day.year - 1
+    dues = [dt.date(y + (m > 12), (m - 1) % 12 + 1, 1) for m in range(4, 14)]
+    amounts = [first] + [float(rest)] * 9
+    acct = str(rng.randint(40000000, 49999999))
+    home = f"{rng.randint(1, 90)} {rng.choice(['Larch Avenue', 'Copse Road', 'Well Street', 'Tanners Lane'])}"
+
+    def cell(k):
+        return [f"{dues[k].day} {dues[k]:%B %Y}", pounds(amounts[k])]
+    return dict(app="Document Viewer", title=f"council-tax-bill-{y}.pdf", layout="table", reading=True,
+                groups=[("April to August", 2), ("September to January", 2)],
+                lines=[f"# Council Tax bill {y}/{(y + 1) % 100:02d}", council, f"Account reference {acct}",
+                       f"Property: {home}, valuation band {band}",
+                       f"Charge for the year {pounds(annual + rng.randint(60, 180))}, less single person discount",
+                       f"Amount payable {pounds(annual)} by 10 instalments",
+                       ["Due", "Amount", "Due ", "Amount "], *[cell(k) + cell(k + 5) for k in range(5)],
+                       "Pay by Direct Debit to spread the cost over 12 months."],
+                qs=[("ctax_year", f"How much council tax do I pay {council} this year after the discount?",
+                     [pounds(annual)[1:]], "money"),
+                    ("ctax_first", f"How big is the first {council} payment?", [pounds(first)[1:]], "money"),
+                    ("ctax_last", f"When is the final {council} instalment due?", [f"{dues[-1].day} {dues[-1]:%B %Y}"], "date"),
+                    ("ctax_home", f"Which property is the {council} bill for?", [home], "place"),
+                    ("ctax_acct", f"What's my account reference with {council}?", [acct], "code")],
+                absent=[("ctax_acct", "What's my account reference with {X}?", "council")],
+                activity=[f"Council Tax bill {y}/{(y + 1) % 100:02d}", council])
+
+
+HOMES = ["Willow Cottage", "Rose Barn", "The Old Forge", "Hillcrest", "Bramble House", "Mill Lodge", "Fern Villa",
+         "Kingfisher House", "Larch Lodge", "Heather View", "Holly Cottage", "Sunnybank"]
+
+
+def t_energy_dashboard(rng, day, used):
+    home = used.pick("home", HOMES, rng)
+    solar = rng.randint(40, 380) / 10
+    exported = round(solar * rng.uniform(0.15, 0.5), 1)
+    imported = rng.randint(5, 120) / 10
+    batt = rng.randint(12, 100)
+    peak_at = rng.randint(11 * 60, 14 * 60 + 30)
+    updated = peak_at + rng.randint(40, 240)
+    saved = round(solar * rng.uniform(0.12, 0.24), 2)
+    month_saved = round(saved * rng.uniform(9, 25), 2)
+    return dict(app="Chromium", title=f"{home} - Sunloop energy", layout="tiles",
+                status=[f"Last updated {hm(updated)}", "Inverter online", f"Firmware {rng.randint(2, 4)}.{rng.randint(0, 9)}.{rng.randint(0, 20)}",
+                        "Tariff: Flux Export"],
+                lines=[f"# {home}", f"Today, {long_date(day)[0]}",
+                       (f"{solar} kWh", "Generated by the panels"), (f"{exported} kWh", "Sent to the grid"),
+                       (f"{imported} kWh", "Bought from the grid"), (f"{batt}%", "Battery charge"),
+                       (f"{rng.randint(2, 40) / 10} kW", "Home using now"), (pounds(saved), "Saved today"),
+                       f"Peak output {rng.randint(20, 60) / 10} kW at {hm(peak_at)}",
+                       f"This month you have saved {pounds(month_saved)}. Export rate {rng.randint(10, 25)}.00p per kWh."],
+                qs=[("en_solar", f"How much electricity did the panels at {home} make today?", [f"{solar} kWh"], "number"),
+                    ("en_batt", f"How full is the battery at {home}?", [f"{batt}%"], "number"),
+                    ("en_export", f"How much power did {home} sell back today?", [f"{exported} kWh"], "number"),
+                    ("en_peak", f"At what time did the {home} panels produce the most?", [hm(peak_at)], "time"),
+                    ("en_saved", f"How much money did the system at {home} save me today?", [pounds(saved)[1:]], "money")],
+                absent=[("en_batt", "How full is the battery at {X}?", "home")])
+
+
+BOOKS = [("The Lantern Keeper's Daughter", "Imogen Thorne"), ("A Winter in Trondheim", "Sebastian Vale"),
+         ("Salt and Cinder", "Maren Okoye"), ("The Cartographer's Silence", "Tobias Wren"),
+         ("Nine Bridges to Ardmore", "Cecily Hart"), ("The Orchard at World's End", "Rafael Anders"),
+         ("Glass Harbour", "Yusuf Kell"), ("The Last Ferry from Skerray", "Annika Lowe"),
+         ("Weathering the Quiet", "Dominic Fairleigh"), ("A Map of Small Hours", "Lucia Brenner"),
+         ("The Beekeeper of Ostrava", "Pavla Novakova"), ("Letters from the Lighthouse Road", "Evie Carrow")]
+BOOK_PROSE = ["The tide had turned by the time she reached the harbour wall, and the boats",
+              "leaned against their moorings like tired horses. Nobody was waiting for her.",
+              "She counted the windows along the front, the way her father used to, and stopped",
+              "at the seventh: the one with the blue shutter that never quite closed.",
+              "\"You came back,\" said a voice behind her, not unkindly.",
+              "She did not turn round at once. There would be time for that, she thought,",
+              "and time for the questions, and for the answers she had practised on the train."]
+
+
+def t_ebook_reader(rng, day, used):
+    title, author = used.pick("book", BOOKS, rng)
+    chapters = rng.randint(18, 40)
+    ch = rng.randint(3, chapters - 2)
+    pct = round(100 * ch / chapters) + rng.randint(-2, 2)
+    pages = rng.randint(240, 520)
+    left = max(12, round((100 - pct) * rng.uniform(2.5, 5)))  # minutes: a book of 4 to 8 hours
+    return dict(app="Foliate", title=f"{title} - {author}", layout="plain", reading=True,
+                sidebar=["Contents", *[f"  {c}" for c in range(ch - 2, ch + 3)], "Bookmarks", "Notes"],
+                status=[f"Chapter {ch} of {chapters}", f"Page {round(pages * pct / 100)} of {pages}", f"{pct}%",
+                        f"{span(left)} left in book", f"{rng.randint(3, 25)} min left in chapter"],
+                lines=[f"# {ch}. {rng.choice(['The Harbour Wall', 'Blue Shutters', 'Low Water', 'The Seventh Window'])}",
+                       *BOOK_PROSE],
+                qs=[("book_pct", f"How far through {title} am I?", [f"{pct}%"], "number"),
+                    ("book_ch", f"Which chapter of {title} was I on?", [f"Chapter {ch}"], "text"),
+                    ("book_left", f"How much reading time is left in {title}?", [span(left)], "number")],
+                absent=[("book_pct", "How far through {X} am I?", "book")],
+                activity=[title])
+
 
 TEMPLATES = [t_invoice_mail, t_parcel, t_shop_order, t_bank, t_calendar, t_dentist, t_chat, t_terminal,
              t_pip, t_editor, t_ticket, t_subscription, t_flight, t_wifi, t_article, t_doc_page,
@@ -2034,14 +2676,19 @@ TEMPLATES = [t_invoice_mail, t_parcel, t_shop_order, t_bank, t_calendar, t_denti
              t_flight_itinerary, t_pharmacy_refill, t_tracking_timeline, t_code_review, t_ide_problems,
              t_app_settings, t_recipe_ingredients, t_staff_payroll, t_music_player, t_drive_route,
              t_stock_watchlist, t_clinic_portal, t_course_progress, t_meter_reading, t_translator,
-             t_security_code]
+             t_security_code,
+             # round 5, the held-out measure, written blind (issue 18): only with --templates round5 (or all)
+             t_hardware_cart, t_job_tracker, t_car_service, t_tax_summary, t_git_log, t_bike_ride,
+             t_visa_appointment, t_dns_records, t_cloud_bill, t_npm_outdated, t_restaurant_booking,
+             t_wedding_rsvp, t_card_limits, t_room_booking, t_puzzle_stats, t_council_tax,
+             t_energy_dashboard, t_ebook_reader]
 CLASSIC = TEMPLATES[:26]  # the default day: what the answer reader was developed and tuned on
 TEMPLATE_SETS = {"classic": CLASSIC, "fresh": TEMPLATES[26:42], "round3": TEMPLATES[42:57],
-                 "round4": TEMPLATES[57:], "all": TEMPLATES}
+                 "round4": TEMPLATES[57:73], "round5": TEMPLATES[73:], "all": TEMPLATES}
 
 
 def select_templates(spec: str) -> list:
-    """Templates named by a comma list of set names (classic, fresh, round3, round4, all), template names or
+    """Templates named by a comma list of set names (classic, fresh, round3, round4, round5, all), template names or
     prefixes ("t_gym" or "gym"), in TEMPLATES order."""
     chosen: set = set()
     for token in filter(None, (t.strip() for t in spec.split(","))):
@@ -2106,6 +2753,9 @@ def scene_texts(scene) -> list[str]:
         out.extend([line[2:] if line.startswith("# ") else line] if isinstance(line, str) else line)
     if scene.get("toast"):
         out.extend([scene["toast"][0], *scene["toast"][1]])
+    out.extend([*scene.get("crumbs", []), *scene.get("status", []), *(g for g, _n in scene.get("groups", []) if g)])
+    if scene.get("modal"):  # round 5: a dialog's title, lines and buttons
+        out.extend([scene["modal"][0], *scene["modal"][1], *scene["modal"][2]])
     return out
 
 
@@ -2307,6 +2957,110 @@ DIFF_FILL = {"light": {"+": (218, 246, 224), "-": (252, 226, 226)},  # a diff's 
 NUMERIC_CELL = re.compile(r"[+\-£$€]?\d[\d,.:]*\s?(?:%|[A-Za-z]{1,4})?")  # right-aligned with numeric_right
 
 
+def _tiles(d, tiles, bx, y, right, size, pal):
+    """Round 5: (value, label) tiles four a row, the value large and its label small under it."""
+    cols, gap = 4, 18
+    tw = (right - bx - gap * (cols - 1)) // cols
+    label, th = _font("DejaVuSans.ttf", 15), size + 14 + 56
+    for i, (val, lab) in enumerate(tiles):
+        tx, ty = bx + (i % cols) * (tw + gap), y + (i // cols) * (th + gap)
+        d.rounded_rectangle([tx, ty, tx + tw, ty + th], radius=10, fill=pal["card"], outline=pal["rule"])
+        font = _font("DejaVuSans-Bold.ttf", size + 14)
+        if d.textlength(val, font=font) > tw - 28 or d.textlength(lab, font=label) > tw - 28:
+            raise ValueError(f"tile {val!r} / {lab!r} does not fit")
+        d.text((tx + 14, ty + 12), val, font=font, fill=pal["heading"])
+        d.text((tx + 14, ty + th - 28), lab, font=label, fill=pal["label"])
+    return y + ((len(tiles) + cols - 1) // cols) * (th + gap) + 8
+
+
+PANELS["tiles"] = _tiles
+LAYOUTS5 = ("tiles", "modal", "crumbs", "status", "groups")
+# Round 5 scene keys: "tiles" layout (tuples are (value, label) tiles); "modal" (title, lines,
+# buttons) a dialog over the dimmed window; "crumbs" a breadcrumb trail over the page; "status"
+# small texts in a status bar along the window's foot; "groups" (label, columns spanned) merged
+# group headers over the first table's header row.
+CRUMB_SEP = "  \u203a  "
+
+
+def _crumbs(d, crumbs, bx, y, pal):
+    """A breadcrumb trail, small and grey, the last part dark; returns where the page goes on."""
+    font = _font("DejaVuSans.ttf", 15)
+    x = bx
+    for k, part in enumerate(crumbs):
+        d.text((x, y - 10), part, font=font, fill=pal["heading" if k == len(crumbs) - 1 else "label"])
+        x += d.textlength(part, font=font)
+        if k < len(crumbs) - 1:
+            d.text((x, y - 10), CRUMB_SEP, font=font, fill=pal["label"])
+            x += d.textlength(CRUMB_SEP, font=font)
+    return y + 26
+
+
+def _status(d, status, x0, x1, y1, pal):
+    """A status bar of small texts along the foot of the window; returns its top."""
+    font, top = _font("DejaVuSans.ttf", 13), y1 - 26
+    d.rectangle([x0 + 1, top, x1 - 1, y1 - 1], fill=pal["bar"])
+    x = x0 + 14
+    for k, part in enumerate(status):
+        if k:
+            d.line([x - 14, top + 5, x - 14, y1 - 6], fill=pal["label"])
+        d.text((x, top + 6), part, font=font, fill=pal["title"])
+        x += d.textlength(part, font=font) + 28
+    if x > x1:
+        raise ValueError("the status bar does not fit")
+    return top
+
+
+def _group_heads(d, rows, groups, bx, y, right, size, sans, pal):
+    """Merged headers over a table's header row: each (label, n) spans the next n columns. The
+    column widths are those `_table` will choose for the same rows."""
+    gap = 40
+    while True:
+        font, bold = _font(sans, size), _font("DejaVuSans-Bold.ttf", size)
+        widths = [max(d.textlength(r[c], font=bold if i == 0 else font) for i, r in enumerate(rows) if c < len(r))
+                  for c in range(max(map(len, rows)))]
+        if sum(widths) + gap * (len(widths) - 1) <= right - bx or size <= 14:
+            break
+        size -= 2
+    xs = [bx + sum(widths[:c]) + gap * c for c in range(len(widths))] + [right + gap - 10]
+    head, rh, c = _font("DejaVuSans-Bold.ttf", size - 4), size + 12, 0
+    for label, n in groups:
+        left, end = xs[c] - 10, xs[c + n] - gap + 10
+        if label:
+            d.rectangle([left, y - 6, end, y - 6 + rh], fill=pal["rule"])
+            tw = d.textlength(label, font=head)
+            if tw > end - left:
+                raise ValueError(f"group header {label!r} does not fit")
+            d.text((left + (end - left - tw) / 2, y - 2), label, font=head, fill=pal["heading"])
+        c += n
+    return y + rh + 4
+
+
+def _modal(img, d, modal, x0, y0, x1, y1, pal):
+    """A dialog over the window, which is dimmed behind it: a title, lines and buttons."""
+    title, lines, buttons = modal
+    box = (x0, y0, x1 + 1, y1 + 1)
+    img.paste(Image.blend(img.crop(box), Image.new("RGB", (box[2] - box[0], box[3] - box[1]), (0, 0, 0)), 0.4), box[:2])
+    head, font, small = _font("DejaVuSans-Bold.ttf", 22), _font("DejaVuSans.ttf", 19), _font("DejaVuSans.ttf", 16)
+    w, lh = 680, 32
+    h = 70 + lh * len(lines) + 76
+    mx, my = (x0 + x1 - w) // 2, (y0 + y1 - h) // 2
+    d.rounded_rectangle([mx + 6, my + 6, mx + w + 6, my + h + 6], radius=14, fill=(30, 30, 34))
+    d.rounded_rectangle([mx, my, mx + w, my + h], radius=14, fill=pal["window"], outline=pal["border"])
+    d.text((mx + 28, my + 22), title, font=head, fill=pal["heading"])
+    d.text((mx + w - 40, my + 20), "\u00d7", font=head, fill=pal["label"])
+    for k, line in enumerate(lines):
+        if d.textlength(line, font=font) > w - 56:
+            raise ValueError(f"dialog line {line!r} does not fit")
+        d.text((mx + 28, my + 66 + lh * k), line, font=font, fill=pal["text"])
+    bx = mx + w - 24
+    for k, label in enumerate(reversed(buttons)):
+        bw = int(d.textlength(label, font=small)) + 36
+        d.rounded_rectangle([bx - bw, my + h - 54, bx, my + h - 18], radius=8,
+                            fill=(52, 120, 220) if k == 0 else pal["card"], outline=pal["rule"])
+        d.text((bx - bw + 18, my + h - 45), label, font=small, fill=(255, 255, 255) if k == 0 else pal["text"])
+        bx -= bw + 14
+
+
 def render(scene, stamp: dt.datetime, rng) -> Image.Image:
     """A screenshot of the scene. A scene without "layout" or "theme" draws exactly as it always
     has, with the same `rng` draws, so an earlier seed's default day stays byte-identical."""
@@ -2333,6 +3087,8 @@ def render(scene, stamp: dt.datetime, rng) -> Image.Image:
     sans = "DejaVuSansMono.ttf" if scene.get("mono") else "DejaVuSans.ttf"
     body = f(sans, size)
     y, widest = top + 28, 0
+    if scene.get("crumbs"):  # round 5; no rng drawn for it, nor for "groups", "status" or "modal"
+        y = _crumbs(d, scene["crumbs"], bx, y, pal)
     lines = scene["lines"]
     i = 0
     while i < len(lines):
@@ -2342,6 +3098,8 @@ def render(scene, stamp: dt.datetime, rng) -> Image.Image:
             while j < len(lines) and type(lines[j]) is type(line):
                 j += 1
             if isinstance(line, list):
+                if scene.get("groups") and not any(isinstance(prev, list) for prev in lines[:i]):
+                    y = _group_heads(d, lines[i:j], scene["groups"], bx, y, x1 - 24, size, sans, pal)
                 y, right = _table(d, lines[i:j], bx, y, x1 - 24, size, pal, sans, scene.get("selected"),
                                   scene.get("numeric_right", False))
                 widest = max(widest, right)
@@ -2369,6 +3127,10 @@ def render(scene, stamp: dt.datetime, rng) -> Image.Image:
         i += 1
     if scene.get("toast"):
         _toast(d, scene["toast"], x1, y0)
+    if scene.get("status") and y > _status(d, scene["status"], x0, x1, y1, pal) - 6:
+        raise ValueError(f"scene {scene['title']!r} runs under its status bar")
+    if scene.get("modal"):
+        _modal(img, d, scene["modal"], x0, y0, x1, y1, pal)
     if "layout" in scene and (y > y1 - 10 or widest > x1 - 10):
         raise ValueError(f"scene {scene['title']!r} does not fit the window")
     mx, my = rng.randint(x0 + 40, x1 - 40), rng.randint(y1 - 120, y1 - 40)
@@ -2456,7 +3218,8 @@ def main() -> None:
     p.add_argument("--templates", default="classic", metavar="NAMES",
                    help="comma list of template sets (classic, fresh: the held-out templates of "
                         "issue 18, round3: the final held-out set, round4: a fourth held-out set "
-                        "written blind to the answer code, all), template names or prefixes "
+                        "written blind to the answer code, round5: the held-out measure nobody "
+                        "tunes on, all), template names or prefixes "
                         "(default: classic)")
     p.add_argument("--split-of", type=Path, metavar="QUESTIONS",
                    help="keep the train/test split of an earlier day's questions.jsonl (a "

@@ -29,6 +29,14 @@ SEED1 = {"frames.jsonl": "97606767f62a5b11ba07a014483b89546db5165e2253de7f646895
 FRESH1 = {"frames.jsonl": "c798c64b41989787248ceea464e051b826f6082333047b867313d9272c53cd9f",
           "questions.jsonl": "c379e32ec9dc406065916c7383cafdb069e490145a86a8479a66dc41d186dd40",
           "pixels": "5eb2b706e088ca4b898f13eb4cb72e72cb814646e7554f60254084f0654be266"}
+# A round-3 and a round-4 day (seed 1, one instance a template) as they were before the round-5
+# templates came: sha256 of the two manifests and of the frames' pixels.
+ROUND3_1 = {"frames.jsonl": "822bee2bd92a8cd24bb467b7e522d169110fd002d3b11c987a3d55a7279dd6d8",
+            "questions.jsonl": "2a82c83f44c603ce58b1c4670d140b1ef662946cfd0c091bf24f0411da16756e",
+            "pixels": "6306ecb8fa5d1436b68f2b5dac387d47313ab88d2fd98a6873792413a4af4afc"}
+ROUND4_1 = {"frames.jsonl": "e9800fbf4250fc1a47428994907a34e90d83e567131889a5ec2177f67b66a7f8",
+            "questions.jsonl": "673660eec191abb331c28c1ab406ac6fe38bfaf8fe0252ec1bdf2076d0ef8b30",
+            "pixels": "d31b120a5c3e974bd3208c95222f808add9414b858b465d67403c6596f0e4642"}
 MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 SHAPE_PATTERNS = {  # a value of the shape, to count distractors on the screen
     "money": r"\d[\d,]*\.\d\d",
@@ -73,7 +81,7 @@ def _absent_entity(gen, q: dict) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("tset", ["fresh", "round3", "round4"])
+@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5"])
 def test_answers_drawn_on_evidence_and_absent_entities_nowhere(gen, tmp_path, tset):
     questions, scenes = _day(gen, tmp_path, 3, gen.TEMPLATE_SETS[tset])
     assert len({q["template"].split(":")[0] for q in questions}) == len(gen.TEMPLATE_SETS[tset]) + 1
@@ -95,10 +103,11 @@ def test_answers_drawn_on_evidence_and_absent_entities_nowhere(gen, tmp_path, ts
         assert not any(entity.lower() in t for t in everything), (q["question"], entity)
 
 
-@pytest.mark.parametrize("tset", ["fresh", "round3", "round4"])
+@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5"])
 def test_held_out_questions_have_distractors_of_their_shape(gen, tmp_path, tset):
     questions, scenes = _day(gen, tmp_path, 4, gen.TEMPLATE_SETS[tset])
-    names = {f"{a} {b}" for a in gen.FIRST2 + gen.FIRST3 + gen.FIRST4 for b in gen.LAST2 + gen.LAST3 + gen.LAST4}
+    firsts = gen.FIRST2 + gen.FIRST3 + gen.FIRST4 + gen.FIRST5
+    names = {f"{a} {b}" for a in firsts for b in gen.LAST2 + gen.LAST3 + gen.LAST4 + gen.LAST5}
     shapes = set()
     for q in questions:
         if q["abstain"] or q["template"].endswith(":activity"):
@@ -106,7 +115,7 @@ def test_held_out_questions_have_distractors_of_their_shape(gen, tmp_path, tset)
         shapes.add(q["shape"])
         text = "\n".join(gen.scene_texts(scenes[q["evidence"][0]]))
         if q["shape"] == "person" and " " not in q["answers"][0]:  # a first name, as a chat shows
-            values = {f for f in gen.FIRST2 + gen.FIRST3 + gen.FIRST4 if re.search(rf"\b{f}\b", text)}
+            values = {f for f in firsts if re.search(rf"\b{f}\b", text)}
         elif q["shape"] == "person":
             values = {n for n in names if n in text} | {m for m in re.findall(r"Dr \w+", text)}
         elif q["shape"] in SHAPE_PATTERNS:
@@ -118,7 +127,7 @@ def test_held_out_questions_have_distractors_of_their_shape(gen, tmp_path, tset)
                       "url", "text"}
 
 
-@pytest.mark.parametrize("tset", ["fresh", "round3", "round4"])
+@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5"])
 def test_same_seed_same_day(gen, tmp_path, tset):
     for run in ("a", "b"):
         gen.generate(7, tmp_path / run, instances=1, templates=gen.TEMPLATE_SETS[tset])
@@ -142,15 +151,24 @@ def test_default_day_unchanged_by_the_held_out_templates(gen, tmp_path):
         assert png.read_bytes() == (tmp_path / "new" / "frames" / png.name).read_bytes(), png.name
 
 
-def test_fresh_day_unchanged_by_round3(gen, tmp_path):
+def _day_digests(gen, out: Path, tset: str) -> dict:
     from PIL import Image
-    gen.generate(1, tmp_path, instances=1, templates=gen.TEMPLATE_SETS["fresh"])
+    gen.generate(1, out, instances=1, templates=gen.TEMPLATE_SETS[tset])
     pixels = hashlib.sha256()
-    for png in sorted((tmp_path / "frames").iterdir()):
+    for png in sorted((out / "frames").iterdir()):
         pixels.update(Image.open(png).tobytes())
-    got = {name: hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
+    got = {name: hashlib.sha256((out / name).read_bytes()).hexdigest()
            for name in ("frames.jsonl", "questions.jsonl")}
-    assert {**got, "pixels": pixels.hexdigest()} == FRESH1
+    return {**got, "pixels": pixels.hexdigest()}
+
+
+def test_fresh_day_unchanged_by_round3(gen, tmp_path):
+    assert _day_digests(gen, tmp_path, "fresh") == FRESH1
+
+
+@pytest.mark.parametrize("tset,digests", [("round3", ROUND3_1), ("round4", ROUND4_1)])
+def test_earlier_held_out_days_unchanged_by_round5(gen, tmp_path, tset, digests):
+    assert _day_digests(gen, tmp_path, tset) == digests
 
 
 def test_round3_scenes_fit_and_use_the_new_layouts(gen):
@@ -176,11 +194,16 @@ def test_round3_scenes_fit_and_use_the_new_layouts(gen):
 def test_template_selection(gen, tmp_path):
     assert [t.__name__ for t in gen.select_templates("gym, t_letter")] == ["t_gym_class", "t_letter"]
     assert gen.select_templates("classic,fresh") == gen.CLASSIC + gen.TEMPLATE_SETS["fresh"]
-    assert gen.select_templates("classic,fresh,round3,round4") == gen.TEMPLATES == gen.select_templates("all")
+    assert gen.select_templates("classic,fresh,round3,round4,round5") == gen.TEMPLATES == gen.select_templates("all")
     assert gen.select_templates("round3") == gen.TEMPLATE_SETS["round3"] and len(gen.TEMPLATE_SETS["round3"]) >= 14
     assert not set(gen.TEMPLATE_SETS["round3"]) & set(gen.CLASSIC + gen.TEMPLATE_SETS["fresh"])
     assert gen.select_templates("round4") == gen.TEMPLATE_SETS["round4"] and len(gen.TEMPLATE_SETS["round4"]) >= 14
     assert not set(gen.TEMPLATE_SETS["round4"]) & set(gen.TEMPLATES[:57])
+    assert gen.select_templates("round5") == gen.TEMPLATE_SETS["round5"] and len(gen.TEMPLATE_SETS["round5"]) >= 16
+    assert not set(gen.TEMPLATE_SETS["round5"]) & set(gen.TEMPLATES[:73])
+    earlier = gen.CLASSIC + gen.TEMPLATE_SETS["fresh"] + gen.TEMPLATE_SETS["round3"] + gen.TEMPLATE_SETS["round4"]
+    assert gen.TEMPLATES[:73] == earlier
+    assert [t.__name__ for t in gen.select_templates("car_s, t_git_log")] == ["t_car_service", "t_git_log"]
     assert gen.CLASSIC + gen.TEMPLATE_SETS["fresh"] + gen.TEMPLATE_SETS["round3"] == gen.TEMPLATES[:57]
     assert gen.select_templates("t_pa") == [gen.t_parcel, gen.t_payslip, gen.t_password_entry, gen.t_parcel_sms]
     run = subprocess.run([sys.executable, str(GEN), "--templates", "nosuch", "--out", str(tmp_path / "x")],
@@ -235,3 +258,67 @@ def test_round4_day_is_big_enough_and_recorded(gen, tmp_path):
         assert q["evidence"][0] in frames and (tmp_path / q["evidence"][0]).exists()
         assert any(a.lower() in texts[q["evidence"][0]] for a in q["answers"]), q
 
+
+def test_round5_scenes_fit_and_use_their_layouts(gen):
+    """Every round-5 template draws inside its window for several seeds (render raises when a
+    layout, a dialog, a tile, a group header or the status bar overflows), with the round's new
+    layouts; its questions use relative wording and a spread of question words, and some of its
+    screens are pages one reads."""
+    seen: set = set()
+    for seed in range(4):
+        rng = random.Random(seed)
+        used = gen.Used()
+        for t in gen.TEMPLATE_SETS["round5"]:
+            sc = t(rng, dt.date(2026, 3 + seed * 2, 4 + seed * 6), used)
+            gen.render(sc, dt.datetime(2026, 5, 5, 9, 0), rng)
+            seen |= {sc.get("layout", "plain"), sc.get("theme", "light"),
+                     *(k for k in ("modal", "crumbs", "status", "groups", "numeric_right", "sidebar", "selected")
+                       if k in sc)}
+    assert seen >= {"tiles", "modal", "crumbs", "status", "groups", "table", "kv", "plain", "dark", "light"}
+    scenes = [t(random.Random(1), dt.date(2026, 5, 5), gen.Used()) for t in gen.TEMPLATE_SETS["round5"]]
+    wording = [q.lower() for sc in scenes for _f, q, _a, _s in sc["qs"]]
+    for start in ("how much", "how many", "when", "which", "who", "what time", "where"):
+        assert sum(q.startswith(start) for q in wording) >= 2, start
+    for phrase in ("newest", "oldest", "latest", "after", "fastest", "highest", "first", "most"):
+        assert any(phrase in q for q in wording), phrase
+    assert sum(bool(sc.get("activity")) for sc in scenes) >= 2
+
+
+def test_round5_dialog_dims_the_window_behind_it(gen):
+    """A scene with a "modal" draws the same window darker around the dialog (the dimmed page
+    is still there, not blanked), and its text is among the scene's texts."""
+    sc = gen.t_card_limits(random.Random(2), dt.date(2026, 4, 9), gen.Used())
+    plain = {k: v for k, v in sc.items() if k != "modal"}
+    with_modal = gen.render(sc, dt.datetime(2026, 4, 9, 10, 0), random.Random(5)).convert("L")
+    without = gen.render(plain, dt.datetime(2026, 4, 9, 10, 0), random.Random(5)).convert("L")
+    corner = (300, 120, 420, 160)  # window, outside the centred dialog
+    dim, bright = with_modal.crop(corner).getextrema(), without.crop(corner).getextrema()
+    assert dim[1] < bright[1] and dim[1] > 60
+    texts = gen.scene_texts(sc)
+    assert sc["modal"][0] in texts and all(line in texts for line in sc["modal"][1])
+
+
+def test_round5_day_is_big_enough_and_recorded(gen, tmp_path):
+    """One seed's round-5 day (two screens a template) holds at least 140 answerable and 16
+    unanswerable questions from every template; each answer is among the texts drawn on its
+    evidence frame, which exists, and no unanswerable question's entity is drawn anywhere."""
+    scenes: list = []
+    summary = gen.generate(6, tmp_path, instances=2, templates=gen.TEMPLATE_SETS["round5"], scenes_out=scenes)
+    questions = _read(tmp_path / "questions.jsonl")
+    names = {t.__name__ for t in gen.TEMPLATE_SETS["round5"]}
+    answerable = [q for q in questions if not q["abstain"]]
+    absent = [q for q in questions if q["abstain"]]
+    assert summary["frames"] == 2 * len(names) and len(answerable) >= 140 and len(absent) >= 16 + 8
+    assert {q["template"].split(":")[0] for q in answerable} == names
+    assert {q["template"].split(":")[0] for q in absent} == names | {"unused_app"}
+    assert {q["split"] for q in questions} == {"train", "test"}
+    assert sum(q["template"].endswith(":activity") for q in answerable) >= 4
+    texts = {name: " | ".join(gen.scene_texts(sc)).lower() for name, sc in scenes}
+    for q in answerable:
+        assert (tmp_path / q["evidence"][0]).exists()
+        assert any(a.lower() in texts[q["evidence"][0]] for a in q["answers"]), q
+    everything = " | ".join(texts.values())
+    for q in absent:
+        if not q["template"].startswith("unused_app"):
+            entity = _absent_entity(gen, q)
+            assert entity and entity.lower() not in everything, q
