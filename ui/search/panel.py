@@ -66,7 +66,7 @@ PAD = 6
 ROW_H = THUMB_SHOWN.height() + 2 * PAD
 HEADER_H = 30
 ROW_SIZE, HEADER_SIZE = QSize(0, ROW_H), QSize(0, HEADER_H)   # width: the list's
-LAYOUTS_PER_PAINT = 2     # rows' rich text laid out per paint; the rest on the next turns
+LAYOUTS_PER_PAINT = 1     # rows' rich text laid out per paint; the rest on the next turns
 TEXT_CACHE = 120          # rows whose laid-out text is kept (a few screens of results)
 
 
