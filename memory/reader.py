@@ -39,18 +39,20 @@ from memory.shapes import (
     ASKER_VERB,
     ASKS_CURRENT,
     CURRENT_WORDS,
+    FOCUS,
     FOUND_SHAPES,
     LABEL_ABOVE,
     LABEL_SHAPES,
     LABEL_VALUE,
     LABELLED_SHAPES,
+    SPAN_LABEL,
     SPAN_PATTERNS,
     STALE_WORDS,
     TITLE_ANSWER_SHAPES,
     expected_shapes,
     span_shapes,
 )
-from memory.text import QUESTION_WORDS, content_words, coverage, stem, words
+from memory.text import QUESTION_WORDS, content_words, stem, stems, words
 from memory.timefmt import parse_iso
 
 _CLOCK_LINE = re.compile(r"^\s*(?:activities\s+)?(?:[a-z]{3}\s+)?\d{1,2}\s+[a-z]{3}\s+\d{1,2}:\d{2}\s*$",
@@ -85,6 +87,9 @@ class Candidate:
     # the shapes whose pattern found it in its line (FOUND_SHAPES): a command after "$ "
     # (its pattern looks behind the span, so the span alone does not match it)
     found: set[str] = field(default_factory=set)
+    # the stems its frame's window title shows: the screen's subject, which tells the
+    # screen from others (the hit's coverage), not one of its lines from another
+    subject: frozenset[str] = frozenset()
     feats: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
 
@@ -148,6 +153,7 @@ def candidates(hits: Sequence[Hit], *, read: int, memories: bool = False,
     for rank, hit in enumerate(_raw(hits, read, memories)):
         lines = [l.strip() for l in hit.text.splitlines() if l.strip()]
         header = lines[0] if hit.kind == "frame" and lines else ""
+        subject = frozenset(stem(w) for w in words(header))
         clock = _seen_clock(hit) if hit.kind == "frame" else set()
         # a span is one candidate per place it stands: the same value in another row of
         # a table ("Hall A" of two talks) is another candidate, with that row
@@ -175,7 +181,7 @@ def candidates(hits: Sequence[Hit], *, read: int, memories: bool = False,
                 for m in pattern.finditer(line):
                     span = m.group(0).strip(" .,;")
                     if span and span != line:
-                        spans.append((span, line[:m.start()].strip() or above, shape))
+                        spans.append((span, _near_label(line[:m.start()]) or above, shape))
             found: dict[str, set[str]] = {}
             for span, _label, shape in spans:
                 found.setdefault(span, set()).update({shape} & FOUND_SHAPES)
@@ -186,8 +192,17 @@ def candidates(hits: Sequence[Hit], *, read: int, memories: bool = False,
                 seen.add((span, title, row))
                 out.append(Candidate(span, line, hit, rank, label, title or chrome,
                                      fragment=_fragment(span, line), found=found[span],
-                                     row=row))
+                                     row=row, subject=subject))
     return out
+
+
+def _near_label(before: str) -> str:
+    """The label of a span inside a line: the words right before it, within its own clause
+    (SPAN_LABEL): "Zone" of "Thanks for parking at Station East car park. Zone 3462", not
+    the sentence before it, which names the screen's subject, not what the value is."""
+    before = before.rstrip(" " + SPAN_LABEL["breaks"])
+    cut = max(before.rfind(ch) for ch in SPAN_LABEL["breaks"])
+    return " ".join(before[cut + 1:].split()[-SPAN_LABEL["max_words"]:])
 
 
 def _label_above(prev: str, line: str) -> str:
@@ -242,10 +257,41 @@ def _related(a: str, b: str) -> bool:
     return a == b or (min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)))
 
 
+def focus_words(question: str) -> set[str]:
+    """The stems of what the question asks for, named after its question word (FOCUS):
+    "Which platform is the next train leaving from?" -> {"platform"}; a question word or a
+    function word ends the name."""
+    m = FOCUS.match(question)
+    out: set[str] = set()
+    for w in words(m.group("head")) if m else []:
+        if w in QUESTION_WORDS:
+            break
+        out.add(stem(w))
+    return out
+
+
+def _relation(asked: set[str], subject: frozenset[str]) -> set[str]:
+    """The question's words less the names of its screen's subject (all of them when it
+    names nothing else): what tells the line that answers from the others."""
+    return (asked - subject) or asked
+
+
+def _cover(asked: set[str], text: str) -> float:
+    return len(asked & stems(text)) / len(asked) if asked else 0.0
+
+
 def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str, float]:
-    q_words = {stem(w) for w in key_words(question)}
+    keys = {stem(w) for w in key_words(question)}
+    # the names the question gives its screen ("Station East", "merlin-etl") that the
+    # window title shows
+    subject = c.subject & {stem(w) for w in named_words(question)}
+    # ... unless the line is labelled by one ("Nadia: ok, 18:10 then": whose line it is)
+    if m := LABEL_VALUE.match(c.line):
+        subject -= {stem(w) for w in words(m.group("label"))}
+    q_words = _relation(keys, subject)
+    asked = _relation({stem(w) for w in content_words(question)}, subject)
     c_words = [stem(w) for w in words(c.text)]
-    echo = (sum(w in q_words for w in c_words) / len(c_words)) if c_words else 1.0
+    echo = (sum(w in keys for w in c_words) / len(c_words)) if c_words else 1.0
     shapes = span_shapes(c.text) | c.found | _labelled_shapes(c)
     asks_title = "title" in expected or bool(
         shapes & set(expected) & TITLE_ANSWER_SHAPES)   # this title span is what is asked
@@ -254,15 +300,17 @@ def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str
                 default=0.0)
     label_words = words(c.label)
     label_stems = {stem(w) for w in label_words}
-    line = coverage(question, f"{c.context}\n{c.line}")
+    line = _cover(asked, f"{c.context}\n{c.line}")
     return {
         "line": line,
         # a laid-out cell: its row and the label its place gives it ("darktable PID"); a
         # line of its own: the line again
-        "row": coverage(question, f"{c.context}\n{c.label} {c.row}") if c.row else line,
+        "row": _cover(asked, f"{c.context}\n{c.label} {c.row}") if c.row else line,
         "label": (sum(any(_related(q, w) for w in label_stems) for q in q_words) / len(q_words)
                   if c.label and q_words else 0.0),
         "label_shape": _label_shape(c.label, expected),
+        # the label names what the question asks for ("Platform" for "Which platform")
+        "focus": float(any(_related(f, w) for f in focus_words(question) for w in label_stems)),
         "update": _update(c.label),
         "shape": shape,
         # the word right before the span is one of the question's ("gate A15")
@@ -277,8 +325,8 @@ def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str
 
 
 FEATURES = ("line", "row", "label", "label_shape", "update", "shape", "adjacent", "echo",
-            "title", "rank", "length", "fragment", "hit_key", "hit_named", "recent", "model",
-            "model_lp")
+            "title", "rank", "length", "fragment", "hit_key", "hit_named", "recent", "focus",
+            "model", "model_lp")
 
 
 def _combine(f: dict[str, float], t: AnswerTuning) -> float:

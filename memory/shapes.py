@@ -70,6 +70,11 @@ TITLE_ANSWER_SHAPES = frozenset({"file", "url"})
 # what it is.
 LABEL_VALUE = re.compile(r"^(?P<label>[^:=]{2,40}?)\s?(?::|\s=)\s+(?P<value>\S.*)$")
 
+# The label of a span found inside a line: at most `max_words` words right before it, not
+# reaching back past one of `breaks` (a sentence's or a clause's end: "Thanks for parking at
+# Station East car park. Zone 3462" -> "Zone"; "moved to 19:15" -> "moved to").
+SPAN_LABEL: dict = {"max_words": 8, "breaks": ".;:,!?()[]|"}
+
 # A label on the line above its value (a table row or a form OCR'd as two lines): the line
 # before is the label when it ends with a colon, or when it is at most `max_label_words`
 # words with no digit above a line of at most `max_value_words` words holding a span of one
@@ -150,6 +155,14 @@ QUESTION_FORMS: list[tuple[str, re.Pattern, tuple[str, ...]]] = [
     ("number", re.compile(r"\b(?:version|port|number|ip|score|percentage|rate|count)\b", re.I),
      ("number", "code")),
 ]
+
+
+# The thing a question asks for, named right after its question word ("Which platform
+# ...", "What policy number ...", "How many restarts ..."): a value under a label of that
+# name answers it.
+FOCUS = re.compile(r"^\s*(?:(?:and|so)\s+)?(?:which|what|how many)(?:'s|\s+(?:is|are|was|were))?"
+                   r"\s+(?:(?:the|my|our|a|an|this|that)\s+)?(?P<head>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)",
+                   re.IGNORECASE)
 
 
 def expected_shapes(question: str) -> tuple[str, tuple[str, ...]]:

@@ -5,7 +5,7 @@ import pytest
 from memory.answer_tuning import AnswerTuning
 from memory.layout import arrange
 from memory.ocr_types import OcrLine
-from memory.reader import candidates, key_coverage, key_words, read
+from memory.reader import candidates, features, key_coverage, key_words, read
 from memory.retrieval import Hit
 from memory.shapes import expected_shapes, span_shapes
 
@@ -157,7 +157,9 @@ def test_a_value_after_an_equals_sign_is_labelled_and_titles_are_never_the_answe
 def test_the_value_in_force_outranks_the_superseded_one_when_the_tuning_says_so():
     q = "When is the appointment with Dr Varga now?"
     r = read(q, [DENTIST], replace(AnswerTuning(), w_update=3.0), idf=flat_idf)
-    assert r.best.text == "15:40" and r.best.feats["update"] == 1.0
+    # the line quoted is the new time's (its date span is labelled "New time", the time
+    # after it in the same line by the words of its own clause)
+    assert r.best.line == "New time: Monday 23 March at 15:40" and r.best.feats["update"] == 1.0
     old = next(c for c in r.candidates if c.text == "09:30")
     assert old.feats["update"] == -1.0 and old.feats["label_shape"] == 1.0
 
@@ -275,3 +277,78 @@ def test_the_askers_own_verb_is_not_evidence_and_a_command_is_measured_in_writte
     assert r.best.line == "$ git clone https://github.com/zephyr-org/zephyr-api.git"
     # someone else's "using" is what the screen must show
     assert "using" in key_words("How much memory was calibre using?")
+
+
+PARKING = Hit("frame", 8, "Parking receipt - Parkwise\nThu 19 Mar 15:50\n"
+              "Thanks for parking at Station East car park. Zone 3462.\n"
+              "Entered 12:10\nLeft 15:42\nTotal stay 3 h 32 min\nPaid £7.40",
+              "2026-03-19T15:50:00", 1.0, ["frames/0008.png"])
+
+
+def test_a_span_inside_a_line_is_labelled_by_the_words_of_its_own_clause():
+    cands = {c.text: c for c in candidates([PARKING], read=3)}
+    # the sentence before "Zone" names the screen's subject, not what 3462 is
+    assert cands["3462"].label == "Zone"
+    assert cands["£7.40"].label == "Paid"
+    # what a value is comes from its own clause: the sentence naming the car park does not
+    # make the zone an answer about the car park
+    assert not {"station", "east", "car", "park"} & set(cands["3462"].label.lower().split())
+    r = read("Which zone did I park in at Station East car park?", [PARKING], AnswerTuning(),
+             idf=flat_idf)
+    assert r.best.line == "Thanks for parking at Station East car park. Zone 3462."
+
+
+SECURITY = Hit("frame", 9, "Tessaly Health - Account security\nThu 19 Mar 17:56\n"
+               "17:50 Your Tessaly Health code is 462164.\nThe code expires at 18:05.\n"
+               "Password last changed on 14 March 2025.",
+               "2026-03-19T17:56:00", 1.0, ["frames/0009.png"])
+
+
+def test_the_names_the_title_shows_do_not_tell_one_line_from_another():
+    q = "When did I last change my Tessaly Health password?"
+    cands = {c.text: c for c in candidates([SECURITY], read=3)}
+    code, changed = cands["462164"], cands["14 March 2025"]
+    # "Tessaly Health" names the screen (its title shows it): the line repeating it
+    # covers none of what is asked; the line about the password covers it
+    assert features(q, ("time", "date"), code)["line"] == 0.0
+    assert features(q, ("time", "date"), changed)["line"] == 1.0
+    r = read(q, [SECURITY], AnswerTuning(), idf=flat_idf)
+    assert r.best.line == "Password last changed on 14 March 2025."
+    # a screen whose title names nothing of the question: every word still counts
+    other = replace(SECURITY, text=SECURITY.text.replace("Tessaly Health - ", "Inbox - "))
+    code = {c.text: c for c in candidates([other], read=3)}["462164"]
+    assert features(q, ("time", "date"), code)["line"] > 0.0
+
+
+def test_the_noun_after_the_question_word_names_what_is_asked_and_a_label_of_it_scores():
+    from memory.reader import focus_words
+    assert focus_words("Which platform is the next train to Penzance leaving from?") == {"platform"}
+    assert focus_words("How many restarts did the crashing pod have?") == {"restart"}
+    assert focus_words("What's the total on the invoice?") == {"total"}
+    assert focus_words("Who owns the launch?") == set()
+    # a departures board: the value under "Platform" answers "which platform"
+    lines = [OcrLine("Platform", (300, 200, 420, 234), 0.95), OcrLine("Stops", (720, 200, 800, 234), 0.95),
+             OcrLine("7", (300, 260, 316, 294), 0.95), OcrLine("4", (720, 260, 736, 294), 0.95)]
+    board = Hit("frame", 10, "Departures - Leeds - Chromium\n" + "\n".join(l.text for l in lines),
+                "2026-03-19T09:20:00", 1.0, ["frames/0010.png"], ref_id=10)
+    cells = {10: arrange(lines)}
+    cands = {c.text: c for c in candidates([board], read=3, layouts=cells)}
+    q = "Which platform is the train leaving from?"
+    assert features(q, ("text",), cands["7"])["focus"] == 1.0
+    assert features(q, ("text",), cands["4"])["focus"] == 0.0
+    assert read(q, [board], AnswerTuning(), idf=flat_idf, layouts=cells).best.text == "7"
+
+
+CHAT = Hit("frame", 11, "Nadia Okafor - Signal\nThu 19 Mar 18:02\n"
+           "Nadia: shall we say 18:10 at the bridge?\nMe: ok, see you then\n"
+           "Tom: I'm out until 19:30", "2026-03-19T18:02:00", 1.0, ["frames/0011.png"])
+
+
+def test_a_name_the_title_shows_still_counts_where_it_labels_the_line():
+    """A chat titled with a person's name: her name no longer tells her lines from the
+    rest of the screen, except where it labels the line ("Nadia: ..."): whose line it is."""
+    q = "What time did Nadia suggest?"
+    cands = {c.text: c for c in candidates([CHAT], read=3)}
+    hers, toms = cands["18:10"], cands["19:30"]
+    assert features(q, ("time",), hers)["line"] > features(q, ("time",), toms)["line"]
+    assert read(q, [CHAT], AnswerTuning(), idf=flat_idf).best.text == "18:10"
