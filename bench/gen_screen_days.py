@@ -1,7 +1,7 @@
 """Generate a varied, synthetic day at the computer: screenshots, a frame manifest and questions.
 
 Usage: .venv/bin/python bench/gen_screen_days.py --seed N --out DIR [--instances 5]
-       [--templates classic|fresh|round3|round4|round5|all|NAME,PREFIX,...] [--split-of EARLIER/questions.jsonl]
+       [--templates classic|fresh|round3|round4|round5|round6|all|NAME,PREFIX,...] [--split-of EARLIER/questions.jsonl]
 
 Writes DIR/frames/NNNN.png (1600x900, Pillow + DejaVu fonts), DIR/frames.jsonl (file,
 timestamp, app, window_title: the `import-frames` manifest) and DIR/questions.jsonl (id,
@@ -43,7 +43,13 @@ basket, a job tracker, a car service booked in a dialog, a tax return, `git log`
 visa appointment, DNS records, a cloud bill, `npm outdated`, a restaurant booking, wedding RSVPs,
 card limits, a study room, puzzle stats, a council tax bill, an energy dashboard, an e-book), with
 layouts of their own (a dialog over the dimmed window, value tiles, breadcrumbs, a status bar,
-merged table group headers): `--templates round5`.
+merged table group headers): `--templates round5`. The 16 "round6" templates are the held-out measure
+once the reader is tuned on round 4, written blind too (a mortgage schedule, a thermostat's week, a
+shared expenses app, a car charging session, a concert e-ticket, a grocery delivery slot, `docker
+compose`, a SQL client, systemd timers, a currency converter, a second-hand listing with its
+messages, a dentist's treatment plan, a print queue, a phone bill, a food diary, a school
+timetable), with layouts of their own (week columns, an e-ticket, a phone app's list):
+`--templates round6`.
 """
 
 from __future__ import annotations
@@ -2660,6 +2666,645 @@ def t_ebook_reader(rng, day, used):
                 activity=[title])
 
 
+# --- round 6 (issue 18): a sixth held-out set, written blind to the answer code and tuned on by
+# nobody: the held-out measure from the day the reader is tuned on classic-train, fresh-train,
+# round3 and round4. Screens people really have (a mortgage schedule, a thermostat's week, a shared
+# expenses app, a car charging session, a concert e-ticket, a grocery delivery slot, `docker
+# compose`, a SQL client, systemd timers, a currency converter, a second-hand listing with its
+# messages, a dentist's treatment plan, a print queue, a phone bill, a food diary, a school
+# timetable), drawn with layouts of their own: "week" (a schedule's columns of cells), "ticket" (an
+# e-ticket's fields with a perforated stub) and "list" (a phone app's rows: a title over its detail,
+# the value right-aligned). People come from a sixth name pool; each question's entity from its own
+# pool, the rest from fillers.
+FIRST6 = ["Anouk", "Benedikt", "Catalina", "Dmitri", "Esther", "Fionn", "Greta", "Hector", "Ilona",
+          "Joaquin", "Katya", "Lucian", "Maren", "Nils", "Orla", "Piet", "Rhiannon", "Stellan"]
+LAST6 = ["Albrecht", "Bianchi", "Coutinho", "Dahlberg", "Eastwood", "Forsyth", "Gruber", "Hensley",
+         "Ishikawa", "Janssen", "Krol", "Mulligan", "Navarro", "Ostrowski", "Pryce", "Vasquez"]
+
+
+def people6(rng, n):
+    """n different people of the sixth pool, none sharing a first name."""
+    return [f"{f} {rng.choice(LAST6)}" for f in rng.sample(FIRST6, n)]
+
+
+def gbp(v: float) -> str:
+    return f"£{v:,.2f}"
+
+
+def _months_on(d: dt.date, k: int) -> dt.date:
+    m = d.month - 1 + k
+    return dt.date(d.year + m // 12, m % 12 + 1, d.day)
+
+
+LENDERS = ["Harbourside Building Society", "Cairnmoor Bank", "Thistledown Mortgages", "Wexcombe Building Society",
+           "Penrose & Hale Bank", "Stanbury Home Loans", "Ravensworth Mutual", "Glenholm Bank",
+           "Ashdown Building Society", "Marlpit Finance", "Coldharbour Mutual", "Eskdale Home Loans"]
+
+
+def t_loan_schedule(rng, day, used):
+    lender = used.pick("lender6", LENDERS, rng)
+    principal = rng.randint(120, 420) * 1000
+    rate = rng.choice([3.89, 4.19, 4.29, 4.54, 4.79, 5.09])
+    years = rng.choice([20, 25, 30, 35])
+    r, n = rate / 1200, years * 12
+    pay = round(principal * r / (1 - (1 + r) ** -n), 2)
+    done = rng.randint(14, 60)  # payments made before the first row shown
+    bal = principal
+    for _ in range(done):
+        bal -= pay - bal * r
+    first = _months_on(day.replace(day=1), -2)
+    rows, months = [], []
+    for k in range(6):
+        interest = round(bal * r, 2)
+        bal = round(bal - (pay - interest), 2)
+        d = _months_on(first, k)
+        months.append(f"{d:%B %Y}")
+        rows.append([str(done + k + 1), f"{d.day} {d:%b %Y}", gbp(pay), gbp(interest), gbp(pay - interest), gbp(bal)])
+    fixed_end = _months_on(first, rng.randint(8, 30))
+    acct = f"{rng.randint(10, 99)}{rng.randint(100000, 999999)}-{rng.randint(10, 99)}"
+    a, b = rng.sample(range(6), 2)
+    return dict(app="Firefox", title=f"Repayment schedule - {lender}", layout="table", numeric_right=True, reading=True,
+                sidebar=["Overview", "Repayment schedule", "Overpayments", "Documents", "Contact us"],
+                lines=[f"# Your mortgage, account {acct}",
+                       f"Borrowed {gbp(principal)} over {years} years at {rate}% fixed until {fixed_end.day} {fixed_end:%B %Y}",
+                       ["No.", "Date", "Payment", "Interest", "Capital", "Balance after"], *rows,
+                       f"Payments are collected on the 1st. Overpay up to {gbp(principal * 0.1)} a year without a fee."],
+                qs=[("loan_pay", f"How much goes out each month for the {lender} mortgage?", [gbp(pay)[1:]], "money"),
+                    ("loan_bal", f"What will I still owe {lender} once the {months[a]} payment has gone out?",
+                     [rows[a][5][1:]], "money"),
+                    ("loan_int", f"How much of the {months[b]} {lender} payment is just interest?",
+                     [rows[b][3][1:]], "money"),
+                    ("loan_fixed", f"When does my {lender} fixed deal run out?", [f"{fixed_end.day} {fixed_end:%B %Y}"], "date"),
+                    ("loan_acct", f"What's the account number of the {lender} mortgage?", [acct], "code")],
+                absent=[("loan_pay", "How much goes out each month for the {X} mortgage?", "lender6")],
+                activity=[f"Repayment schedule - {lender}", lender])
+
+
+ZONES = ["Loft office", "Garden studio", "Nursery", "Guest annexe", "Basement gym", "Sun room", "Attic bedroom",
+         "Workshop", "Granny flat", "Music room", "Conservatory", "Playroom"]
+
+
+def t_thermostat(rng, day, used):
+    zone = used.pick("zone6", ZONES, rng)
+    wake, leave, home, night = (rng.randint(a, b) * 15 for a, b in ((22, 28), (31, 36), (66, 72), (88, 94)))
+    wk_t = rng.sample([20.0, 20.5, 21.0, 21.5, 22.0], 2)
+    away, low = rng.choice([15.0, 16.0, 17.0]), rng.choice([14.0, 15.5, 16.5])
+    we_wake, we_night = rng.randint(30, 38) * 15, rng.randint(90, 95) * 15
+    we_t = rng.choice([t for t in (19.5, 20.0, 20.5, 21.0, 21.5, 22.0, 22.5) if t not in wk_t])
+    now, hum = round(rng.uniform(16.5, 22.5), 1), rng.randint(35, 62)
+
+    def cell(m, t):
+        return f"{hm(m)}  {t:.1f}°C"
+    weekday = [cell(wake, wk_t[0]), cell(leave, away), cell(home, wk_t[1]), cell(night, low)]
+    weekend = [cell(we_wake, we_t), "", "", cell(we_night, low)]
+    days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    return dict(app="Chromium", title=f"{zone} - Heating schedule - Thermly", layout="week",
+                status=[f"Boiler: {rng.choice(['idle', 'heating'])}", "Hub online", f"Hot water off until {hm(rng.randint(68, 76) * 15)}"],
+                lines=[f"# {zone}", f"Now {now:.1f}°C, humidity {hum}%. Following the schedule.",
+                       *[(dname, *(weekday if k < 5 else weekend)) for k, dname in enumerate(days)],
+                       "Frost protection 7.0°C. Boost adds 1 hour at 22.0°C."],
+                qs=[("th_wake", f"What time does the {zone} heating come on on a weekday morning?", [hm(wake)], "time"),
+                    ("th_weekend", f"What temperature does the {zone} warm to on Saturday morning?", [f"{we_t:.1f}°C"], "number"),
+                    ("th_night", f"How cool is the {zone} kept overnight?", [f"{low:.1f}°C"], "number"),
+                    ("th_now", f"How warm was it in the {zone} when I checked?", [f"{now:.1f}°C"], "number"),
+                    ("th_after", f"On weekdays, when does the {zone} heating turn down after the morning warm-up?",
+                     [hm(leave)], "time")],
+                absent=[("th_wake", "What time does the {X} heating come on on a weekday morning?", "zone6")])
+
+
+TRIPS6 = ["Lake District weekend", "Cornwall surf trip", "Edinburgh stag do", "Snowdonia hike", "Brighton hen party",
+          "Norfolk boat trip", "Yorkshire cottage week", "Glastonbury camping", "Peak District climb",
+          "Isle of Skye road trip", "Cotswolds birthday", "Pembrokeshire coast walk"]
+SPLIT_ITEMS = {"Cottage deposit": (20000, 60000), "Big shop at the supermarket": (6000, 18000), "Fuel": (4000, 11000),
+               "Dinner at the harbour": (9000, 24000), "Boat hire": (8000, 20000), "Parking": (800, 3600),
+               "Takeaway pizza": (3000, 7500), "Train tickets": (9000, 30000), "Breakfast cafe": (2500, 6500)}
+
+
+def t_split_expenses(rng, day, used):
+    trip = used.pick("trip6", TRIPS6, rng)
+    friends = people6(rng, 3)
+    items = rng.sample(list(SPLIT_ITEMS), 5)
+    costs = [rng.randint(*SPLIT_ITEMS[it]) for it in items]
+    while len(set(costs)) < 5 or costs.count(max(costs)) > 1:  # one largest expense
+        costs = [rng.randint(*SPLIT_ITEMS[it]) for it in items]
+    payers = [rng.choice([*friends, "You"]) for _ in items]
+    payers[rng.randint(0, 4)] = friends[0]
+    dates = sorted((day - dt.timedelta(days=o) for o in rng.sample(range(1, 20), 5)), reverse=True)
+    total = sum(costs) / 100
+    creditor = friends[0]
+    owe = rng.randint(900, 9000) / 100
+    other_owes = rng.randint(500, 6000) / 100
+    big = items[costs.index(max(costs))]
+    k = rng.choice([i for i in range(5) if payers[i] != "You"])
+    j = rng.choice([i for i in range(5) if i != k])
+    return dict(app="Chromium", title=f"{trip} - Splitly", layout="list",
+                sidebar=["Groups", f"  {trip}", "  Flat bills", "  Book club", "Activity", "Account"],
+                lines=[f"# {trip}", f"4 people. Total spent {gbp(total)}",
+                       *[(it, f"Paid by {p}, {short_date(d)[0]}", gbp(c / 100))
+                         for it, p, d, c in zip(items, payers, dates, costs)],
+                       "# Balances", f"You owe {creditor} {gbp(owe)}", f"{friends[1]} owes you {gbp(other_owes)}",
+                       f"{friends[2]} is settled up"],
+                qs=[("sx_owe", f"How much do I need to pay {creditor} back for the {trip}?", [gbp(owe)[1:]], "money"),
+                    ("sx_who", f"Who paid for the {items[k].lower()} on the {trip}?", [payers[k]], "person"),
+                    ("sx_big", f"What was the largest expense of the {trip}?", [big], "text"),
+                    ("sx_total", f"What did the {trip} cost the group all together?", [gbp(total)[1:]], "money"),
+                    ("sx_when", f"On which day was the {items[j].lower()} for the {trip} paid?", [short_date(dates[j])[1]], "date")],
+                absent=[("sx_total", "What did the {X} cost the group all together?", "trip6")])
+
+
+CHARGE_SITES = ["Tesco Extra Ashford", "Braintree Electric Forecourt", "Rugby Services", "Kendal Leisure Centre",
+                "Gretna Green Outlet", "Cribbs Causeway", "Stevenage Retail Park", "Ludlow Eco Park",
+                "Exeter Moto Services", "Fort William Station Car Park", "Norwich Riverside", "Hexham Mart"]
+CHARGE_FILLERS = ["Home charger", "Work car park", "Sainsbury's Bicester"]
+
+
+def t_ev_charging(rng, day, used):
+    site = used.pick("charge6", CHARGE_SITES, rng)
+    start = rng.randint(7 * 60, 19 * 60)
+    mins = rng.randint(18, 70)
+    kwh = round(mins * rng.uniform(0.5, 1.6), 1)
+    price = rng.choice([0.59, 0.69, 0.74, 0.79, 0.85])
+    cost = round(kwh * price, 2)
+    soc0 = rng.randint(8, 40)
+    soc1 = min(100, soc0 + rng.randint(30, 60))
+    sess = f"CS-{rng.randint(100000, 999999)}-{rng.choice('ABCDEFGH')}"
+    prev = rng.choice(CHARGE_FILLERS)
+    prev_cost = round(rng.uniform(3, 25), 2)
+    return dict(app="Chromium", title="Charging summary - Voltway", layout="tiles",
+                status=["Charger released", f"Connector {rng.randint(1, 4)} (CCS)", f"Receipt emailed {hm(start + mins + 2)}"],
+                lines=["# Charging complete", f"{site}, charger {rng.randint(10, 99)}",
+                       f"Started {hm(start)}, unplugged at {hm(start + mins)}",
+                       (f"{kwh} kWh", "Energy added"), (f"{mins} min", "Time plugged in"), (gbp(cost), "Total charged"),
+                       (f"{soc1}%", "Battery at the end"), (f"{soc0}%", "Battery at the start"),
+                       (f"{rng.randint(50, 150)} kW", "Peak power"), (f"{int(price * 100)}p/kWh", "Price"),
+                       (f"+{int(kwh * 3.6)} mi", "Range added"),
+                       f"Session {sess}. Overstay fee of {gbp(0.5)} a minute applies after 10 minutes.",
+                       f"Last session: {prev}, {gbp(prev_cost)}"],
+                qs=[("ev_cost", f"How much did charging at {site} cost me?", [gbp(cost)[1:]], "money"),
+                    ("ev_kwh", f"How much energy went into the car at {site}?", [f"{kwh} kWh"], "number"),
+                    ("ev_end", f"When did I unplug from the {site} charger?", [hm(start + mins)], "time"),
+                    ("ev_batt", f"What was the battery at after charging at {site}?", [f"{soc1}%"], "number"),
+                    ("ev_sess", f"What's the session ID of the charge at {site}?", [sess], "code")],
+                absent=[("ev_cost", "How much did charging at {X} cost me?", "charge6")])
+
+
+ARTISTS6 = ["The Marlowe Sisters", "Kite Parade", "Hollow Meridian", "June Calloway", "Saltmarsh Choir",
+            "Velvet Antler", "The Northern Lanterns", "Rosa Vantongeren", "Copper Moth", "Ludo & the Tides",
+            "Glasshouse Orchestra", "Amber Static"]
+VENUES6 = ["Apollo Hall, Manchester", "Riverside Arena, Cardiff", "The Roundhouse, London", "Usher Hall, Edinburgh",
+           "O2 Academy, Bristol", "Barrowland Ballroom, Glasgow"]
+SUPPORTS6 = ["Pale Sundays", "Wren & Rook", "The Lowfields", "Mossgrove"]
+
+
+def t_concert_ticket(rng, day, used):
+    artist = used.pick("artist6", ARTISTS6, rng)
+    venue = rng.choice(VENUES6)
+    when = day + dt.timedelta(days=rng.randint(5, 120))
+    doors = rng.randint(72, 78) * 15
+    support = doors + rng.randint(2, 4) * 15
+    show = support + rng.randint(3, 5) * 15
+    gate = f"Gate {rng.randint(1, 12)}"
+    seat = f"Block {rng.randint(101, 124)}, Row {rng.choice('ABCDEFGHJKLM')}, Seat {rng.randint(1, 40)}"
+    order = f"{rng.choice(['TM', 'SK', 'AX'])}{rng.randint(10000000, 99999999)}"
+    bought = day - dt.timedelta(days=rng.randint(10, 90))
+    return dict(app="Wallet", title=f"{artist} - Tickets", layout="ticket",
+                lines=[f"# {artist}", f"Live {when.year}. Ticket 1 of {rng.randint(1, 4)}",
+                       ("Venue", venue), ("Date", long_date(when)[0]), ("Doors", hm(doors)),
+                       ("Seat", seat), ("Entrance", gate), ("On stage", hm(show)),
+                       ("Order", order), ("Price", gbp(rng.randint(35, 120) + 0.5)), ("Holder", people6(rng, 1)[0]),
+                       f"Support from {rng.choice(SUPPORTS6)} at {hm(support)}. No re-entry.",
+                       f"Bought {long_date(bought)[1]}. The barcode appears 24 hours before the show."],
+                qs=[("tk_gate", f"Which way in should I use for {artist}?", [gate], "code"),
+                    ("tk_seat", f"Where am I sitting for {artist}?", [seat], "text"),
+                    ("tk_doors", f"What time can I get into the venue for {artist}?", [hm(doors)], "time"),
+                    ("tk_venue", f"Where is the {artist} concert?", [venue], "place"),
+                    ("tk_order", f"What's the order number of my {artist} tickets?", [order], "code"),
+                    ("tk_date", f"What date is the {artist} gig?", [long_date(when)[1]], "date")],
+                absent=[("tk_doors", "What time can I get into the venue for {X}?", "artist6")])
+
+
+GROCERS6 = ["Freshway", "Greengate Grocers", "Larder & Co", "Basketly", "Hearth Market", "Orchard Lane Foods",
+            "Pantrybox", "Dalemoor Farm Shop", "Cartwheel Foods", "Meadowfield Market", "Shelfsmart", "Crofters Pantry"]
+
+
+def t_delivery_slots(rng, day, used):
+    grocer = used.pick("grocer6", GROCERS6, rng)
+    days = [day + dt.timedelta(days=k) for k in range(1, 5)]
+    starts = list(range(rng.choice([7, 8]), 22, 2))[:6]
+    grid = [[f"{s:02d}:00 - {s + 1:02d}:00",
+             *[rng.choice(["Full", gbp(rng.choice([1.5, 2.0, 3.5, 4.0, 5.5, 6.0, 7.0]))]) for _ in days]]
+            for s in starts]
+    r, c = rng.randrange(len(starts)), rng.randrange(len(days))
+    fee = rng.choice([2.5, 3.0, 4.5, 5.0])
+    grid[r][1 + c] = gbp(fee)
+    cutoff = days[c] - dt.timedelta(days=1)
+    edit_at = rng.choice([22 * 60, 23 * 60 + 45, 20 * 60])
+    minimum = rng.choice([25.0, 40.0, 50.0])
+    addr = f"{rng.randint(2, 120)} {rng.choice(['Beech Grove', 'Harper Street', 'Orchard Close'])}"
+    return dict(app="Firefox", title=f"Book a slot - {grocer}", layout="table", selected=r + 1,
+                crumbs=[grocer, "Checkout", "Delivery slot"],
+                lines=["# Choose a delivery slot", f"Delivering to {addr}",
+                       ["Time", *[short_date(d)[0] for d in days]], *grid,
+                       f"Reserved: {long_date(days[c])[0]}, {grid[r][0]}, delivery {gbp(fee)}",
+                       f"Minimum basket {gbp(minimum)}. Change your order until {hm(edit_at)} on {long_date(cutoff)[1]}."],
+                qs=[("gs_slot", f"What time window is my {grocer} delivery in?", [grid[r][0], f"{starts[r]:02d}:00"], "time"),
+                    ("gs_fee", f"What is {grocer} charging me to deliver?", [gbp(fee)[1:]], "money"),
+                    ("gs_day", f"Which day is the {grocer} shopping coming?", [long_date(days[c])[1]], "date"),
+                    ("gs_edit", f"Until what time can I still change the {grocer} order?", [hm(edit_at)], "time"),
+                    ("gs_min", f"How much do I have to spend at least with {grocer}?", [gbp(minimum)[1:]], "money")],
+                absent=[("gs_fee", "What is {X} charging me to deliver?", "grocer6")])
+
+
+COMPOSE6 = ["basalt-shop", "quartz-wiki", "feldspar-crm", "gneiss-notes", "mica-forum", "obsidian-chat",
+            "pumice-blog", "schist-api", "talc-status", "onyx-pay", "agate-search", "beryl-maps"]
+
+
+def t_docker_compose(rng, day, used):
+    proj = used.pick("compose6", COMPOSE6, rng)
+    port, web_port = rng.sample([8000, 8080, 8081, 8888, 9000, 3000, 5000], 2)
+    pg = rng.choice(["15.8", "16.4", "16.6", "17.2"])
+    app_ver = f"2.{rng.randint(0, 9)}.{rng.randint(0, 9)}"
+    down = rng.choice(["worker", "scheduler", "mailer"])
+    cfg = rng.choice(["compose.prod.yml", "docker-compose.yml", "compose.staging.yml"])
+    t = rng.randint(9 * 3600, 18 * 3600)
+    stamp = f"{t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}"
+    rows = [(f"{proj}-web-1", "nginx:1.27", "Up 3 minutes", f"0.0.0.0:{web_port}->80/tcp"),
+            (f"{proj}-app-1", f"{proj}/app:{app_ver}", "Up 3 minutes", f"0.0.0.0:{port}->8000/tcp"),
+            (f"{proj}-db-1", f"postgres:{pg}", "Up 3 minutes (healthy)", "5432/tcp"),
+            (f"{proj}-{down}-1", f"{proj}/app:{app_ver}", "Exited (1) 40 seconds ago", ""),
+            (f"{proj}-redis-1", "redis:7.4", "Up 3 minutes", "6379/tcp")]
+    cmd = f"docker compose -f {cfg} up -d"
+    return dict(app="Terminal", title=f"{proj} - bash - 140x40", layout="plain", mono=True, theme="dark", shrink=4,
+                lines=[f"~/deploy/{proj} $ {cmd}", "[+] Running 5/5", f"~/deploy/{proj} $ docker compose ps",
+                       f"{'NAME':<24}{'IMAGE':<24}{'STATUS':<28}PORTS",
+                       *[f"{a:<24}{b:<24}{c:<28}{p}" for a, b, c, p in rows],
+                       f"~/deploy/{proj} $ docker compose logs {down} --tail 2",
+                       f"{down}-1  | {stamp} ERROR cannot reach redis://redis:6380/0: connection refused",
+                       f"{down}-1  | {stamp} exiting with code 1", f"~/deploy/{proj} $"],
+                qs=[("dc_port", f"On which port of my machine does the {proj} app answer?", [str(port)], "number"),
+                    ("dc_down", f"Which {proj} container is not running?", [f"{proj}-{down}-1"], "text"),
+                    ("dc_pg", f"Which postgres version is the {proj} stack on?", [pg], "number"),
+                    ("dc_cmd", f"What did I run to bring the {proj} containers up?", [cmd], "command"),
+                    ("dc_file", f"Which compose file did I start {proj} from?", [cfg], "file")],
+                absent=[("dc_port", "On which port of my machine does the {X} app answer?", "compose6")])
+
+
+DBS6 = ["shopfront_prod", "crm_replica", "ledger_archive", "loyalty_db", "bookings_eu", "warehouse_stage",
+        "members_prod", "events_analytics", "tickets_replica", "billing_reporting", "fleet_ops", "lettings_db"]
+SQL_CITIES = ["Leeds", "Bristol", "Cardiff", "Glasgow", "Norwich", "Derby"]
+
+
+def t_sql_client(rng, day, used):
+    db = used.pick("db6", DBS6, rng)
+    city = rng.choice(SQL_CITIES)
+    n = rng.randint(4, 6)
+    names = people6(rng, n)
+    spent = sorted((rng.randint(20000, 900000) / 100 for _ in range(n)), reverse=True)
+    orders = [rng.randint(2, 60) for _ in range(n)]
+    last = [day - dt.timedelta(days=rng.randint(1, 300)) for _ in range(n)]
+    ids = rng.sample(range(1000, 99999), n)
+    query = f"SELECT id, name, orders, total_spent, last_order FROM customers WHERE city = '{city}' ORDER BY total_spent DESC;"
+    ms = rng.randint(3, 400)
+    a, b = rng.sample(range(1, n), 2)
+    return dict(app="DBeaver", title=f"<{db}> Script-{rng.randint(2, 19)}", layout="table", numeric_right=True, shrink=2,
+                tabs=[f"{db}: customers by city", "orders.sql", "Schema: public"], tab=0,
+                lines=[f"# {db} on db-{rng.randint(1, 4)}.internal:5432", query,
+                       ["id", "name", "orders", "total_spent", "last_order"],
+                       *[[str(i), nm, str(o), f"{s:.2f}", f"{d:%Y-%m-%d}"] for i, nm, o, s, d in zip(ids, names, orders, spent, last)],
+                       f"{n} rows fetched in {ms} ms. Auto-commit on."],
+                qs=[("sql_top", f"Which customer from {city} has spent the most in {db}?", [names[0]], "person"),
+                    ("sql_spent", f"How much has {names[a]} spent according to {db}?", [f"{spent[a]:.2f}"], "money"),
+                    ("sql_rows", f"How many rows did my query on {db} return?", [f"{n} rows"], "number"),
+                    ("sql_cmd", f"What query did I run on {db}?", [query], "command"),
+                    ("sql_last", f"When did {names[b]} last order, going by {db}?", [f"{last[b]:%Y-%m-%d}"], "date")],
+                absent=[("sql_rows", "How many rows did my query on {X} return?", "db6")])
+
+
+HOSTS6 = ["nas-attic", "pi-garage", "hetzner-box", "media-server", "homelab-01", "vps-frankfurt", "backup-vault",
+          "mini-pc", "lab-node3", "office-nuc", "build-runner", "ci-cache"]
+TIMER_UNITS = [("restic-backup", "Nightly backup"), ("certbot-renew", "Certificate renewal"),
+               ("logrotate", "Log rotation"), ("apt-daily-upgrade", "Package upgrades"),
+               ("fstrim", "SSD trim"), ("db-dump", "Database dump")]
+
+
+def t_systemd_timers(rng, day, used):
+    host = used.pick("host6", HOSTS6, rng)
+    user = rng.choice(["pat", "sam", "alex", "jo"])
+    units = rng.sample(TIMER_UNITS, 4)
+    now = dt.datetime.combine(day, dt.time(rng.randint(9, 20), rng.randint(0, 59)))
+    rows = []
+    for unit, _what in units:
+        left = rng.randint(20, 36 * 60)
+        nxt = now + dt.timedelta(minutes=left)
+        nxt = nxt.replace(minute=nxt.minute - nxt.minute % 15, second=0)
+        left = int((nxt - now).total_seconds() // 60)
+        passed = rng.randint(60, 23 * 60)
+        last = now - dt.timedelta(minutes=passed)
+        rows.append((nxt, f"{left // 60}h {left % 60}min", last, f"{passed // 60}h ago", f"{unit}.timer",
+                     f"{unit}{'-run' if rng.random() < 0.4 else ''}.service"))
+    rows.sort()
+    cmd = "systemctl list-timers --all"
+    lines = [f"{user}@{host}:~$ {cmd}",
+             f"{'NEXT':<25}{'LEFT':<11}{'LAST':<25}{'PASSED':<9}{'UNIT':<26}ACTIVATES"]
+    lines += [f"{n:%a %Y-%m-%d %H:%M:%S}{'':<2}{lf:<11}{l:%a %Y-%m-%d %H:%M:%S}{'':<2}{p:<9}{u:<26}{a}"
+              for n, lf, l, p, u, a in rows]
+    lines += ["", f"{len(rows)} timers listed.", f"{user}@{host}:~$ uptime",
+              f" {now:%H:%M:%S} up {rng.randint(3, 90)} days, 1 user, load average: 0.{rng.randint(10, 99)}, "
+              f"0.{rng.randint(10, 99)}, 0.{rng.randint(10, 99)}", f"{user}@{host}:~$"]
+    which = {u.split(".")[0]: (n, lf, a) for n, lf, _l, _p, u, a in rows}
+    k, j = rng.sample(range(4), 2)
+    ask_k, ask_j = units[k], units[j]
+    return dict(app="Terminal", title=f"{user}@{host}: ~ - ssh", layout="plain", mono=True, shrink=5,
+                lines=lines,
+                qs=[("tm_next", f"When does the {ask_k[1].lower()} on {host} run next?",
+                     [f"{which[ask_k[0]][0]:%H:%M}"], "time"),
+                    ("tm_left", f"How long was left until the {ask_j[1].lower()} on {host}?", [which[ask_j[0]][1]], "number"),
+                    ("tm_unit", f"Which service does the {ask_j[0]} timer start on {host}?", [which[ask_j[0]][2]], "file"),
+                    ("tm_cmd", f"What did I type on {host} to see the scheduled jobs?", [cmd], "command"),
+                    ("tm_first", f"Which timer on {host} fires soonest?", [rows[0][4]], "text")],
+                absent=[("tm_next", "When does the nightly backup on {X} run next?", "host6")])
+
+
+CURRENCIES6 = [("Swiss francs", "CHF", 0.94), ("Norwegian kroner", "NOK", 11.6), ("Japanese yen", "JPY", 162.0),
+               ("Polish zloty", "PLN", 4.28), ("Czech koruna", "CZK", 25.1), ("Danish kroner", "DKK", 7.46),
+               ("Hungarian forint", "HUF", 395.0), ("Swedish kronor", "SEK", 11.3), ("Icelandic kronur", "ISK", 150.0),
+               ("Canadian dollars", "CAD", 1.49), ("Mexican pesos", "MXN", 19.8), ("Turkish lira", "TRY", 37.2)]
+FX_FILLERS = [("US dollar", "USD", 1.08), ("British pound", "GBP", 0.85), ("Australian dollar", "AUD", 1.64)]
+
+
+def t_currency_converter(rng, day, used):
+    name, cur, base = used.pick("currency6", CURRENCIES6, rng)
+    rate = round(base * rng.uniform(0.97, 1.03), 4)
+    amt = rng.choice([120, 250, 400, 750, 1500, 60])
+    got = round(amt * rate, 2)
+    fee = rng.choice([3.5, 4.99, 6.0, 8.5])
+    bank_rate = round(rate * rng.uniform(0.965, 0.985), 4)
+    recv = round((amt - fee) * bank_rate, 2)
+    at = rng.randint(8 * 60, 20 * 60)
+    return dict(app="Firefox", title=f"EUR to {cur} - Ratewise converter", layout="cards",
+                lines=["# Currency converter", f"{amt:,.2f} EUR = {got:,.2f} {cur}",
+                       f"1 EUR = {rate} {cur}    1 {cur} = {1 / rate:.4f} EUR",
+                       f"Mid-market rate at {hm(at)} UTC, {short_date(day)[0]}",
+                       *[(f"1 EUR in {fname}", f"{fr * rng.uniform(0.98, 1.02):.4f} {fc}") for fname, fc, fr in FX_FILLERS],
+                       "# Sending it with your bank",
+                       f"Fee {fee:.2f} EUR, their rate {bank_rate} (quoted {hm(at - rng.randint(20, 300))}), "
+                       f"recipient gets {recv:,.2f} {cur}",
+                       f"Rate alert: tell me when 1 EUR is above {round(rate * 1.02, 2)} {cur}"],
+                qs=[("fx_amt", f"What did {amt} euros come to in {name}?", [f"{got:,.2f}"], "money"),
+                    ("fx_rate", f"How many {name} is one euro worth?", [str(rate)], "number"),
+                    ("fx_time", f"What time was the euro to {name} rate from?", [hm(at)], "time"),
+                    ("fx_recv", f"How much would arrive in {name} if I sent the {amt} euros through my bank?",
+                     [f"{recv:,.2f}"], "money")],
+                absent=[("fx_amt", "What did 250 euros come to in {X}?", "currency6")])
+
+
+ITEMS6 = ["Brompton folding bike", "Le Creuset casserole", "Ercol dining chairs", "Nintendo Switch OLED",
+          "Technics turntable", "Bugaboo pushchair", "Herman Miller desk chair", "Dyson V11 vacuum",
+          "Canon EOS R6 body", "Kitchenaid stand mixer", "Ikea Kallax shelf unit", "Vintage Raleigh racer"]
+AREAS6 = ["Chorlton, Manchester", "Easton, Bristol", "Leith, Edinburgh", "Roath, Cardiff", "Jesmond, Newcastle"]
+
+
+def t_marketplace(rng, day, used):
+    item = used.pick("item6", ITEMS6, rng)
+    seller, reviewer = people6(rng, 2)
+    ask = rng.randint(8, 60) * 10
+    offer = ask - rng.randint(3, 8) * 10
+    agreed = (ask + offer) // 2 // 5 * 5
+    area = rng.choice(AREAS6)
+    addr = f"{rng.randint(3, 90)} {rng.choice(['Wilton Road', 'Alma Street', 'Grange Avenue', 'Cecil Street'])}"
+    pick = rng.choice(["Thursday", "Friday", "Saturday"])
+    after = rng.randint(34, 40) * 30
+    sf = seller.split()[0]
+    link = f"https://secondloop.example/i/{rng.randint(10 ** 7, 10 ** 8 - 1)}"
+    return dict(app="Firefox", title=f"{item} - Secondloop", layout="chat", reading=True,
+                lines=[f"# {item}", f"£{ask}.00. Collection in {area}, or postage {gbp(rng.randint(8, 25) - 0.01)}",
+                       f"Listed {rng.randint(2, 9)} days ago by {seller}. 4.9 stars from {rng.randint(8, 60)} reviews",
+                       f"Latest review: \"quick and friendly\" from {reviewer}. Share: {link}",
+                       dict(who="Me", time=hm(after - 300), text=f"Hi! Is it still available? Would you take £{offer}?", me=True),
+                       dict(who=sf, time=hm(after - 280), text=f"Hi, yes it is. Lowest I can do is £{agreed}."),
+                       dict(who="Me", time=hm(after - 270), text=f"Deal at £{agreed}. When could I collect?", me=True),
+                       dict(who=sf, time=hm(after - 250), text=f"{pick} after {hm(after)} works, {addr}. Bring cash please.")],
+                qs=[("mk_ask", f"How much was the {item} listed for?", [f"£{ask}.00", f"{ask}.00"], "money"),
+                    ("mk_agreed", f"What price did the seller and I settle on for the {item}?", [f"£{agreed}"], "money"),
+                    ("mk_who", f"Who is selling the {item}?", [seller], "person"),
+                    ("mk_when", f"From what time can I pick up the {item}?", [hm(after)], "time"),
+                    ("mk_where", f"Where do I collect the {item} from?", [addr], "place"),
+                    ("mk_link", f"What's the web address of the {item} ad?", [link], "url")],
+                absent=[("mk_ask", "How much was the {X} listed for?", "item6")],
+                activity=[item])
+
+
+PRACTICES6 = ["Bridge Street Dental", "Kelvin Smile Studio", "Abbeyfield Dental Care", "Moorgate Dentistry",
+              "Orchard House Dental", "Riverbank Dental Clinic", "St Giles Dental Practice", "Wharfside Dental",
+              "Elmtree Family Dentists", "Castlegate Dental", "Beacon Hill Dental", "Harlow Lane Dental"]
+DENTAL_WORK = [("Crown, porcelain", 540, 720), ("White filling", 95, 180), ("Root canal, molar", 420, 690),
+               ("Hygienist clean", 60, 95), ("Extraction", 120, 210), ("Night guard", 180, 320)]
+
+
+def t_treatment_plan(rng, day, used):
+    practice = used.pick("practice6", PRACTICES6, rng)
+    patient, dentist = people6(rng, 2)
+    work = [DENTAL_WORK[0], *rng.sample(DENTAL_WORK[1:], 3)]
+    rng.shuffle(work)
+    teeth = rng.sample(["UR6", "UL7", "LR5", "LL6", "UR4", "LL7", "UL5", "LR7"], 4)
+    rows, pays = [], []
+    for (what, lo, hi), tooth in zip(work, teeth):
+        tooth = {"Hygienist clean": "All", "Night guard": "Upper"}.get(what, tooth)
+        fee = rng.randint(lo, hi) + rng.choice([0.0, 0.5])
+        cover = round(fee * rng.choice([0.5, 0.6, 0.8]), 2)
+        rows.append([what, tooth, gbp(fee), gbp(cover), gbp(fee - cover)])
+        pays.append(fee - cover)
+    crown = next(r for r in rows if r[0].startswith("Crown"))
+    other = rng.choice([r for r in rows if r is not crown and r[1] in teeth])
+    v1 = day + dt.timedelta(days=rng.randint(3, 14))
+    v2 = v1 + dt.timedelta(days=rng.randint(14, 28))
+    t1, t2 = rng.sample(range(34, 70), 2)
+    pay_url = f"https://pay.{practice.lower().replace(' ', '')}.example/plan/{rng.randint(1000, 9999)}"
+    return dict(app="Document Viewer", title=f"treatment-plan-{patient.split()[1].lower()}.pdf", layout="table",
+                numeric_right=True, reading=True, groups=[("", 2), ("Cost", 3)],
+                lines=[f"# {practice}: treatment plan", f"Patient {patient}. Dentist Dr {dentist}.",
+                       ["Treatment", "Tooth", "Fee", "Insurance", "You pay"], *rows,
+                       f"Total you pay {gbp(sum(pays))} of {gbp(sum(float(r[2][1:].replace(',', '')) for r in rows))}",
+                       f"Visit 1: {long_date(v1)[0]} at {hm(t1 * 15)}, {other[0].lower()} and crown preparation",
+                       f"Visit 2: {long_date(v2)[0]} at {hm(t2 * 15)}, crown fitted",
+                       "This plan is valid for 3 months. A deposit of £50.00 secures the lab work.",
+                       f"Pay it online: {pay_url}"],
+                qs=[("tp_crown", f"What will the crown at {practice} cost me once insurance has paid?", [crown[4][1:]], "money"),
+                    ("tp_tooth", f"Which tooth is the {other[0].lower()} at {practice} for?", [other[1]], "code"),
+                    ("tp_total", f"What's my share of the whole {practice} treatment?", [gbp(sum(pays))[1:]], "money"),
+                    ("tp_second", f"When is my second appointment at {practice}?", [long_date(v2)[1]], "date"),
+                    ("tp_dentist", f"Which dentist is treating me at {practice}?", [dentist], "person"),
+                    ("tp_pay", f"Where can I pay the deposit for the {practice} treatment?", [pay_url], "url")],
+                absent=[("tp_crown", "What will the crown at {X} cost me once insurance has paid?", "practice6")],
+                activity=[f"{practice}: treatment plan", "treatment plan"])
+
+
+PRINTERS6 = ["Finance-MFP-2", "Library-Colour-1", "Studio-A3-Plotter", "Reception-Laser", "Lab-Brother-4",
+             "Office-Epson-3", "Floor2-Kyocera", "Design-Canon-1", "Warehouse-Zebra", "Annex-HP-5",
+             "Staffroom-Ricoh", "Print-Room-Xerox"]
+PRINT_DOCS = ["Q3 board pack.pdf", "Lease renewal.docx", "Timesheets week 14.xlsx", "Poster A2 final.pdf",
+              "Boarding passes.pdf", "Minutes 12 March.docx", "Invoice batch 0412.pdf", "Floor plan rev C.dwg",
+              "Name badges.pdf", "Safety induction.pptx"]
+
+
+def t_print_queue(rng, day, used):
+    printer = used.pick("printer6", PRINTERS6, rng)
+    docs = rng.sample(PRINT_DOCS, 5)
+    owners = [*people6(rng, 4), "You"]
+    rng.shuffle(owners)
+    pages = rng.sample(range(1, 80), 5)
+    start = rng.randint(9 * 60, 16 * 60)
+    times = sorted(rng.sample(range(start, start + 90), 5))
+    states = ["Error: paper jam in tray 2", "Waiting", "Waiting", "Held: enter PIN at the printer", "Waiting"]
+    rows = [(doc, f"{o}, {p} page{'s' if p > 1 else ''}, sent {hm(t)}", s)
+            for doc, o, p, t, s in zip(docs, owners, pages, times, states)]
+    mine = owners.index("You")
+    k = rng.choice([i for i in range(5) if i != mine])
+    j = rng.choice([i for i in range(1, 5)])
+    ip = f"10.{rng.randint(0, 40)}.{rng.randint(0, 20)}.{rng.randint(10, 250)}"
+    return dict(app="Settings", title=f"Print queue - {printer}", layout="list",
+                sidebar=["Printers", f"  {printer}", "  PDF printer", "  Home inkjet", "Scanners"],
+                status=[f"{printer}", f"IPP {ip}", "Toner 18%", f"{len(rows)} jobs"],
+                lines=[f"# {printer}", "Paused: the first job needs attention. Jobs print in the order sent.",
+                       *[(d_, det, s.split(":")[0]) for d_, det, s in rows],
+                       f"Details: {states[0]}. {states[3]}."],
+                qs=[("pq_stuck", f"Which document is holding up the {printer} queue?", [docs[0]], "file"),
+                    ("pq_pages", f"How many pages does {docs[j]} have, in the {printer} queue?",
+                     [f"{pages[j]} page{'s' if pages[j] > 1 else ''}"], "number"),
+                    ("pq_who", f"Who sent {docs[k]} to {printer}?", [owners[k]], "person"),
+                    ("pq_when", f"What time did I send my job to {printer}?", [hm(times[mine])], "time"),
+                    ("pq_ip", f"What's the network address of {printer}?", [ip], "text"),
+                    ("pq_next", f"Which job is in line right after {docs[0]} on {printer}?", [docs[1]], "file")],
+                absent=[("pq_stuck", "Which document is holding up the {X} queue?", "printer6")])
+
+
+CARRIERS6 = ["Skylink Mobile", "Pebble Telecom", "Fennec Mobile", "Orbitel", "Kestrel Connect", "Lumo Mobile",
+             "Tidal Telecom", "Nimbus Mobile", "Bramble Mobile", "Vireo Networks", "Quayside Mobile", "Hearthphone"]
+ROAM_PLACES = ["Spain", "France", "Italy", "Greece", "Portugal", "Croatia"]
+
+
+def t_phone_bill(rng, day, used):
+    carrier = used.pick("carrier6", CARRIERS6, rng)
+    plan = rng.choice([12.0, 15.0, 18.5, 22.0, 25.0])
+    handset = rng.choice([0.0, 21.5, 32.99, 41.0])
+    place = rng.choice(ROAM_PLACES)
+    days_abroad = rng.randint(2, 9)
+    roam = round(days_abroad * rng.choice([2.0, 2.5, 2.99]), 2)
+    premium = rng.randint(100, 1500) / 100
+    extra = rng.choice([0.0, 5.0, 10.0])
+    total = plan + handset + roam + premium + extra
+    bill = day.replace(day=rng.randint(1, 12))
+    take = bill + dt.timedelta(days=rng.randint(7, 14))
+    acct = f"{rng.randint(100, 999)} {rng.randint(1000, 9999)} {rng.randint(10, 99)}"
+    used_gb, allowance = round(rng.uniform(3, 29), 1), rng.choice([30, 50, 100])
+    rows = [["Monthly plan", f"{allowance} GB, unlimited minutes", gbp(plan)],
+            ["Roaming", f"{place}, {days_abroad} days at the daily rate", gbp(roam)],
+            ["Calls to 09 numbers", f"{rng.randint(2, 9)} calls, {rng.randint(8, 60)} min", gbp(premium)]]
+    if handset:
+        rows.insert(1, ["Phone instalment", f"{rng.randint(2, 23)} of 24", gbp(handset)])
+    if extra:
+        rows.append(["Data add-on", "5 GB booster", gbp(extra)])
+    return dict(app="Chromium", title=f"Your bill - {carrier}", layout="kv",
+                sidebar=["Dashboard", "Bills", "Usage", "Add-ons", "Upgrade", "Help"],
+                lines=[f"# {carrier} bill, {bill.day} {bill:%B %Y}",
+                       ("Account number", acct), ("Data used", f"{used_gb} GB of {allowance} GB"),
+                       ("Payment", f"Direct Debit on {long_date(take)[1]}"),
+                       ["Charge", "Details", "Amount"], *rows,
+                       f"Total this month {gbp(total)} (last month {gbp(total - rng.randint(-600, 900) / 100 - 3)})"],
+                qs=[("pb_roam", f"How much did using my phone abroad add to the {carrier} bill?", [gbp(roam)[1:]], "money"),
+                    ("pb_total", f"What does the {carrier} bill come to this month?", [gbp(total)[1:]], "money"),
+                    ("pb_take", f"When will {carrier} take the payment?", [long_date(take)[1]], "date"),
+                    ("pb_data", f"How much mobile data have I got through on {carrier}?", [f"{used_gb} GB"], "number"),
+                    ("pb_acct", f"What's my {carrier} account number?", [acct], "code")],
+                absent=[("pb_total", "What does the {X} bill come to this month?", "carrier6")])
+
+
+FOODS6 = ["chicken katsu curry", "salmon poke bowl", "halloumi wrap", "beef pho", "mushroom risotto",
+          "falafel salad box", "spaghetti carbonara", "paneer tikka masala", "tuna nicoise", "pulled pork burrito",
+          "lentil dahl with rice", "prawn pad thai"]
+FOOD_BREAKFASTS = [("Porridge with banana", 320, 11), ("Greek yoghurt and honey", 210, 14), ("Flat white", 110, 7),
+                   ("Two boiled eggs on toast", 340, 19), ("Orange juice", 95, 1)]
+FOOD_SNACKS = [("Apple", 80, 0), ("Protein bar", 200, 20), ("Crisps", 130, 2), ("Banana", 105, 1), ("Oat biscuits", 150, 3)]
+FOOD_MAINS = [("Jacket potato with beans", 455, 17), ("Chicken caesar salad", 480, 36), ("Veg stir fry with noodles", 430, 14),
+              ("Cheese toastie", 440, 19), ("Tomato soup and bread", 360, 10)]
+
+
+def t_food_diary(rng, day, used):
+    food = used.pick("food6", FOODS6, rng)
+    kcal, protein = rng.randint(520, 880), rng.randint(18, 45)
+    meal = rng.choice(["Lunch", "Dinner"])
+    other = "Lunch" if meal == "Dinner" else "Dinner"
+    entries = [*[("Breakfast", *b) for b in rng.sample(FOOD_BREAKFASTS, 2)],
+               *[("Snacks", *b) for b in rng.sample(FOOD_SNACKS, 2)],
+               (meal, food.capitalize(), kcal, protein), (other, *rng.choice(FOOD_MAINS))]
+    order = {"Breakfast": 0, "Lunch": 1, "Dinner": 2, "Snacks": 3}
+    entries.sort(key=lambda e: order[e[0]])
+    eaten = sum(e[2] for e in entries)
+    goal = rng.choice([1900, 2100, 2300, 2500])
+    burned = rng.randint(150, 600)
+    left = goal - eaten + burned
+    big = max((e for e in entries if e[1] != food.capitalize()), key=lambda e: e[2])
+    return dict(app="Chromium", title=f"Food diary - Nutrilog - {short_date(day)[0]}", layout="tiles",
+                lines=[f"# Today, {long_date(day)[0]}", "Calories remaining = goal - food + exercise",
+                       (f"{goal:,}", "Goal"), (f"{eaten:,}", "Food"), (f"{burned}", "Exercise"), (f"{left:,}", "Remaining"),
+                       ["Meal", "Food", "kcal", "Protein"],
+                       *[[m, f_, str(k), f"{p} g"] for m, f_, k, p in entries],
+                       f"Water {rng.randint(3, 8)} of 8 glasses. Steps {rng.randint(2000, 14000):,}."],
+                qs=[("fd_kcal", f"How many calories were in the {food} I logged?", [str(kcal)], "number"),
+                    ("fd_left", f"How many calories did I still have spare on the day I had the {food}?",
+                     [f"{left:,}"], "number"),
+                    ("fd_meal", f"Did I have the {food} for lunch or dinner?", [meal], "text"),
+                    ("fd_big", f"Apart from the {food}, what was the most calorific thing I ate that day?", [big[1]], "text"),
+                    ("fd_protein", f"How much protein did the {food} have?", [f"{protein} g"], "number")],
+                absent=[("fd_kcal", "How many calories were in the {X} I logged?", "food6")])
+
+
+CHILDREN6 = ["Poppy", "Alfie", "Isla", "Juno", "Matilda", "Freddie", "Nancy", "Otis", "Wilf", "Reuben",
+             "Clemmie", "Bertie"]
+SUBJECTS6 = {"Maths": "M4", "English": "E2", "Chemistry": "S3", "Biology": "S1", "History": "H2", "French": "L5",
+             "Art": "A1", "PE": "Sports hall", "Geography": "G3", "Music": "Music 1", "Computing": "IT2"}
+
+
+def t_school_timetable(rng, day, used):
+    child = used.pick("child6", CHILDREN6, rng)
+    year = rng.randint(7, 11)
+    teachers = dict(zip(SUBJECTS6, people6(rng, len(SUBJECTS6))))
+    starts = [8 * 60 + 50, 9 * 60 + 50, 11 * 60 + 5, 12 * 60 + 5, 13 * 60 + 45, 14 * 60 + 45]
+    starts = [s + rng.choice([0, 5]) for s in starts]
+    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+    subjects = list(SUBJECTS6)
+    grid = [[rng.choice(subjects) for _ in starts] for _ in days]
+    for col in grid:  # no subject twice running
+        for p in range(1, len(col)):
+            while col[p] == col[p - 1]:
+                col[p] = rng.choice(subjects)
+    cols = [("", *[f"P{p + 1}  {hm(s)}" for p, s in enumerate(starts)])]
+    cols += [(dname[:3], *[f"{subj}\n{SUBJECTS6[subj]}" for subj in grid[k]]) for k, dname in enumerate(days)]
+    d1, d2 = rng.sample(range(5), 2)
+    subj_room = grid[d2][rng.randint(0, 5)]
+    subj_t = rng.choice([s for s in subjects if s in {x for col in grid for x in col} and s != subj_room])
+    key = sorted({x for col in grid for x in col})
+    key_lines = []
+    line = ""
+    for s in key:
+        part = f"{s}: {teachers[s]}"
+        if len(line) + len(part) > 95:
+            key_lines.append(line.rstrip("; "))
+            line = ""
+        line += part + "; "
+    key_lines.append(line.rstrip("; "))
+    return dict(app="Firefox", title=f"Timetable - {child} - Year {year} - School Hub", layout="week", shrink=2,
+                lines=[f"# {child}'s timetable, Year {year}", f"Lunch {hm(starts[3] + 60)} to {hm(starts[4])}. Week A.",
+                       *cols, *key_lines],
+                qs=[("tt_first", f"What is {child}'s first lesson on {days[d1]}?", [grid[d1][0]], "text"),
+                    ("tt_room", f"Which room is {child}'s {subj_room} lesson on {days[d2]} in?",
+                     [SUBJECTS6[subj_room]], "code"),
+                    ("tt_p4", f"What time does {child}'s fourth period begin?", [hm(starts[3])], "time"),
+                    ("tt_teacher", f"Who teaches {child} {subj_t}?", [teachers[subj_t]], "person"),
+                    ("tt_after", f"What does {child} have straight after lunch on {days[d2]}?", [grid[d2][4]], "text")],
+                absent=[("tt_first", "What is {X}'s first lesson on Monday?", "child6")])
+
+
 TEMPLATES = [t_invoice_mail, t_parcel, t_shop_order, t_bank, t_calendar, t_dentist, t_chat, t_terminal,
              t_pip, t_editor, t_ticket, t_subscription, t_flight, t_wifi, t_article, t_doc_page,
              t_notes, t_spreadsheet, t_download, t_contact, t_recipe, t_slack, t_route,
@@ -2681,14 +3326,19 @@ TEMPLATES = [t_invoice_mail, t_parcel, t_shop_order, t_bank, t_calendar, t_denti
              t_hardware_cart, t_job_tracker, t_car_service, t_tax_summary, t_git_log, t_bike_ride,
              t_visa_appointment, t_dns_records, t_cloud_bill, t_npm_outdated, t_restaurant_booking,
              t_wedding_rsvp, t_card_limits, t_room_booking, t_puzzle_stats, t_council_tax,
-             t_energy_dashboard, t_ebook_reader]
+             t_energy_dashboard, t_ebook_reader,
+             # round 6, the held-out measure from the day the reader is tuned on round 4, written blind
+             # (issue 18): only with --templates round6 (or all)
+             t_loan_schedule, t_thermostat, t_split_expenses, t_ev_charging, t_concert_ticket, t_delivery_slots,
+             t_docker_compose, t_sql_client, t_systemd_timers, t_currency_converter, t_marketplace, t_treatment_plan,
+             t_print_queue, t_phone_bill, t_food_diary, t_school_timetable]
 CLASSIC = TEMPLATES[:26]  # the default day: what the answer reader was developed and tuned on
 TEMPLATE_SETS = {"classic": CLASSIC, "fresh": TEMPLATES[26:42], "round3": TEMPLATES[42:57],
-                 "round4": TEMPLATES[57:73], "round5": TEMPLATES[73:], "all": TEMPLATES}
+                 "round4": TEMPLATES[57:73], "round5": TEMPLATES[73:91], "round6": TEMPLATES[91:], "all": TEMPLATES}
 
 
 def select_templates(spec: str) -> list:
-    """Templates named by a comma list of set names (classic, fresh, round3, round4, round5, all), template names or
+    """Templates named by a comma list of set names (classic, fresh, round3, round4, round5, round6, all), template names or
     prefixes ("t_gym" or "gym"), in TEMPLATES order."""
     chosen: set = set()
     for token in filter(None, (t.strip() for t in spec.split(","))):
@@ -3061,6 +3711,83 @@ def _modal(img, d, modal, x0, y0, x1, y1, pal):
         bx -= bw + 14
 
 
+def _week(d, cols, bx, y, right, size, pal):
+    """Round 6: a week's columns side by side (a heating schedule, a timetable): each tuple is a
+    column, its first text the heading and the rest its cells, in rows aligned across the columns;
+    an empty text leaves a cell blank, a column headed "" is a row label column without boxes, and
+    a cell's "\\n" starts its second line."""
+    gap, fs = 10, size - 4
+    cw = (right - bx - gap * (len(cols) - 1)) // len(cols)
+    font, head = _font("DejaVuSans.ttf", fs), _font("DejaVuSans-Bold.ttf", fs)
+    lines = max(cell.count("\n") + 1 for col in cols for cell in col[1:])
+    ch = lines * (fs + 6) + 14
+    for k, col in enumerate(cols):
+        cx = bx + k * (cw + gap)
+        d.text((cx + 8, y), col[0], font=head, fill=pal["heading"])
+        for r, cell in enumerate(col[1:]):
+            cy = y + fs + 16 + r * (ch + 6)
+            if cell and col[0]:
+                d.rounded_rectangle([cx, cy, cx + cw, cy + ch], radius=6, fill=pal["card"], outline=pal["rule"])
+            for m, part in enumerate(cell.split("\n")):
+                if d.textlength(part, font=font) > cw - 14:
+                    raise ValueError(f"week cell {part!r} does not fit its column")
+                d.text((cx + 8, cy + 8 + m * (fs + 6)), part, font=font, fill=pal["text" if col[0] else "label"])
+    return y + fs + 16 + (max(map(len, cols)) - 1) * (ch + 6) + 10
+
+
+def _ticket(d, fields, bx, y, right, size, pal):
+    """Round 6: an e-ticket: (label, value) fields three a row in a rounded box, each label small
+    and grey above its value in bold, and behind a dashed perforation a stub with a barcode (its
+    bars come from the values' characters: no rng is drawn)."""
+    cols, stub = 3, 230
+    w = right - bx
+    fh = size + 44
+    h = 24 + ((len(fields) + cols - 1) // cols) * fh + 14
+    d.rounded_rectangle([bx, y, bx + w, y + h], radius=18, fill=pal["card"], outline=pal["border"], width=2)
+    px = bx + w - stub
+    for yy in range(y + 12, y + h - 12, 14):
+        d.line([px, yy, px, yy + 7], fill=pal["label"], width=2)
+    cw = (px - bx - 30) // cols
+    label, font = _font("DejaVuSans.ttf", 14), _font("DejaVuSans-Bold.ttf", size - 2)
+    for i, (lab, val) in enumerate(fields):
+        cx, cy = bx + 26 + (i % cols) * cw, y + 22 + (i // cols) * fh
+        if d.textlength(val, font=font) > cw - 14:
+            raise ValueError(f"ticket field {val!r} does not fit")
+        d.text((cx, cy), lab, font=label, fill=pal["label"])
+        d.text((cx, cy + 20), val, font=font, fill=pal["heading"])
+    x = px + 34
+    for c in "".join(v for _l, v in fields):
+        if x > bx + w - 36:
+            break
+        bw = 1 + ord(c) % 4
+        d.rectangle([x, y + 30, x + bw, y + h - 30], fill=pal["heading"])
+        x += bw + 2 + ord(c) % 3
+    return y + h + 18
+
+
+def _list(d, items, bx, y, right, size, pal):
+    """Round 6: a phone app's list: (title, detail, value) rows, the title over its detail in
+    small grey text and the value right-aligned in bold, a rule between rows."""
+    big, small, bold = _font("DejaVuSans.ttf", size), _font("DejaVuSans.ttf", size - 5), _font("DejaVuSans-Bold.ttf", size)
+    rh = 2 * size + 20
+    for title, detail, val in items:
+        vw = d.textlength(val, font=bold)
+        if bx + max(d.textlength(title, font=big), d.textlength(detail, font=small)) + 40 > right - 10 - vw:
+            raise ValueError(f"list row {title!r} does not fit")
+        d.text((bx, y), title, font=big, fill=pal["heading"])
+        d.text((bx, y + size + 5), detail, font=small, fill=pal["label"])
+        d.text((right - 10 - vw, y + size // 2), val, font=bold, fill=pal["heading"])
+        d.line([bx, y + rh - 9, right, y + rh - 9], fill=pal["rule"])
+        y += rh
+    return y + 8
+
+
+PANELS.update(week=_week, ticket=_ticket, list=_list)
+LAYOUTS6 = ("week", "ticket", "list")
+# Round 6 layouts of tuple lines: "week" (a tuple is a column: heading, then cells), "ticket"
+# ((label, value) fields on an e-ticket) and "list" ((title, detail, value) rows).
+
+
 def render(scene, stamp: dt.datetime, rng) -> Image.Image:
     """A screenshot of the scene. A scene without "layout" or "theme" draws exactly as it always
     has, with the same `rng` draws, so an earlier seed's default day stays byte-identical."""
@@ -3219,7 +3946,8 @@ def main() -> None:
                    help="comma list of template sets (classic, fresh: the held-out templates of "
                         "issue 18, round3: the final held-out set, round4: a fourth held-out set "
                         "written blind to the answer code, round5: the held-out measure nobody "
-                        "tunes on, all), template names or prefixes "
+                        "tunes on, round6: the held-out measure once round4 is tuned on, all), "
+                        "template names or prefixes "
                         "(default: classic)")
     p.add_argument("--split-of", type=Path, metavar="QUESTIONS",
                    help="keep the train/test split of an earlier day's questions.jsonl (a "

@@ -37,11 +37,15 @@ ROUND3_1 = {"frames.jsonl": "822bee2bd92a8cd24bb467b7e522d169110fd002d3b11c987a3
 ROUND4_1 = {"frames.jsonl": "e9800fbf4250fc1a47428994907a34e90d83e567131889a5ec2177f67b66a7f8",
             "questions.jsonl": "673660eec191abb331c28c1ab406ac6fe38bfaf8fe0252ec1bdf2076d0ef8b30",
             "pixels": "d31b120a5c3e974bd3208c95222f808add9414b858b465d67403c6596f0e4642"}
+# A round-5 day (seed 1, one instance a template) as it was before the round-6 templates came.
+ROUND5_1 = {"frames.jsonl": "cd5dfb36d118add9241d70ef377054713525471b227d62742502cd8ef6ce6c04",
+            "questions.jsonl": "dbb8fd3237b71a892b5b05ba67310a38bb98631565d49a2899d03ae55dd4739a",
+            "pixels": "c103f3c96f0b78f85247c96dc8500241bd79b3a6a3913f4388ec24d2d85b7c75"}
 MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 SHAPE_PATTERNS = {  # a value of the shape, to count distractors on the screen
     "money": r"\d[\d,]*\.\d\d",
     "time": r"\b\d{2}:\d{2}\b",
-    "date": rf"\b\d{{1,2}} (?:{MONTHS})|\b\d\d/\d\d/\d{{4}}\b",
+    "date": rf"\b\d{{1,2}} (?:{MONTHS})|\b\d\d/\d\d/\d{{4}}\b|\b\d{{4}}-\d\d-\d\d\b",
     "number": r"\d[\d,.]*",
 }
 
@@ -81,7 +85,7 @@ def _absent_entity(gen, q: dict) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5"])
+@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5", "round6"])
 def test_answers_drawn_on_evidence_and_absent_entities_nowhere(gen, tmp_path, tset):
     questions, scenes = _day(gen, tmp_path, 3, gen.TEMPLATE_SETS[tset])
     assert len({q["template"].split(":")[0] for q in questions}) == len(gen.TEMPLATE_SETS[tset]) + 1
@@ -103,11 +107,11 @@ def test_answers_drawn_on_evidence_and_absent_entities_nowhere(gen, tmp_path, ts
         assert not any(entity.lower() in t for t in everything), (q["question"], entity)
 
 
-@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5"])
+@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5", "round6"])
 def test_held_out_questions_have_distractors_of_their_shape(gen, tmp_path, tset):
     questions, scenes = _day(gen, tmp_path, 4, gen.TEMPLATE_SETS[tset])
-    firsts = gen.FIRST2 + gen.FIRST3 + gen.FIRST4 + gen.FIRST5
-    names = {f"{a} {b}" for a in firsts for b in gen.LAST2 + gen.LAST3 + gen.LAST4 + gen.LAST5}
+    firsts = gen.FIRST2 + gen.FIRST3 + gen.FIRST4 + gen.FIRST5 + gen.FIRST6
+    names = {f"{a} {b}" for a in firsts for b in gen.LAST2 + gen.LAST3 + gen.LAST4 + gen.LAST5 + gen.LAST6}
     shapes = set()
     for q in questions:
         if q["abstain"] or q["template"].endswith(":activity"):
@@ -127,7 +131,7 @@ def test_held_out_questions_have_distractors_of_their_shape(gen, tmp_path, tset)
                       "url", "text"}
 
 
-@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5"])
+@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5", "round6"])
 def test_same_seed_same_day(gen, tmp_path, tset):
     for run in ("a", "b"):
         gen.generate(7, tmp_path / run, instances=1, templates=gen.TEMPLATE_SETS[tset])
@@ -194,7 +198,13 @@ def test_round3_scenes_fit_and_use_the_new_layouts(gen):
 def test_template_selection(gen, tmp_path):
     assert [t.__name__ for t in gen.select_templates("gym, t_letter")] == ["t_gym_class", "t_letter"]
     assert gen.select_templates("classic,fresh") == gen.CLASSIC + gen.TEMPLATE_SETS["fresh"]
-    assert gen.select_templates("classic,fresh,round3,round4,round5") == gen.TEMPLATES == gen.select_templates("all")
+    every = "classic,fresh,round3,round4,round5,round6"
+    assert gen.select_templates(every) == gen.TEMPLATES == gen.select_templates("all")
+    assert gen.select_templates("round6") == gen.TEMPLATE_SETS["round6"] and len(gen.TEMPLATE_SETS["round6"]) >= 16
+    assert gen.TEMPLATES[:91] == gen.TEMPLATES[:73] + gen.TEMPLATE_SETS["round5"]
+    assert len(gen.TEMPLATE_SETS["round5"]) == 18
+    assert not set(gen.TEMPLATE_SETS["round6"]) & set(gen.TEMPLATES[:91])
+    assert [t.__name__ for t in gen.select_templates("docker, t_thermo")] == ["t_thermostat", "t_docker_compose"]
     assert gen.select_templates("round3") == gen.TEMPLATE_SETS["round3"] and len(gen.TEMPLATE_SETS["round3"]) >= 14
     assert not set(gen.TEMPLATE_SETS["round3"]) & set(gen.CLASSIC + gen.TEMPLATE_SETS["fresh"])
     assert gen.select_templates("round4") == gen.TEMPLATE_SETS["round4"] and len(gen.TEMPLATE_SETS["round4"]) >= 14
@@ -313,6 +323,78 @@ def test_round5_day_is_big_enough_and_recorded(gen, tmp_path):
     assert {q["template"].split(":")[0] for q in absent} == names | {"unused_app"}
     assert {q["split"] for q in questions} == {"train", "test"}
     assert sum(q["template"].endswith(":activity") for q in answerable) >= 4
+    texts = {name: " | ".join(gen.scene_texts(sc)).lower() for name, sc in scenes}
+    for q in answerable:
+        assert (tmp_path / q["evidence"][0]).exists()
+        assert any(a.lower() in texts[q["evidence"][0]] for a in q["answers"]), q
+    everything = " | ".join(texts.values())
+    for q in absent:
+        if not q["template"].startswith("unused_app"):
+            entity = _absent_entity(gen, q)
+            assert entity and entity.lower() not in everything, q
+
+
+def test_round5_day_unchanged_by_round6(gen, tmp_path):
+    assert _day_digests(gen, tmp_path, "round5") == ROUND5_1
+
+
+def test_round6_scenes_fit_and_use_their_layouts(gen):
+    """Every round-6 template draws inside its window for several seeds (render raises when a
+    week cell, a ticket field, a list row or any earlier layout overflows), with the round's new
+    layouts beside earlier ones; its questions use relative wording and a spread of question
+    words, and some of its screens are pages one reads."""
+    seen: set = set()
+    for seed in range(5):
+        rng = random.Random(seed)
+        used = gen.Used()
+        for t in gen.TEMPLATE_SETS["round6"]:
+            sc = t(rng, dt.date(2026, 1 + seed * 2, 2 + seed * 5), used)
+            gen.render(sc, dt.datetime(2026, 5, 5, 9, 0), rng)
+            seen |= {sc.get("layout", "plain"), sc.get("theme", "light"),
+                     *(k for k in ("modal", "crumbs", "status", "groups", "tabs", "selected", "sidebar", "mono")
+                       if k in sc)}
+    assert seen >= {"week", "ticket", "list", "tiles", "table", "kv", "cards", "chat", "plain", "dark", "light",
+                    "crumbs", "status", "groups", "tabs", "selected", "mono"}
+    scenes = [t(random.Random(1), dt.date(2026, 5, 5), gen.Used()) for t in gen.TEMPLATE_SETS["round6"]]
+    wording = [q.lower() for sc in scenes for _f, q, _a, _s in sc["qs"]]
+    for start in ("how much", "how many", "when", "which", "who", "what time", "where", "what's"):
+        assert sum(q.startswith(start) for q in wording) >= 2, start
+    for phrase in ("largest", "most", "soonest", "right after", "straight after", "second", "first", "apart from"):
+        assert any(phrase in q for q in wording), phrase
+    assert sum(bool(sc.get("activity")) for sc in scenes) >= 3
+    assert len({s for sc in scenes for _f, _q, _a, s in sc["qs"]}) >= 11
+
+
+def test_round6_layouts_refuse_what_does_not_fit(gen):
+    """A week cell, a ticket field or a list row too wide for its place is an error, not text
+    drawn over its neighbour or off the window."""
+    base = dict(app="Firefox", title="fit check")
+    too_wide = "a value far too long for the place it has been given " * 6
+    cases = (("week", ("Mon", too_wide)), ("ticket", ("Seat", too_wide)), ("list", ("Item", too_wide, "1.00")))
+    for layout, line in cases:
+        with pytest.raises(ValueError):
+            gen.render({**base, "layout": layout, "lines": ["# Fit", line]}, dt.datetime(2026, 5, 5, 9, 0),
+                       random.Random(1))
+        gen.render({**base, "layout": layout, "lines": ["# Fit", tuple(p[:8] for p in line)]},
+                   dt.datetime(2026, 5, 5, 9, 0), random.Random(1))
+
+
+def test_round6_day_is_big_enough_and_recorded(gen, tmp_path):
+    """One seed's round-6 day (two screens a template) holds at least 150 answerable and 16
+    unanswerable questions from every template, split into train and test; each answer is among
+    the texts drawn on its evidence frame, which exists, and no unanswerable question's entity is
+    drawn anywhere."""
+    scenes: list = []
+    summary = gen.generate(6, tmp_path, instances=2, templates=gen.TEMPLATE_SETS["round6"], scenes_out=scenes)
+    questions = _read(tmp_path / "questions.jsonl")
+    names = {t.__name__ for t in gen.TEMPLATE_SETS["round6"]}
+    answerable = [q for q in questions if not q["abstain"]]
+    absent = [q for q in questions if q["abstain"]]
+    assert summary["frames"] == 2 * len(names) and len(answerable) >= 150 and len(absent) >= 16 + 8
+    assert {q["template"].split(":")[0] for q in answerable} == names
+    assert {q["template"].split(":")[0] for q in absent} == names | {"unused_app"}
+    assert {q["split"] for q in questions} == {"train", "test"}
+    assert sum(q["template"].endswith(":activity") for q in answerable) >= 6
     texts = {name: " | ".join(gen.scene_texts(sc)).lower() for name, sc in scenes}
     for q in answerable:
         assert (tmp_path / q["evidence"][0]).exists()
