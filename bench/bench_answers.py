@@ -11,7 +11,9 @@ accepted with a citation whose frame's OCR text shows a gold answer, and unanswe
 questions abstained, for the reader (extractive features; with --model also the bundled
 model's PMI) and for the naive baseline (the best-covering evidence line, no abstention
 beyond the old coverage floor). --tune chooses the reader's weights and abstention
-threshold by random search on the TRAIN split's cached features and reports both splits.
+threshold by random search on the TRAIN split's cached features and reports both splits;
+--fit learns them instead (`fit`: listwise logistic regression, its L2 chosen by
+cross-validation by template inside the train split, then the thresholds).
 --latency N times N warm asks per answerer (p50/p95).
 """
 
@@ -153,38 +155,153 @@ def figures(rows: list[dict], t) -> dict:
     return out
 
 
-def fit(rows: list[dict], base, *, l2: float = 0.1, steps: int = 400):
-    """The weights by listwise logistic regression on TRAIN rows (softmax over a question's
-    candidates, the gold ones the target; L2 towards zero), then the two abstention
-    thresholds by grid search on the mean of answerable and abstention accuracy."""
+L2_GRID = (0.1, 1.0, 10.0, 100.0, 1000.0)  # fit's L2 strengths, one chosen by inner CV
+
+
+def _template(r: dict) -> str:
+    """A row's template (its question's template without the question kind), the unit that
+    cross-validation holds out whole."""
+    return r["q"]["template"].split(":")[0]
+
+
+def fit(rows: list[dict], base, *, l2: float | None = None, objective: str = "right",
+        folds: int = 4, group=_template, steps: int = 50, prior: str = "zero"):
+    """The weights by listwise logistic regression on TRAIN rows, then the two abstention
+    thresholds by grid search.
+
+    Model: a softmax over each answerable question's candidates; the loss is minus the log
+    of the probability it gives to the candidates whose QUOTED unit holds a gold answer
+    (the line when `base.answer_unit` is "line": what `figures` counts), plus
+    `l2`/2 * |w - w0|^2 on the standardised features (each divided by its spread over the
+    candidates, so one L2 strength and one Newton step fit a 0/1 feature and a word count
+    alike), w0 zero (`prior="zero"`) or `base`'s weights ("base": a large L2 keeps them).
+    Solved by damped Newton steps from w0. `l2=None`: chosen from L2_GRID by
+    cross-validation by template (`folds` groups of `group(row)`) inside these rows only.
+    Thresholds: the pair (key coverage, named coverage) with the most questions right on
+    these rows (`objective="right"`), or the best mean of the answerable and the abstention
+    accuracy ("balanced": an unanswerable question counts as much as all the answerable ones
+    together)."""
+    import zlib
+
     import numpy as np
 
+    if prior not in ("zero", "base"):
+        raise ValueError("fit: prior must be 'zero' or 'base'")
     train = _matrices([r for r in rows if r["q"].get("split") == "train"
                        and not r["q"]["template"].endswith(":activity")])
+    if l2 is None:
+        fold = {g: zlib.crc32(g.encode()) % folds for g in {group(r) for r in train}}
+        ks = sorted(set(fold.values()))
+
+        def right(l2v: float) -> float:
+            n = 0.0
+            for k in ks:
+                held = [r for r in train if fold[group(r)] == k]
+                f = figures(held, fit([r for r in train if fold[group(r)] != k], base, l2=l2v,
+                                      objective=objective, steps=steps, prior=prior))["train"]
+                n += f["accepted"] * f["answerable"] + f["abstained"] * f["unanswerable"]
+            return n
+
+        l2 = max(L2_GRID, key=lambda v: (right(v), v)) if len(ks) > 1 else L2_GRID[len(L2_GRID) // 2]
+    said = "_line_gold" if base.answer_unit == "line" else "_gold"
     has_model = any("model" in c["feats"] for r in train for c in r["cands"])
-    use = np.array([has_model or not f.startswith("model") for f in FEATS], dtype=float)
-    data = [(r["_F"], r["_gold"]) for r in train
-            if not r["q"].get("abstain") and r["_gold"].any() and len(r["cands"]) > 1]
-    w = np.array([getattr(base, f"w_{f}") for f in FEATS]) * use
-    for _ in range(steps):
-        grad = l2 * w
-        for F, g in data:
-            z = F @ w
-            p = np.exp(z - z.max())
-            p /= p.sum()
-            target = g / g.sum()
-            grad += F.T @ (p - target) / len(data)
-        w -= 0.5 * grad * use
-    t = replace(base, **{f"w_{f}": round(float(v), 2) for f, v in zip(FEATS, w)})
-    best, best_v = t, -1.0
-    for k in np.arange(0, 1.01, 0.04):
-        for n in np.arange(0, 1.01, 0.1):
-            c = replace(t, min_key_coverage=round(float(k), 2), min_name_coverage=round(float(n), 2))
-            f = figures(train, c)["train"]
-            v = (f["accepted"] + f["abstained"]) / 2
-            if v > best_v:
-                best, best_v = c, v
-    return best
+    use = np.array([has_model or not f.startswith("model") for f in FEATS], dtype=bool)
+    data = [r for r in train if not r["q"].get("abstain") and r[said].any() and len(r["cands"]) > 1]
+    full = np.zeros(len(FEATS))
+    if data:
+        sizes = [len(r["cands"]) for r in data]
+        starts = np.cumsum([0] + sizes)[:-1]
+        seg = np.repeat(np.arange(len(data)), sizes)
+        F = np.vstack([r["_F"] for r in data])[:, use]
+        gold = np.concatenate([r[said] for r in data])
+        scale = F.std(axis=0)
+        scale[scale < 1e-6] = 1.0  # a constant (0.9 everywhere has a float spread of 1e-16)
+        X = F / scale
+
+        def softmax(z):  # per question: log-sum-exp and probabilities
+            m = np.maximum.reduceat(z, starts)
+            e = np.exp(z - m[seg])
+            s = np.add.reduceat(e, starts)
+            return m + np.log(s), e / s[seg]
+
+        def state(w):
+            z = X @ w
+            a, p = softmax(z)
+            ag, q = softmax(np.where(gold, z, -np.inf))
+            return float((a - ag).sum() + 0.5 * l2 * ((w - w0) @ (w - w0))), p, np.where(gold, q, 0.0)
+
+        def second(p):  # sum over questions of the covariance of X under p
+            m = np.add.reduceat(p[:, None] * X, starts)
+            return X.T @ (p[:, None] * X) - m.T @ m
+
+        w0 = (np.array([getattr(base, f"w_{f}") for f in FEATS])[use] * scale
+              if prior == "base" else np.zeros(X.shape[1]))
+        w = w0.copy()
+        loss, p, q = state(w)
+        for _ in range(steps):
+            g = X.T @ (p - q) + l2 * (w - w0)
+            spread = second(p)
+            H = spread - second(q) + (l2 + 1e-9) * np.eye(len(w))
+            # the loss is not convex in w (a sum over the gold candidates): damped steps, the
+            # Hessian's least eigenvalue raised to a small share of the candidates' spread
+            floor = max(1e-3 * float(np.trace(spread)) / len(w), 1e-6)
+            low = float(np.linalg.eigvalsh(H).min())
+            if low < floor:
+                H += (floor - low) * np.eye(len(w))
+            d = np.linalg.solve(H, g)
+            step = 1.0
+            while True:
+                new, p2, q2 = state(w - step * d)
+                if new <= loss - 1e-4 * step * float(g @ d) or step < 1e-6:
+                    break
+                step /= 2
+            if new > loss:
+                break
+            w, gain, loss, p, q = w - step * d, loss - new, new, p2, q2
+            if gain < 1e-8 * len(data):
+                break
+        full[use] = w / scale
+    t = replace(base, **{f"w_{f}": round(float(v), 3) for f, v in zip(FEATS, full)})
+    return thresholds(train, t, objective=objective)
+
+
+def thresholds(rows: list[dict], t, *, objective: str = "right"):
+    """`t` with the (min_key_coverage, min_name_coverage) pair, on a 0.01 x 0.05 grid, that
+    gets the most of `rows` right (or the best mean of the two accuracies: "balanced")."""
+    import numpy as np
+
+    w = np.array([getattr(t, f"w_{f}") for f in FEATS])
+    said = "_line_gold" if t.answer_unit == "line" else "_gold"
+    rs = _matrices([r for r in rows if not r["q"]["template"].endswith(":activity")])
+    n_ans = sum(not r["q"].get("abstain") for r in rs)
+    n_una = len(rs) - n_ans
+    quiet_always = sum(bool(r["q"].get("abstain")) and not len(r["cands"]) for r in rs)
+    key, named, una, ok = [], [], [], []
+    for r in rs:
+        if not len(r["cands"]):
+            continue
+        i = int(np.argmax(r["_F"] @ w))
+        k, n = r["_cover"][i] if t.abstain_on == "answer" else r["_cover"].max(axis=0)
+        key.append(k)
+        named.append(n)
+        una.append(bool(r["q"].get("abstain")))
+        ok.append(not una[-1] and bool(r[said][i]))
+    key, named, una, ok = (np.array(x) for x in (key, named, una, ok))
+    score = {}
+    for k in np.round(np.arange(0.0, 1.0001, 0.01), 2):
+        for n in np.round(np.arange(0.0, 1.0001, 0.05), 2):
+            quiet = (key < k) | (named < n)
+            acc = float((ok & ~quiet).sum())
+            abst = float((una & quiet).sum()) + quiet_always
+            score[float(k), float(n)] = (acc + abst if objective == "right"
+                                         else acc / max(n_ans, 1) + abst / max(n_una, 1))
+    # Of the pairs that tie for the best, the middle one (a threshold in the middle of the
+    # gap between the two kinds of question, not on the edge of one)
+    top = max(score.values())
+    tied = sorted(kn for kn, v in score.items() if v >= top - 1e-9)
+    k = sorted({kn[0] for kn in tied})[len({kn[0] for kn in tied}) // 2]
+    ns = [kn[1] for kn in tied if kn[0] == k]
+    return replace(t, min_key_coverage=k, min_name_coverage=ns[len(ns) // 2])
 
 
 def tune(rows: list[dict], base, *, trials: int, seed: int = 0):
@@ -318,7 +435,8 @@ def main() -> None:
     p.add_argument("--store", type=Path, required=True)
     p.add_argument("--model", action="store_true", help="also score candidates with the model")
     p.add_argument("--tune", type=int, default=0, metavar="TRIALS", help="random search")
-    p.add_argument("--fit", action="store_true", help="listwise logistic fit + threshold grid")
+    p.add_argument("--fit", action="store_true",
+                   help="listwise logistic fit (L2 by inner CV by template) + threshold grid")
     p.add_argument("--end-to-end", action="store_true", help="ask through Answerer (and baseline)")
     p.add_argument("--latency", type=int, default=0)
     p.add_argument("--only", choices=["train", "test"])

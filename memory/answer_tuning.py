@@ -14,7 +14,12 @@ at 0 (`w_hit_named`: flat on train). `w_model` and `w_model_lp` are 0: the bundl
 model's likelihood costs several seconds a question on two shared cores, far over the 2 s
 ask target. `w_focus` was added later (issue 18, 5-fold cross-validation by template over
 the larger train pool: classic seeds 1-2 and fresh train rows, round3, round4): 1.0, the
-value most folds chose on the other four; no template lost a question at it. The settings
+value most folds chose on the other four; no template lost a question at it. LEARNED
+weights did not beat these (same pool, same folds: `bench_answers.fit`, a listwise logistic
+model over the candidates' standardised features, L2 chosen by inner CV on the four train
+folds, thresholds on them): held-out answerable accepted 0.650 vs 0.661, abstention 0.955 vs
+0.965, three folds of five lower; with the L2 pulling towards these weights instead of zero
+0.653, two folds lower. So these stay. The settings
 hand the answerer its tuning (`MemorySettings.answer_tuning`, overridable per name in the
 config file); a test passes another object; nothing here is read as a module global.
 """
