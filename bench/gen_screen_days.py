@@ -957,10 +957,14 @@ def person3(rng):
     return f"{rng.choice(FIRST3)} {rng.choice(LAST3)}"
 
 
-def people3(rng, n):
-    """n different people of the third pool, none sharing a first name."""
-    firsts = rng.sample(FIRST3, n)
-    return [f"{f} {rng.choice(LAST3)}" for f in firsts]
+def people_of(first: list[str], last: list[str]):
+    """A pool's draw: `n` different people, none sharing a first name."""
+    def draw(rng, n):
+        return [f"{f} {rng.choice(last)}" for f in rng.sample(first, n)]
+    return draw
+
+
+people3 = people_of(FIRST3, LAST3)   # the third pool
 
 
 def pounds(v: float) -> str:
@@ -1450,9 +1454,7 @@ LAST4 = ["Ainsworth", "Blackwood", "Carrington", "Drummond", "Ellery", "Feathers
          "Prendergast"]
 
 
-def people4(rng, n):
-    """n different people of the fourth pool, none sharing a first name."""
-    return [f"{f} {rng.choice(LAST4)}" for f in rng.sample(FIRST4, n)]
+people4 = people_of(FIRST4, LAST4)   # the fourth pool
 
 
 def hm(minutes: int) -> str:
@@ -2044,9 +2046,7 @@ LAST5 = ["Abbott", "Beaumont", "Cromwell", "Devereux", "Esposito", "Fitzgerald",
          "Ivanova", "Jardine", "Kavanagh", "Lowell", "Montague", "Nightingale", "Oakley", "Pemberton"]
 
 
-def people5(rng, n):
-    """n different people of the fifth pool, none sharing a first name."""
-    return [f"{f} {rng.choice(LAST5)}" for f in rng.sample(FIRST5, n)]
+people5 = people_of(FIRST5, LAST5)   # the fifth pool
 
 
 def hms(seconds: int) -> str:
@@ -2682,9 +2682,7 @@ LAST6 = ["Albrecht", "Bianchi", "Coutinho", "Dahlberg", "Eastwood", "Forsyth", "
          "Ishikawa", "Janssen", "Krol", "Mulligan", "Navarro", "Ostrowski", "Pryce", "Vasquez"]
 
 
-def people6(rng, n):
-    """n different people of the sixth pool, none sharing a first name."""
-    return [f"{f} {rng.choice(LAST6)}" for f in rng.sample(FIRST6, n)]
+people6 = people_of(FIRST6, LAST6)   # the sixth pool
 
 
 def gbp(v: float) -> str:
