@@ -52,7 +52,7 @@ from memory.shapes import (
     expected_shapes,
     span_shapes,
 )
-from memory.text import QUESTION_WORDS, content_words, stem, stems, words
+from memory.text import QUESTION_WORDS, content_words, share_in, stem, words
 from memory.timefmt import parse_iso
 
 _CLOCK_LINE = re.compile(r"^\s*(?:activities\s+)?(?:[a-z]{3}\s+)?\d{1,2}\s+[a-z]{3}\s+\d{1,2}:\d{2}\s*$",
@@ -276,10 +276,6 @@ def _relation(asked: set[str], subject: frozenset[str]) -> set[str]:
     return (asked - subject) or asked
 
 
-def _cover(asked: set[str], text: str) -> float:
-    return len(asked & stems(text)) / len(asked) if asked else 0.0
-
-
 def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str, float]:
     keys = {stem(w) for w in key_words(question)}
     # the names the question gives its screen ("Station East", "merlin-etl") that the
@@ -300,12 +296,12 @@ def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str
                 default=0.0)
     label_words = words(c.label)
     label_stems = {stem(w) for w in label_words}
-    line = _cover(asked, f"{c.context}\n{c.line}")
+    line = share_in(asked, f"{c.context}\n{c.line}")
     return {
         "line": line,
         # a laid-out cell: its row and the label its place gives it ("darktable PID"); a
         # line of its own: the line again
-        "row": _cover(asked, f"{c.context}\n{c.label} {c.row}") if c.row else line,
+        "row": share_in(asked, f"{c.context}\n{c.label} {c.row}") if c.row else line,
         "label": (sum(any(_related(q, w) for w in label_stems) for q in q_words) / len(q_words)
                   if c.label and q_words else 0.0),
         "label_shape": _label_shape(c.label, expected),

@@ -62,10 +62,12 @@ def stems(text: str) -> set[str]:
 
 def coverage(question: str, text: str) -> float:
     """Share of the question's content words (stemmed) present in `text`."""
-    q = {stem(w) for w in content_words(question)}
-    if not q:
-        return 0.0
-    return len(q & stems(text)) / len(q)
+    return share_in({stem(w) for w in content_words(question)}, text)
+
+
+def share_in(asked: set[str], text: str) -> float:
+    """Share of the stems `asked` present in `text` (0 when none are asked)."""
+    return len(asked & stems(text)) / len(asked) if asked else 0.0
 
 
 def month_index(name: str) -> int:
