@@ -1,7 +1,7 @@
 """Generate a varied, synthetic day at the computer: screenshots, a frame manifest and questions.
 
 Usage: .venv/bin/python bench/gen_screen_days.py --seed N --out DIR [--instances 5]
-       [--templates classic|fresh|round3|round4|round5|round6|all|NAME,PREFIX,...] [--split-of EARLIER/questions.jsonl]
+       [--templates classic|fresh|round3|round4|round5|round6|round7|all|NAME,PREFIX,...] [--split-of EARLIER/questions.jsonl]
 
 Writes DIR/frames/NNNN.png (1600x900, Pillow + DejaVu fonts), DIR/frames.jsonl (file,
 timestamp, app, window_title: the `import-frames` manifest) and DIR/questions.jsonl (id,
@@ -49,7 +49,13 @@ shared expenses app, a car charging session, a concert e-ticket, a grocery deliv
 compose`, a SQL client, systemd timers, a currency converter, a second-hand listing with its
 messages, a dentist's treatment plan, a print queue, a phone bill, a food diary, a school
 timetable), with layouts of their own (week columns, an e-ticket, a phone app's list):
-`--templates round6`.
+`--templates round6`. The 16 "round7" templates are a further held-out measure, written blind as
+well (a to-do list, a vet's pet record, a home insurance renewal, an audiobook library, a parcel on
+a map, a sleep report, a CRM pipeline, a metrics dashboard, a file manager, `top`, a bug bounty
+report, a grade transcript, a shift rota, a parking fine, a boarding pass with a gate change and a
+notification centre), with layouts of their own (an agenda under day headings, a bar chart with a
+legend, a file manager's icon grid, a map with labelled pins, a stack of notifications):
+`--templates round7`.
 """
 
 from __future__ import annotations
@@ -3303,6 +3309,692 @@ def t_school_timetable(rng, day, used):
                 absent=[("tt_first", "What is {X}'s first lesson on Monday?", "child6")])
 
 
+FIRST7 = ["Annika", "Barnaby", "Cosima", "Dorian", "Eleni", "Fabian", "Gwendolyn", "Horatio", "Imke",
+          "Jolyon", "Kasimir", "Liesel", "Magnus", "Nerys", "Osric", "Pernille", "Quentin", "Solveig"]
+LAST7 = ["Achterberg", "Bellamy", "Danvers", "Eversley", "Fairbairn", "Gilchrist", "Hargreaves", "Innes",
+         "Jessop", "Kingsley", "Lockhart", "Merriweather", "Northcott", "Oyelowo", "Penhaligon", "Quayle"]
+
+
+people7 = people_of(FIRST7, LAST7)   # the seventh pool
+
+
+TODO_LISTS7 = ["House move", "Garden makeover", "Wedding admin", "Tax paperwork", "Kitchen refit", "Allotment jobs",
+               "Passport renewal", "Bathroom leak", "Selling the Golf", "Charity bake sale", "Loft clear-out",
+               "Book club night"]
+TODO_TASKS7 = ["Book the removal van", "Call the letting agent", "Cancel the broadband", "Order a skip",
+               "Send the meter readings", "Chase the plumber's quote", "Print the boarding cards", "Buy picture hooks",
+               "Return the library books", "Sign the consent form", "Pay the window cleaner", "Email the solicitor",
+               "Measure the alcove", "Photograph the damp patch", "Renew the parking permit", "Post the birthday card"]
+
+
+def t_todo_list(rng, day, used):
+    lst = used.pick("todo7", TODO_LISTS7, rng)
+    tasks = rng.sample(TODO_TASKS7, 6)
+    offsets = [-rng.randint(2, 4), 0, 0, 1, 1, rng.randint(3, 6)]
+    prios = [rng.choice(["P2", "P3", "P4"]) for _ in tasks]
+    urgent = rng.randint(1, 5)
+    prios[urgent] = "P1"
+    times = [None, rng.randint(36, 44) * 15, rng.randint(60, 76) * 15, rng.randint(38, 50) * 15, None,
+             rng.choice([None, rng.randint(40, 70) * 15])]
+    who = people7(rng, 2)
+    assigned = rng.sample(range(1, 6), 2)
+    moved = rng.choice([k for k in (4, 5) if k not in assigned] or [5])
+    was = day + dt.timedelta(days=offsets[moved] - rng.randint(1, 2))
+    items, heads = [], {}
+    for k, (task, off, pr, tm) in enumerate(zip(tasks, offsets, prios, times)):
+        d = day + dt.timedelta(days=off)
+        head = {-1: "Overdue", 0: "Today", 1: "Tomorrow"}.get(max(off, -1))
+        head = f"{head}  \u00b7  {short_date(d)[0]}" if head else short_date(d)[0]
+        if head not in heads:
+            heads[head] = d
+            items.append((head,))
+        detail = [pr]
+        if k in assigned:
+            detail.append(f"assigned by {who[assigned.index(k)]}")
+        if k == moved:
+            detail.append(f"moved from {short_date(was)[0]}")
+        items.append((hm(tm) if tm else "", task, ", ".join(detail)))
+    n_open = rng.randint(9, 24)
+    j = rng.choice([k for k in range(1, 6) if times[k]])
+    dj = rng.choice([k for k in range(1, 6) if k != j])
+    return dict(app="Tickd", title=lst, layout="agenda",
+                sidebar=["Inbox", "Today", "Upcoming", "Lists", f"  {lst}", "  Groceries", "  Someday"],
+                lines=[f"# {lst}", f"{n_open} open tasks, {rng.randint(1, 5)} done this week. Sorted by due date.",
+                       *items],
+                qs=[("td_due", f"When is \"{tasks[dj].lower()}\" on my {lst} list due?",
+                     [short_date(day + dt.timedelta(days=offsets[dj]))[1]], "date"),
+                    ("td_time", f"What time is \"{tasks[j].lower()}\" set for on my {lst} list?", [hm(times[j])], "time"),
+                    ("td_urgent", f"Which job on my {lst} list is flagged most urgent?", [tasks[urgent]], "text"),
+                    ("td_who", f"Who put \"{tasks[assigned[0]].lower()}\" on my {lst} list?", [who[0]], "person"),
+                    ("td_moved", f"What day was \"{tasks[moved].lower()}\" due before I pushed it back?",
+                     [short_date(was)[1]], "date"),
+                    ("td_late", f"Which of my {lst} jobs have I missed the deadline on?", [tasks[0]], "text")],
+                absent=[("td_urgent", "Which job on my {X} list is flagged most urgent?", "todo7")])
+
+
+PETS7 = ["Biscuit", "Pickle", "Mochi", "Pudding", "Waffles", "Nutmeg", "Clementine", "Fudge", "Marmite", "Toffee",
+         "Ziggy", "Crumpet"]
+PET_KINDS7 = [("Dog", "Cocker spaniel", ["DHPPi booster", "Leptospirosis L4", "Kennel cough", "Rabies"]),
+              ("Cat", "British shorthair", ["Cat flu and enteritis", "Feline leukaemia", "Rabies"]),
+              ("Rabbit", "Mini lop", ["Myxomatosis and RHD1", "RHD2"])]
+VET_BRANCHES7 = ["14 Cranbrook Road, Ilford", "2 Station Parade, Harpenden", "Unit 5, Abbey Retail Park, Reading",
+                 "88 Gloucester Road, Bristol", "31 Church Street, Ormskirk", "7 Market Square, Lewes"]
+
+
+def t_vet_booking(rng, day, used):
+    pet = used.pick("pet7", PETS7, rng)
+    kind, breed, vaccines = rng.choice(PET_KINDS7)
+    vets = [f"Dr {n}" for n in rng.sample(LAST7, 3)]
+    branch = rng.choice(VET_BRANCHES7)
+    when = day + dt.timedelta(days=rng.randint(3, 20))
+    old, new = rng.sample([t * 15 for t in range(36, 70, 2)], 2)
+    cost, consult = rng.randint(55, 140) + 0.5, rng.choice([42.0, 48.0, 52.5])
+    chip = "".join(str(rng.randint(0, 9)) for _ in range(15))
+    rows, dues = [], []
+    for k, vac in enumerate(vaccines[:3]):
+        given = day - dt.timedelta(days=rng.randint(200, 700))
+        due = given + dt.timedelta(days=365 * (1 if k < 2 else 3))
+        rows.append([vac, f"{given:%d/%m/%Y}", f"{due:%d/%m/%Y}", vets[1 + k % 2]])
+        dues.append(due)
+    v = rng.randrange(len(rows))
+    return dict(app="Firefox", title=f"{pet} - My Pet Portal - Willowbank Vets", layout="kv",
+                sidebar=["My pets", f"  {pet}", "  Rolo", "Appointments", "Prescriptions", "Payments"],
+                lines=[f"# {pet}'s health record", f"{kind}, {breed}, {rng.randint(1, 12)} years. Microchip {chip}",
+                       ("Next appointment", f"{long_date(when)[0]} at {hm(new)}"),
+                       ("Changed", f"Moved by the clinic from {hm(old)}"), ("With", vets[0]), ("Branch", branch),
+                       ("Reason", "Annual booster and health check"), ("Estimated cost", gbp(cost)),
+                       ["Vaccination", "Given", "Next due", "Vet"], *rows,
+                       f"Consultation only {gbp(consult)}. Pet plan members save 10%."],
+                qs=[("vt_time", f"What time is {pet}'s vet appointment now?", [hm(new)], "time"),
+                    ("vt_where", f"Which surgery am I taking {pet} to?", [branch], "place"),
+                    ("vt_due", f"When does {pet} need the next {rows[v][0]} jab?", [rows[v][2]], "date"),
+                    ("vt_vet", f"Which vet is seeing {pet} at the appointment?", [vets[0]], "person"),
+                    ("vt_cost", f"Roughly what will {pet}'s check-up cost?", [gbp(cost)[1:]], "money"),
+                    ("vt_chip", f"What's {pet}'s microchip number?", [chip], "code")],
+                absent=[("vt_time", "What time is {X}'s vet appointment now?", "pet7")])
+
+
+INSURERS7 = ["Hearthguard", "Brickwise Insurance", "Keystone Home Cover", "Larchfield Mutual", "Slate & Thatch",
+             "Homestead Direct", "Rooftree Insurance", "Cornerstone Cover", "Lintel Insurance", "Gablewood",
+             "Threshold Home", "Mortar Mutual"]
+STREETS7 = ["Lavender Hill", "Kingfisher Way", "Oakfield Drive", "Pelham Road", "Saxon Close", "Cromer Street"]
+
+
+def t_home_insurance(rng, day, used):
+    ins = used.pick("insurer7", INSURERS7, rng)
+    renew = day + dt.timedelta(days=rng.randint(10, 30))
+    last = rng.randint(180, 420) + rng.choice([0.0, 0.49, 0.88])
+    now = round(last * rng.uniform(1.08, 1.35), 2)
+    comp, vol = rng.choice([100.0, 150.0, 250.0]), rng.choice([50.0, 200.0, 300.0, 350.0])
+    contents = rng.choice([40000, 50000, 60000, 75000])
+    buildings = rng.choice([300000, 350000, 450000, 500000])
+    pol = f"HH{rng.randint(1000000, 9999999)}"
+    addr = f"{rng.randint(2, 140)} {rng.choice(STREETS7)}"
+    return dict(app="Chromium", title=f"Renewal quote - {ins}", layout="kv", reading=True,
+                sidebar=["My policies", "Renewal", "Documents", "Make a claim", "Help"],
+                lines=["# Your home insurance renewal", f"Policy {pol}, {addr}. Buildings and contents.",
+                       ("Renews on", long_date(renew)[0]),
+                       ("Quote issued", long_date(day - dt.timedelta(days=rng.randint(3, 12)))[0]), ("Annual premium", gbp(now)),
+                       ("Last year's premium", gbp(last)), ("Paying monthly", f"12 x {gbp(round(now * 1.07 / 12, 2))}"),
+                       ("Buildings cover", f"£{buildings:,}"), ("Contents cover", gbp(contents)),
+                       ("Compulsory excess", gbp(comp)), ("Voluntary excess", gbp(vol)),
+                       ("Accidental damage", rng.choice(["Included", "Not included"])),
+                       ("No claims discount", f"{rng.randint(2, 9)} years"),
+                       f"We'll renew automatically on {long_date(renew)[1]} unless you tell us before then."],
+                qs=[("hi_premium", f"How much is {ins} asking for the coming year?", [gbp(now)[1:]], "money"),
+                    ("hi_vol", f"What excess did I choose on top on the {ins} policy?", [gbp(vol)[1:]], "money"),
+                    ("hi_last", f"What did I pay {ins} last year?", [gbp(last)[1:]], "money"),
+                    ("hi_renew", f"When does the {ins} home policy roll over?", [long_date(renew)[1]], "date"),
+                    ("hi_policy", f"What's my {ins} policy number?", [pol], "code"),
+                    ("hi_contents", f"How much are my belongings covered for with {ins}?", [gbp(contents)[1:]], "money")],
+                absent=[("hi_premium", "How much is {X} asking for the coming year?", "insurer7")],
+                activity=[f"Renewal quote - {ins}", "home insurance renewal"])
+
+
+AUDIOBOOKS7 = ["Harbour of Glass", "The Cartographer's Son", "A Year Without Maps", "Orchard at Midnight",
+               "The Ninth Lantern", "Snow on the Causeway", "Borrowed Thunder", "The Quiet Engineers",
+               "Letters from Lindisfarne", "Tin Roof Summer", "The Weight of Small Birds", "Winter Kept Its Promise"]
+AUDIO_FILLERS7 = ["Atomic Mornings", "The Salt Road", "Nine Bridges", "A Short History of Rain", "The Lighthouse Accounts",
+                  "Moths of the Fens"]
+
+
+def t_audiobook_library(rng, day, used):
+    book = used.pick("audiobook7", AUDIOBOOKS7, rng)
+    titles = [book, *rng.sample(AUDIO_FILLERS7, 4)]
+    names = people7(rng, 10)
+    lengths = rng.sample(range(300, 1500), 5)
+    progress = [rng.randint(15, 85), 100, 0, rng.randint(5, 60), rng.choice([0, 100])]
+    rows = []
+    lefts = []
+    for k, t in enumerate(titles):
+        left = round(lengths[k] * (100 - progress[k]) / 100)
+        lefts.append(left)
+        state = "Finished" if progress[k] == 100 else "Not started" if progress[k] == 0 else f"{progress[k]}%"
+        rows.append([t, names[2 * k], names[2 * k + 1], span(lengths[k]),
+                     state, "" if progress[k] == 100 else f"{span(left)} left"])
+    order = [0, *rng.sample(range(1, 5), 4)]
+    rows = [rows[k] for k in order]
+    titles = [titles[k] for k in order]
+    lefts = [lefts[k] for k in order]
+    lengths = [lengths[k] for k in order]
+    most = titles[lefts.index(max(lefts))]
+    chapters = rng.randint(18, 40)
+    ch = rng.randint(3, chapters - 2)
+    o = rng.randint(1, 4)
+    return dict(app="Listenwell", title="Library", layout="table", theme="dark", selected=1,
+                sidebar=["Home", "Library", "Wishlist", "Downloads", "Stats"],
+                lines=["# My library", ["Title", "Author", "Narrated by", "Length", "Progress", "Remaining"], *rows,
+                       f"Now playing: {book}, chapter {ch} of {chapters}. Speed 1.25x, sleep timer 30 min.",
+                       f"{rng.randint(1, 4)} credits left. Next credit on {long_date(day + dt.timedelta(days=rng.randint(3, 25)))[1]}."],
+                qs=[("ab_narr", f"Who reads the audiobook of {book}?", [rows[0][2]], "person"),
+                    ("ab_left", f"How long have I got left of {book}?", [span(lefts[0])], "number"),
+                    ("ab_len", f"When I was listening to {book}, how long did my library say {titles[o]} runs?",
+                     [span(lengths[o])], "number"),
+                    ("ab_chapter", f"Which chapter of {book} am I up to?", [f"chapter {ch}"], "number"),
+                    ("ab_most", f"Looking at my library with {book} in it, which book has the most listening left?",
+                     [most], "text")],
+                absent=[("ab_narr", "Who reads the audiobook of {X}?", "audiobook7")])
+
+
+SENDERS7 = ["Papercrane Stationery", "Woolhouse Yarns", "Kilnworks Pottery", "Tandem Coffee Roasters", "Fernery Plants",
+            "Loomstate Linen", "Bellows Kitchenware", "Inkwell Pens", "Chalkboard Toys", "Grainger Bakeware",
+            "Saddleback Leather", "Moss & Stone Candles"]
+DEPOTS7 = [("Stoke-on-Trent", "collected"), ("Daventry hub", "sorted"), ("Rugby depot", "sorted"),
+           ("Northampton depot", "arrived"), ("Milton Keynes hub", "sorted"), ("Leicester depot", "arrived"),
+           ("Coventry depot", "arrived")]
+SAFE_PLACES7 = ["In the porch", "Behind the side gate", "With a neighbour", "In the recycling box", "In the garage"]
+
+
+def t_courier_map(rng, day, used):
+    sender = used.pick("sender7", SENDERS7, rng)
+    start, *middle = rng.sample(DEPOTS7, 4)
+    stops = [start, *middle]
+    cur = rng.randint(2, 3)
+    t0 = rng.randint(5 * 60, 8 * 60)
+    gaps = [rng.randint(70, 150) for _ in stops]
+    pins = []
+    for k, (place, verb) in enumerate(stops):
+        when = hm(t0 - sum(gaps[k:cur])) if k <= cur else "next"
+        cap = f"Now: {verb} {when}" if k == cur else (f"{verb.capitalize()} {when}" if k < cur else "Next stop")
+        pins.append((place, cap))
+    pins.append(("Your address", "Delivery"))
+    track = f"{rng.choice(['JD', 'HX', 'TQ'])}{rng.randint(100000000, 999999999)}GB"
+    a = rng.randint(10, 15) * 60 + rng.choice([0, 20, 40])
+    old_a = a - rng.randint(2, 4) * 60
+    n_stops = rng.randint(4, 19)
+    safe = rng.choice(SAFE_PLACES7)
+    return dict(app="Firefox", title=f"Track {track} - Swiftparcel", layout="map",
+                lines=[f"# Your {sender} parcel", f"Tracking {track}. {rng.randint(1, 3)} item(s), {rng.uniform(0.4, 6):.1f} kg.",
+                       *pins,
+                       f"Arriving {long_date(day)[0]} between {hm(a)} and {hm(a + 60)} (earlier estimate {hm(old_a)} - {hm(old_a + 60)})",
+                       f"Your driver has {n_stops} stops before you. Safe place if you're out: {safe.lower()}."],
+                qs=[("pm_window", f"When should the {sender} parcel turn up?", [f"{hm(a)} and {hm(a + 60)}", hm(a)], "time"),
+                    ("pm_where", f"Where is my {sender} parcel right now?", [stops[cur][0]], "place"),
+                    ("pm_stops", f"How many drops does the driver have before my {sender} delivery?", [str(n_stops)], "number"),
+                    ("pm_track", f"What's the tracking code for the {sender} order?", [track], "code"),
+                    ("pm_before", f"Where was the {sender} parcel before it reached {stops[cur][0]}?",
+                     [stops[cur - 1][0]], "place"),
+                    ("pm_safe", f"Where will they leave the {sender} parcel if nobody's in?", [safe.lower()], "text")],
+                absent=[("pm_where", "Where is my {X} parcel right now?", "sender7")])
+
+
+WATCHES7 = ["Vanta Band 3", "Kairo Watch S", "Strata Fit 2", "Nimbus Ring", "Orbis Watch 4", "Tempo HR", "Quill Band",
+            "Lumen Sleep Ring", "Pacer 5", "Halo Band Pro", "Ember Watch", "Drift Ring"]
+
+
+def _hmin(minutes: int) -> str:
+    return f"{minutes // 60}h {minutes % 60:02d}m"
+
+
+def t_sleep_report(rng, day, used):
+    watch = used.pick("watch7", WATCHES7, rng)
+    monday = day - dt.timedelta(days=day.weekday() + 7)
+    names = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    asleep = rng.sample(range(300, 560), 7)
+    deep = [rng.randint(40, 110) for _ in names]
+    short, long_ = asleep.index(min(asleep)), asleep.index(max(asleep))
+    beds = {long_: rng.randint(21 * 60 + 30, 23 * 60 + 30), short: rng.randint(23 * 60 + 45, 25 * 60 + 30)}
+    rhr, last_rhr = rng.sample(range(48, 66), 2)
+    k, j = rng.sample(range(7), 2)
+    avg = sum(asleep) // 7
+    return dict(app="Pulse", title=f"Sleep - {watch}", layout="chart",
+                lines=[f"# Sleep, week of {long_date(monday)[1]}",
+                       f"Average {_hmin(avg)} a night. Resting heart rate {rhr} bpm (previous week {last_rhr} bpm).",
+                       ("Hours a night", "Asleep", "Deep sleep"),
+                       *[(n, _hmin(a), _hmin(dp)) for n, a, dp in zip(names, asleep, deep)],
+                       f"Longest night: {names[long_]}, asleep {hm(beds[long_])}, up {hm(beds[long_] + asleep[long_] + 25)}.",
+                       f"Shortest night: {names[short]}, asleep {hm(beds[short])}, up {hm(beds[short] + asleep[short] + 15)}."],
+                qs=[("sl_night", f"How long did I sleep on {names[k]} night, going by my {watch}?", [_hmin(asleep[k])], "number"),
+                    ("sl_short", f"Which night did my {watch} say I slept least?", [names[short]], "text"),
+                    ("sl_deep", f"How much deep sleep did the {watch} record on {names[j]}?", [_hmin(deep[j])], "number"),
+                    ("sl_rhr", f"What's my resting heart rate on the {watch} this week?", [f"{rhr} bpm"], "number"),
+                    ("sl_wake", f"What time did I get up after my shortest night, according to the {watch}?",
+                     [hm(beds[short] + asleep[short] + 15)], "time")],
+                absent=[("sl_rhr", "What's my resting heart rate on the {X} this week?", "watch7")])
+
+
+CLIENTS7 = ["Brightmoor Logistics", "Halewood Dental", "Ostara Foods", "Pennine Glazing", "Quillon Legal",
+            "Redfern Joinery", "Sunbury Vets", "Tidemark Marine", "Upland Breweries", "Vale Print Works",
+            "Wychwood Hotels", "Yardley Motors"]
+CRM_FILLERS7 = ["Acorn Nurseries", "Bexley Scaffolding", "Cinder Studios", "Dunmore Gyms", "Elland Bakeries",
+                "Fosse Architects", "Granby Estates", "Hurst Opticians", "Ivel Clinics", "Jubilee Cabs"]
+CRM_STAGES7 = ["Lead", "Qualified", "Proposal sent", "Negotiation", "Won"]
+CRM_STEPS7 = ["send the revised quote", "book a demo with their IT lead", "chase the signed contract",
+              "agree the delivery date", "call about the discount"]
+
+
+def t_crm_pipeline(rng, day, used):
+    client = used.pick("client7", CLIENTS7, rng)
+    owners = people7(rng, 4)
+    companies = rng.sample(CRM_FILLERS7, 9)
+    at = rng.randrange(1, 4)
+    pos = rng.randrange(3)
+    cols, deals = [], {}
+    for s, stage in enumerate(CRM_STAGES7):
+        filled = rng.randint(1, 3) if s != at else 3
+        cells = []
+        for r in range(3):
+            co = client if (s == at and r == pos) else (companies.pop() if r < filled and companies else None)
+            if co is None:
+                cells.append("")
+                continue
+            val = rng.randint(20, 480) * 100
+            own = rng.choice(owners)
+            close = day + dt.timedelta(days=rng.randint(-20, -1) if stage == "Won" else rng.randint(5, 90))
+            deals[co] = (stage, val, own, close)
+            cells.append(f"{co}\n{gbp(val)}\n{own}\n{'Won' if stage == 'Won' else 'Close'} {short_date(close)[1]}")
+        cols.append((stage, *cells))
+    stage, val, own, close = deals[client]
+    step = rng.choice(CRM_STEPS7)
+    step_by = day + dt.timedelta(days=rng.randint(1, 6))
+    total = sum(v for _s, v, _o, _c in deals.values() if _s != "Won")
+    return dict(app="Chromium", title="Pipeline - Dealflow CRM", layout="week", shrink=2,
+                lines=[f"# Sales pipeline, {day:%B %Y}", f"Open pipeline {gbp(total)} across {len(deals) - sum(d[0] == 'Won' for d in deals.values())} deals.",
+                       *cols,
+                       f"{client}: next step, {step} by {short_date(step_by)[0]}."],
+                qs=[("cr_value", f"How much is the {client} deal worth?", [gbp(val)[1:]], "money"),
+                    ("cr_owner", f"Who is looking after the {client} deal?", [own], "person"),
+                    ("cr_stage", f"How far along is the {client} deal?", [stage], "text"),
+                    ("cr_close", f"When is the {client} deal expected to close?", [short_date(close)[1]], "date"),
+                    ("cr_step", f"What's the next thing to do on the {client} deal?", [step], "text")],
+                absent=[("cr_value", "How much is the {X} deal worth?", "client7")])
+
+
+SERVICES7 = ["checkout-api", "search-indexer", "auth-gateway", "billing-worker", "image-resizer", "notify-svc",
+             "ledger-sync", "catalog-api", "upload-proxy", "geo-lookup", "quote-engine", "session-store"]
+
+
+def t_metrics_dashboard(rng, day, used):
+    svc = used.pick("service7", SERVICES7, rng)
+    h0 = rng.randint(8, 12)
+    hours = [f"{h0 + k:02d}:00" for k in range(7)]
+    p95 = rng.sample(range(180, 760), 7)
+    p50 = [rng.randint(40, min(170, p - 20)) for p in p95]
+    peak = p95.index(max(p95))
+    fire = f"{h0 + peak:02d}:{rng.choice([5, 10, 15, 25, 35]):02d}"
+    v = (2, rng.randint(3, 19), rng.randint(1, 9))
+    new_v, old_v = f"v{v[0]}.{v[1]}.{v[2]}", f"v{v[0]}.{v[1]}.{v[2] - 1}"
+    dep = f"{h0 + rng.randint(0, 5):02d}:{rng.choice([12, 24, 40, 48]):02d}"
+    err, err_avg = round(rng.uniform(0.6, 4.9), 1), round(rng.uniform(0.1, 0.5), 1)
+    k = rng.randrange(7)
+    return dict(app="Chromium", title=f"{svc} - Dashboards - Grafana", layout="chart", theme="dark",
+                crumbs=["Dashboards", "Production", svc],
+                lines=[f"# {svc}: latency, {long_date(day - dt.timedelta(days=1))[0]}",
+                       f"Deployed {new_v} at {dep} (was {old_v}). Error rate {err}% (7-day average {err_avg}%).",
+                       ("Latency (ms), 1h buckets", "p95", "p50"), *[(h, str(a), str(b)) for h, a, b in zip(hours, p95, p50)],
+                       f"Alert \"{svc} p95 > 400ms\" fired at {fire}, resolved at {hm(int(fire[:2]) * 60 + rng.randint(70, 140))}."],
+                qs=[("md_p95", f"What was {svc}'s p95 latency in the {hours[k]} hour?", [str(p95[k])], "number"),
+                    ("md_peak", f"At which hour was {svc} slowest?", [hours[peak]], "time"),
+                    ("md_ver", f"Which version of {svc} did we ship?", [new_v], "code"),
+                    ("md_alert", f"What time did the {svc} latency alert go off?", [fire], "time"),
+                    ("md_err", f"What share of {svc} requests were failing?", [f"{err}%"], "number")],
+                absent=[("md_ver", "Which version of {X} did we ship?", "service7")])
+
+
+FOLDERS7 = ["Tax return 2025", "Wedding photos", "Boiler manuals", "Allotment plans", "Kitchen quotes",
+            "Flat viewing notes", "Visa documents", "Pension letters", "Band rehearsals", "Thesis drafts",
+            "Car paperwork", "School forms"]
+FILES7 = ["receipts_march.pdf", "notes.txt", "IMG_4821.jpg", "quote_v2.docx", "budget.xlsx", "floorplan.png",
+          "contract_signed.pdf", "summary.md", "archive.zip", "voice_memo.m4a", "slides.pptx", "invoice_0419.pdf",
+          "scan_002.pdf", "checklist.odt"]
+
+
+def t_file_manager(rng, day, used):
+    folder = used.pick("folder7", FOLDERS7, rng)
+    user = rng.choice(["sam", "alex", "jo", "kim"])
+    names = rng.sample(FILES7, 8)
+    sizes = rng.sample(range(3, 9000), 8)
+    ages = rng.sample(range(0, 200), 8)
+    subs = rng.sample(["old", "originals", "signed", "to print"], 2)
+
+    def size_text(kb):
+        return f"{kb} kB" if kb < 1000 else f"{kb / 1000:.1f} MB"
+    icons = [(s, "Folder") for s in subs]
+    for n, s, a in zip(names, sizes, ages):
+        d = day - dt.timedelta(days=a)
+        icons.append((n, f"{size_text(s)}, {d.day} {d:%b}"))
+    big = names[sizes.index(max(sizes))]
+    new = names[ages.index(min(ages))]
+    k, j = rng.sample(range(8), 2)
+    dj = day - dt.timedelta(days=ages[j])
+    path = f"/home/{user}/Documents/{folder}"
+    free = f"{rng.uniform(8, 240):.1f} GB free"
+    return dict(app="Files", title=folder, layout="icons",
+                sidebar=["Recent", "Home", "Documents", "Downloads", "Pictures", "Trash"],
+                crumbs=["Home", "Documents", folder],
+                status=[f"{len(icons)} items", free, path],
+                lines=[f"# {folder}", *icons],
+                qs=[("fm_size", f"How big is {names[k]} in my {folder} folder?", [size_text(sizes[k])], "number"),
+                    ("fm_date", f"When did I last change {names[j]} in {folder}?", [f"{dj.day} {dj:%b}"], "date"),
+                    ("fm_big", f"What's the largest file in {folder}?", [big], "file"),
+                    ("fm_path", f"Where on disk is the {folder} folder?", [path], "file"),
+                    ("fm_free", f"How much disk space was free when I had {folder} open?", [free], "number"),
+                    ("fm_new", f"Which file in {folder} did I touch most recently?", [new], "file")],
+                absent=[("fm_big", "What's the largest file in {X}?", "folder7")])
+
+
+HOSTS7 = ["render-node2", "db-primary", "gitlab-runner", "plex-box", "k3s-worker1", "jupyter-gpu", "edge-proxy",
+          "minecraft-srv", "mail-relay", "stats-vm", "ci-builder7", "home-assistant"]
+PROCS7 = [("python3", "python3 train.py --epochs 40 --batch 64"), ("java", "java -Xmx4g -jar indexer.jar"),
+          ("ffmpeg", "ffmpeg -i talk.mkv -c:v libx264 -crf 23 talk.mp4"), ("node", "node dist/server.js --port 3000"),
+          ("postgres", "postgres: checkpointer"), ("rsync", "rsync -a /srv/photos/ backup:/photos/"),
+          ("gzip", "gzip -9 access.log.1"), ("dockerd", "/usr/bin/dockerd -H fd://"),
+          ("redis-server", "redis-server *:6379"), ("nginx", "nginx: worker process")]
+
+
+def t_process_list(rng, day, used):
+    host = used.pick("host7", HOSTS7, rng)
+    user = rng.choice(["pat", "sam", "alex", "jo"])
+    procs = rng.sample(PROCS7, 7)
+    cpus = sorted(rng.sample(range(2, 1800), 7), reverse=True)
+    cpus = [c / 10 for c in cpus]
+    mems = [round(rng.uniform(0.1, 22.0), 1) for _ in procs]
+    pids = rng.sample(range(300, 99999), 7)
+    owners = [{"postgres": "postgres", "nginx": "www-data", "redis-server": "redis", "dockerd": "root"}.get(b)
+              or rng.choice(["root", user]) for b, _c in procs]
+    now = f"{rng.randint(8, 22):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+    up_days = rng.randint(2, 140)
+    load = [round(rng.uniform(0.2, 7.5), 2) for _ in range(3)]
+    total = rng.choice([7839.2, 15895.4, 31986.1])
+    used_mem = round(total * rng.uniform(0.3, 0.8), 1)
+    n_tasks = rng.randint(150, 380)
+    lines = [f"{user}@{host}:~$ top -c -o %CPU",
+             f"top - {now} up {up_days} days,  {rng.randint(0, 23)}:{rng.randint(0, 59):02d},  2 users,  "
+             f"load average: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}",
+             f"Tasks: {n_tasks} total,   2 running, {n_tasks - 2} sleeping,   0 stopped,   0 zombie",
+             f"%Cpu(s): {rng.uniform(5, 60):4.1f} us,  {rng.uniform(1, 9):3.1f} sy,  0.0 ni, {rng.uniform(20, 90):4.1f} id,  0.3 wa",
+             f"MiB Mem : {total:8.1f} total, {total - used_mem - 900:8.1f} free, {used_mem:8.1f} used,    900.0 buff/cache",
+             "",
+             f"{'PID':>7} {'USER':<9}{'PR':>3}{'NI':>4}{'RES':>9} {'S'} {'%CPU':>6}{'%MEM':>6}{'TIME+':>10}  COMMAND"]
+    for pid, own, c, m, (_b, cmd) in zip(pids, owners, cpus, mems, procs):
+        res = f"{int(m * total * 10.24)}"
+        tm = f"{rng.randint(0, 300)}:{rng.randint(0, 59):02d}.{rng.randint(0, 99):02d}"
+        lines.append(f"{pid:>7} {own:<9}{20:>3}{0:>4}{res:>9} {rng.choice('SR')} {c:>6.1f}{m:>6.1f}{tm:>10}  {cmd}")
+    k, j = rng.sample(range(7), 2)
+    return dict(app="Terminal", title=f"{user}@{host}: top", layout="plain", mono=True, theme="dark", shrink=5,
+                lines=lines,
+                qs=[("tp_pid", f"What was the process ID of {procs[k][0]} on {host}?", [str(pids[k])], "number"),
+                    ("tp_cpu", f"What was hogging the CPU on {host}?", [procs[0][1]], "command"),
+                    ("tp_mem", f"What percentage of {host}'s memory was {procs[j][0]} using?", [f"{mems[j]:.1f}"], "number"),
+                    ("tp_load", f"What was the one-minute load average on {host}?", [f"{load[0]:.2f}"], "number"),
+                    ("tp_up", f"How long had {host} been running without a reboot?", [f"{up_days} days"], "number")],
+                absent=[("tp_load", "What was the one-minute load average on {X}?", "host7")])
+
+
+PROGRAMS7 = ["Parcelly", "Fintrove", "Stayhop", "Quillpay", "Tandemly", "Rentwise", "Lodgely", "Clipboardly",
+             "Trailmix Maps", "Bookwyrm", "Nestfinder", "Orbitcash"]
+VULNS7 = [("IDOR on invoice download exposes other users' invoices", "/api/v2/invoices/"),
+          ("Stored XSS in profile display name", "/settings/profile"),
+          ("Password reset token leaked in Referer header", "/account/reset"),
+          ("SSRF via webhook URL reaches internal metadata", "/api/webhooks"),
+          ("Open redirect after login", "/login?next="),
+          ("Rate limit bypass on OTP check", "/api/v1/otp/verify")]
+
+
+def t_bug_bounty(rng, day, used):
+    prog = used.pick("program7", PROGRAMS7, rng)
+    vuln, path = rng.choice(VULNS7)
+    url = f"https://app.{prog.lower().replace(' ', '')}.example{path}"
+    rid = f"#{rng.randint(1000000, 2999999)}"
+    triager, dev = people7(rng, 2)
+    d0 = day - dt.timedelta(days=rng.randint(25, 60))
+    ds = sorted(d0 + dt.timedelta(days=o) for o in rng.sample(range(1, 24), 4))
+    first, final = rng.choice([(9.1, 7.5), (8.6, 6.5), (7.1, 5.3), (9.8, 8.2)])
+    bounty, bonus = rng.choice([750, 1000, 1500, 2500, 4000]), rng.choice([100, 250, 500])
+
+    def when(d):
+        return f"{d.day} {d:%b} {rng.randint(8, 19):02d}:{rng.randint(0, 59):02d}"
+    events = [(when(ds[3]), "Resolved", f"Fix deployed by {dev}, retest passed"),
+              (when(ds[2]), f"Bonus awarded: {usd5(bonus)}", "For a clear write-up and proof of concept"),
+              (when(ds[1]), f"Bounty awarded: {usd5(bounty)}", f"{prog} security team"),
+              (when(ds[0]), f"Triaged by {triager}", f"Severity changed from Critical ({first}) to High ({final})"),
+              (when(d0), "Report submitted", "By you")]
+    return dict(app="Firefox", title=f"Report {rid} - {prog} - Bountyhive", layout="timeline", reading=True,
+                sidebar=["Inbox", "My reports", "Programs", "Payouts", "Settings"],
+                lines=[f"# {vuln}", f"Report {rid} to {prog}. Status: Resolved. Severity High ({final})",
+                       f"Asset: {url}", *events,
+                       f"Total paid {usd5(bounty + bonus)}. Disclosure requested by {prog}: pending."],
+                qs=[("bb_bounty", f"How much was the bounty {prog} awarded for my report?", [usd5(bounty)[1:]], "money"),
+                    ("bb_sev", f"What severity score did {prog}'s triager settle on?", [str(final)], "number"),
+                    ("bb_who", f"Who triaged my {prog} report?", [triager], "person"),
+                    ("bb_url", f"Which address was the {prog} bug on?", [url], "url"),
+                    ("bb_id", f"What's the number of my {prog} report?", [rid, rid[1:]], "code"),
+                    ("bb_fixed", f"When did {prog} close the report as fixed?", [f"{ds[3].day} {ds[3]:%b}"], "date")],
+                absent=[("bb_who", "Who triaged my {X} report?", "program7")],
+                activity=[vuln, f"Report {rid}"])
+
+
+UNIS7 = ["University of Eastmoor", "Calder Valley University", "Kingsbridge University", "University of Wyndham",
+         "St Brannock's College", "Penmarric University", "University of Loxley", "Tarnside University",
+         "Holmfirth Institute", "Ravensbourne Hill University", "University of Aldermoor", "Fenwick College London"]
+MODULES7 = [("ECN201", "Intermediate Microeconomics"), ("ECN202", "Macroeconomic Policy"), ("ECN210", "Econometrics I"),
+            ("ECN215", "Game Theory"), ("MTH220", "Statistics II"), ("ECN230", "Economic History"),
+            ("ECN240", "Public Finance"), ("BUS205", "Corporate Finance"), ("ECN250", "Labour Economics"),
+            ("ECN260", "Development Economics")]
+
+
+def t_grade_transcript(rng, day, used):
+    uni = used.pick("uni7", UNIS7, rng)
+    student = people7(rng, 1)[0]
+    sid = str(rng.randint(2000000, 2999999))
+    mods = rng.sample(MODULES7, 6)
+    credits = [rng.choice([15, 15, 30]) for _ in mods]
+    marks = rng.sample(range(48, 86), 6)
+    resit = rng.randrange(6)
+    fail = rng.randint(28, 39)
+    marks[resit] = 40
+
+    def grade(m):
+        return ("First" if m >= 70 else "Upper second" if m >= 60 else "Lower second" if m >= 50 else "Third" if m >= 40
+                else "Fail")
+    rows = [[c, n, str(cr), str(m), grade(m) + (" (resit)" if k == resit else "")]
+            for k, ((c, n), cr, m) in enumerate(zip(mods, credits, marks))]
+    avg = round(sum(m * c for m, c in zip(marks, credits)) / sum(credits), 1)
+    y1 = round(rng.uniform(52, 72), 1)
+    best = mods[marks.index(max(marks))][1]
+    k, j = rng.sample([i for i in range(6) if i != resit], 2)
+    issued = day - dt.timedelta(days=rng.randint(1, 20))
+    return dict(app="Document Viewer", title=f"transcript-{sid}.pdf", layout="table", numeric_right=True,
+                reading=True, groups=[("Module", 2), ("Result", 3)],
+                lines=[f"# {uni}: academic transcript", f"{student}, student number {sid}. BSc Economics, year 2.",
+                       ["Code", "Title", "Credits", "Mark", "Grade"], *rows,
+                       f"{mods[resit][1]}: first attempt {fail}, resit mark capped at 40.",
+                       f"Year 2 average {avg}% (credit weighted). Year 1 average {y1}% (does not count).",
+                       f"Issued {long_date(issued)[1]} {issued.year} by Student Records."],
+                qs=[("gt_mark", f"What did I get in {mods[k][1]} at {uni}?", [str(marks[k])], "number"),
+                    ("gt_best", f"Which module did I do best in at {uni}?", [best], "text"),
+                    ("gt_avg", f"What's my second-year average at {uni}?", [f"{avg}%"], "number"),
+                    ("gt_credits", f"How many credits is {mods[j][1]} worth at {uni}?", [str(credits[j])], "number"),
+                    ("gt_first", f"What did I score in {mods[resit][1]} at {uni} before the resit?", [str(fail)], "number"),
+                    ("gt_id", f"What's my student number at {uni}?", [sid], "code")],
+                absent=[("gt_avg", "What's my second-year average at {X}?", "uni7")],
+                activity=[f"{uni}: academic transcript", "academic transcript"])
+
+
+WORKPLACES7 = ["Riverside Garden Centre", "Kettle & Crumb Cafe", "Northfield Leisure Centre", "Brookhouse Care Home",
+               "Lantern Cinema", "Hollybush Pharmacy", "Quayside Hotel", "Tollgate Bookshop", "Canal Street Deli",
+               "Ashgrove Library", "Beacon Climbing Wall", "Eastgate Bakery"]
+SHIFTS7 = [(7 * 60, 15 * 60), (8 * 60, 14 * 60), (9 * 60 + 30, 17 * 60 + 30), (12 * 60, 20 * 60), (16 * 60, 22 * 60)]
+
+
+def t_shift_rota(rng, day, used):
+    wp = used.pick("work7", WORKPLACES7, rng)
+    monday = day - dt.timedelta(days=day.weekday()) + dt.timedelta(days=7)
+    days = [monday + dt.timedelta(days=k) for k in range(7)]
+    staff = people7(rng, 6)
+    me = staff[0]
+
+    def sh(s):
+        return f"{hm(s[0])}-{hm(s[1])}"
+    grid = {n: [rng.choice([*SHIFTS7, None, None]) for _ in days] for n in staff}
+    off = rng.sample(range(7), 2)
+    work = [k for k in range(7) if k not in off]
+    for k in range(7):
+        grid[me][k] = None if k in off else rng.choice(SHIFTS7)
+    opener_day = rng.randrange(7)
+    opener = rng.choice(staff[1:])
+    for n in staff:
+        if grid[n][opener_day] and grid[n][opener_day][0] <= 7 * 60 and n != opener:
+            grid[n][opener_day] = SHIFTS7[3]
+    grid[opener][opener_day] = SHIFTS7[0]
+    swapped = rng.choice(work)
+    was = rng.choice([s for s in SHIFTS7[1:] if s != grid[me][swapped]])
+    ask = rng.choice([k for k in work if k != swapped])
+    other = next(n for n in staff[1:] if n != opener)
+    grid[other][swapped] = was
+    hours = sum((s[1] - s[0] - 30) / 60 for s in grid[me] if s)
+    heads = [f"{d:%a} {d.day} {d:%b}" for d in days]
+    rows = [[f"{n} (you)" if n == me else n, *[sh(s) if s else "Off" for s in grid[n]]] for n in staff]
+    rows = [rows[0], *rng.sample(rows[1:], 5)]
+    return dict(app="Chromium", title=f"Rota - {wp} - Shiftboard", layout="table", selected=1, shrink=4,
+                lines=[f"# {wp}: rota for the week of {long_date(monday)[1]}", ["Staff", *heads], *rows,
+                       f"Swap approved: your {days[swapped]:%A} was {sh(was)}, now {sh(grid[me][swapped])} (swapped with {other}).",
+                       f"Your hours this week: {hours:g} (unpaid 30 min break a shift). Published {short_date(day)[0]}."],
+                qs=[("sr_start", f"When does my shift at {wp} start on {days[ask]:%A}?", [hm(grid[me][ask][0])], "time"),
+                    ("sr_off", f"Which is my first day off at {wp} that week?", [heads[min(off)], f"{days[min(off)].day} {days[min(off)]:%b}"], "date"),
+                    ("sr_open", f"Who's opening up at {wp} on {days[opener_day]:%A}?", [opener], "person"),
+                    ("sr_hours", f"How many hours am I down for at {wp} that week?", [f"{hours:g}"], "number"),
+                    ("sr_was", f"What was my {days[swapped]:%A} shift at {wp} before the swap?", [sh(was), hm(was[0])], "time")],
+                absent=[("sr_start", "When does my shift at {X} start on Monday?", "work7")])
+
+
+PCN_COUNCILS7 = ["Hartsmere Borough Council", "Kilnsey City Council", "Wrexby District Council", "Penbury Council",
+                 "Strathmore Borough Council", "Oldcastle City Council", "Fenmouth District Council", "Barrowby Council",
+                 "Elmsford Borough Council", "Corvedale Council", "Tamworth Vale Council", "Sandhurst Bay Council"]
+PCN_STREETS7 = ["Albion Street", "Marlborough Road", "Queens Parade", "Victoria Terrace", "Bridge Street car park",
+                "St Mary's Walk", "Hillside Avenue", "Chapel Lane"]
+
+
+def t_penalty_notice(rng, day, used):
+    council = used.pick("council7", PCN_COUNCILS7, rng)
+    pcn = f"{council[:2].upper()}{rng.randint(10000000, 99999999)}"
+    reg = f"{rng.choice(['LK', 'YD', 'BV', 'MA', 'SN'])}{rng.randint(62, 74)} {''.join(rng.choice('ABCDEFGHJKLMNPRSTUVWXYZ') for _ in range(3))}"
+    seen = day - dt.timedelta(days=rng.randint(2, 6))
+    t1 = rng.randint(8 * 60, 18 * 60)
+    t2 = t1 + rng.randint(5, 12)
+    street = rng.choice(PCN_STREETS7)
+    full = rng.choice([70.0, 110.0, 60.0])
+    cheap, late = full / 2, full * 1.5
+    by = seen + dt.timedelta(days=14)
+    slug = council.lower().split()[0]
+    url = f"https://{slug}.gov.example/pay-pcn"
+    return dict(app="Document Viewer", title=f"PCN-{pcn}.pdf", reading=True,
+                lines=[f"# {council}: Penalty Charge Notice", f"PCN number {pcn}",
+                       f"Vehicle {reg}, {rng.choice(['silver', 'blue', 'black', 'red'])} {rng.choice(['Ford Fiesta', 'VW Polo', 'Nissan Leaf', 'Mini Cooper'])}",
+                       "Contravention 12: parked in a residents' or shared use place without a valid permit",
+                       f"Location {street}. Observed from {hm(t1)} to {hm(t2)} on {long_date(seen)[0]}",
+                       f"Civil enforcement officer {rng.randint(1000, 1999)}. Photographs taken: {rng.randint(3, 8)}",
+                       f"The penalty is {gbp(full)}. It is reduced to {gbp(cheap)} if paid by {long_date(by)[0]}.",
+                       f"If it is not paid within 28 days it may rise to {gbp(late)}.",
+                       f"Pay or challenge online at {url} or call 0300 {rng.randint(100, 999)} {rng.randint(1000, 9999)}."],
+                qs=[("pf_amt", f"How much do I pay if I settle the {council} fine quickly?", [gbp(cheap)[1:]], "money"),
+                    ("pf_by", f"By when do I have to pay the {council} fine to get it cheaper?", [long_date(by)[1]], "date"),
+                    ("pf_where", f"Where was the car when {council} ticketed it?", [street], "place"),
+                    ("pf_num", f"What's the reference on the {council} parking ticket?", [pcn], "code"),
+                    ("pf_url", f"Which website do I use to appeal the {council} ticket?", [url], "url"),
+                    ("pf_time", f"What time did the warden first spot the car, per the {council} notice?", [hm(t1)], "time")],
+                absent=[("pf_amt", "How much do I pay if I settle the {X} fine quickly?", "council7")],
+                activity=["Penalty Charge Notice", f"PCN-{pcn}.pdf"])
+
+
+DESTS7 = {"Palermo": "PMO", "Zadar": "ZAD", "Bordeaux": "BOD", "Gdansk": "GDN", "Salzburg": "SZG", "Faro": "FAO",
+          "Bilbao": "BIO", "Vilnius": "VNO", "Catania": "CTA", "Dubrovnik": "DBV", "Nantes": "NTE", "Innsbruck": "INN"}
+ORIGINS7 = ["London Gatwick (LGW)", "Manchester (MAN)", "Bristol (BRS)", "Edinburgh (EDI)", "London Luton (LTN)"]
+
+
+def t_boarding_pass(rng, day, used):
+    city = used.pick("dest7", list(DESTS7), rng)
+    flight = f"{rng.choice(['EZY', 'U2', 'BA', 'FR'])}{rng.randint(100, 8999)}"
+    dep = rng.randint(24, 84) * 5 + 5 * 60
+    board, closes = dep - 40, dep - 20
+    old_gate = f"{rng.choice('ABC')}{rng.randint(1, 40)}"
+    new_gate = f"{rng.choice('ABC')}{rng.randint(41, 60)}"
+    seat = f"{rng.randint(2, 33)}{rng.choice('ABCDEF')}"
+    ref = "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(6))
+    origin = rng.choice(ORIGINS7)
+    when = day + dt.timedelta(days=rng.randint(0, 2))
+    name = people7(rng, 1)[0]
+    return dict(app="Wallet", title=f"{flight} to {city} - Boarding pass", layout="ticket",
+                toast=("Gate change", [f"{flight} to {city} now boards from gate {new_gate} (was {old_gate}).",
+                                       f"Gate closes {hm(closes)}."]),
+                lines=[f"# {origin.split(' (')[0]} to {city}", f"{long_date(when)[0]}. Boarding pass 1 of 1",
+                       "Be at the gate before it closes. Only one small bag under the seat.",
+                       ("Passenger", name), ("Flight", flight), ("Seat", seat),
+                       ("From", origin), ("To", f"{city} ({DESTS7[city]})"), ("Gate", old_gate),
+                       ("Boarding", hm(board)), ("Departs", hm(dep)), ("Booking ref", ref),
+                       ("Sequence", f"{rng.randint(1, 190):03d}"), ("Bags", rng.choice(["Cabin bag only", "1 x 23kg hold"])),
+                       ("Speedy boarding", rng.choice(["Yes", "No"]))],
+                qs=[("bp_gate", f"Which gate is my {city} flight going from now?", [new_gate], "code"),
+                    ("bp_seat", f"Where am I sitting on the flight to {city}?", [seat], "code"),
+                    ("bp_board", f"What time does boarding start for {city}?", [hm(board)], "time"),
+                    ("bp_ref", f"What's my booking reference for the {city} trip?", [ref], "code"),
+                    ("bp_from", f"Which airport does my {city} flight leave from?", [origin, origin.split(' (')[0]], "place")],
+                absent=[("bp_gate", "Which gate is my {X} flight going from now?", "dest7")])
+
+
+LOCKERS7 = ["Tesco Hornsey", "Co-op Pimlico", "Leyton Mills", "Finsbury Park station", "Morrisons Camden",
+            "Stratford Westfield", "Brixton Rec", "Peckham Rye station", "Holloway Road", "Ealing Broadway",
+            "Walthamstow Central", "Clapham Junction"]
+MERCHANTS7 = ["Greggs Angel", "Pret Kings Cross", "Boots Islington", "Timpson Holborn", "Waterstones Piccadilly",
+              "Lidl Seven Sisters", "Screwfix Tottenham", "Itsu Old Street", "Wasabi Bank", "Sainsbury's Local Euston",
+              "Rymans Camden", "Foyles Charing Cross"]
+EVENTS7 = ["Quarterly planning", "Design crit", "Budget review", "Onboarding walkthrough", "Vendor demo",
+           "Roadmap sync", "Hiring panel", "Sprint retro", "Pricing workshop", "Board prep", "Security briefing",
+           "Launch rehearsal"]
+
+
+def t_notification_centre(rng, day, used):
+    locker = used.pick("locker7", LOCKERS7, rng)
+    merchant = used.pick("merchant7", MERCHANTS7, rng)
+    event = used.pick("event7", EVENTS7, rng)
+    person_, other = people7(rng, 2)
+    shop = rng.choice(SHOPS)
+    pick = str(rng.randint(100000, 999999))
+    otp = f"{rng.randint(100, 999)} {rng.randint(100, 999)}"
+    until = day + dt.timedelta(days=rng.randint(2, 5))
+    spent = rng.randint(150, 4800) / 100
+    bal = rng.randint(20000, 300000) / 100
+    old_t = rng.randint(40, 66) * 15
+    new_t = old_t + rng.choice([30, 45, 60, 90])
+    ts = sorted(rng.sample(range(6 * 60, 8 * 60), 6), reverse=True)  # before the day's first screen
+    notes = [("Lockerbox", ts[0], "Your parcel is ready",
+              f"Your {shop} parcel is at {locker}. Pick-up code {pick}, collect by {short_date(until)[0]} 20:00."),
+             ("Northwind Bank", ts[1], f"You paid {gbp(spent)}", f"To {merchant}. Balance {gbp(bal)}."),
+             ("Calendar", ts[2], f"{event} moved", f"{event} is now at {hm(new_t)} in Room {rng.randint(2, 9)} (was {hm(old_t)})."),
+             ("Slack", ts[3], f"{person_} in #team", f"Could you send me the slides before {event}?"),
+             ("Messages", ts[4], "Fennel Bank", f"Your login code is {otp}. Never share it. Expires in 10 minutes."),
+             ("Slack", ts[5], f"{other} in #general", "Cake in the kitchen on the second floor!")]
+    return dict(app="Notification Centre", title="Notifications", layout="notices",
+                lines=["# Notifications", f"Today, {long_date(day)[0]}. Do not disturb is off.",
+                       *[(a, hm(t), ttl, body) for a, t, ttl, body in notes]],
+                qs=[("nc_code", f"What's the code to open the locker at {locker}?", [pick], "code"),
+                    ("nc_until", f"When do I have to collect the parcel from {locker} by?", [short_date(until)[1]], "date"),
+                    ("nc_paid", f"How much did I spend at {merchant}?", [gbp(spent)[1:]], "money"),
+                    ("nc_event", f"What time is {event} now?", [hm(new_t)], "time"),
+                    ("nc_who", f"Who asked me for slides before {event}?", [person_], "person")],
+                absent=[("nc_code", "What's the code to open the locker at {X}?", "locker7")])
+
+
 TEMPLATES = [t_invoice_mail, t_parcel, t_shop_order, t_bank, t_calendar, t_dentist, t_chat, t_terminal,
              t_pip, t_editor, t_ticket, t_subscription, t_flight, t_wifi, t_article, t_doc_page,
              t_notes, t_spreadsheet, t_download, t_contact, t_recipe, t_slack, t_route,
@@ -3329,15 +4021,21 @@ TEMPLATES = [t_invoice_mail, t_parcel, t_shop_order, t_bank, t_calendar, t_denti
              # (issue 18): only with --templates round6 (or all)
              t_loan_schedule, t_thermostat, t_split_expenses, t_ev_charging, t_concert_ticket, t_delivery_slots,
              t_docker_compose, t_sql_client, t_systemd_timers, t_currency_converter, t_marketplace, t_treatment_plan,
-             t_print_queue, t_phone_bill, t_food_diary, t_school_timetable]
+             t_print_queue, t_phone_bill, t_food_diary, t_school_timetable,
+             # round 7, a further held-out measure written blind (issue 18): only with --templates round7
+             # (or all)
+             t_todo_list, t_vet_booking, t_home_insurance, t_audiobook_library, t_courier_map, t_sleep_report,
+             t_crm_pipeline, t_metrics_dashboard, t_file_manager, t_process_list, t_bug_bounty, t_grade_transcript,
+             t_shift_rota, t_penalty_notice, t_boarding_pass, t_notification_centre]
 CLASSIC = TEMPLATES[:26]  # the default day: what the answer reader was developed and tuned on
 TEMPLATE_SETS = {"classic": CLASSIC, "fresh": TEMPLATES[26:42], "round3": TEMPLATES[42:57],
-                 "round4": TEMPLATES[57:73], "round5": TEMPLATES[73:91], "round6": TEMPLATES[91:], "all": TEMPLATES}
+                 "round4": TEMPLATES[57:73], "round5": TEMPLATES[73:91], "round6": TEMPLATES[91:107],
+                 "round7": TEMPLATES[107:], "all": TEMPLATES}
 
 
 def select_templates(spec: str) -> list:
-    """Templates named by a comma list of set names (classic, fresh, round3, round4, round5, round6, all), template names or
-    prefixes ("t_gym" or "gym"), in TEMPLATES order."""
+    """Templates named by a comma list of set names (classic, fresh, round3, round4, round5, round6, round7,
+    all), template names or prefixes ("t_gym" or "gym"), in TEMPLATES order."""
     chosen: set = set()
     for token in filter(None, (t.strip() for t in spec.split(","))):
         hits = TEMPLATE_SETS.get(token) or [t for t in TEMPLATES if t.__name__.startswith(token)
@@ -3786,6 +4484,191 @@ LAYOUTS6 = ("week", "ticket", "list")
 # ((label, value) fields on an e-ticket) and "list" ((title, detail, value) rows).
 
 
+def _agenda(d, items, bx, y, right, size, pal):
+    """Round 7: a to-do app's agenda: a 1-tuple is a day heading over a rule, a (when, task,
+    detail) tuple a task with a round checkbox (red for "P1", orange for "P2"), its time in a
+    column of its own, the task over its detail in small grey text."""
+    head, big, small = _font("DejaVuSans-Bold.ttf", size - 2), _font("DejaVuSans.ttf", size), _font("DejaVuSans.ttf", size - 6)
+    tx = bx + 44 + max([d.textlength(it[0], font=small) for it in items if len(it) == 3] + [0]) + 24
+    for it in items:
+        if len(it) == 1:
+            y += 6
+            d.text((bx, y), it[0], font=head, fill=pal["heading"])
+            d.line([bx, y + size + 6, right, y + size + 6], fill=pal["rule"], width=2)
+            y += size + 16
+            continue
+        when, task, detail = it
+        if tx + max(d.textlength(task, font=big), d.textlength(detail, font=small)) > right - 10:
+            raise ValueError(f"agenda task {task!r} does not fit")
+        ring = {"P1": (220, 60, 60), "P2": (232, 140, 40)}.get(detail[:2], pal["label"])
+        d.ellipse([bx + 4, y + 3, bx + 4 + size - 2, y + 1 + size], outline=ring, width=2)
+        d.text((bx + 44, y + 3), when, font=small, fill=pal["label"])
+        d.text((tx, y), task, font=big, fill=pal["heading"])
+        d.text((tx, y + size + 4), detail, font=small, fill=pal["label"])
+        y += 2 * size + 10
+    return y + 6
+
+
+CHART_COLOURS = [(66, 133, 244), (246, 158, 52), (80, 178, 110)]
+
+
+def _chart_value(text: str) -> float:
+    m = re.fullmatch(r"(\d+)h (\d+)m", text)
+    if m:
+        return int(m.group(1)) + int(m.group(2)) / 60
+    return float(re.search(r"\d[\d,]*\.?\d*", text).group().replace(",", ""))
+
+
+def _chart(d, rows, bx, y, right, size, pal):
+    """Round 7: a bar chart: the first tuple is (axis title, series names…) drawn above the plot
+    with a legend of coloured keys, each later tuple (category, values…) a group of bars with its
+    values over the bars and the category under them; the bars' heights come from the values."""
+    title, *series = rows[0]
+    small, label = _font("DejaVuSans.ttf", max(13, size - 7)), _font("DejaVuSans.ttf", size - 4)
+    d.text((bx, y), title, font=label, fill=pal["label"])
+    lx = right - 10
+    for k in reversed(range(len(series))):
+        lx -= d.textlength(series[k], font=label)
+        d.text((lx, y), series[k], font=label, fill=pal["text"])
+        lx -= 26
+        d.rectangle([lx, y + 4, lx + 16, y + 20], fill=CHART_COLOURS[k])
+        lx -= 24
+    if lx < bx + d.textlength(title, font=label) + 20:
+        raise ValueError("the chart's legend does not fit beside its title")
+    top, h = y + size + 24, 250
+    base = top + h
+    for k in range(5):
+        gy = top + k * h // 4
+        d.line([bx, gy, right, gy], fill=pal["rule"])
+    d.line([bx, base, right, base], fill=pal["label"], width=2)
+    groups = rows[1:]
+    most = max(_chart_value(v) for g in groups for v in g[1:]) * 1.12
+    slot = (right - bx) / len(groups)
+    bw = min(56, (slot - 24) / len(series))
+    for g, (cat, *vals) in enumerate(groups):
+        gx = bx + g * slot + (slot - bw * len(series)) / 2
+        for k, v in enumerate(vals):
+            bh = int((h - 24) * _chart_value(v) / most)
+            x = gx + k * bw
+            d.rectangle([x + 2, base - bh, x + bw - 2, base - 1], fill=CHART_COLOURS[k])
+            vw = d.textlength(v, font=small)
+            if vw > slot / len(series) + 10:
+                raise ValueError(f"chart value {v!r} does not fit over its bar")
+            d.text((x + bw / 2 - vw / 2, base - bh - size + 2), v, font=small, fill=pal["text"])
+        cw = d.textlength(cat, font=label)
+        if cw > slot - 6:
+            raise ValueError(f"chart category {cat!r} does not fit under its bars")
+        d.text((bx + g * slot + (slot - cw) / 2, base + 8), cat, font=label, fill=pal["text"])
+    return base + size + 24
+
+
+ICON_COLOURS = {"pdf": (214, 64, 52), "jpg": (52, 150, 200), "png": (52, 150, 200), "docx": (44, 98, 190),
+                "odt": (44, 98, 190), "xlsx": (36, 140, 76), "pptx": (220, 110, 40), "zip": (130, 110, 90),
+                "m4a": (150, 80, 190)}
+
+
+def _icons(d, items, bx, y, right, size, pal):
+    """Round 7: a file manager's icon grid: (name, detail) items, a folder drawn for a name
+    without an extension and a page with a folded corner, coloured by its extension, for a file;
+    the name centred under the icon and the detail (size, date) small and grey under the name."""
+    cols = max(1, int((right - bx) // 200))
+    cw = (right - bx) / cols
+    name, small = _font("DejaVuSans.ttf", size - 5), _font("DejaVuSans.ttf", size - 8)
+    ch = 84 + 2 * size + 18
+    for i, (nm, detail) in enumerate(items):
+        cx, cy = bx + (i % cols) * cw, y + (i // cols) * ch
+        mid = cx + cw / 2
+        ext = nm.rsplit(".", 1)[1] if "." in nm else ""
+        if not ext:
+            d.rounded_rectangle([mid - 34, cy + 8, mid - 4, cy + 20], radius=4, fill=(226, 178, 60))
+            d.rounded_rectangle([mid - 34, cy + 14, mid + 34, cy + 66], radius=6, fill=(240, 196, 80))
+        else:
+            c = ICON_COLOURS.get(ext, (150, 156, 166))
+            d.polygon([(mid - 26, cy + 4), (mid + 12, cy + 4), (mid + 26, cy + 18), (mid + 26, cy + 70),
+                       (mid - 26, cy + 70)], fill=(250, 250, 252), outline=(170, 174, 182))
+            d.polygon([(mid + 12, cy + 4), (mid + 12, cy + 18), (mid + 26, cy + 18)], fill=(210, 214, 220))
+            d.rectangle([mid - 26, cy + 44, mid + 26, cy + 62], fill=c)
+            tag = _font("DejaVuSans-Bold.ttf", 11)
+            d.text((mid - d.textlength(ext.upper(), font=tag) / 2, cy + 47), ext.upper(), font=tag, fill=(255, 255, 255))
+        for text, font, dy, fill in ((nm, name, 78, pal["heading"]), (detail, small, 84 + size, pal["label"])):
+            tw = d.textlength(text, font=font)
+            if tw > cw - 8:
+                raise ValueError(f"icon caption {text!r} does not fit")
+            d.text((mid - tw / 2, cy + dy), text, font=font, fill=fill)
+    return y + ((len(items) + cols - 1) // cols) * ch + 6
+
+
+def _map(d, pins, bx, y, right, size, pal):
+    """Round 7: a map with labelled pins along a route: (place, caption) pins in route order, left
+    to right, drawn on fixed, drawn streets (no rng); the pin whose caption starts "Now" is red and
+    the route after it dashed. Maps stay light in a dark window, as map tiles do."""
+    h, n = 300, len(pins)
+    d.rectangle([bx, y, right, y + h], fill=(234, 238, 226), outline=pal["rule"])
+    for k in range(1, 6):  # streets and a river, from the box alone
+        d.line([bx, y + k * h // 6, right, y + k * h // 6 + (k % 3 - 1) * 40], fill=(255, 255, 255), width=5)
+        gx = bx + k * (right - bx) // 6
+        d.line([gx, y, gx + (k % 2) * 60 - 30, y + h], fill=(255, 255, 255), width=5)
+    d.line([bx, y + h - 60, bx + (right - bx) // 3, y + h - 20, right, y + h - 90], fill=(170, 204, 232), width=14)
+    slot = (right - bx - 40) / n
+    pts = [(bx + 20 + slot * (k + 0.5), y + (120 if k % 2 else 210)) for k in range(n)]
+    now = next((k for k, (_p, cap) in enumerate(pins) if cap.startswith("Now")), n - 1)
+    for k in range(n - 1):
+        (ax, ay), (cx, cy) = pts[k], pts[k + 1]
+        if k < now:
+            d.line([ax, ay, cx, cy], fill=(60, 110, 200), width=5)
+        else:
+            for s in range(0, 20, 2):
+                t0, t1 = s / 20, (s + 1) / 20
+                d.line([ax + (cx - ax) * t0, ay + (cy - ay) * t0, ax + (cx - ax) * t1, ay + (cy - ay) * t1],
+                       fill=(110, 120, 130), width=4)
+    bold, small = _font("DejaVuSans-Bold.ttf", size - 6), _font("DejaVuSans.ttf", size - 8)
+    for k, ((place, cap), (px, py)) in enumerate(zip(pins, pts)):
+        colour = (214, 52, 52) if k == now else (60, 110, 200) if k < now else (120, 126, 136)
+        d.ellipse([px - 11, py - 30, px + 11, py - 8], fill=colour)
+        d.polygon([(px - 9, py - 15), (px + 9, py - 15), (px, py)], fill=colour)
+        d.ellipse([px - 4, py - 23, px + 4, py - 15], fill=(255, 255, 255))
+        bw = max(d.textlength(place, font=bold), d.textlength(cap, font=small)) + 20
+        if bw > slot - 8:
+            raise ValueError(f"map pin {place!r} does not fit its place")
+        ly = py + 8 if k % 2 else py - 36 - 2 * size
+        d.rounded_rectangle([px - bw / 2, ly, px + bw / 2, ly + 2 * size + 4], radius=6, fill=(255, 255, 255),
+                            outline=(150, 156, 166))
+        d.text((px - bw / 2 + 10, ly + 4), place, font=bold, fill=(30, 30, 30))
+        d.text((px - bw / 2 + 10, ly + size), cap, font=small, fill=(90, 96, 104))
+    return y + h + 18
+
+
+def _notices(d, notes, bx, y, right, size, pal):
+    """Round 7: a notification centre's stack: (app, time, title, body) cards, newest first, each
+    with its app's round badge (coloured from the app's name, no rng), the app and time small on
+    top, the title in bold and the body under it, wrapped to at most two lines."""
+    w = min(1100, right - bx)
+    tiny, bold, font = _font("DejaVuSans.ttf", 14), _font("DejaVuSans-Bold.ttf", size - 2), _font("DejaVuSans.ttf", size - 4)
+    for app, when, title, body in notes:
+        lines = _wrap(d, body, font, w - 110)
+        if len(lines) > 2 or d.textlength(title, font=bold) > w - 110:
+            raise ValueError(f"notification {title!r} does not fit its card")
+        h = 26 + size + 2 + len(lines) * (size + 2) + 8
+        d.rounded_rectangle([bx, y, bx + w, y + h], radius=14, fill=pal["card"], outline=pal["rule"])
+        hue = sum(map(ord, app))
+        d.ellipse([bx + 18, y + 16, bx + 58, y + 56], fill=(60 + hue % 150, 90 + hue * 7 % 120, 120 + hue * 13 % 110))
+        d.text((bx + 38 - d.textlength(app[0], font=bold) / 2, y + 24), app[0], font=bold, fill=(255, 255, 255))
+        d.text((bx + 76, y + 8), app, font=tiny, fill=pal["label"])
+        d.text((bx + w - 18 - d.textlength(when, font=tiny), y + 8), when, font=tiny, fill=pal["label"])
+        d.text((bx + 76, y + 26), title, font=bold, fill=pal["heading"])
+        for k, line in enumerate(lines):
+            d.text((bx + 76, y + 28 + size + k * (size + 2)), line, font=font, fill=pal["text"])
+        y += h + 8
+    return y + 4
+
+
+PANELS.update(agenda=_agenda, chart=_chart, icons=_icons, map=_map, notices=_notices)
+LAYOUTS7 = ("agenda", "chart", "icons", "map", "notices")
+# Round 7 layouts of tuple lines: "agenda" ((heading,) and (when, task, detail)), "chart" ((axis
+# title, series…) then (category, values…)), "icons" ((name, detail) files), "map" ((place,
+# caption) pins) and "notices" ((app, time, title, body) notifications).
+
+
 def render(scene, stamp: dt.datetime, rng) -> Image.Image:
     """A screenshot of the scene. A scene without "layout" or "theme" draws exactly as it always
     has, with the same `rng` draws, so an earlier seed's default day stays byte-identical."""
@@ -3944,7 +4827,8 @@ def main() -> None:
                    help="comma list of template sets (classic, fresh: the held-out templates of "
                         "issue 18, round3: the final held-out set, round4: a fourth held-out set "
                         "written blind to the answer code, round5: the held-out measure nobody "
-                        "tunes on, round6: the held-out measure once round4 is tuned on, all), "
+                        "tunes on, round6: the held-out measure once round4 is tuned on, round7: a "
+                        "further held-out measure written blind, all), "
                         "template names or prefixes "
                         "(default: classic)")
     p.add_argument("--split-of", type=Path, metavar="QUESTIONS",

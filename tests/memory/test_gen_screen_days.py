@@ -41,6 +41,10 @@ ROUND4_1 = {"frames.jsonl": "e9800fbf4250fc1a47428994907a34e90d83e567131889a5ec2
 ROUND5_1 = {"frames.jsonl": "cd5dfb36d118add9241d70ef377054713525471b227d62742502cd8ef6ce6c04",
             "questions.jsonl": "dbb8fd3237b71a892b5b05ba67310a38bb98631565d49a2899d03ae55dd4739a",
             "pixels": "c103f3c96f0b78f85247c96dc8500241bd79b3a6a3913f4388ec24d2d85b7c75"}
+# A round-6 day (seed 1, one instance a template) as it was before the round-7 templates came.
+ROUND6_1 = {"frames.jsonl": "40ac52899295dbe42baeee6630784b710de03ffb0b4e88845595928192d53a46",
+            "questions.jsonl": "1c36a0e51341c7fe9580589a956511ff25fe2f29b402232dfac6db52b9643a9f",
+            "pixels": "ff9e1294d5821ef061733310e9f8b2ebad02938bc8db1f3767b7e87585f38991"}
 MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 SHAPE_PATTERNS = {  # a value of the shape, to count distractors on the screen
     "money": r"\d[\d,]*\.\d\d",
@@ -85,7 +89,7 @@ def _absent_entity(gen, q: dict) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5", "round6"])
+@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5", "round6", "round7"])
 def test_answers_drawn_on_evidence_and_absent_entities_nowhere(gen, tmp_path, tset):
     questions, scenes = _day(gen, tmp_path, 3, gen.TEMPLATE_SETS[tset])
     assert len({q["template"].split(":")[0] for q in questions}) == len(gen.TEMPLATE_SETS[tset]) + 1
@@ -107,11 +111,12 @@ def test_answers_drawn_on_evidence_and_absent_entities_nowhere(gen, tmp_path, ts
         assert not any(entity.lower() in t for t in everything), (q["question"], entity)
 
 
-@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5", "round6"])
+@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5", "round6", "round7"])
 def test_held_out_questions_have_distractors_of_their_shape(gen, tmp_path, tset):
     questions, scenes = _day(gen, tmp_path, 4, gen.TEMPLATE_SETS[tset])
-    firsts = gen.FIRST2 + gen.FIRST3 + gen.FIRST4 + gen.FIRST5 + gen.FIRST6
-    names = {f"{a} {b}" for a in firsts for b in gen.LAST2 + gen.LAST3 + gen.LAST4 + gen.LAST5 + gen.LAST6}
+    firsts = gen.FIRST2 + gen.FIRST3 + gen.FIRST4 + gen.FIRST5 + gen.FIRST6 + gen.FIRST7
+    names = {f"{a} {b}" for a in firsts
+             for b in gen.LAST2 + gen.LAST3 + gen.LAST4 + gen.LAST5 + gen.LAST6 + gen.LAST7}
     shapes = set()
     for q in questions:
         if q["abstain"] or q["template"].endswith(":activity"):
@@ -131,7 +136,7 @@ def test_held_out_questions_have_distractors_of_their_shape(gen, tmp_path, tset)
                       "url", "text"}
 
 
-@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5", "round6"])
+@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5", "round6", "round7"])
 def test_same_seed_same_day(gen, tmp_path, tset):
     for run in ("a", "b"):
         gen.generate(7, tmp_path / run, instances=1, templates=gen.TEMPLATE_SETS[tset])
@@ -198,12 +203,15 @@ def test_round3_scenes_fit_and_use_the_new_layouts(gen):
 def test_template_selection(gen, tmp_path):
     assert [t.__name__ for t in gen.select_templates("gym, t_letter")] == ["t_gym_class", "t_letter"]
     assert gen.select_templates("classic,fresh") == gen.CLASSIC + gen.TEMPLATE_SETS["fresh"]
-    every = "classic,fresh,round3,round4,round5,round6"
+    every = "classic,fresh,round3,round4,round5,round6,round7"
     assert gen.select_templates(every) == gen.TEMPLATES == gen.select_templates("all")
     assert gen.select_templates("round6") == gen.TEMPLATE_SETS["round6"] and len(gen.TEMPLATE_SETS["round6"]) >= 16
     assert gen.TEMPLATES[:91] == gen.TEMPLATES[:73] + gen.TEMPLATE_SETS["round5"]
     assert len(gen.TEMPLATE_SETS["round5"]) == 18
     assert not set(gen.TEMPLATE_SETS["round6"]) & set(gen.TEMPLATES[:91])
+    assert gen.TEMPLATES[91:107] == gen.TEMPLATE_SETS["round6"] and gen.TEMPLATES[107:] == gen.TEMPLATE_SETS["round7"]
+    assert gen.select_templates("round7") == gen.TEMPLATE_SETS["round7"] and len(gen.TEMPLATE_SETS["round7"]) == 16
+    assert not set(gen.TEMPLATE_SETS["round7"]) & set(gen.TEMPLATES[:107])
     assert [t.__name__ for t in gen.select_templates("docker, t_thermo")] == ["t_thermostat", "t_docker_compose"]
     assert gen.select_templates("round3") == gen.TEMPLATE_SETS["round3"] and len(gen.TEMPLATE_SETS["round3"]) >= 14
     assert not set(gen.TEMPLATE_SETS["round3"]) & set(gen.CLASSIC + gen.TEMPLATE_SETS["fresh"])
@@ -309,7 +317,8 @@ def test_round5_dialog_dims_the_window_behind_it(gen):
 
 
 @pytest.mark.parametrize("name, answerable_min, activity_min", [("round5", 140, 4),
-                                                              ("round6", 150, 6)])
+                                                              ("round6", 150, 6),
+                                                              ("round7", 150, 6)])
 def test_a_blind_set_day_is_big_enough_and_recorded(gen, tmp_path, name, answerable_min,
                                                      activity_min):
     """One seed's day of a blind set (two screens a template) holds enough answerable and at
@@ -382,3 +391,57 @@ def test_round6_layouts_refuse_what_does_not_fit(gen):
                        random.Random(1))
         gen.render({**base, "layout": layout, "lines": ["# Fit", tuple(p[:8] for p in line)]},
                    dt.datetime(2026, 5, 5, 9, 0), random.Random(1))
+
+
+def test_round6_day_unchanged_by_round7(gen, tmp_path):
+    assert _day_digests(gen, tmp_path, "round6") == ROUND6_1
+
+
+def test_round7_scenes_fit_and_use_their_layouts(gen):
+    """Every round-7 template draws inside its window for several seeds (render raises when an
+    agenda row, a chart's bars or legend, an icon's caption, a map pin, a notification or any
+    earlier layout overflows), with the round's new layouts beside earlier ones; its questions use
+    relative wording at a modest rate and a spread of question words and answer shapes, and some
+    of its screens are pages one reads."""
+    seen: set = set()
+    for seed in range(5):
+        rng = random.Random(seed)
+        used = gen.Used()
+        for t in gen.TEMPLATE_SETS["round7"]:
+            sc = t(rng, dt.date(2026, 1 + seed * 2, 3 + seed * 5), used)
+            gen.render(sc, dt.datetime(2026, 5, 5, 9, 0), rng)
+            seen |= {sc.get("layout", "plain"), sc.get("theme", "light"),
+                     *(k for k in ("modal", "crumbs", "status", "groups", "tabs", "selected", "sidebar", "mono",
+                                   "toast", "numeric_right") if k in sc)}
+    assert seen >= {*gen.LAYOUTS7, "kv", "table", "timeline", "ticket", "week", "plain", "dark", "light",
+                    "crumbs", "status", "groups", "selected", "sidebar", "mono", "toast", "numeric_right"}
+    assert not {t.__name__ for t in gen.TEMPLATES[:107]} & {t.__name__ for t in gen.TEMPLATE_SETS["round7"]}
+    scenes = [t(random.Random(1), dt.date(2026, 5, 5), gen.Used()) for t in gen.TEMPLATE_SETS["round7"]]
+    assert all(4 <= len(sc["qs"]) <= 6 and sc["absent"] for sc in scenes)
+    wording = [q.lower() for sc in scenes for _f, q, _a, _s in sc["qs"]]
+    for start in ("how much", "how many", "how long", "when", "which", "who", "what time", "where", "what's"):
+        assert sum(q.startswith(start) for q in wording) >= 2, start
+    relative = ("most", "least", "largest", "shortest", "first", "before", "slowest", "best", "opening")
+    assert 8 <= sum(any(w in q for w in relative) for q in wording) < len(wording) / 2
+    assert sum(bool(sc.get("activity")) for sc in scenes) >= 3
+    assert {s for sc in scenes for _f, _q, _a, s in sc["qs"]} >= {
+        "number", "money", "code", "time", "date", "person", "place", "command", "file", "url", "text"}
+
+
+def test_round7_layouts_refuse_what_does_not_fit(gen):
+    """An agenda task, a chart category, an icon caption, a map pin or a notification too wide
+    for its place is an error, not text drawn over its neighbour or off the window."""
+    base = dict(app="Firefox", title="fit check")
+    too_wide = "a value far too long for the place it has been given " * 6
+    cases = (("agenda", [("Today",), ("09:00", too_wide, "P1")]),
+             ("chart", [("ms", "p95"), (too_wide, "12"), ("b", "30")]),
+             ("icons", [(too_wide, "1.0 MB, 2 May")]),
+             ("map", [(too_wide, "Now: sorted 06:00"), ("Your address", "Delivery")]),
+             ("notices", [("Slack", "09:00", too_wide, "hello")]))
+    for layout, rows in cases:
+        with pytest.raises(ValueError):
+            gen.render({**base, "layout": layout, "lines": ["# Fit", *rows]}, dt.datetime(2026, 5, 5, 9, 0),
+                       random.Random(1))
+        short = [tuple(p[:10] for p in row) for row in rows]
+        gen.render({**base, "layout": layout, "lines": ["# Fit", *short]}, dt.datetime(2026, 5, 5, 9, 0),
+                   random.Random(1))
