@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import random
 import re
@@ -4105,7 +4106,9 @@ def scene_texts(scene) -> list[str]:
     return out
 
 
+@functools.cache
 def _font(name, size):
+    """A font, loaded once per name and size (layouts ask for theirs on every screen and item)."""
     return ImageFont.truetype(FONTS + name, size)
 
 

@@ -160,6 +160,20 @@ def test_default_day_unchanged_by_the_held_out_templates(gen, tmp_path):
         assert png.read_bytes() == (tmp_path / "new" / "frames" / png.name).read_bytes(), png.name
 
 
+def _drawn_scenes(gen, tset: str, seeds: int, day_of) -> list[dict]:
+    """Every template of a set drawn and rendered for `seeds` seeds (one rng and one `Used` a
+    seed, the day `day_of(seed)`): render raises when a layout overflows its window."""
+    scenes = []
+    for seed in range(seeds):
+        rng = random.Random(seed)
+        used = gen.Used()
+        for t in gen.TEMPLATE_SETS[tset]:
+            sc = t(rng, day_of(seed), used)
+            gen.render(sc, dt.datetime(2026, 5, 5, 9, 0), rng)
+            scenes.append(sc)
+    return scenes
+
+
 def _day_digests(gen, out: Path, tset: str) -> dict:
     from PIL import Image
     gen.generate(1, out, instances=1, templates=gen.TEMPLATE_SETS[tset])
@@ -184,15 +198,10 @@ def test_round3_scenes_fit_and_use_the_new_layouts(gen):
     """Every round-3 template draws inside its window for several seeds (render raises when a
     layout overflows), and the round uses the new layouts and relative wording."""
     seen: set = set()
-    for seed in range(4):
-        rng = random.Random(seed)
-        used = gen.Used()
-        for t in gen.TEMPLATE_SETS["round3"]:
-            sc = t(rng, dt.date(2026, 1 + seed * 3, 3 + seed * 7), used)
-            gen.render(sc, dt.datetime(2026, 5, 5, 9, 0), rng)
-            seen |= {sc.get("layout", "plain"), *(k for k in ("tabs", "selected", "theme") if k in sc)}
-            for line in sc["lines"]:
-                assert isinstance(line, (str, list, tuple, dict)), line
+    for sc in _drawn_scenes(gen, "round3", 4, lambda seed: dt.date(2026, 1 + seed * 3, 3 + seed * 7)):
+        seen |= {sc.get("layout", "plain"), *(k for k in ("tabs", "selected", "theme") if k in sc)}
+        for line in sc["lines"]:
+            assert isinstance(line, (str, list, tuple, dict)), line
     assert seen >= {"table", "cards", "form", "chat", "tabs", "selected", "theme"}
     wording = " ".join(q for t in gen.TEMPLATE_SETS["round3"]
                        for _f, q, _a, _s in t(random.Random(1), dt.date(2026, 5, 5), gen.Used())["qs"])
@@ -235,16 +244,11 @@ def test_round4_scenes_fit_and_use_their_layouts(gen):
     layout overflows), with the round's own layouts and looks, and its questions ask with a
     spread of question words."""
     seen: set = set()
-    for seed in range(4):
-        rng = random.Random(seed)
-        used = gen.Used()
-        for t in gen.TEMPLATE_SETS["round4"]:
-            sc = t(rng, dt.date(2026, 2 + seed * 3, 2 + seed * 7), used)
-            gen.render(sc, dt.datetime(2026, 5, 5, 9, 0), rng)
-            seen |= {sc.get("layout", "plain"), sc.get("theme", "light"),
-                     *(k for k in ("numeric_right", "diff", "shrink", "toast", "sidebar") if k in sc)}
-            for line in sc["lines"]:
-                assert isinstance(line, (str, list, tuple)), line
+    for sc in _drawn_scenes(gen, "round4", 4, lambda seed: dt.date(2026, 2 + seed * 3, 2 + seed * 7)):
+        seen |= {sc.get("layout", "plain"), sc.get("theme", "light"),
+                 *(k for k in ("numeric_right", "diff", "shrink", "toast", "sidebar") if k in sc)}
+        for line in sc["lines"]:
+            assert isinstance(line, (str, list, tuple)), line
     assert seen >= {"kv", "timeline", "panes", "table", "cards", "form", "plain", "dark", "light",
                     "numeric_right", "diff", "shrink", "toast", "sidebar"}
     wording = [q.lower() for t in gen.TEMPLATE_SETS["round4"]
@@ -283,15 +287,10 @@ def test_round5_scenes_fit_and_use_their_layouts(gen):
     layouts; its questions use relative wording and a spread of question words, and some of its
     screens are pages one reads."""
     seen: set = set()
-    for seed in range(4):
-        rng = random.Random(seed)
-        used = gen.Used()
-        for t in gen.TEMPLATE_SETS["round5"]:
-            sc = t(rng, dt.date(2026, 3 + seed * 2, 4 + seed * 6), used)
-            gen.render(sc, dt.datetime(2026, 5, 5, 9, 0), rng)
-            seen |= {sc.get("layout", "plain"), sc.get("theme", "light"),
-                     *(k for k in ("modal", "crumbs", "status", "groups", "numeric_right", "sidebar", "selected")
-                       if k in sc)}
+    for sc in _drawn_scenes(gen, "round5", 4, lambda seed: dt.date(2026, 3 + seed * 2, 4 + seed * 6)):
+        seen |= {sc.get("layout", "plain"), sc.get("theme", "light"),
+                 *(k for k in ("modal", "crumbs", "status", "groups", "numeric_right", "sidebar", "selected")
+                   if k in sc)}
     assert seen >= {"tiles", "modal", "crumbs", "status", "groups", "table", "kv", "plain", "dark", "light"}
     scenes = [t(random.Random(1), dt.date(2026, 5, 5), gen.Used()) for t in gen.TEMPLATE_SETS["round5"]]
     wording = [q.lower() for sc in scenes for _f, q, _a, _s in sc["qs"]]
@@ -358,15 +357,10 @@ def test_round6_scenes_fit_and_use_their_layouts(gen):
     layouts beside earlier ones; its questions use relative wording and a spread of question
     words, and some of its screens are pages one reads."""
     seen: set = set()
-    for seed in range(5):
-        rng = random.Random(seed)
-        used = gen.Used()
-        for t in gen.TEMPLATE_SETS["round6"]:
-            sc = t(rng, dt.date(2026, 1 + seed * 2, 2 + seed * 5), used)
-            gen.render(sc, dt.datetime(2026, 5, 5, 9, 0), rng)
-            seen |= {sc.get("layout", "plain"), sc.get("theme", "light"),
-                     *(k for k in ("modal", "crumbs", "status", "groups", "tabs", "selected", "sidebar", "mono")
-                       if k in sc)}
+    for sc in _drawn_scenes(gen, "round6", 5, lambda seed: dt.date(2026, 1 + seed * 2, 2 + seed * 5)):
+        seen |= {sc.get("layout", "plain"), sc.get("theme", "light"),
+                 *(k for k in ("modal", "crumbs", "status", "groups", "tabs", "selected", "sidebar", "mono")
+                   if k in sc)}
     assert seen >= {"week", "ticket", "list", "tiles", "table", "kv", "cards", "chat", "plain", "dark", "light",
                     "crumbs", "status", "groups", "tabs", "selected", "mono"}
     scenes = [t(random.Random(1), dt.date(2026, 5, 5), gen.Used()) for t in gen.TEMPLATE_SETS["round6"]]
@@ -404,15 +398,10 @@ def test_round7_scenes_fit_and_use_their_layouts(gen):
     relative wording at a modest rate and a spread of question words and answer shapes, and some
     of its screens are pages one reads."""
     seen: set = set()
-    for seed in range(5):
-        rng = random.Random(seed)
-        used = gen.Used()
-        for t in gen.TEMPLATE_SETS["round7"]:
-            sc = t(rng, dt.date(2026, 1 + seed * 2, 3 + seed * 5), used)
-            gen.render(sc, dt.datetime(2026, 5, 5, 9, 0), rng)
-            seen |= {sc.get("layout", "plain"), sc.get("theme", "light"),
-                     *(k for k in ("modal", "crumbs", "status", "groups", "tabs", "selected", "sidebar", "mono",
-                                   "toast", "numeric_right") if k in sc)}
+    for sc in _drawn_scenes(gen, "round7", 5, lambda seed: dt.date(2026, 1 + seed * 2, 3 + seed * 5)):
+        seen |= {sc.get("layout", "plain"), sc.get("theme", "light"),
+                 *(k for k in ("modal", "crumbs", "status", "groups", "tabs", "selected", "sidebar", "mono",
+                               "toast", "numeric_right") if k in sc)}
     assert seen >= {*gen.LAYOUTS7, "kv", "table", "timeline", "ticket", "week", "plain", "dark", "light",
                     "crumbs", "status", "groups", "selected", "sidebar", "mono", "toast", "numeric_right"}
     assert not {t.__name__ for t in gen.TEMPLATES[:107]} & {t.__name__ for t in gen.TEMPLATE_SETS["round7"]}
