@@ -94,7 +94,7 @@ class Desktop:
         try:
             self._xvfb = subprocess.Popen(
                 ["Xvfb", self.display, "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24",
-                 "-nolisten", "tcp"], stdout=subprocess.DEVNULL, stderr=self._log)
+                 "-nolisten", "tcp", "-noreset"], stdout=subprocess.DEVNULL, stderr=self._log)
             self._wait(lambda d: True, "Xvfb")
             os.environ["DISPLAY"] = self.display
             self._wm = subprocess.Popen(["openbox", "--sm-disable"], stdout=self._log,
@@ -113,7 +113,7 @@ class Desktop:
 
     def _wait(self, ready, what: str, timeout: float = 20.0) -> None:
         from Xlib import display as xdisplay
-        from Xlib.error import DisplayError
+        from Xlib.error import ConnectionClosedError, DisplayError
 
         end = time.monotonic() + timeout
         while time.monotonic() < end:
@@ -127,8 +127,8 @@ class Desktop:
                         return
                 finally:
                     d.close()
-            except (DisplayError, OSError):
-                pass
+            except (DisplayError, ConnectionClosedError, OSError):
+                pass      # not up yet, or resetting as a client left: ask again
             time.sleep(0.1)
         raise RuntimeError(f"{what} on {self.display} not ready within {timeout:.0f} s")
 

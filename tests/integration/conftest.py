@@ -32,7 +32,7 @@ def _free_display() -> int:
 
 def _wait_for_x(display: str, proc: subprocess.Popen, timeout: float = 15.0) -> None:
     from Xlib import display as xdisplay
-    from Xlib.error import DisplayError
+    from Xlib.error import ConnectionClosedError, DisplayError
 
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -41,18 +41,18 @@ def _wait_for_x(display: str, proc: subprocess.Popen, timeout: float = 15.0) -> 
         try:
             xdisplay.Display(display).close()
             return
-        except (DisplayError, OSError):
+        except (DisplayError, ConnectionClosedError, OSError):
             time.sleep(0.1)
     raise RuntimeError(f"Xvfb on {display} did not answer within {timeout:.0f} s")
 
 
 @contextmanager
 def xvfb_display():
-    """Start `Xvfb :N -screen 0 1600x900x24 -nolisten tcp`; yield its DISPLAY (also set in
+    """Start `Xvfb :N -screen 0 1600x900x24 -nolisten tcp -noreset`; yield its DISPLAY (also set in
     os.environ meanwhile); stop it by PID at the end. Used by the fixture and the benches."""
     display = f":{_free_display()}"
     proc = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24",
-                             "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
+                             "-nolisten", "tcp", "-noreset"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     old = os.environ.get("DISPLAY")
     try:
