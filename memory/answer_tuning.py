@@ -14,7 +14,13 @@ at 0 (`w_hit_named`: flat on train). `w_model` and `w_model_lp` are 0: the bundl
 model's likelihood costs several seconds a question on two shared cores, far over the 2 s
 ask target. `w_focus` was added later (issue 18, 5-fold cross-validation by template over
 the larger train pool: classic seeds 1-2 and fresh train rows, round3, round4): 1.0, the
-value most folds chose on the other four; no template lost a question at it. LEARNED
+value most folds chose on the other four; no template lost a question at it. `w_item` and
+`w_self` the same way (stop 30, the pool of classic train, fresh, round3-6, 2,093 answerable
++ 344 unanswerable; rows collected with both at 0; grid w_item 0-3 x w_self 0-2, each
+fold's value chosen on the other four): 2.0 and 1.0, each chosen by three folds of five;
+held-out answerable 0.456 -> 0.469, abstention unchanged 0.968. A third feature tried the
+same way, "the item before names what the question orders the answer after" ("after the
+quiz night"), did not earn its place (+0.002; "balance after paying X" lost) and was taken out. LEARNED
 weights did not beat these (same pool, same folds: `bench_answers.fit`, a listwise logistic
 model over the candidates' standardised features, L2 chosen by inner CV on the four train
 folds, thresholds on them): held-out answerable accepted 0.650 vs 0.661, abstention 0.955 vs
@@ -63,6 +69,10 @@ class AnswerTuning:
     w_recent: float = 1.58          # "... now?" and its hit is the newest one read
     w_focus: float = 1.0           # its label names what the question asks for ("Which
     #                                platform ..." and a value under "Platform")
+    w_item: float = 2.0           # the list item it is part of covers the question (a
+    #                                document's name over its "71 pages"; else the row's)
+    w_self: float = 1.0           # the question is the asker's ("did I send") and its row
+    #                                names the screen's user ("You, 31 pages, sent 13:44")
     w_model: float = 0.0          # the model's mean log-probability of " <span>" (PMI)
     w_model_lp: float = 0.0       # ... with the evidence alone (not less its prior)
     model_candidates: int = 12    # candidates (best first) the model scores

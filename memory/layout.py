@@ -51,6 +51,16 @@ LAYOUT = {
     "para_overlap_lines": 0.5,
     "para_height_ratio": 0.75,
     "para_min_words": 4,
+    # A list of items of two or three lines each (a print queue's document over "Esther
+    # Ishikawa, 71 pages, sent 14:06", a mail list's sender over its subject): boxes
+    # stacked at one left edge (within `para_indent_lines` line heights, each within
+    # `max_gap_lines` of the one above) whose gaps fall in two kinds, their means at least
+    # `item_contrast_lines` line heights apart. The stack is cut at the wide gaps; runs
+    # of 2..`item_max_lines` boxes are items when at least `item_min_repeats` runs of one
+    # length repeat (a list, not a form's sections).
+    "item_contrast_lines": 0.3,
+    "item_max_lines": 3,
+    "item_min_repeats": 2,
 }
 # The marks that end a sentence, or a line that leads in to what follows: no wrap after them.
 PARA_END = ".!?:"
@@ -61,6 +71,7 @@ class Cell:
     text: str
     row: str            # the texts of its row, left to right
     label: str = ""     # what the layout says this value is ("" for prose, labels)
+    item: str = ""      # the lines of the list item it is part of, one a line ("": none)
 
 
 def _bare_value(text: str) -> bool:
@@ -191,14 +202,87 @@ def _paragraphs(lines: Sequence[OcrLine], in_rows: set[int]) -> dict[int, str]:
     return out
 
 
+def _stacks(boxes: Sequence[OcrLine]) -> list[list[OcrLine]]:
+    """Chains of boxes standing one under the other at one left edge, each within the gap
+    limit of the one above (a list's lines, a column of a table, a form's labels)."""
+    order = sorted(boxes, key=lambda ln: (ln.box[1], ln.box[0]))
+    below: dict[int, OcrLine] = {}
+    taken: set[int] = set()
+    for n, a in enumerate(order):
+        h = max(a.box[3] - a.box[1], 1)
+        mid = (a.box[1] + a.box[3]) / 2
+        for b in order[n + 1:]:
+            if b.box[1] - a.box[3] > LAYOUT["max_gap_lines"] * h:
+                break
+            if (b.box[1] > mid and id(b) not in taken
+                    and abs(b.box[0] - a.box[0]) <= LAYOUT["para_indent_lines"] * h):
+                below[id(a)] = b
+                taken.add(id(b))
+                break
+    chains = []
+    for a in order:
+        if id(a) in taken or id(a) not in below:
+            continue
+        chain = [a]
+        while id(chain[-1]) in below:
+            chain.append(below[id(chain[-1])])
+        chains.append(chain)
+    return chains
+
+
+def _two_kinds(gaps: list[float]) -> float | None:
+    """The gap between the narrow kind and the wide kind (the split of the sorted gaps with
+    the least spread within each side), or None when the two kinds' means are closer than
+    LAYOUT "item_contrast_lines" (one kind: the even lines of a form, a menu)."""
+    if len(gaps) < 3:
+        return None
+    g = sorted(gaps)
+    spread = lambda xs: sum((x - sum(xs) / len(xs)) ** 2 for x in xs)  # noqa: E731
+    k = min(range(1, len(g)), key=lambda k: spread(g[:k]) + spread(g[k:]))
+    lo, hi = g[:k], g[k:]
+    if sum(hi) / len(hi) - sum(lo) / len(lo) < LAYOUT["item_contrast_lines"]:
+        return None
+    return lo[-1]
+
+
+def _list_runs(chain: list[OcrLine]) -> list[list[OcrLine]] | None:
+    """A stack cut into its list items (LAYOUT "item_*"), or None when it is no list."""
+    h = max(min(b.box[3] - b.box[1] for b in chain), 1)
+    gaps = [(b.box[1] - a.box[3]) / h for a, b in zip(chain, chain[1:])]
+    cut = _two_kinds(gaps)
+    if cut is None:
+        return None
+    runs: list[list[OcrLine]] = [[chain[0]]]
+    for g, ln in zip(gaps, chain[1:]):
+        if g > cut:           # a wide gap: the next item starts
+            runs.append([])
+        runs[-1].append(ln)
+    sizes = [len(r) for r in runs if 2 <= len(r) <= LAYOUT["item_max_lines"]]
+    if not sizes or max(sizes.count(n) for n in sizes) < LAYOUT["item_min_repeats"]:
+        return None
+    return runs
+
+
+def _items(boxes: Sequence[OcrLine]) -> dict[int, str]:
+    """By box id: the list item it is part of (the item's lines, one a line)."""
+    out: dict[int, str] = {}
+    for chain in _stacks(boxes):
+        for run in _list_runs(chain) or []:
+            if 2 <= len(run) <= LAYOUT["item_max_lines"]:
+                out.update(dict.fromkeys(map(id, run), "\n".join(ln.text.strip() for ln in run)))
+    return out
+
+
 def arrange(lines: Sequence[OcrLine]) -> list[Cell]:
-    """The boxes as cells in reading order, each with its row and its layout label. A box
-    of a wrapped paragraph has its sentence(s) as its row and no label."""
+    """The boxes as cells in reading order, each with its row, its layout label and the
+    list item it is part of. A box of a wrapped paragraph has its sentence(s) as its row
+    and no label."""
     boxed = [ln for ln in lines if ln.text.strip() and len(ln.box) == 4]
     rows = _rows(boxed)
     shared = {id(ln) for row in rows if len(row) > 1 for ln in row}
     para = {id(boxed[i]): text for i, text in _paragraphs(
         boxed, {i for i, ln in enumerate(boxed) if id(ln) in shared}).items()}
+    items = _items(boxed)
     # a table's header row: several boxes side by side, every one a caption
     heads = [len(row) > 1 and all(_label_like(ln.text) for ln in row) for row in rows]
     out: list[Cell] = []
@@ -206,7 +290,7 @@ def arrange(lines: Sequence[OcrLine]) -> list[Cell]:
         if any(id(ln) in para for ln in row):
             for ln in row:
                 if id(ln) in para:
-                    out.append(Cell(ln.text.strip(), para[id(ln)], ""))
+                    out.append(Cell(ln.text.strip(), para[id(ln)], "", items.get(id(ln), "")))
             row = [ln for ln in row if id(ln) not in para]
             if not row:
                 continue
@@ -224,7 +308,7 @@ def arrange(lines: Sequence[OcrLine]) -> list[Cell]:
                 label = " ".join(parts)
             elif len(row) == 1 and not heads[at]:
                 label = _lead_in(at, ln, rows)
-            out.append(Cell(text, row_text, label))
+            out.append(Cell(text, row_text, label, items.get(id(ln), "")))
     return out
 
 

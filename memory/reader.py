@@ -38,6 +38,7 @@ from memory.retrieval import Hit
 from memory.shapes import (
     ASKER_VERB,
     ASKS_CURRENT,
+    ASKS_SELF,
     CURRENT_WORDS,
     FOCUS,
     FOUND_SHAPES,
@@ -45,6 +46,7 @@ from memory.shapes import (
     LABEL_SHAPES,
     LABEL_VALUE,
     LABELLED_SHAPES,
+    SELF_ON_SCREEN,
     SPAN_LABEL,
     SPAN_PATTERNS,
     STALE_WORDS,
@@ -84,6 +86,7 @@ class Candidate:
     fragment: bool = False    # glued to more of a token: "4471" out of "OPS-4471"
     context: str = ""         # a chat turn's speaker and the question it answers
     row: str = ""             # a laid-out cell's row ("" : the line is its own row)
+    item: str = ""            # ... and the list item it is part of ("" : none)
     # the shapes whose pattern found it in its line (FOUND_SHAPES): a command after "$ "
     # (its pattern looks behind the span, so the span alone does not match it)
     found: set[str] = field(default_factory=set)
@@ -163,14 +166,14 @@ def candidates(hits: Sequence[Hit], *, read: int, memories: bool = False,
             if hit.ref_id in laid:
                 continue   # read whole from a better hit of the same frame
             laid.add(hit.ref_id)
-            items = [(header, "", "")] + [(c.text, c.row, c.label) for c in cells]
+            items = [(header, "", "", "")] + [(c.text, c.row, c.label, c.item) for c in cells]
         else:
             # A value OCR'd on its own line under (or right of) its label: a table's
             # "Equipment" / "7,508", a form's "Location:" / "Riverside Cafe".
             items = [(line, "", _label_above(lines[i - 1], line)
-                      if i > 1 and hit.kind == "frame" else "")
+                      if i > 1 and hit.kind == "frame" else "", "")
                      for i, line in enumerate(lines)]
-        for i, (line, row, above) in enumerate(items):
+        for i, (line, row, above, item) in enumerate(items):
             line = _SAID_AT.sub("", line) if hit.kind == "turn" else line
             title = bool(header) and (i == 0 or _is_title(line, header))
             chrome = bool(clock) and bool(_CLOCK_LINE.match(line))
@@ -192,7 +195,7 @@ def candidates(hits: Sequence[Hit], *, read: int, memories: bool = False,
                 seen.add((span, title, row))
                 out.append(Candidate(span, line, hit, rank, label, title or chrome,
                                      fragment=_fragment(span, line), found=found[span],
-                                     row=row, subject=subject))
+                                     row=row, item=item, subject=subject))
     return out
 
 
@@ -297,11 +300,19 @@ def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str
     label_words = words(c.label)
     label_stems = {stem(w) for w in label_words}
     line = share_in(asked, f"{c.context}\n{c.line}")
+    row = share_in(asked, f"{c.context}\n{c.label} {c.row}") if c.row else line
+    own = c.item or c.row or c.line
     return {
         "line": line,
         # a laid-out cell: its row and the label its place gives it ("darktable PID"); a
         # line of its own: the line again
-        "row": share_in(asked, f"{c.context}\n{c.label} {c.row}") if c.row else line,
+        "row": row,
+        # ... and the list item it is part of (a document's name over "71 pages"); no
+        # item: the row again
+        "item": share_in(asked, f"{c.context}\n{c.label} {c.item}") if c.item else row,
+        # the question is the asker's ("did I send") and the row or item names the
+        # screen's user ("You, 31 pages")
+        "self": float(bool(ASKS_SELF.search(question)) and bool(SELF_ON_SCREEN.search(own))),
         "label": (sum(any(_related(q, w) for w in label_stems) for q in q_words) / len(q_words)
                   if c.label and q_words else 0.0),
         "label_shape": _label_shape(c.label, expected),
@@ -322,7 +333,7 @@ def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str
 
 FEATURES = ("line", "row", "label", "label_shape", "update", "shape", "adjacent", "echo",
             "title", "rank", "length", "fragment", "hit_key", "hit_named", "recent", "focus",
-            "model", "model_lp")
+            "item", "self", "model", "model_lp")
 
 
 def _combine(f: dict[str, float], t: AnswerTuning) -> float:

@@ -117,6 +117,14 @@ CURRENT_WORDS = frozenset({"new", "now", "updated", "moved", "moves", "changed",
 # A question asking for the value in force now, where an older one may be shown too.
 ASKS_CURRENT = re.compile(r"(?:now|current(?:ly)?|latest|new|still|anymore)", re.I)
 
+# The asker in a question ("What time did I send my job?") and the asker on a screen: a
+# row or list item that names them as the screen names its user ("You, 31 pages, sent
+# 13:44", "Me: see you at six", "Dana (you)"): "you"/"me" standing as a name, before a
+# comma, colon or the end, or in brackets ("Thank you for ..." is not one).
+ASKS_SELF = re.compile(r"\b(?:i|me|my|mine|myself)\b", re.IGNORECASE)
+SELF_ON_SCREEN = re.compile(r"(?:^|[|·•]\s*)(?:you|me)\s*(?:[,:|·•]|$)|\((?:you|me)\)",
+                            re.IGNORECASE | re.MULTILINE)
+
 # The asker's own doing with a screen ("What command did I use to ...?", "Which page was I
 # looking at ...?"): the verb tells how the asker met the answer, not what the screen
 # shows, so its evidence need not show it ("How much memory was calibre using?" keeps

@@ -176,3 +176,49 @@ def test_a_heading_over_the_label_column_is_not_the_header_of_the_values():
     cells = {c.text: c for c in arrange(sheet)}
     assert cells["12,239"].label == "Total" and cells["4,240"].label == "Insurance"
     assert cells["257"].label == "Equipment"
+
+
+# A downloads list: each item a file name over its size and source, items spaced apart,
+# OCR boxes of one item overlapping; a side menu of evenly spaced entries beside it.
+DOWNLOADS = [
+    box("Downloads - Library", 60, 50, 330, 80),
+    box("Today", 40, 110, 120, 140), box("Yesterday", 40, 139, 170, 171),
+    box("Last week", 40, 170, 168, 200), box("All", 40, 199, 90, 230),
+    box("field-notes.epub", 300, 120, 520, 152),
+    box("2.4 MB - archive.example.org", 302, 146, 610, 172),
+    box("tide-tables-2026.pdf", 300, 188, 560, 220),
+    box("880 KB - harbour.example.net", 301, 213, 620, 240),
+    box("kestrel.ogg", 300, 257, 440, 288),
+    box("5.1 MB - sounds.example.com", 302, 282, 630, 309),
+]
+
+
+def test_a_list_item_groups_its_lines_and_an_even_menu_is_no_item():
+    cells = {c.text: c for c in arrange(DOWNLOADS)}
+    assert cells["880 KB - harbour.example.net"].item == \
+        "tide-tables-2026.pdf\n880 KB - harbour.example.net"
+    assert cells["tide-tables-2026.pdf"].item == cells["880 KB - harbour.example.net"].item
+    assert cells["kestrel.ogg"].item != cells["field-notes.epub"].item
+    assert all(cells[t].item == "" for t in ("Today", "Yesterday", "Last week", "All"))
+
+
+def test_evenly_spaced_form_rows_are_no_list_items():
+    form = [box(f"Field {n}: value {n}", 100, 100 + 40 * n, 400, 130 + 40 * n) for n in range(6)]
+    assert all(c.item == "" for c in arrange(form))
+
+
+def test_the_item_feature_covers_the_line_above_and_self_marks_the_users_row():
+    hit = _frame(16, "Downloads - Library", DOWNLOADS)
+    r = read("How big was tide-tables-2026.pdf?", [hit], AnswerTuning(),
+             idf=lambda ws: {w: 1.0 for w in ws}, layouts={16: arrange(DOWNLOADS)})
+    by_text = {c.text: c for c in r.candidates}
+    assert by_text["880 KB"].feats["item"] > by_text["5.1 MB"].feats["item"]
+    assert by_text["880 KB"].feats["row"] == by_text["5.1 MB"].feats["row"]  # the row alone ties
+    queue = [box("Job list", 60, 50, 200, 80),
+             box("poster.pdf", 300, 120, 440, 150), box("Ana, 4 pages", 300, 146, 460, 172),
+             box("report.odt", 300, 190, 440, 220), box("You, 9 pages", 300, 216, 460, 242)]
+    hit = _frame(17, "Job list", queue)
+    r = read("How many pages did I print?", [hit], AnswerTuning(),
+             idf=lambda ws: {w: 1.0 for w in ws}, layouts={17: arrange(queue)})
+    selves = {c.text: c.feats["self"] for c in r.candidates}
+    assert selves["You, 9 pages"] == 1.0 and selves["Ana, 4 pages"] == 0.0
