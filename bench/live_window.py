@@ -33,6 +33,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,13 +56,6 @@ class LiveWindow:
 
 
 # -- the desktop: Xvfb + openbox ----------------------------------------------------------
-def _free_display() -> int:
-    for n in range(200, 300):
-        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            return n
-    raise RuntimeError("no free X display number in :200-:299")
-
-
 def _stop(proc: subprocess.Popen | None, timeout: float = 5.0) -> None:
     """End one child of ours by its PID: SIGTERM, then SIGKILL."""
     if proc is None or proc.poll() is not None:
@@ -76,13 +70,13 @@ def _stop(proc: subprocess.Popen | None, timeout: float = 5.0) -> None:
 
 class Desktop:
     """`with Desktop(log_file) as display:` an X server with openbox managing it; DISPLAY
-    is set in os.environ meanwhile (the capture sources read it)."""
+    is set in os.environ meanwhile (the capture sources read it). The starters are the
+    integration tests' own (`xvfb_display`, `openbox_on`), with their output in the log."""
 
-    def __init__(self, log_file) -> None:
+    def __init__(self, log_file, timeout: float = 20.0) -> None:
         self._log = log_file
-        self._xvfb: subprocess.Popen | None = None
-        self._wm: subprocess.Popen | None = None
-        self._old_display = os.environ.get("DISPLAY")
+        self._timeout = timeout
+        self._stack = ExitStack()
         self.display = ""
 
     def __enter__(self) -> str:
@@ -90,55 +84,21 @@ class Desktop:
             if not shutil.which(tool):
                 raise RuntimeError(f"{tool} is not installed (apt-get install xvfb openbox "
                                    "x11-utils xdotool)")
-        self.display = f":{_free_display()}"
+        from tests.integration.conftest import openbox_on, xvfb_display
+
         try:
-            self._xvfb = subprocess.Popen(
-                ["Xvfb", self.display, "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24",
-                 "-nolisten", "tcp", "-noreset"], stdout=subprocess.DEVNULL, stderr=self._log)
-            self._wait(lambda d: True, "Xvfb")
-            os.environ["DISPLAY"] = self.display
-            self._wm = subprocess.Popen(["openbox", "--sm-disable"], stdout=self._log,
-                                        stderr=self._log, env=dict(os.environ))
-            self._wait(self._wm_running, "openbox")
+            self.display = self._stack.enter_context(
+                xvfb_display(log=self._log, timeout=self._timeout))
+            wm = self._stack.enter_context(
+                openbox_on(self.display, timeout=self._timeout, log=self._log))
         except BaseException:
-            self.__exit__(None, None, None)
+            self._stack.close()
             raise
-        log.info("desktop up: Xvfb %s (pid %d), openbox (pid %d)", self.display,
-                 self._xvfb.pid, self._wm.pid)
+        log.info("desktop up: Xvfb %s, openbox (pid %d)", self.display, wm.pid)
         return self.display
 
-    def _wm_running(self, d) -> bool:
-        return d.screen().root.get_full_property(
-            d.intern_atom("_NET_SUPPORTING_WM_CHECK"), 0) is not None
-
-    def _wait(self, ready, what: str, timeout: float = 20.0) -> None:
-        from Xlib import display as xdisplay
-        from Xlib.error import ConnectionClosedError, DisplayError
-
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            for p in (self._xvfb, self._wm):
-                if p is not None and p.poll() is not None:
-                    raise RuntimeError(f"{p.args[0]} exited with {p.returncode}")
-            try:
-                d = xdisplay.Display(self.display)
-                try:
-                    if ready(d):
-                        return
-                finally:
-                    d.close()
-            except (DisplayError, ConnectionClosedError, OSError):
-                pass      # not up yet, or resetting as a client left: ask again
-            time.sleep(0.1)
-        raise RuntimeError(f"{what} on {self.display} not ready within {timeout:.0f} s")
-
     def __exit__(self, *exc) -> None:
-        _stop(self._wm)
-        _stop(self._xvfb)
-        if self._old_display is None:
-            os.environ.pop("DISPLAY", None)
-        else:
-            os.environ["DISPLAY"] = self._old_display
+        self._stack.close()
 
 
 # -- playing the windows ------------------------------------------------------------------

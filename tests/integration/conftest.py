@@ -47,16 +47,17 @@ def _wait_for_x(display: str, proc: subprocess.Popen, timeout: float = 15.0) -> 
 
 
 @contextmanager
-def xvfb_display():
+def xvfb_display(log=None, timeout: float = 15.0):
     """Start `Xvfb :N -screen 0 1600x900x24 -nolisten tcp -noreset`; yield its DISPLAY (also set in
-    os.environ meanwhile); stop it by PID at the end. Used by the fixture and the benches."""
+    os.environ meanwhile); stop it by PID at the end. Its stderr goes to `log` (a file) if given.
+    Used by the fixtures, the benches and the live-day harness (bench/live_window.Desktop)."""
     display = f":{_free_display()}"
     proc = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24",
                              "-nolisten", "tcp", "-noreset"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                            stderr=log if log is not None else subprocess.DEVNULL)
     old = os.environ.get("DISPLAY")
     try:
-        _wait_for_x(display, proc)
+        _wait_for_x(display, proc, timeout)
         os.environ["DISPLAY"] = display
         yield display
     finally:
@@ -236,11 +237,12 @@ def _wm_running(display: str) -> bool:
 
 
 @contextmanager
-def openbox_on(display: str, timeout: float = 15.0):
+def openbox_on(display: str, timeout: float = 15.0, log=None):
     """Run the openbox window manager on `display` (as a desktop has one: focus, stacking,
-    decorations); stop it by PID at the end."""
+    decorations); stop it by PID at the end. Its output goes to `log` (a file) if given."""
+    out = log if log is not None else subprocess.DEVNULL
     proc = subprocess.Popen(["openbox", "--sm-disable"], env=dict(os.environ, DISPLAY=display),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=out, stderr=out)
     try:
         end = time.monotonic() + timeout
         while not _wm_running(display):
