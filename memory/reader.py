@@ -52,6 +52,8 @@ from memory.shapes import (
     STALE_WORDS,
     TITLE_ANSWER_SHAPES,
     expected_shapes,
+    measure_of,
+    measures_asked,
     span_shapes,
 )
 from memory.text import QUESTION_WORDS, content_words, share_in, stem, words
@@ -302,6 +304,10 @@ def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str
     line = share_in(asked, f"{c.context}\n{c.line}")
     row = share_in(asked, f"{c.context}\n{c.label} {c.row}") if c.row else line
     own = c.item or c.row or c.line
+    asked_measures = measures_asked(question)
+    at = c.line.find(c.text)
+    measure = measure_of(c.text, c.line[at + len(c.text):] if at >= 0 else "") \
+        if asked_measures else ""
     return {
         "line": line,
         # a laid-out cell: its row and the label its place gives it ("darktable PID"); a
@@ -328,12 +334,18 @@ def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str
         # words as written ("git clone https://github.com/..." is three, not eight)
         "length": max(len(c.text.split()) - 1, 0),
         "fragment": float(c.fragment),
+        # its unit measures what the question asks for ("65.7 kWh" for "How much energy"),
+        # or something else ("70.0 km" for "How long"): MEASURE_UNITS
+        # (a currency only where the question asks no amount of money: "How much energy")
+        "measure": (1.0 if measure in asked_measures
+                    else 0.0 if measure == "money" and "money" in expected
+                    else -1.0) if measure else 0.0,
     }
 
 
 FEATURES = ("line", "row", "label", "label_shape", "update", "shape", "adjacent", "echo",
             "title", "rank", "length", "fragment", "hit_key", "hit_named", "recent", "focus",
-            "item", "self", "model", "model_lp")
+            "item", "self", "measure", "model", "model_lp")
 
 
 def _combine(f: dict[str, float], t: AnswerTuning) -> float:

@@ -165,6 +165,88 @@ QUESTION_FORMS: list[tuple[str, re.Pattern, tuple[str, ...]]] = [
 ]
 
 
+# What a quantity measures, told by its unit ("65.7 kWh": energy; "3:11:08": a duration;
+# "£4.78": money), and the questions that ask for each ("How far ...?", "How much energy
+# ...?", or the unit named: "How many kWh ...?"). The reader scores a number whose unit
+# measures what the question asks for (+1) or something else (-1: "70.0 km" for "How long
+# was I pedalling?"). Units are matched lower-cased, whole; general units of measure, not
+# the values of any data set.
+MEASURE_UNITS: dict[str, frozenset[str]] = {
+    "duration": frozenset({"s", "sec", "secs", "second", "seconds", "min", "mins", "minute",
+                           "minutes", "h", "hr", "hrs", "hour", "hours", "day", "days", "wk",
+                           "wks", "week", "weeks", "month", "months", "yr", "yrs", "year",
+                           "years"}),
+    "distance": frozenset({"km", "kms", "kilometre", "kilometres", "kilometer", "kilometers",
+                           "mi", "mile", "miles", "m", "metre", "metres", "meter", "meters",
+                           "cm", "mm", "ft", "feet", "foot", "yd", "yds", "yards"}),
+    "weight": frozenset({"kg", "kgs", "g", "gram", "grams", "kilo", "kilos", "lb", "lbs", "oz",
+                         "tonne", "tonnes"}),
+    "energy": frozenset({"kwh", "wh", "mwh", "kj", "kcal", "cal", "calories", "joules"}),
+    "power": frozenset({"w", "kw", "mw", "watt", "watts"}),
+    "speed": frozenset({"km/h", "kph", "mph", "m/s", "knots"}),
+    "temperature": frozenset({"°", "°c", "°f", "degrees"}),
+    "data": frozenset({"b", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib", "bytes"}),
+    "volume": frozenset({"l", "ml", "litre", "litres", "liter", "liters", "gal", "gallons",
+                         "pints"}),
+    "heart rate": frozenset({"bpm"}),
+    "percentage": frozenset({"%", "percent"}),
+}
+# A quantity's number as shown, and the unit written right after it (or glued to it).
+MEASURE_NUMBER = re.compile(r"^[$€£¥]?\s?(?P<num>\d[\d.,:']*\d|\d)\s?"
+                            r"(?P<unit>%|°\s?[cf]?|[a-zµ]+(?:/[a-z]+)?)?(?![\w/])", re.I)
+# A number shaped as a duration whatever follows it: "3:11:08" (hours, minutes, seconds).
+DURATION_NUMBER = re.compile(r"^\d{1,3}:[0-5]\d:[0-5]\d$")
+# The questions that ask for each measure (any that match: "How long did the 12 kWh
+# charge take?" asks a duration; the unit it names is context, so unit words in a question
+# count only after "how many"/"in"). Matched as written, the question's first letter
+# lowered: a capitalised word is a name ("Wavecrest Energy", "The Weight of Small Birds"),
+# not a measure. Power and electricity ask either way ("How much power did the house sell
+# back?" is answered in kWh).
+MEASURE_ASKED: dict[str, re.Pattern] = {
+    "duration": re.compile(r"\bhow long\b(?!\s+ago)|\bduration\b|\bhow much time\b|"
+                           r"\b(?:how many|in) (?:seconds|minutes|hours|days|weeks|months|years)\b"),
+    "distance": re.compile(r"\bhow far\b(?!\s+(?:along|through|into|in)\b)|\bdistance\b|"
+                           r"\b(?:how many|in) (?i:km|kilomet\w*|miles|met(?:re|er)s)\b"),
+    "weight": re.compile(r"\bhow heavy\b|\bweigh\w*|\bmass\b|\b(?:how many|in) (?i:kg|kilos|"
+                         r"grams|lbs?)\b"),
+    "energy": re.compile(r"\benergy\b|\belectricity\b|\bpower\b|\bcalories\b|\b(?:how many|in) "
+                         r"(?i:kwh|kcal)\b"),
+    "power": re.compile(r"\bpower\b|\belectricity\b|\bwattage\b|\b(?:how many|in) (?i:watts|kw)\b"),
+    "speed": re.compile(r"\bhow fast\b|\bspeed\b|\bin (?i:mph|km/h)\b"),
+    "temperature": re.compile(r"\btemperature\b|\bhow (?:hot|warm|cold)\b|\bdegrees\b"),
+    "data": re.compile(r"\bsize\b|\bstorage\b|\bdisk\b|\bmemory\b|"
+                       r"\b(?:how many|in) (?i:mb|gb|tb|bytes)\b"),
+    "volume": re.compile(r"\bvolume\b|\b(?:how many|in) (?i:litres|liters|ml|gallons)\b"),
+    "heart rate": re.compile(r"\bheart ?rate\b|\bpulse\b|\bbpm\b"),
+    "percentage": re.compile(r"\bper ?cent(?:age)?\b|\bwhat (?:share|proportion)\b"),
+}
+
+
+def measures_asked(question: str) -> set[str]:
+    """The measures a question asks for (MEASURE_ASKED): none for most questions."""
+    question = question[:1].lower() + question[1:]
+    return {name for name, p in MEASURE_ASKED.items() if p.search(question)}
+
+
+def measure_of(span: str, after: str) -> str:
+    """What the quantity `span` measures, from its unit (in the span or right `after` it
+    in its line: "65.7" then " kWh"), or its form ("3:11:08"), or a currency ("£4.78":
+    "money"); "" when the span is no quantity or its unit is no unit of measure."""
+    m = MEASURE_NUMBER.match(span.strip())
+    if not m or m.end() < len(span.strip()):
+        return ""
+    if SPAN_PATTERNS["money"].fullmatch(span.strip()):
+        return "money"
+    if DURATION_NUMBER.match(m.group("num")):
+        return "duration"
+    unit = m.group("unit")
+    if unit is None and (n := re.match(r"\s?(%|°\s?[cf]?|[a-zµ]+(?:/[a-z]+)?)(?![\w/])", after,
+                                       re.I)):
+        unit = n.group(1)
+    unit = (unit or "").lower().replace(" ", "")
+    return next((name for name, units in MEASURE_UNITS.items() if unit in units), "")
+
+
 # The thing a question asks for, named right after its question word ("Which platform
 # ...", "What policy number ...", "How many restarts ..."): a value under a label of that
 # name answers it.

@@ -352,3 +352,33 @@ def test_a_name_the_title_shows_still_counts_where_it_labels_the_line():
     hers, toms = cands["18:10"], cands["19:30"]
     assert features(q, ("time",), hers)["line"] > features(q, ("time",), toms)["line"]
     assert read(q, [CHAT], AnswerTuning(), idf=flat_idf).best.text == "18:10"
+
+
+RIDE = Hit("frame", 12, "Chiltern hill repeats - Strava - Firefox\nThursday 5 February at 11:50, road bike\n"
+           "Distance\n70.0 km\nMoving time\n3:11:08\nAvg speed\n22.0 km/h\nAvg heart rate\n122 bpm\n"
+           "Energy\n1,840 kJ", "2026-02-05T14:00:00", 1.0, ["frames/0012.png"])
+
+
+def test_a_quantity_measures_what_its_unit_says_and_a_question_asks_for_a_measure():
+    from memory.shapes import measure_of, measures_asked
+    assert measures_asked("How long was I actually pedalling?") == {"duration"}
+    assert measures_asked("How long ago did I ride?") == set()
+    assert measures_asked("How much energy went into the car?") == {"energy"}
+    assert measures_asked("How many kWh did the heater use?") == {"energy"}
+    assert measures_asked("What's the tracking number?") == set()
+    assert measure_of("3:11:08", "") == "duration"          # h:mm:ss whatever follows
+    assert measure_of("65.7", " kWh") == "energy"           # the unit after it in its line
+    assert measure_of("37 min", "") == "duration"           # ... or in the span
+    assert measure_of("£4.78", "") == "money"
+    assert measure_of("5", " February") == ""               # a word, not a unit
+    assert measure_of("Kendal, charger 98", "") == ""       # not a quantity
+    cands = {c.text: c for c in candidates([RIDE], read=3)}
+    q = "How long was I actually pedalling on the Chiltern hill repeats?"
+    assert features(q, ("number", "quantity"), cands["3:11:08"])["measure"] == 1.0
+    assert features(q, ("number", "quantity"), cands["70.0"])["measure"] == -1.0
+    assert features(q, ("number", "quantity"), cands["122"])["measure"] == -1.0
+    assert features("Which bike did I ride?", ("text",), cands["70.0"])["measure"] == 0.0
+    # with the tuning as shipped, the duration answers, not the distance the tiles lead with
+    assert read(q, [RIDE], AnswerTuning(), idf=flat_idf).best.text == "3:11:08"
+    assert read(q, [RIDE], replace(AnswerTuning(), w_measure=0.0),
+                idf=flat_idf).best.text != "3:11:08"
