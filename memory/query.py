@@ -70,8 +70,9 @@ def analyse(text: str, *, now: dt.datetime, around_minutes: int = 15) -> QueryAn
 
     def hit(m: re.Match, r: tuple[dt.datetime, dt.datetime]) -> None:
         nonlocal rng, phrase
-        if rng is None:
-            rng, phrase = r, m.group(0)
+        if rng is None:   # the phrase as the user wrote it ("3 December"), not lowered
+            rng = r
+            phrase = text[m.start():m.end()] if len(q) == len(text) else m.group(0)
 
     parts = "|".join(PARTS)
     if m := re.search(rf"\byesterday(?:\s+({parts}))?\b", q):

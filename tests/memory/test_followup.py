@@ -32,7 +32,7 @@ def test_the_day_before_without_a_known_day_is_asked_as_it_is():
 def test_a_new_time_keeps_the_subject():
     got = carry("and on Monday?", LastTurn(INVOICE, day=dt.date(2026, 2, 16)), now=NOW)
     assert got.rule == "new_time"
-    assert got.question == "How much was the Marrow Studio invoice on monday?"
+    assert got.question == "How much was the Marrow Studio invoice on Monday?"   # as typed
     assert analyse(got.question, now=NOW).start.date() == dt.date(2026, 2, 16)
 
 

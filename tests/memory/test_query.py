@@ -93,6 +93,9 @@ def test_a_clock_time_of_today_reads_a_window_around_it():
     a = analyse("what was I doing at 3 pm", now=NOW, around_minutes=30)
     assert (a.start.strftime("%H:%M"), a.end.strftime("%H:%M")) == ("14:30", "15:30")
     assert a.time_phrase == "at 3 pm" and a.topic == "what was I doing"
+    # the phrase is shown as the user wrote it ("Searched on 3 December 2026 (...)")
+    assert analyse("What was the tracking number on 3 December?", now=NOW).time_phrase \
+        == "on 3 December"
     assert a.centre.strftime("%H:%M") == "15:00"   # the moment asked about
     assert analyse("what was I doing this morning", now=NOW).centre is None
     assert rng("meet at 5 people") is None  # a bare number is no time
