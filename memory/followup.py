@@ -264,7 +264,17 @@ def searched_for(question: str, evidence, citations, *, now: dt.datetime) -> dic
                 except ValueError:
                     continue   # an unreadable time names no day
                 break
-    return {"phrase": a.time_phrase or "",
+    # the moments read from inside the asked range (retrieval prefers them, not only them)
+    in_range = None
+    if a.start is not None and a.end is not None:
+        in_range = 0
+        for h in evidence:
+            try:
+                t = parse_iso(h.timestamp, naive="keep") if h.timestamp else None
+            except ValueError:
+                t = None   # an unreadable time is not inside
+            in_range += t is not None and a.start <= (t if t.tzinfo else t.astimezone()) < a.end
+    return {"phrase": a.time_phrase or "", "in_range": in_range,
             "start": a.start.isoformat() if a.start else "",
             "end": a.end.isoformat() if a.end else "",
             "apps": sorted(apps, key=lambda k: -apps[k]), "moments": len(evidence),
@@ -272,7 +282,9 @@ def searched_for(question: str, evidence, citations, *, now: dt.datetime) -> dic
 
 
 def describe_searched(searched: dict) -> str:
-    """"Searched yesterday (16 Feb 00:00 – 17 Feb 00:00) · 12 moments in Firefox, Slack"."""
+    """"Searched yesterday (16 Feb 00:00 – 17 Feb 00:00) · 12 moments read in Firefox, Slack";
+    when some of what was read lies outside the range asked: "· 2 moments from then and 3
+    from other times read in ..." or "· nothing seen then; 5 moments from other times ..."."""
     if searched.get("start"):
         s = parse_iso(searched["start"], naive="keep")
         e = parse_iso(searched["end"], naive="keep")
@@ -286,5 +298,13 @@ def describe_searched(searched: dict) -> str:
         named = ", ".join(apps[:SEARCHED_APPS])
         more = len(apps) - SEARCHED_APPS
         where = f" in {named}{f' and {more} more' if more > 0 else ''}"
-    found = f"{n} moment{'s' * (n != 1)} read{where}" if n else "nothing close was found"
+    k = searched.get("in_range")
+    if not n:
+        found = "nothing close was found"
+    elif k is None or k >= n:
+        found = f"{n} moment{'s' * (n != 1)} read{where}"
+    elif k == 0:   # what was read came from other times: say so, not "12 moments"
+        found = f"nothing seen then; {n} moment{'s' * (n != 1)} from other times read{where}"
+    else:
+        found = f"{k} moment{'s' * (k != 1)} from then and {n - k} from other times read{where}"
     return f"Searched {when} · {found}"

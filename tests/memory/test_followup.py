@@ -113,7 +113,12 @@ def test_searched_names_the_range_the_apps_and_the_answering_day():
     assert s["apps"] == ["Firefox", "chat"] and s["moments"] == 3
     text = describe_searched(s)
     assert text.startswith("Searched yesterday (16 Feb 00:00 – 17 Feb 00:00)")
-    assert "3 moments read in Firefox, chat" in text
+    # retrieval prefers the asked day but reads others too: the line says which is which
+    assert "1 moment from then and 2 from other times read in Firefox, chat" in text
+    s = searched_for("How much was the invoice on 10 February?", hits, [], now=NOW)
+    assert "nothing seen then; 3 moments from other times read in" in describe_searched(s)
+    s = searched_for("How much was the invoice in February?", hits, [], now=NOW)
+    assert "· 3 moments read in Firefox, chat" in describe_searched(s)
     # no time in the question: all of the history; the day is the cited moment's
     s = searched_for("How much was the invoice?", hits, ["c:D1:1"], now=NOW)
     assert s["day"] == "2026-02-15" and s["start"] == ""
