@@ -18,6 +18,9 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*"
 _CUR = r"(?:[$€£¥]|\b(?:EUR|GBP|USD|CHF|JPY|SEK|NOK|DKK|PLN)\b)"
+# Titles before a name, never part of it.
+HONORIFICS = ("Dr", "Mr", "Mrs", "Ms", "Miss", "Mx", "Prof", "Sir", "Dame", "Rev", "Fr")
+_HONORIFIC = "(?:" + "|".join(HONORIFICS) + ")"
 _AMOUNT = r"\d{1,3}(?:[,.' ]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 
 # Span patterns: every match in an evidence line is a candidate of that shape.
@@ -40,7 +43,10 @@ SPAN_PATTERNS: dict[str, re.Pattern] = {
     "url": re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE),
     "file": re.compile(r"(?:~|\.{0,2})/[\w./-]+|\b[\w-]+(?:/[\w.-]+)+|\b[\w-]+\.(?:[a-z]{2,4})\b"),
     "command": re.compile(r"(?<=\$ )\S.*$|(?<=> )\S.*$"),
-    "person": re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z'’]+){1,2}\b"),
+    # A person: a title and a name ("Dr Varga", "Dr Piet Krol"), or two or three
+    # capitalised words none of which is a title ("Dentist Dr Piet" is no name): HONORIFICS.
+    "person": re.compile(rf"\b{_HONORIFIC}\.?\s[A-Z][a-z'’]+(?:[ -][A-Z][a-z'’]+)?\b"
+                         rf"|\b(?!{_HONORIFIC}\b)[A-Z][a-z]+(?:[ -](?!{_HONORIFIC}\b)[A-Z][a-z'’]+){{1,2}}\b"),
     # A place: a street address ("84 Rua do Sol, Verona", "2 Station Road": a house number,
     # capitalised words, the town after a comma; not a day and month), after a preposition
     # of place, after a comma (the town of an address), two or more capitalised words, or
@@ -134,6 +140,16 @@ ASKER_VERB = re.compile(
     r"look|looking|looked|view|viewing|viewed|visit|visiting|visited|check|checking|checked)\b"
     r"|\b(?:i|we)\s+(?P<past>used|saw|looked|viewed|visited|checked)\b", re.IGNORECASE)
 
+# Nouns that name a person by their role: "Which dentist ...?" asks for a person as "Who
+# ...?" does.
+# (Nouns that also name things are left out: a host, a client, a reader, a player.)
+PERSON_NOUNS = ("person", "colleague", "doctor", "dentist", "nurse", "vet", "surgeon", "consultant",
+                "therapist", "physio", "teacher", "tutor", "instructor", "coach", "trainer",
+                "courier", "landlord", "agent", "manager", "engineer", "technician", "plumber",
+                "electrician", "reviewer", "assignee", "author", "sender", "caller", "recruiter",
+                "interviewer", "approver", "presenter", "organiser", "organizer", "advisor",
+                "adviser", "narrator", "customer", "tenant", "friend", "neighbour", "neighbor")
+
 # Question forms -> the shapes an answer to them takes (first match wins). The question
 # word decides before the nouns in the question: "Who is ticket OPS-7310 assigned to?" asks
 # for a person, not a code, so the forms anchored on when/who/where come before the rest.
@@ -148,8 +164,8 @@ QUESTION_FORMS: list[tuple[str, re.Pattern, tuple[str, ...]]] = [
     ("date", re.compile(r"\b(?:what (?:date|day)|which (?:date|day)|by when|due)\b", re.I),
      ("date",)),
     ("when", re.compile(r"^\s*(?:and\s+|so\s+)?when\b", re.I), ("time", "date")),
-    ("person", re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:person|colleague|doctor)\b", re.I),
-     ("person",)),
+    ("person", re.compile(rf"^\s*(?:who|whom|whose)\b|\bwhich (?:{'|'.join(PERSON_NOUNS)})s?\b",
+                          re.I), ("person",)),
     ("place", re.compile(r"^\s*where\b|\b(?:which|what) (?:city|town|country|place|street|venue|"
                          r"address)\b",
                          re.I), ("place",)),

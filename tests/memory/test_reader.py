@@ -382,3 +382,13 @@ def test_a_quantity_measures_what_its_unit_says_and_a_question_asks_for_a_measur
     assert read(q, [RIDE], AnswerTuning(), idf=flat_idf).best.text == "3:11:08"
     assert read(q, [RIDE], replace(AnswerTuning(), w_measure=0.0),
                 idf=flat_idf).best.text != "3:11:08"
+
+
+def test_a_role_asks_for_a_person_and_a_title_leads_a_name_never_ends_one():
+    assert expected_shapes("Which dentist is treating me at Harlow Lane Dental?")[1] == ("person",)
+    assert expected_shapes("Which host is the database on?")[1] != ("person",)   # a thing too
+    assert "person" in span_shapes("Dr Piet Krol") and "person" in span_shapes("Dr Varga")
+    assert "person" not in span_shapes("Dentist Dr Piet")
+    line = Hit("frame", 13, "Treatment plan - Firefox\nPatient Dmitri Eastwood. Dentist Dr Piet Krol.",
+               "2026-02-05T14:00:00", 1.0, ["frames/0013.png"])
+    assert "Dr Piet Krol" in {c.text for c in candidates([line], read=3)}
