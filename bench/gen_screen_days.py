@@ -1,7 +1,8 @@
 """Generate a varied, synthetic day at the computer: screenshots, a frame manifest and questions.
 
 Usage: .venv/bin/python bench/gen_screen_days.py --seed N --out DIR [--instances 5]
-       [--templates classic|fresh|round3|round4|round5|round6|round7|all|NAME,PREFIX,...] [--split-of EARLIER/questions.jsonl]
+       [--templates classic|fresh|round3|round4|round5|round6|round7|round8|all|NAME,PREFIX,...]
+       [--split-of EARLIER/questions.jsonl]
 
 Writes DIR/frames/NNNN.png (1600x900, Pillow + DejaVu fonts), DIR/frames.jsonl (file,
 timestamp, app, window_title: the `import-frames` manifest) and DIR/questions.jsonl (id,
@@ -55,7 +56,14 @@ a map, a sleep report, a CRM pipeline, a metrics dashboard, a file manager, `top
 report, a grade transcript, a shift rota, a parking fine, a boarding pass with a gate change and a
 notification centre), with layouts of their own (an agenda under day headings, a bar chart with a
 legend, a file manager's icon grid, a map with labelled pins, a stack of notifications):
-`--templates round7`.
+`--templates round7`. The 16 "round8" templates are a further held-out measure, written blind as
+well (a home router's connected devices, a photo's camera details, a timesheet, a water supply
+outage notice, a backup app, a `pytest` run, a video call with its chat, a cinema seat map, a
+pension statement, a car's MOT history, bin collection days, a certificate viewer over a sign-in
+page, a taxi receipt, a browser's history, a doorbell camera's events and a tide table), with
+layouts of their own (a call's gallery of tiles, a picture beside its info panel, coloured alert
+banners, a seat map, a donut chart with its legend, history under day headings):
+`--templates round8`.
 """
 
 from __future__ import annotations
@@ -3996,6 +4004,715 @@ def t_notification_centre(rng, day, used):
                 absent=[("nc_code", "What's the code to open the locker at {X}?", "locker7")])
 
 
+# --- round 8 (issue 18): a further held-out measure, written blind to the answer code like rounds 4
+# to 7: new kinds of screen, an eighth name pool, and each question's entity from its own pool.
+FIRST8 = ["Araminta", "Benedetta", "Cedric", "Dagmar", "Emrys", "Flavia", "Gunnar", "Henrietta", "Ivo",
+          "Jacinta", "Lazlo", "Mireille", "Nesta", "Odile", "Piran", "Rowena", "Sigrid", "Tancredi"]
+LAST8 = ["Abercrombie", "Blackburn", "Cartwright", "Dunwoody", "Ellingham", "Fontaine", "Greenhalgh", "Hawthorne",
+         "Ironside", "Kilbride", "Lamberti", "Mountjoy", "Nettleton", "Ormerod", "Pilkington", "Rutherford"]
+
+
+people8 = people_of(FIRST8, LAST8)   # the eighth pool
+
+
+ROUTER_NETS8 = ["Foxglove-Home", "Wrenfield_5G", "Tansy-Net", "Larkhill-WiFi", "Hazelnook", "Pipistrelle-5G",
+                "Marram-Home", "Cobnut_Net", "Sedgemoor-WiFi", "Quince-LAN", "Rushmere-5G", "Elderholt"]
+ROUTER_MODELS8 = ["Archer AX55", "Nighthawk RAX40", "FRITZ!Box 7590", "Deco X20", "ZenWiFi XT8", "RT-AX58U"]
+WIRELESS8 = ["{f}'s iPhone", "{f}'s MacBook Air", "Living room TV", "HP OfficeJet 8015", "Nest thermostat",
+             "Ring doorbell", "Kindle Paperwhite", "Sonos One", "work-laptop-0417", "{f}'s Galaxy S23"]
+WIRED8 = ["PlayStation 5", "Synology NAS", "Raspberry Pi 4", "Xbox Series X", "Desktop PC"]
+FORWARDS8 = [("Plex", 32400), ("SSH", 22), ("Home Assistant", 8123), ("Minecraft", 25565), ("WireGuard", 51820),
+             ("Web server", 443)]
+
+
+def t_router_admin(rng, day, used):
+    net = used.pick("net8", ROUTER_NETS8, rng)
+    model = rng.choice(ROUTER_MODELS8)
+    owner = rng.choice(FIRST8)
+    sub = rng.choice([0, 1, 50, 68, 178])
+    hosts = rng.sample(range(2, 250), 8)
+    names = [w.format(f=owner) for w in rng.sample(WIRELESS8, 5)]
+    wired = rng.choice(WIRED8)
+    pos = rng.randrange(1, 6)
+    names.insert(pos, wired)
+    rows = []
+    for k, nm in enumerate(names):
+        mac = ":".join(f"{rng.randint(0, 255):02X}" for _ in range(6))
+        conn = "Ethernet, port 2" if nm == wired else f"Wi-Fi {rng.choice(['2.4', '5'])} GHz, -{rng.randint(38, 79)} dBm"
+        rows.append([nm, f"192.168.{sub}.{hosts[k]}", mac, conn,
+                     f"{rng.uniform(0, 40):.1f} / {rng.uniform(0, 6):.1f} Mbps"])
+    fw = f"{rng.randint(1, 3)}.{rng.randint(0, 9)}.{rng.randint(10, 60)}"
+    fw_new = fw[:-2] + str(int(fw[-2:]) + rng.randint(1, 9))
+    fwd = rng.sample(FORWARDS8, 3)
+    ext = [rng.choice([p, rng.randint(20000, 60000)]) for _s, p in fwd]
+    ports = [[svc, str(e), f"192.168.{sub}.{hosts[6 + (k % 2)]}:{p}", rng.choice(["TCP", "UDP", "TCP/UDP"])]
+             for k, ((svc, p), e) in enumerate(zip(fwd, ext))]
+    wan = f"{rng.choice([81, 86, 92, 151, 212])}.{rng.randint(1, 254)}.{rng.randint(1, 254)}.{rng.randint(1, 254)}"
+    k = rng.choice([i for i in range(6) if i != pos])
+    f = rng.randrange(3)
+    return dict(app="Firefox", title=f"{model} - Connected devices", layout="table", shrink=2,
+                sidebar=["Status", "Connected devices", "Wi-Fi", "Port forwarding", "Parental controls", "Firmware",
+                         "System log"],
+                lines=["# Connected devices",
+                       f"Network {net}: {len(rows)} devices online. Firmware {fw} (version {fw_new} is available).",
+                       f"Internet connected for {rng.randint(2, 60)} days, public address {wan}.",
+                       ["Device", "IP address", "MAC address", "Connection", "Down / up"], *rows,
+                       "Port forwarding rules",
+                       ["Service", "Outside port", "Sent to", "Protocol"], *ports],
+                qs=[("ra_ip", f"What address does the {names[k]} have on my {net} network?", [rows[k][1]], "number"),
+                    ("ra_fw", f"Which firmware is the {net} router running?", [fw], "code"),
+                    ("ra_port", f"Which port from the internet goes through to {fwd[f][0]} on {net}?", [str(ext[f])],
+                     "number"),
+                    ("ra_cable", f"What's plugged into the {net} router with a cable?", [wired], "text")],
+                absent=[("ra_fw", "Which firmware is the {X} router running?", "net8")])
+
+
+PHOTO_TITLES8 = ["Lighthouse at dusk", "Grandma's 90th cake", "Frosty allotment", "Kayaks on the loch",
+                 "Market stall oranges", "Fog over the viaduct", "Puffins on the cliff", "Night ferry lights",
+                 "Bluebell woods", "Rooftops after rain", "Old tram depot", "Tulip fields in the mist"]
+CAMERAS8 = [("FUJIFILM X-T5", "XF16-80mmF4 R OIS WR"), ("Canon EOS R6m2", "RF24-105mm F4 L IS USM"),
+            ("SONY ILCE-7M4", "FE 35mm F1.8"), ("Apple iPhone 15 Pro", "Main camera 6.8 mm f/1.78"),
+            ("NIKON Z 6_2", "NIKKOR Z 24-70mm f/4 S"), ("OM SYSTEM OM-1", "M.Zuiko 12-40mm F2.8 PRO II"),
+            ("Google Pixel 8", "Main camera 6.9 mm f/1.68")]
+PHOTO_PLACES8 = ["Mull of Galloway, Scotland", "Whitstable, Kent", "Glencoe, Highland", "Stanage Edge, Derbyshire",
+                 "Hebden Bridge, West Yorkshire", "St Ives, Cornwall", "Llandudno, Conwy", "Bamburgh, Northumberland"]
+
+
+def t_photo_info(rng, day, used):
+    title = used.pick("photo8", PHOTO_TITLES8, rng)
+    cam, lens = rng.choice(CAMERAS8)
+    taken = day - dt.timedelta(days=rng.randint(3, 300))
+    at = rng.randint(6 * 60, 21 * 60)
+    imported = taken + dt.timedelta(days=rng.randint(1, 9))
+    edited = imported + dt.timedelta(days=rng.randint(0, 30))
+    place = rng.choice(PHOTO_PLACES8)
+    user = rng.choice(["sam", "alex", "jo", "kim", "robin"])
+    album = f"{taken:%Y-%m} {place.split(',')[0]}"
+    stem = rng.choice(["DSCF", "IMG_", "_DSC", "PXL_"])
+    fname = f"{stem}{rng.randint(1000, 9999)}.JPG"
+    path = f"/home/{user}/Pictures/{taken.year}/{album}/{fname}"
+    iso = rng.choice([64, 100, 125, 200, 400, 800, 1600, 3200, 6400])
+    focal = rng.choice([16, 23, 24, 28, 35, 50, 56, 70, 85])
+    speed = rng.choice(["1/15", "1/60", "1/125", "1/250", "1/500", "1/1000", "1/4000"])
+    fstop = rng.choice(["1.8", "2.8", "4", "5.6", "8", "11"])
+    w, h = rng.choice([(6240, 4160), (6000, 4000), (5712, 4284), (4032, 3024), (7008, 4672)])
+    mb = round(rng.uniform(3.2, 28.0), 1)
+    n, m = rng.randint(2, 40), rng.randint(41, 400)
+    return dict(app="Photos", title=f"{fname} - {album}", layout="photo", theme="dark",
+                status=[f"{n} of {m}", path, f"{mb} MB"],
+                lines=[f"# {title}", f"In {album}. Rated {rng.randint(0, 5)} of 5, {rng.choice(['no faces', 'one face', 'two faces'])} tagged.",
+                       ("Title", title), ("Taken", f"{taken:%A} {taken.day} {taken:%B} {taken.year}, {hm(at)}"),
+                       ("Camera", cam), ("Lens", lens), ("Exposure", f"{speed} s at f/{fstop}"), ("ISO", str(iso)),
+                       ("Focal length", f"{focal} mm"), ("Size", f"{w} x {h}, {mb} MB"), ("Location", place),
+                       ("Imported", f"{imported.day} {imported:%B} {imported.year}"),
+                       ("Edited", f"{edited.day} {edited:%B} {edited.year}")],
+                qs=[("pi_when", f"What day did I take the {title} photo?", [f"{taken.day} {taken:%B}"], "date"),
+                    ("pi_camera", f"What was {title} shot on?", [cam], "text"),
+                    ("pi_where", f"Where was I when I took {title}?", [place, place.split(",")[0]], "place"),
+                    ("pi_file", f"Where on my computer is the {title} photo saved?", [path], "file")],
+                absent=[("pi_camera", "What was {X} shot on?", "photo8")])
+
+
+TS_JOBS8 = ["Harlow Bridge survey", "Quayside flats fit-out", "Greenway school extension", "Millbrook depot roof",
+            "Castlegate office refurb", "Riverbank car park", "Elmstead surgery", "Northway retail unit",
+            "Kingsmead bus station", "Alder Court care home", "Ferry Lane housing", "Westgate library"]
+TS_FILLERS8 = ["Internal: training", "Internal: admin", "Bid: Portway depot", "Site visits (general)",
+               "Holborough culvert inspection", "Tender: Marsh Road"]
+
+
+def t_timesheet(rng, day, used):
+    job = used.pick("job8", TS_JOBS8, rng)
+    me, mgr, deputy = people8(rng, 3)
+    monday = day - dt.timedelta(days=day.weekday())
+    days = [monday + dt.timedelta(days=k) for k in range(5)]
+    jobs = [job, *rng.sample(TS_FILLERS8, 3)]
+    codes = ["".join(w[0] for w in j.replace(":", "").split()[:2]).upper() + f"-{rng.randint(1000, 9999)}" for j in jobs]
+    order = rng.sample(range(4), 4)
+    hours = [[0.0] * 5 for _ in jobs]
+    for c in range(5):
+        units = rng.choice([15, 15, 16, 18])
+        for _ in range(units):
+            hours[rng.choices(range(4), weights=[5, 2, 2, 1])[0]][c] += 0.5
+    ask = rng.choice([c for c in range(5) if hours[0][c]])
+    totals = [sum(col) for col in zip(*hours)]
+    grand = sum(totals)
+    rows = [[codes[j], jobs[j], *[f"{h:g}" if h else "" for h in hours[j]], f"{sum(hours[j]):g}"] for j in order]
+    prev = rng.choice([35.5, 37.5, 38, 40.5])
+    miles = rng.randint(12, 140)
+    return dict(app="Chromium", title=f"Timesheet week {days[0].isocalendar()[1]} - Clockwise", layout="table",
+                numeric_right=True, shrink=2, groups=[("", 2), ("Hours", 5), ("", 1)],
+                status=[f"Approver: {mgr}", "Status: Draft", f"Autosaved {hm(rng.randint(9 * 60, 17 * 60))}"],
+                lines=[f"# Timesheet, week of {long_date(days[0])[1]}",
+                       f"{me}, site engineering. Submit by {days[4]:%A} 17:00 for approval.",
+                       ["Code", "Job", *[short_date(d)[0] for d in days], "Total"], *rows,
+                       ["", "Total", *[f"{t:g}" for t in totals], f"{grand:g}"],
+                       f"Last week: {prev:g} hours, approved by {deputy} on {short_date(days[0] - dt.timedelta(days=rng.randint(1, 3)))[0]}.",
+                       f"Mileage this week: {miles} miles ({gbp(miles * 0.45)})."],
+                qs=[("ts_day", f"How many hours did I put down for {job} on {days[ask]:%A}?", [f"{hours[0][ask]:g}"],
+                     "number"),
+                    ("ts_total", f"What do the hours add up to on my timesheet with {job} on it?", [f"{grand:g}"],
+                     "number"),
+                    ("ts_code", f"Which job code do I book {job} time to?", [codes[0]], "code"),
+                    ("ts_who", f"Who has to approve my week on {job}?", [mgr], "person")],
+                absent=[("ts_code", "Which job code do I book {X} time to?", "job8")])
+
+
+OUTAGE_AREAS8 = ["Kesgrave Heath", "Little Brampton", "Upper Wraxall", "Saxtead Green", "Nether Stowey", "Coddenham",
+                 "Great Bealings", "Fressingfield", "Lower Slaughter", "Long Melford", "Hintlesham", "Brantham"]
+WATER_COS8 = ["Eastbrook Water", "Severnside Water", "Wessex Vale Water", "Pennine Water Services"]
+OUTAGE_STREETS8 = ["Mill Road", "Quay Lane", "Orchard Rise", "Church Walk", "The Street", "Chapel Hill",
+                   "Rectory Lane", "Back Lane", "Vicarage Road"]
+WATER_POINTS8 = ["Village hall car park", "Co-op car park", "Community centre", "Recreation ground", "Primary school gates"]
+
+
+def t_water_outage(rng, day, used):
+    area = used.pick("area8", OUTAGE_AREAS8, rng)
+    company = rng.choice(WATER_COS8)
+    streets = rng.sample(OUTAGE_STREETS8, 5)
+    t0 = rng.randint(24, 40) * 15
+    old = t0 + rng.randint(16, 24) * 15
+    upd = t0 + rng.randint(8, 15) * 15
+    new = old + rng.randint(6, 14) * 15
+    water_at = upd + rng.randint(2, 6) * 15
+    point = f"{rng.choice(WATER_POINTS8)}, {streets[4]}"
+    ref = f"INC-{rng.randint(1000000, 9999999)}"
+    homes = rng.randint(180, 4200)
+    title = f"Supply interruption: {area}"
+    return dict(app="Firefox", title=f"{title} - {company}", layout="alerts", reading=True,
+                crumbs=[company, "Help", "Problems in your area", area],
+                lines=[f"# {title}", f"Last updated {hm(upd)} today, {long_date(day)[0]}.",
+                       ("warning", f"No water in {area}",
+                        f"We're repairing a burst main on {streets[0]}. Supply went off at {hm(t0)}. When it's back, "
+                        "taps may run cloudy for a while: run the cold kitchen tap until it clears."),
+                       ("info", f"Update at {hm(upd)}",
+                        f"The repair is taking longer than we hoped. We now expect supply back by {hm(new)}, "
+                        f"not {hm(old)} as we said this morning."),
+                       ("Reference", ref), ("Homes affected", f"{homes:,}"),
+                       ("Streets", f"{', '.join(streets[:3])}, {streets[3]} and {rng.randint(3, 14)} more"),
+                       ("Bottled water", f"{point}, from {hm(water_at)}"),
+                       ("Priority Services", f"Call 0800 {rng.randint(100, 999)} {rng.randint(1000, 9999)}: we deliver water"),
+                       ("Compensation", f"{gbp(rng.choice([30.0, 40.0, 50.0]))} if you're off for over 12 hours")],
+                qs=[("wo_back", f"When should the taps in {area} be working again?", [hm(new)], "time"),
+                    ("wo_bottles", f"Where can people in {area} get bottled water?", [point], "place"),
+                    ("wo_ref", f"What's the reference for the {area} water cut?", [ref], "code"),
+                    ("wo_homes", f"How many homes lost water in {area}?", [f"{homes:,}"], "number")],
+                absent=[("wo_back", "When should the taps in {X} be working again?", "area8")],
+                activity=[f"{title} - {company}", title])
+
+
+BACKUP_JOBS8 = ["Studio projects", "Thesis and notes", "Accounts folder", "Podcast masters", "Home videos",
+                "Client archive", "Scans and letters", "Allotment records", "Game saves", "Choir recordings",
+                "Garden journal", "Novel drafts"]
+DRIVES8 = ["SEAGATE_4TB", "WD_PASSPORT", "SAMSUNG_T7", "LACIE_RUGGED", "TOSHIBA_2TB"]
+
+
+def t_backup_status(rng, day, used):
+    job = used.pick("backup8", BACKUP_JOBS8, rng)
+    user = rng.choice(["sam", "alex", "jo", "kim", "robin"])
+    drive = rng.choice(DRIVES8)
+    slug = job.lower().replace(" ", "-")
+    src = f"/home/{user}/{job.replace(' ', '_')}"
+    dest = f"/media/{user}/{drive}/Backups/{slug}"
+    sched = rng.choice([60, 90, 120, 150, 180, 22 * 60 + 30, 23 * 60])
+    keep = rng.choice([30, 60, 90, 180])
+    fail_back = rng.randint(1, 4)
+    rows, added = [], []
+    for k in range(5):
+        d = day - dt.timedelta(days=k + (1 if sched > 20 * 60 else 0))
+        start = sched + rng.randint(0, 3)
+        if k == fail_back:
+            rows.append([f"{short_date(d)[0]}, {hm(start)}", "0 min", "0", "-", "Failed: drive not connected"])
+            continue
+        gb = f"{rng.uniform(0.1, 9.5):.1f} GB" if rng.random() < 0.6 else f"{rng.randint(12, 950)} MB"
+        added.append(gb)
+        rows.append([f"{short_date(d)[0]}, {hm(start)}", f"{rng.randint(2, 48)} min", f"{rng.randint(3, 4800):,}", gb,
+                     "Completed"])
+    fail = day - dt.timedelta(days=fail_back + (1 if sched > 20 * 60 else 0))
+    nxt = day + dt.timedelta(days=0 if sched > 20 * 60 else 1)
+    free, cap = rng.randint(40, 1800), rng.choice([2, 4, 5])
+    return dict(app="Backups", title=job, layout="kv",
+                sidebar=["Overview", "Restore", "Schedule", "Storage", "Preferences"],
+                status=[f"{drive}: {free} GB free of {cap} TB", f"{rng.randint(2000, 90000):,} files kept",
+                        "Backups 44.1"],
+                lines=[f"# {job}", "Your files are backed up automatically.",
+                       ("Folder", src), ("Saved to", dest), ("Schedule", f"Every day at {hm(sched)}, kept for {keep} days"),
+                       ("Next backup", f"{long_date(nxt)[0]} at {hm(sched)}"), ("Encryption", "On, with a password"),
+                       ["Started", "Took", "Files changed", "Added", "Result"], *rows],
+                qs=[("bk_dest", f"Which folder does my {job} backup go into?", [dest], "file"),
+                    ("bk_fail", f"When did the {job} backup last fail?", [short_date(fail)[1]], "date"),
+                    ("bk_added", f"How much did the most recent {job} backup add?", [added[0]], "number"),
+                    ("bk_next", f"What time will the {job} backup run next?", [hm(sched)], "time")],
+                absent=[("bk_dest", "Which folder does my {X} backup go into?", "backup8")])
+
+
+TEST_REPOS8 = ["kestrel-billing", "puffin-auth", "gannet-search", "shrike-reports", "linnet-api", "merlin-sync",
+               "siskin-etl", "dunnock-web", "redpoll-jobs", "whinchat-cli", "twite-mailer", "brambling-core"]
+TEST_FAILS8 = [("tests/test_refunds.py", "test_refund_rounds_to_pence", "assert Decimal('4.34') == Decimal('4.33')"),
+               ("tests/test_tokens.py", "test_expired_token_is_rejected", "assert 200 == 401"),
+               ("tests/api/test_export.py", "test_csv_has_header_row", "AssertionError: assert 'id,name' in ''"),
+               ("tests/test_dates.py", "test_clocks_change_day", "assert '01:30' == '02:30'"),
+               ("tests/test_slugs.py", "test_unicode_title_slug", "assert 'caf' == 'cafe'"),
+               ("tests/db/test_migrations.py", "test_0042_adds_index", "sqlite3.OperationalError: no such table: orders")]
+TEST_SLOW8 = ["tests/api/test_export.py::test_full_export_zip", "tests/db/test_migrations.py::test_all_migrations_apply",
+              "tests/test_search.py::test_reindex_10k_rows", "tests/test_mailer.py::test_batch_send_retry",
+              "tests/test_pdf.py::test_invoice_pdf_render"]
+TEST_CMDS8 = ["python -m pytest -q --durations=3", "pytest -q --durations=3 tests/",
+              ".venv/bin/pytest -q --durations=3 -k 'not slow'", "uv run pytest -q --durations=3 -p no:randomly",
+              "poetry run pytest -q --durations=3"]
+
+
+def t_test_run(rng, day, used):
+    repo = used.pick("repo8", TEST_REPOS8, rng)
+    user, host = rng.choice(["sam", "alex", "jo", "kim"]), rng.choice(["thinkpad", "xps13", "framework", "devbox"])
+    cmd = rng.choice(TEST_CMDS8)
+    fails = rng.sample(TEST_FAILS8, rng.randint(1, 2))
+    slow = rng.sample(TEST_SLOW8, 3)
+    secs = sorted((round(rng.uniform(0.4, 9.9), 2) for _ in slow), reverse=True)
+    n_pass, n_skip = rng.randint(90, 230), rng.randint(0, 6)
+    total = n_pass + n_skip + len(fails)
+    marks = ["."] * n_pass + ["s"] * n_skip + ["F"] * len(fails)
+    rng.shuffle(marks)
+    dots, done = [], 0
+    for i in range(0, total, 80):
+        chunk = "".join(marks[i:i + 80])
+        done += len(chunk)
+        dots.append(f"{chunk:<80} [{round(100 * done / total):>3}%]")
+    took = round(rng.uniform(4, 95), 2)
+    lines = [f"{user}@{host}:~/code/{repo}$ {cmd}", *dots, f"{'=' * 36} FAILURES {'=' * 36}"]
+    for path, name, msg in fails:
+        lines += [f"{'_' * 24} {name} {'_' * 24}", f"{path}:{rng.randint(20, 240)}: in {name}", f"E   {msg}"]
+    lines.append(f"{'=' * 30} slowest 3 durations {'=' * 30}")
+    lines += [f"{s:.2f}s call     {t}" for s, t in zip(secs, slow)]
+    lines.append(f"{'=' * 28} short test summary info {'=' * 28}")
+    lines += [f"FAILED {path}::{name} - {msg}" for path, name, msg in fails]
+    skipped = f", {n_skip} skipped" if n_skip else ""
+    lines.append(f"{'=' * 20} {len(fails)} failed, {n_pass} passed{skipped} in {took}s {'=' * 20}")
+    lines.append(f"{user}@{host}:~/code/{repo}$")
+    return dict(app="Terminal", title=f"{user}@{host}: ~/code/{repo}", layout="plain", mono=True, theme="dark", shrink=5,
+                lines=lines,
+                qs=[("pt_cmd", f"How did I run the {repo} test suite?", [cmd], "command"),
+                    ("pt_failed", f"How many {repo} tests failed?", [f"{len(fails)} failed"], "number"),
+                    ("pt_file", f"Which file is the failing {fails[0][1]} test of {repo} in?", [fails[0][0]], "file"),
+                    ("pt_slow", f"Which {repo} test was the slowest?", [slow[0], slow[0].split("::")[1]], "code")],
+                absent=[("pt_failed", "How many {X} tests failed?", "repo8")])
+
+
+MEETINGS8 = ["Allotment committee", "Quiz night planning", "Orchestra section leads", "Street party planning",
+             "Thesis supervision", "PTA finance group", "Choir committee", "Five-a-side organisers",
+             "Housing co-op board", "Book fair volunteers", "Cycling club rides", "Tenants' association"]
+
+
+def t_video_call(rng, day, used):
+    meeting = used.pick("meeting8", MEETINGS8, rng)
+    people = people8(rng, rng.randint(5, 7))
+    host, presenter = people[0], people[rng.randrange(1, len(people))]
+    tiles = [(p, "Host" if p == host else "Presenting" if p == presenter else rng.choice(["", "Muted", "Muted", ""]))
+             for p in people]
+    tiles.insert(rng.randrange(1, len(tiles) + 1), ("You", "Muted"))
+    t = rng.randint(18 * 60, 20 * 60)
+    hall = day + dt.timedelta(days=rng.randint(10, 40))
+    leaflets = day + dt.timedelta(days=rng.randint(3, 9))
+    nxt = day + dt.timedelta(days=rng.randint(7, 21))
+    h1 = rng.randint(9, 13) * 60
+    nt = rng.choice([18 * 60 + 30, 19 * 60, 19 * 60 + 30, 20 * 60])
+    flt, strip = rng.choice([40.0, 45.0, 50.0, 60.0, 75.0]), rng.choice([1.0, 1.5, 2.0])
+    a, b, c = rng.sample(people, 3)
+    chat = [dict(who=a, time=hm(t + 4), text=f"Hall's booked for {long_date(hall)[0]}, {hm(h1)} to {hm(h1 + 240)}."),
+            dict(who=b, time=hm(t + 9), text=f"Leaflets have to be with the printer by {long_date(leaflets)[0]}."),
+            dict(who=c, time=hm(t + 15), text=f"Can we have {gbp(flt)} in the float? Raffle tickets {gbp(strip)} a strip."),
+            dict(who="You", time=hm(t + 21), text=f"Next meeting {long_date(nxt)[0]} at {hm(nt)}? Same link.", me=True)]
+    mid = f"{rng.randint(100, 999)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+    return dict(app="Huddle", title=meeting, layout="gallery", theme="dark",
+                lines=[f"# {meeting}", f"Meeting ID {mid}. {len(tiles)} people. Recording for {rng.randint(12, 58)} min.",
+                       *tiles, *chat],
+                qs=[("vc_host", f"Who was hosting the {meeting} call?", [host], "person"),
+                    ("vc_hall", f"What date did they say the hall is booked for, on the {meeting} call?",
+                     [long_date(hall)[1]], "date"),
+                    ("vc_float", f"How much did someone want for the float on the {meeting} call?", [gbp(flt)[1:]], "money"),
+                    ("vc_next", f"What time did I suggest for the next {meeting} meeting?", [hm(nt)], "time")],
+                absent=[("vc_host", "Who was hosting the {X} call?", "meeting8")])
+
+
+FILMS8 = ["The Glass Orchard", "Midnight at Kessler's", "Salt and Iron", "Paper Moons", "The Last Ferryman", "Copper Sky",
+          "A Quiet Mutiny", "North of Nowhere", "The Clockmaker's Wager", "Velvet Static", "Lanterns Over Lyme",
+          "Wildfire Season"]
+CINEMAS8 = ["Rex Cinema, Berkhamsted", "Everyman Harrogate", "The Electric, Birmingham", "Broadway, Nottingham",
+            "Plaza Cinema, Stockport", "Curzon Canterbury"]
+
+
+def t_cinema_seats(rng, day, used):
+    film = used.pick("film8", FILMS8, rng)
+    cinema = rng.choice(CINEMAS8)
+    when = day + dt.timedelta(days=rng.randint(0, 5))
+    times = sorted(rng.sample(range(11 * 12, 22 * 12), 4))
+    times = [t * 5 for t in times]
+    k = rng.randrange(4)
+    show = times[k]
+    n = rng.choice([2, 2, 3])
+    letters = "ABCDEFGHJ"
+    r = rng.randrange(3, 9)
+    a = rng.randint(1, 16 - n + 1)
+    mine = [f"{letters[r]}{a + i}" for i in range(n)]
+    rows = []
+    for i, letter in enumerate(letters):
+        seats = ["x" if rng.random() < 0.35 else "." for _ in range(16)]
+        if i == r:
+            for j in range(a - 1, a - 1 + n):
+                seats[j] = "o"
+        s = "".join(seats)
+        rows.append((letter, f"{s[:4]} {s[4:12]} {s[12:]}"))
+    price = rng.choice([9.5, 10.75, 11.5, 12.95, 14.0])
+    fee = rng.choice([0.95, 1.2, 1.5])
+    total = round(n * price + fee, 2)
+    screen = f"Screen {rng.randint(1, 9)}"
+    return dict(app="Firefox", title=f"Choose seats - {film} - {cinema.split(',')[0]}", layout="seats",
+                lines=[f"# {film} ({rng.choice(['12A', '15', 'PG'])})",
+                       f"{cinema}, {screen}. {long_date(when)[0]}, {hm(show)}. {rng.randint(95, 160)} min.",
+                       *rows,
+                       f"Your seats: {', '.join(mine)}. {n} x {gbp(price)}, booking fee {gbp(fee)}. Total {gbp(total)}",
+                       f"Other times that day: {', '.join(hm(t) for t in times if t != show)}."],
+                qs=[("cs_seats", f"Which seats have I got for {film}?", [", ".join(mine)], "code"),
+                    ("cs_time", f"What time does {film} start?", [hm(show)], "time"),
+                    ("cs_total", f"How much is {film} going to cost me all in?", [gbp(total)[1:]], "money"),
+                    ("cs_screen", f"Which screen is {film} on?", [screen], "number")],
+                absent=[("cs_time", "What time does {X} start?", "film8")])
+
+
+PENSIONS8 = ["Greyfriars Pensions", "Ashlar Retirement", "Bellwether Pension Trust", "Cloverleaf Workplace Pension",
+             "Dunstan Lifetime", "Evenlode Pensions", "Fallowfield Retirement", "Garnet Pension Plan",
+             "Hollins Master Trust", "Ivybridge Pensions", "Kelmscott Retirement", "Lindley Pension Scheme"]
+FUNDS8 = ["Global equity index", "UK equity index", "Corporate bonds", "Government bonds", "Property", "Cash",
+          "Emerging markets", "Sustainable growth"]
+
+
+def t_pension_statement(rng, day, used):
+    scheme = used.pick("scheme8", PENSIONS8, rng)
+    funds = rng.sample(FUNDS8, rng.randint(3, 5))
+    cuts = sorted(rng.sample(range(4, 96), len(funds) - 1))
+    shares = [b - a for a, b in zip([0, *cuts], [*cuts, 100])]
+    while len(set(shares)) < len(shares) or min(shares) < 3:
+        cuts = sorted(rng.sample(range(4, 96), len(funds) - 1))
+        shares = [b - a for a, b in zip([0, *cuts], [*cuts, 100])]
+    pot = rng.randint(1500000, 22000000) / 100
+    last = round(pot * rng.uniform(0.78, 0.93), 2)
+    you, emp = rng.randint(90000, 480000) / 100, rng.randint(60000, 520000) / 100
+    charges = round(pot * 0.0045, 2)
+    age = rng.choice([65, 66, 67, 68])
+    income = round(pot * rng.uniform(0.06, 0.11), 2)
+    sd = dt.date(day.year - (1 if day.month < 5 else 0), 4, 5)
+    member = f"{rng.choice(['GF', 'PN', 'MT'])}{rng.randint(100000, 999999)}"
+    order = sorted(range(len(funds)), key=lambda i: -shares[i])
+    rows = [(funds[i], f"{shares[i]}%", gbp(round(pot * shares[i] / 100, 2))) for i in order]
+    title = f"Annual statement {sd.year} - {scheme}"
+    return dict(app="Chromium", title=title, layout="donut", reading=True,
+                sidebar=["Summary", "Statements", "Investments", "Contributions", "Beneficiaries", "Help"],
+                lines=["# Your annual pension statement",
+                       f"{scheme}, member {member}. Statement date {long_date(sd)[1]} {sd.year}.",
+                       f"Your pot is worth {gbp(pot)} (a year ago {gbp(last)}).",
+                       f"This year you paid in {gbp(you)} and your employer paid {gbp(emp)}. Charges were {gbp(charges)}.",
+                       ("Where your money is invested", "Share", "Value"), *rows,
+                       f"If you retire at {age}, we estimate an income of {gbp(income)} a year in today's money.",
+                       f"Nominated beneficiary: {people8(rng, 1)[0]}. Update it any time."],
+                qs=[("ps_pot", f"What's my {scheme} pension worth at the moment?", [gbp(pot)[1:]], "money"),
+                    ("ps_emp", f"How much did my employer pay into {scheme} over the year?", [gbp(emp)[1:]], "money"),
+                    ("ps_fund", f"What is most of my {scheme} money invested in?", [funds[order[0]]], "text"),
+                    ("ps_age", f"What retirement age does {scheme} base its income estimate on?", [str(age)], "number")],
+                absent=[("ps_pot", "What's my {X} pension worth at the moment?", "scheme8")],
+                activity=[title, "annual pension statement"])
+
+
+MOT_REGS8 = ["KX19 HBF", "LB68 TZO", "YR17 MWD", "SN20 PLK", "BD66 VXC", "WU18 KEJ", "GF70 NRA", "DY21 OHS",
+             "MA15 CZU", "EO69 BYT", "PN67 FLX", "HJ22 WRM"]
+MOT_CARS8 = ["Ford Fiesta", "Vauxhall Corsa", "Volkswagen Golf", "Nissan Qashqai", "Toyota Auris", "Peugeot 208"]
+MOT_GARAGES8 = ["Hollybank Garage, Leek", "Kwik Fit, Chesterfield", "Halfords Autocentre, Derby",
+                "Station Road Motors, Matlock", "A1 Autos, Buxton", "Ashbourne Tyre and MOT, Ashbourne"]
+MOT_FAILS8 = ["Nearside front tyre tread below the legal limit", "Offside rear brake light not working",
+              "Windscreen wiper blade deteriorated", "Front anti-roll bar link excessively worn",
+              "Headlamp aim too high", "Exhaust emissions over the limit"]
+MOT_ADVISORIES8 = ["front brake discs slightly worn", "oil leak, not excessive", "rear tyres close to the limit",
+                   "corrosion on the subframe", "suspension arm bush deteriorating", "none"]
+
+
+def t_mot_history(rng, day, used):
+    reg = used.pick("reg8", MOT_REGS8, rng)
+    car = rng.choice(MOT_CARS8)
+    garages = rng.sample(MOT_GARAGES8, 4)
+    last = day - dt.timedelta(days=rng.randint(20, 300))
+    expiry = last + dt.timedelta(days=364)
+    miles = rng.randint(24000, 96000)
+    tests = [(last, "Pass", miles, garages[0])]
+    fail_year = rng.randint(1, 2)
+    m, d = miles, last
+    for k in range(1, 4):
+        d = d - dt.timedelta(days=rng.randint(355, 375))
+        m -= rng.randint(5200, 11800)
+        if k == fail_year:
+            tests.append((d, "Pass", m + rng.randint(2, 30), garages[k]))
+            d = d - dt.timedelta(days=rng.randint(2, 9))
+            tests.append((d, "Fail", m, garages[k]))
+        else:
+            tests.append((d, "Pass", m, garages[k]))
+    reason = rng.choice(MOT_FAILS8)
+    events = []
+    for when, result, mi, garage in tests:
+        note = f"Failed: {reason}" if result == "Fail" else f"Advisory: {rng.choice(MOT_ADVISORIES8)}"
+        events.append((f"{when.day} {when:%b} {when.year}", f"{result}, {mi:,} miles", f"{garage}. {note}"))
+    first = d - dt.timedelta(days=rng.randint(365 * 3 - 20, 365 * 3))
+    title = f"{reg} MOT history - GOV.UK"
+    return dict(app="Firefox", title=title, layout="timeline", reading=True,
+                lines=[f"# {reg}: {car}",
+                       f"{rng.choice(['Silver', 'Blue', 'Red', 'Grey', 'White'])}, {rng.choice(['petrol', 'diesel', 'hybrid'])}. "
+                       f"First registered {long_date(first)[1]} {first.year}.",
+                       f"MOT valid until {long_date(expiry)[0]} {expiry.year}", *events,
+                       "Check the mileage goes up at every test. Report anything wrong to the DVSA."],
+                qs=[("mot_due", f"When does the MOT on {reg} run out?", [long_date(expiry)[1]], "date"),
+                    ("mot_miles", f"How many miles were on {reg} at its latest MOT?", [f"{miles:,}"], "number"),
+                    ("mot_fail", f"Why did {reg} fail its MOT?", [reason], "text"),
+                    ("mot_where", f"Which garage did the most recent MOT on {reg}?", [garages[0], garages[0].split(",")[0]],
+                     "place")],
+                absent=[("mot_due", "When does the MOT on {X} run out?", "reg8")],
+                activity=[title, f"{reg}: {car}"])
+
+
+BIN_STREETS8 = ["Larkspur Close", "Tolpuddle Way", "Cowslip Meadow", "Nightjar Rise", "Pennycress Road",
+                "Wagtail Drive", "Sorrel Gardens", "Fieldfare Court", "Yarrowby Lane", "Teasel Walk",
+                "Harebell Avenue", "Chiffchaff Row"]
+BIN_COUNCILS8 = ["Wealdon District Council", "Harrowby Borough Council", "Thornmere City Council",
+                 "East Calder Council"]
+
+
+def t_bin_collections(rng, day, used):
+    street = used.pick("street8", BIN_STREETS8, rng)
+    council = rng.choice(BIN_COUNCILS8)
+    wd = rng.randrange(5)
+    c0 = day + dt.timedelta(days=(wd - day.weekday()) % 7 or 7)
+    c1 = c0 + dt.timedelta(days=7)
+    black, blue = rng.sample([c0, c1], 2)
+    green = rng.choice([c0, c1])
+    glass = c0 + dt.timedelta(days=7 * rng.randint(0, 3))
+    out = rng.choice([6 * 60, 6 * 60 + 30, 7 * 60])
+    fee, bulky = rng.choice([45.0, 52.0, 58.5, 64.0]), rng.choice([22.5, 28.0, 35.0])
+    sub_end = dt.date(day.year + 1, 3, 31)
+    items = [("Food waste", "Grey caddy, every week", short_date(c0)[0]),
+             ("Rubbish", "Black bin, every two weeks", short_date(black)[0]),
+             ("Recycling", "Blue bin, every two weeks", short_date(blue)[0]),
+             ("Garden waste", f"Green bin, every two weeks. Paid until {short_date(sub_end)[1]} {sub_end.year}",
+              short_date(green)[0]),
+             ("Glass", "Black box, every four weeks", short_date(glass)[0])]
+    rng.shuffle(items)
+    return dict(app="Bin Day", title=f"Collections - {street}", layout="list",
+                lines=[f"# {rng.randint(2, 140)} {street}",
+                       f"{council}. Collection day: {c0:%A}. Bins out by {hm(out)}; crews work until {hm(15 * 60)}.",
+                       *items,
+                       f"Garden waste costs {gbp(fee)} a year. Bulky items from {gbp(bulky)}, booked online."],
+                qs=[("bc_green", f"When will they next empty the green bin on {street}?", [short_date(green)[1]], "date"),
+                    ("bc_out", f"By what time do the bins have to be out on {street}?", [hm(out)], "time"),
+                    ("bc_fee", f"How much is the garden bin a year on {street}?", [gbp(fee)[1:]], "money"),
+                    ("bc_day", f"Which day of the week are the bins collected on {street}?", [f"{c0:%A}"], "text")],
+                absent=[("bc_green", "When will they next empty the green bin on {X}?", "street8")])
+
+
+CERT_DOMAINS8 = ["intranet.alderbank.co.uk", "portal.hesketh-lettings.com", "mail.cobbleworth.org",
+                 "pay.tillingham-energy.com", "my.brackenfield.ac.uk", "shop.pellingwood.co.uk", "vpn.ostlers-law.com",
+                 "book.hartcliffe-leisure.org", "app.quernmore.io", "login.sallowfield.net", "docs.wexham-studio.com",
+                 "tickets.ambleside-arts.org"]
+CERT_CAS8 = ["Let's Encrypt R11", "DigiCert Global G2 TLS RSA", "Sectigo RSA DV Secure Server CA",
+             "GlobalSign GCC R3 DV TLS CA", "Google Trust Services WR1", "Amazon RSA 2048 M02"]
+
+
+def t_cert_viewer(rng, day, used):
+    domain = used.pick("domain8", CERT_DOMAINS8, rng)
+    org = domain.split(".")[1].replace("-", " ").title()
+    ca = rng.choice(CERT_CAS8)
+    issued = day - dt.timedelta(days=rng.randint(10, 300))
+    expires = issued + dt.timedelta(days=89 if ca.startswith("Let's") else 396)
+    serial = ":".join(f"{rng.randint(0, 255):02X}" for _ in range(10))
+    sha = " ".join(f"{rng.randint(0, 65535):04X}" for _ in range(6))
+    url = f"https://{domain}/{rng.choice(['login', 'signin', 'account/login', 'auth'])}?next=/{rng.choice(['dashboard', 'home', 'inbox'])}"
+    email = f"{rng.choice(FIRST8).lower()}@{'.'.join(domain.split('.')[1:])}"
+    return dict(app="Chromium", title=f"Sign in - {org}", layout="form",
+                tabs=[f"Sign in - {org}", "New Tab"], tab=0,
+                lines=[url, f"# Sign in to {org}", "Use your work account.",
+                       ("Email address", email), ("Password", "\u2022" * rng.randint(9, 14)),
+                       "Forgotten your password?  Need help?"],
+                modal=(f"Certificate: {domain}",
+                       [f"Issued to: {domain}", f"Issued by: {ca}",
+                        f"Valid from: {issued.day} {issued:%B} {issued.year}",
+                        f"Expires on: {expires.day} {expires:%B} {expires.year}",
+                        f"Serial: {serial}", f"SHA-256: {sha} ..."],
+                       ["Export", "Close"]),
+                qs=[("cv_expiry", f"When does the {domain} certificate run out?",
+                     [f"{expires.day} {expires:%B} {expires.year}"], "date"),
+                    ("cv_issuer", f"Who issued the certificate for {domain}?", [ca], "text"),
+                    ("cv_serial", f"What's the serial number of the {domain} certificate?", [serial], "code"),
+                    ("cv_url", f"Which page was I on when I checked the certificate for {domain}?", [url], "url")],
+                absent=[("cv_expiry", "When does the {X} certificate run out?", "domain8")])
+
+
+RIDE_DESTS8 = ["Waverley Station", "Murrayfield Stadium", "The Usher Hall", "Leith Theatre", "Edinburgh Airport",
+               "Dynamic Earth", "Bridgewater Hall", "Manchester Piccadilly", "Salford Quays", "Etihad Campus",
+               "Victoria Baths", "Aviva Studios"]
+RIDE_PICKUPS8 = ["14 Marchmont Crescent", "3 Albert Street", "27 Canonmills Road", "9 Wilmslow Road",
+                 "61 Burton Road", "2 Cheetham Hill Road"]
+RIDE_CARS8 = ["Toyota Prius", "Skoda Octavia", "Kia Niro", "Tesla Model 3", "Hyundai Ioniq", "Ford Galaxy"]
+
+
+def t_taxi_receipt(rng, day, used):
+    dest = used.pick("ride8", RIDE_DESTS8, rng)
+    me, driver = people8(rng, 2)
+    when = day - dt.timedelta(days=rng.randint(1, 3))
+    pu = rng.randint(7 * 60, 22 * 60)
+    mins = rng.randint(9, 48)
+    fare = round(rng.uniform(7.5, 42), 2)
+    wait, fee, tip = rng.choice([0.0, 0.6, 1.2]), rng.choice([0.95, 1.5, 2.0]), rng.choice([0.0, 1.0, 2.0, 3.0])
+    total = round(fare + wait + fee + tip, 2)
+    letters = "ABCDEFGHJKLMNPRSTVWXY"
+    plate = (f"{rng.choice(letters)}{rng.choice(letters)}{rng.choice(['23', '73', '24', '74'])} "
+             f"{''.join(rng.choice(letters) for _ in range(3))}")
+    car = f"{rng.choice(['white', 'black', 'grey', 'silver'])} {rng.choice(RIDE_CARS8)}"
+    title = f"Receipt: trip to {dest}"
+    return dict(app="Thunderbird", title=title, layout="kv", reading=True,
+                sidebar=["Inbox (3)", "Receipts", "Sent", "Archive", "Spam"],
+                lines=[f"From: Ridewell <receipts@ridewell.example>   To: {me}",
+                       f"# Thanks for riding, {me.split()[0]}",
+                       f"{long_date(when)[0]}. Here's your receipt.",
+                       ("Trip fare", gbp(fare)), ("Waiting time", gbp(wait)), ("Booking fee", gbp(fee)), ("Tip", gbp(tip)),
+                       ("Total", gbp(total)), ("Paid with", f"Visa ending {rng.randint(1000, 9999)}"),
+                       f"{hm(pu)}   Picked up at {rng.choice(RIDE_PICKUPS8)}",
+                       f"{hm(pu + mins)}   Dropped off at {dest}",
+                       f"{round(mins * rng.uniform(0.25, 0.45), 1)} miles, {mins} min. Your driver was {driver}, "
+                       f"{car}, {plate}."],
+                qs=[("tx_total", f"What did the ride to {dest} cost me altogether?", [gbp(total)[1:]], "money"),
+                    ("tx_driver", f"Who was my driver to {dest}?", [driver], "person"),
+                    ("tx_pickup", f"What time did the car pick me up for {dest}?", [hm(pu)], "time"),
+                    ("tx_plate", f"What was the registration of the car that took me to {dest}?", [plate], "code")],
+                absent=[("tx_driver", "Who was my driver to {X}?", "ride8")],
+                activity=[title, f"trip to {dest}"])
+
+
+HISTORY_PAGES8 = [("Sourdough hydration calculator", "https://www.breadlab.example/tools/hydration"),
+                  ("How to bleed a radiator", "https://www.homefixer.example/heating/bleed-a-radiator"),
+                  ("Ferry timetable: Oban to Craignure", "https://www.westferries.example/timetables/oban-craignure"),
+                  ("Best hybrid bikes under 800 pounds", "https://www.pedalreview.example/guides/hybrid-bikes-800"),
+                  ("Repotting a fiddle leaf fig", "https://www.leafandroot.example/care/fiddle-leaf-fig"),
+                  ("Passport photo rules", "https://www.gov.example/photos-for-passports"),
+                  ("Chickpea and spinach curry", "https://www.pottage.example/recipes/chickpea-spinach-curry"),
+                  ("Removing limescale from a kettle", "https://www.cleverclean.example/kitchen/kettle-limescale"),
+                  ("Learn to read sheet music", "https://www.notewise.example/lessons/reading-music-1"),
+                  ("Pruning apple trees in winter", "https://www.orchardtalk.example/pruning/apple-winter"),
+                  ("Choosing a tent for wild camping", "https://www.fellgear.example/advice/wild-camping-tents"),
+                  ("Setting up a home VPN", "https://www.netnerd.example/guides/home-vpn-wireguard")]
+HISTORY_FILLERS8 = [("Inbox (3) - Fastmail", "https://app.fastmail.example/mail/Inbox"),
+                    ("BBC Weather - Leeds", "https://www.bbc.example/weather/2644688"),
+                    ("Your orders", "https://www.amazon.example/gp/your-account/order-history"),
+                    ("Cuttlefish - Wikipedia", "https://en.wikipedia.example/wiki/Cuttlefish"),
+                    ("Hacker News", "https://news.ycombinator.example/"),
+                    ("Live departures: Leeds", "https://www.nationalrail.example/live-trains/departures/LDS"),
+                    ("Notifications - GitHub", "https://github.example/notifications"),
+                    ("Cryptic crossword No 29,641", "https://www.theguardian.example/crosswords/cryptic/29641"),
+                    ("Council tax: pay online", "https://www.leeds.gov.example/council-tax/pay"),
+                    ("Sea shanty playlist - YouTube", "https://www.youtube.example/playlist?list=PLsh4nty")]
+
+
+def t_browser_history(rng, day, used):
+    title, url = used.pick("page8", HISTORY_PAGES8, rng)
+    visits = rng.sample(HISTORY_FILLERS8, 7)
+    pos = rng.randrange(7)
+    visits.insert(pos, (title, url))
+    times = sorted(rng.sample(range(8 * 60, 23 * 60), 4), reverse=True) + sorted(rng.sample(range(8 * 60, 23 * 60), 4),
+                                                                              reverse=True)
+    items, when = [], {}
+    for k, (t, (ttl, u)) in enumerate(zip(times, visits)):
+        d = day - dt.timedelta(days=k // 4)
+        if k % 4 == 0:
+            items.append((f"{'Today' if k == 0 else 'Yesterday'} - {long_date(d)[0]}",))
+        items.append((hm(t), ttl, u))
+        when[ttl] = d
+    prev = visits[pos + 1][0] if pos < 7 else None
+    qs = [("bh_time", f"What time did I have \"{title}\" open?", [hm(times[pos])], "time"),
+          ("bh_day", f"Which day did I read \"{title}\"?", [long_date(when[title])[1]], "date"),
+          ("bh_url", f"What was the web address of \"{title}\"?", [url], "url")]
+    if prev:
+        qs.append(("bh_before", f"What had I been looking at just before \"{title}\"?", [prev], "text"))
+    return dict(app="Firefox", title="History", layout="history", shrink=2,
+                sidebar=["History", "Tabs from other devices", "Clear browsing data"],
+                lines=["# History", "Search history", *items],
+                qs=qs,
+                absent=[("bh_time", "What time did I have \"{X}\" open?", "page8")])
+
+
+DOOR_CAMS8 = ["Porch doorbell", "Side gate camera", "Garage camera", "Driveway cam", "Back door camera", "Shed camera",
+              "Bike store cam", "Studio door cam", "Carport camera", "Patio camera", "Alley gate cam", "Annexe door cam"]
+COURIERS8 = ["DPD", "Evri", "Royal Mail", "Amazon", "DHL", "Yodel"]
+
+
+def t_doorbell_events(rng, day, used):
+    cam = used.pick("cam8", DOOR_CAMS8, rng)
+    answerer, other = people8(rng, 2)
+    times = sorted(rng.sample(range(7 * 60, 19 * 60), 6))
+    first = times[0]
+    kinds = [("Motion", rng.choice(["Car on the drive", "Cat in the front garden", "Fox by the bins"])),
+             ("Person detected", "Walked up the path and left"),
+             ("Package delivered", f"{rng.choice(COURIERS8)} driver left a parcel on the step"),
+             ("Doorbell rang", f"Answered by {answerer} on the app"),
+             ("Motion", rng.choice(["Neighbour's dog", "Bin lorry", "Leaves blowing"])),
+             ("Person detected", "Window cleaner")]
+    order = [0, *rng.sample(range(1, 6), 5)]
+    events = [(hm(t), kinds[o][0], f"{kinds[o][1]} \u00b7 {rng.randint(8, 95)} s clip") for t, o in zip(times, order)]
+    pkg = times[order.index(2)]
+    bat = rng.randint(12, 96)
+    charged = day - dt.timedelta(days=rng.randint(10, 90))
+    return dict(app="Homeguard", title=f"{cam} - Activity", layout="timeline", theme="dark",
+                lines=[f"# {cam}", f"Yesterday, {long_date(day - dt.timedelta(days=1))[0]}: {len(events)} events. "
+                       "Clips are kept for 30 days.",
+                       f"Battery {bat}%, last charged {short_date(charged)[1]}. Wi-Fi -{rng.randint(40, 75)} dBm. Shared with {other}.",
+                       *reversed(events)],
+                qs=[("db_parcel", f"What time did the {cam} see yesterday's parcel arrive?", [hm(pkg)], "time"),
+                    ("db_who", f"Who answered the {cam} when it rang?", [answerer], "person"),
+                    ("db_battery", f"How much charge is left in the {cam}?", [f"{bat}%"], "number"),
+                    ("db_first", f"When did the {cam} first pick up movement yesterday?", [hm(first)], "time")],
+                absent=[("db_parcel", "What time did the {X} see yesterday's parcel arrive?", "cam8")])
+
+
+TIDE_PORTS8 = {"Brixham": "Devon", "Whitby": "North Yorkshire", "Padstow": "Cornwall", "Tobermory": "Isle of Mull",
+               "Aberdaron": "Gwynedd", "Lyme Regis": "Dorset", "Wells-next-the-Sea": "Norfolk", "Mousehole": "Cornwall",
+               "Staithes": "North Yorkshire", "Portree": "Isle of Skye", "Kinsale": "County Cork", "Crail": "Fife"}
+
+
+def t_tide_table(rng, day, used):
+    port = used.pick("port8", list(TIDE_PORTS8), rng)
+    h0 = rng.randint(30, 105)
+    days = [day + dt.timedelta(days=k) for k in range(5)]
+    highs = rng.sample([x / 10 for x in range(38, 62)], 10)
+    lows = rng.sample([x / 10 for x in range(3, 20)], 10)
+    rows, hi2, lo = [], [], []
+    for k, d in enumerate(days):
+        t1 = h0 + 50 * k + rng.randint(-4, 4)
+        ts = [t1, t1 + 372 + rng.randint(-6, 6), t1 + 745, t1 + 1117 + rng.randint(-6, 6)]
+        hs = [highs[2 * k], lows[2 * k], highs[2 * k + 1], lows[2 * k + 1]]
+        rows.append([short_date(d)[0], *[f"{hm(t)}  {h:.1f} m" for t, h in zip(ts, hs)]])
+        hi2.append((ts[2], hs[0]))
+        lo.append(min(hs[1], hs[3]))
+    a, b = rng.sample(range(1, 5), 2)
+    low_day = days[lo.index(min(lo))]
+    sunrise = rng.randint(5 * 60, 7 * 60 + 30)
+    sunset = rng.randint(18 * 60 + 30, 21 * 60 + 15)
+    return dict(app="Firefox", title=f"{port} tide times - TideWatch", layout="table", selected=1,
+                crumbs=["Tide times", TIDE_PORTS8[port], port],
+                lines=[f"# {port} tide times", "Times are local. Heights are above chart datum.",
+                       ["Day", "High water", "Low water", "High water", "Low water"], *rows,
+                       ("Sunrise today", hm(sunrise)), ("Sunset today", hm(sunset)),
+                       ("Moon", rng.choice(["Waxing gibbous", "Full moon", "Waning crescent", "First quarter"])),
+                       "Predictions only: strong winds and high pressure change the water level."],
+                qs=[("tw_high", f"When is the afternoon high tide at {port} on {days[a]:%A}?", [hm(hi2[a][0])], "time"),
+                    ("tw_height", f"How high does the morning high tide get at {port} on {days[b]:%A}?",
+                     [f"{hi2[b][1]:.1f} m"], "number"),
+                    ("tw_sunset", f"What time does the sun go down at {port} today?", [hm(sunset)], "time"),
+                    ("tw_lowest", f"Which day this week has the lowest low tide at {port}?", [short_date(low_day)[1]],
+                     "date")],
+                absent=[("tw_sunset", "What time does the sun go down at {X} today?", "port8")])
+
+
 TEMPLATES = [t_invoice_mail, t_parcel, t_shop_order, t_bank, t_calendar, t_dentist, t_chat, t_terminal,
              t_pip, t_editor, t_ticket, t_subscription, t_flight, t_wifi, t_article, t_doc_page,
              t_notes, t_spreadsheet, t_download, t_contact, t_recipe, t_slack, t_route,
@@ -4027,16 +4744,21 @@ TEMPLATES = [t_invoice_mail, t_parcel, t_shop_order, t_bank, t_calendar, t_denti
              # (or all)
              t_todo_list, t_vet_booking, t_home_insurance, t_audiobook_library, t_courier_map, t_sleep_report,
              t_crm_pipeline, t_metrics_dashboard, t_file_manager, t_process_list, t_bug_bounty, t_grade_transcript,
-             t_shift_rota, t_penalty_notice, t_boarding_pass, t_notification_centre]
+             t_shift_rota, t_penalty_notice, t_boarding_pass, t_notification_centre,
+             # round 8, a further held-out measure written blind (issue 18): only with --templates round8
+             # (or all)
+             t_router_admin, t_photo_info, t_timesheet, t_water_outage, t_backup_status, t_test_run, t_video_call,
+             t_cinema_seats, t_pension_statement, t_mot_history, t_bin_collections, t_cert_viewer, t_taxi_receipt,
+             t_browser_history, t_doorbell_events, t_tide_table]
 CLASSIC = TEMPLATES[:26]  # the default day: what the answer reader was developed and tuned on
 TEMPLATE_SETS = {"classic": CLASSIC, "fresh": TEMPLATES[26:42], "round3": TEMPLATES[42:57],
                  "round4": TEMPLATES[57:73], "round5": TEMPLATES[73:91], "round6": TEMPLATES[91:107],
-                 "round7": TEMPLATES[107:], "all": TEMPLATES}
+                 "round7": TEMPLATES[107:123], "round8": TEMPLATES[123:], "all": TEMPLATES}
 
 
 def select_templates(spec: str) -> list:
     """Templates named by a comma list of set names (classic, fresh, round3, round4, round5, round6, round7,
-    all), template names or prefixes ("t_gym" or "gym"), in TEMPLATES order."""
+    round8, all), template names or prefixes ("t_gym" or "gym"), in TEMPLATES order."""
     chosen: set = set()
     for token in filter(None, (t.strip() for t in spec.split(","))):
         hits = TEMPLATE_SETS.get(token) or [t for t in TEMPLATES if t.__name__.startswith(token)
@@ -4672,6 +5394,219 @@ LAYOUTS7 = ("agenda", "chart", "icons", "map", "notices")
 # caption) pins) and "notices" ((app, time, title, body) notifications).
 
 
+def _gallery(d, tiles, bx, y, right, size, pal):
+    """Round 8: a video call's gallery: (name, note) tiles four a row, dark whatever the theme, as
+    camera tiles are: a round badge with the initials in the middle (coloured from the name, no
+    rng), the name on a strip along the foot and the note ("Host", "Muted", "Presenting") in a
+    pill at the top left; the presenter's tile has a green frame."""
+    cols, gap, th = 4, 12, 104
+    tw = (right - bx - gap * (cols - 1)) // cols
+    name_f, note_f, ini_f = _font("DejaVuSans-Bold.ttf", size - 6), _font("DejaVuSans.ttf", 13), _font("DejaVuSans-Bold.ttf", 22)
+    for i, (name, note) in enumerate(tiles):
+        tx, ty = bx + (i % cols) * (tw + gap), y + (i // cols) * (th + gap)
+        on = note == "Presenting"
+        d.rounded_rectangle([tx, ty, tx + tw, ty + th], radius=10, fill=(28, 30, 36),
+                            outline=(60, 190, 110) if on else (70, 74, 84), width=3 if on else 1)
+        hue = sum(map(ord, name))
+        cx, cy = tx + tw // 2, ty + 40
+        d.ellipse([cx - 26, cy - 26, cx + 26, cy + 26], fill=(70 + hue % 140, 80 + hue * 7 % 120, 110 + hue * 13 % 120))
+        initials = "".join(p[0] for p in name.split()[:2]).upper()
+        d.text((cx - d.textlength(initials, font=ini_f) / 2, cy - 14), initials, font=ini_f, fill=(255, 255, 255))
+        if d.textlength(name, font=name_f) > tw - 24:
+            raise ValueError(f"call tile {name!r} does not fit")
+        d.text((tx + 12, ty + th - size - 2), name, font=name_f, fill=(240, 240, 244))
+        if note:
+            nw = d.textlength(note, font=note_f) + 18
+            d.rounded_rectangle([tx + 8, ty + 8, tx + 8 + nw, ty + 28], radius=9,
+                                fill=(46, 150, 84) if on else (200, 64, 64) if note == "Muted" else (60, 64, 76))
+            d.text((tx + 17, ty + 11), note, font=note_f, fill=(255, 255, 255))
+    return y + ((len(tiles) + cols - 1) // cols) * (th + gap) + 8
+
+
+def _photo(d, rows, bx, y, right, size, pal):
+    """Round 8: a photo viewer: the picture on the left (a landscape drawn from the first value's
+    characters, no rng: a sky shading to the horizon, a sun, hills and water) and an info panel on
+    the right of (label, value) rows, the label small and grey beside its value."""
+    pw = 540
+    px = right - pw
+    label, font = _font("DejaVuSans.ttf", 14), _font("DejaVuSans.ttf", size - 4)
+    rh = size + 14
+    h = max(430, 28 + rh * len(rows))
+    seed = sum(map(ord, rows[0][1]))
+    top, horizon = (40 + seed % 90, 90 + seed * 3 % 80, 150 + seed * 7 % 100), (230, 190 - seed % 60, 150 + seed % 70)
+    iw, ground = px - 24 - bx, y + h * 3 // 5
+    for k in range(ground - y):
+        t = k / max(1, ground - y)
+        d.line([bx, y + k, bx + iw, y + k], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, horizon)))
+    sx = bx + iw * (20 + seed % 60) // 100
+    d.ellipse([sx - 34, ground - 120, sx + 34, ground - 52], fill=(255, 226, 160))
+    d.polygon([(bx, ground), (bx + iw // 4, ground - 90), (bx + iw // 2, ground - 20), (bx + iw * 3 // 4, ground - 110),
+               (bx + iw, ground - 30), (bx + iw, ground + 40), (bx, ground + 40)], fill=(52, 84 + seed % 40, 64))
+    d.rectangle([bx, ground + 40, bx + iw, y + h], fill=(40, 70 + seed % 30, 110 + seed % 40))
+    for k in range(6):
+        wy = ground + 60 + k * (h * 2 // 5 - 60) // 6
+        d.line([bx + 30 + k * 40, wy, bx + iw - 60 - k * 30, wy], fill=(120, 160, 190), width=2)
+    d.rounded_rectangle([px, y, right, y + h], radius=10, fill=pal["card"], outline=pal["rule"])
+    col = px + 20 + max(d.textlength(lab, font=label) for lab, _v in rows) + 20
+    for k, (lab, val) in enumerate(rows):
+        ry = y + 16 + k * rh
+        if col + d.textlength(val, font=font) > right - 16:
+            raise ValueError(f"photo detail {val!r} does not fit the panel")
+        d.text((px + 20, ry + 3), lab, font=label, fill=pal["label"])
+        d.text((col, ry), val, font=font, fill=pal["heading"])
+    return y + h + 16
+
+
+ALERT_COLOURS = {"warning": ((255, 243, 205), (214, 150, 20)), "info": ((222, 236, 252), (52, 120, 220)),
+                 "ok": ((222, 244, 228), (46, 150, 80))}
+
+
+def _alerts(d, rows, bx, y, right, size, pal):
+    """Round 8: a status page: a (level, title, body) tuple is an alert ("warning" amber, "info"
+    blue, "ok" green: a tinted box with a coloured bar down its left edge, the title in bold over
+    the body, wrapped to at most three lines), a (label, value) tuple a detail row as in "kv"."""
+    bold, font = _font("DejaVuSans-Bold.ttf", size - 2), _font("DejaVuSans.ttf", size - 4)
+    k = 0
+    while k < len(rows):
+        j = k
+        while j < len(rows) and len(rows[j]) == len(rows[k]):
+            j += 1
+        if len(rows[k]) == 2:
+            y = _kv(d, rows[k:j], bx, y, right, size, pal) + 4
+            k = j
+            continue
+        for level, title, body in rows[k:j]:
+            fill, bar = ALERT_COLOURS[level]
+            lines = _wrap(d, body, font, right - bx - 60)
+            if len(lines) > 3 or d.textlength(title, font=bold) > right - bx - 60:
+                raise ValueError(f"alert {title!r} does not fit")
+            h = 18 + size + len(lines) * (size - 1) + 12
+            d.rounded_rectangle([bx, y, right, y + h], radius=8, fill=fill)
+            d.rectangle([bx, y, bx + 6, y + h], fill=bar)
+            d.text((bx + 26, y + 12), title, font=bold, fill=(30, 30, 34))
+            for m, line in enumerate(lines):
+                d.text((bx + 26, y + 18 + size + m * (size - 1)), line, font=font, fill=(44, 44, 50))
+            y += h + 12
+        k = j
+    return y + 4
+
+
+def _seats(d, rows, bx, y, right, size, pal):
+    """Round 8: a cinema's seat map: the screen as a curve at the top, then (row, seats) tuples, the
+    row letter at both ends and a seat for each character of `seats` ("." free, "x" taken, "o" a
+    seat picked, " " an aisle), numbered from 1 at the left; a legend under the map."""
+    sw, gap = 34, 6
+    n = max(len(s) for _r, s in rows)
+    width = n * (sw + gap) + 100
+    if width > right - bx:
+        raise ValueError("the seat map does not fit")
+    x = bx + (right - bx - width) // 2 + 50
+    span_ = n * (sw + gap) - gap
+    d.arc([x, y, x + span_, y + 60], 200, 340, fill=pal["label"], width=4)
+    small, row_f = _font("DejaVuSans.ttf", 12), _font("DejaVuSans-Bold.ttf", 16)
+    d.text((x + span_ / 2 - d.textlength("SCREEN", font=small) / 2, y + 14), "SCREEN", font=small, fill=pal["label"])
+    y += 44
+    colours = {".": ((196, 214, 236), (40, 60, 90)), "x": ((150, 152, 160), (240, 240, 244)),
+               "o": ((46, 160, 90), (255, 255, 255))}
+    for letter, seats in rows:
+        d.text((x - 36, y + 6), letter, font=row_f, fill=pal["heading"])
+        d.text((x + span_ + 20, y + 6), letter, font=row_f, fill=pal["heading"])
+        num = 0
+        for c, ch in enumerate(seats):
+            if ch == " ":
+                continue
+            num += 1
+            sx = x + c * (sw + gap)
+            fill, ink = colours[ch]
+            d.rounded_rectangle([sx, y, sx + sw, y + sw - 6], radius=6, fill=fill)
+            d.text((sx + sw / 2 - d.textlength(str(num), font=small) / 2, y + 7), str(num), font=small, fill=ink)
+        y += sw + 2
+    lx, font = x, _font("DejaVuSans.ttf", size - 6)
+    for ch, name in ((".", "Available"), ("x", "Taken"), ("o", "Your seats")):
+        d.rounded_rectangle([lx, y + 12, lx + 22, y + 30], radius=4, fill=colours[ch][0])
+        d.text((lx + 30, y + 11), name, font=font, fill=pal["text"])
+        lx += 60 + d.textlength(name, font=font)
+    return y + 48
+
+
+DONUT_COLOURS = [(66, 133, 244), (246, 158, 52), (80, 178, 110), (170, 90, 200), (228, 88, 88), (70, 190, 200)]
+
+
+def _donut(d, rows, bx, y, right, size, pal):
+    """Round 8: a donut chart with its legend beside it: the first tuple heads the legend's
+    columns, each later (label, share, value) tuple is a slice (its share a percentage, the slices
+    clockwise from the top in the legend's order, no rng) and a legend row: a coloured key, the
+    label, the share and the value right-aligned."""
+    head, *rows = rows
+    r = 120
+    cx, cy = bx + r + 10, y + r + 10
+    shares = [float(s.rstrip("%")) for _l, s, _v in rows]
+    start = -90.0
+    for k, s in enumerate(shares):
+        end = start + 360 * s / sum(shares)
+        d.pieslice([cx - r, cy - r, cx + r, cy + r], start, end, fill=DONUT_COLOURS[k % len(DONUT_COLOURS)])
+        start = end
+    d.ellipse([cx - r * 0.58, cy - r * 0.58, cx + r * 0.58, cy + r * 0.58], fill=pal["window"])
+    font, bold, small = _font("DejaVuSans.ttf", size - 2), _font("DejaVuSans-Bold.ttf", size - 2), _font("DejaVuSans.ttf", size - 6)
+    lx = bx + 2 * r + 70
+    name_w = max(d.textlength(lab, font=font) for lab, _s, _v in rows)
+    sx = lx + 32 + max(name_w, d.textlength(head[0], font=small)) + 40
+    rh = size + 18
+    ly = max(y, cy - rh * (len(rows) + 1) // 2)
+    d.text((lx, ly), head[0], font=small, fill=pal["label"])
+    d.text((sx, ly), head[1], font=small, fill=pal["label"])
+    d.text((right - 10 - d.textlength(head[2], font=small), ly), head[2], font=small, fill=pal["label"])
+    for k, (lab, share, value) in enumerate(rows):
+        yy = ly + rh * (k + 1)
+        vw = d.textlength(value, font=bold)
+        if sx + d.textlength(share, font=font) + 30 > right - 10 - vw:
+            raise ValueError(f"legend row {lab!r} does not fit")
+        d.rectangle([lx, yy + 3, lx + 18, yy + 21], fill=DONUT_COLOURS[k % len(DONUT_COLOURS)])
+        d.text((lx + 32, yy), lab, font=font, fill=pal["text"])
+        d.text((sx, yy), share, font=font, fill=pal["text"])
+        d.text((right - 10 - vw, yy), value, font=bold, fill=pal["heading"])
+        d.line([lx, yy + rh - 8, right, yy + rh - 8], fill=pal["rule"])
+    return max(y + 2 * r + 30, ly + rh * (len(rows) + 1) + 10)
+
+
+def _history(d, items, bx, y, right, size, pal):
+    """Round 8: a browser's history: a 1-tuple is a day heading, a (time, title, address) tuple a
+    visit: the time small and grey in a column of its own, a site badge (the host's first letter on
+    a colour from the host's name, no rng), the title and, under it, the address in small grey."""
+    head, big, small = _font("DejaVuSans-Bold.ttf", size - 2), _font("DejaVuSans.ttf", size), _font("DejaVuSans.ttf", size - 6)
+    tx = bx + max([d.textlength(it[0], font=small) for it in items if len(it) == 3] + [0]) + 28
+    for it in items:
+        if len(it) == 1:
+            y += 6
+            d.text((bx, y), it[0], font=head, fill=pal["heading"])
+            d.line([bx, y + size + 6, right, y + size + 6], fill=pal["rule"], width=2)
+            y += size + 16
+            continue
+        when, title, url = it
+        if tx + 36 + max(d.textlength(title, font=big), d.textlength(url, font=small)) > right - 10:
+            raise ValueError(f"history entry {title!r} does not fit")
+        host = url.split("/")[2].removeprefix("www.")
+        hue = sum(map(ord, host))
+        d.text((bx, y + 4), when, font=small, fill=pal["label"])
+        d.rounded_rectangle([tx, y + 3, tx + 22, y + 25], radius=5,
+                            fill=(50 + hue % 160, 70 + hue * 5 % 140, 90 + hue * 11 % 140))
+        letter = _font("DejaVuSans-Bold.ttf", 13)
+        d.text((tx + 11 - d.textlength(host[0].upper(), font=letter) / 2, y + 6), host[0].upper(), font=letter,
+               fill=(255, 255, 255))
+        d.text((tx + 36, y), title, font=big, fill=pal["heading"])
+        d.text((tx + 36, y + size + 4), url, font=small, fill=pal["label"])
+        y += 2 * size + 12
+    return y + 6
+
+
+PANELS.update(gallery=_gallery, photo=_photo, alerts=_alerts, seats=_seats, donut=_donut, history=_history)
+LAYOUTS8 = ("gallery", "photo", "alerts", "seats", "donut", "history")
+# Round 8 layouts of tuple lines: "gallery" ((name, note) call tiles, chat messages after them as
+# bubbles), "photo" ((label, value) details beside a drawn picture), "alerts" ((level, title,
+# body) alerts and (label, value) details), "seats" ((row, seats) of a seat map), "donut" ((title,
+# share, value) legend rows beside a donut) and "history" ((day,) and (time, title, address)).
+
+
 def render(scene, stamp: dt.datetime, rng) -> Image.Image:
     """A screenshot of the scene. A scene without "layout" or "theme" draws exactly as it always
     has, with the same `rng` draws, so an earlier seed's default day stays byte-identical."""
@@ -4831,7 +5766,8 @@ def main() -> None:
                         "issue 18, round3: the final held-out set, round4: a fourth held-out set "
                         "written blind to the answer code, round5: the held-out measure nobody "
                         "tunes on, round6: the held-out measure once round4 is tuned on, round7: a "
-                        "further held-out measure written blind, all), "
+                        "further held-out measure written blind, round8: another held-out measure "
+                        "written blind, all), "
                         "template names or prefixes "
                         "(default: classic)")
     p.add_argument("--split-of", type=Path, metavar="QUESTIONS",

@@ -45,6 +45,10 @@ ROUND5_1 = {"frames.jsonl": "cd5dfb36d118add9241d70ef377054713525471b227d6274250
 ROUND6_1 = {"frames.jsonl": "40ac52899295dbe42baeee6630784b710de03ffb0b4e88845595928192d53a46",
             "questions.jsonl": "1c36a0e51341c7fe9580589a956511ff25fe2f29b402232dfac6db52b9643a9f",
             "pixels": "ff9e1294d5821ef061733310e9f8b2ebad02938bc8db1f3767b7e87585f38991"}
+# A round-7 day (seed 1, one instance a template) as it was before the round-8 templates came.
+ROUND7_1 = {"frames.jsonl": "30f3320ecf395e29d929414164af5348bacf1ec3545db337226e71b299b6d582",
+            "questions.jsonl": "0ec574d76b8267422e3c5de7196dc28e64a653b914c2ee8c3dcc2c0e81b5ac15",
+            "pixels": "0cefa1a612902be80c6b4eb14b63ea12172e7c47c2352fed8c1ab5ff6efd96c6"}
 MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 SHAPE_PATTERNS = {  # a value of the shape, to count distractors on the screen
     "money": r"\d[\d,]*\.\d\d",
@@ -89,7 +93,7 @@ def _absent_entity(gen, q: dict) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5", "round6", "round7"])
+@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5", "round6", "round7", "round8"])
 def test_answers_drawn_on_evidence_and_absent_entities_nowhere(gen, tmp_path, tset):
     questions, scenes = _day(gen, tmp_path, 3, gen.TEMPLATE_SETS[tset])
     assert len({q["template"].split(":")[0] for q in questions}) == len(gen.TEMPLATE_SETS[tset]) + 1
@@ -111,12 +115,12 @@ def test_answers_drawn_on_evidence_and_absent_entities_nowhere(gen, tmp_path, ts
         assert not any(entity.lower() in t for t in everything), (q["question"], entity)
 
 
-@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5", "round6", "round7"])
+@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5", "round6", "round7", "round8"])
 def test_held_out_questions_have_distractors_of_their_shape(gen, tmp_path, tset):
     questions, scenes = _day(gen, tmp_path, 4, gen.TEMPLATE_SETS[tset])
-    firsts = gen.FIRST2 + gen.FIRST3 + gen.FIRST4 + gen.FIRST5 + gen.FIRST6 + gen.FIRST7
+    firsts = gen.FIRST2 + gen.FIRST3 + gen.FIRST4 + gen.FIRST5 + gen.FIRST6 + gen.FIRST7 + gen.FIRST8
     names = {f"{a} {b}" for a in firsts
-             for b in gen.LAST2 + gen.LAST3 + gen.LAST4 + gen.LAST5 + gen.LAST6 + gen.LAST7}
+             for b in gen.LAST2 + gen.LAST3 + gen.LAST4 + gen.LAST5 + gen.LAST6 + gen.LAST7 + gen.LAST8}
     shapes = set()
     for q in questions:
         if q["abstain"] or q["template"].endswith(":activity"):
@@ -136,7 +140,7 @@ def test_held_out_questions_have_distractors_of_their_shape(gen, tmp_path, tset)
                       "url", "text"}
 
 
-@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5", "round6", "round7"])
+@pytest.mark.parametrize("tset", ["fresh", "round3", "round4", "round5", "round6", "round7", "round8"])
 def test_same_seed_same_day(gen, tmp_path, tset):
     for run in ("a", "b"):
         gen.generate(7, tmp_path / run, instances=1, templates=gen.TEMPLATE_SETS[tset])
@@ -212,15 +216,18 @@ def test_round3_scenes_fit_and_use_the_new_layouts(gen):
 def test_template_selection(gen, tmp_path):
     assert [t.__name__ for t in gen.select_templates("gym, t_letter")] == ["t_gym_class", "t_letter"]
     assert gen.select_templates("classic,fresh") == gen.CLASSIC + gen.TEMPLATE_SETS["fresh"]
-    every = "classic,fresh,round3,round4,round5,round6,round7"
+    every = "classic,fresh,round3,round4,round5,round6,round7,round8"
     assert gen.select_templates(every) == gen.TEMPLATES == gen.select_templates("all")
     assert gen.select_templates("round6") == gen.TEMPLATE_SETS["round6"] and len(gen.TEMPLATE_SETS["round6"]) >= 16
     assert gen.TEMPLATES[:91] == gen.TEMPLATES[:73] + gen.TEMPLATE_SETS["round5"]
     assert len(gen.TEMPLATE_SETS["round5"]) == 18
     assert not set(gen.TEMPLATE_SETS["round6"]) & set(gen.TEMPLATES[:91])
-    assert gen.TEMPLATES[91:107] == gen.TEMPLATE_SETS["round6"] and gen.TEMPLATES[107:] == gen.TEMPLATE_SETS["round7"]
+    assert gen.TEMPLATES[91:107] == gen.TEMPLATE_SETS["round6"]
+    assert gen.TEMPLATES[107:123] == gen.TEMPLATE_SETS["round7"]
     assert gen.select_templates("round7") == gen.TEMPLATE_SETS["round7"] and len(gen.TEMPLATE_SETS["round7"]) == 16
     assert not set(gen.TEMPLATE_SETS["round7"]) & set(gen.TEMPLATES[:107])
+    assert gen.TEMPLATES[123:] == gen.TEMPLATE_SETS["round8"] == gen.select_templates("round8")
+    assert len(gen.TEMPLATE_SETS["round8"]) == 16 and not set(gen.TEMPLATE_SETS["round8"]) & set(gen.TEMPLATES[:123])
     assert [t.__name__ for t in gen.select_templates("docker, t_thermo")] == ["t_thermostat", "t_docker_compose"]
     assert gen.select_templates("round3") == gen.TEMPLATE_SETS["round3"] and len(gen.TEMPLATE_SETS["round3"]) >= 14
     assert not set(gen.TEMPLATE_SETS["round3"]) & set(gen.CLASSIC + gen.TEMPLATE_SETS["fresh"])
@@ -317,7 +324,8 @@ def test_round5_dialog_dims_the_window_behind_it(gen):
 
 @pytest.mark.parametrize("name, answerable_min, activity_min", [("round5", 140, 4),
                                                               ("round6", 150, 6),
-                                                              ("round7", 150, 6)])
+                                                              ("round7", 150, 6),
+                                                              ("round8", 120, 6)])
 def test_a_blind_set_day_is_big_enough_and_recorded(gen, tmp_path, name, answerable_min,
                                                      activity_min):
     """One seed's day of a blind set (two screens a template) holds enough answerable and at
@@ -427,6 +435,57 @@ def test_round7_layouts_refuse_what_does_not_fit(gen):
              ("icons", [(too_wide, "1.0 MB, 2 May")]),
              ("map", [(too_wide, "Now: sorted 06:00"), ("Your address", "Delivery")]),
              ("notices", [("Slack", "09:00", too_wide, "hello")]))
+    for layout, rows in cases:
+        with pytest.raises(ValueError):
+            gen.render({**base, "layout": layout, "lines": ["# Fit", *rows]}, dt.datetime(2026, 5, 5, 9, 0),
+                       random.Random(1))
+        short = [tuple(p[:10] for p in row) for row in rows]
+        gen.render({**base, "layout": layout, "lines": ["# Fit", *short]}, dt.datetime(2026, 5, 5, 9, 0),
+                   random.Random(1))
+
+
+def test_round7_day_unchanged_by_round8(gen, tmp_path):
+    assert _day_digests(gen, tmp_path, "round7") == ROUND7_1
+
+
+def test_round8_scenes_fit_and_use_their_layouts(gen):
+    """Every round-8 template draws inside its window for several seeds (render raises when a call
+    tile, a photo detail, an alert, the seat map, a donut's legend, a history entry or any earlier
+    layout overflows), with the round's new layouts beside earlier ones; each template asks two to
+    four questions and has an unanswerable form, its questions use relative wording at a modest
+    rate and a spread of question words and answer shapes, and some of its screens are pages one
+    reads."""
+    seen: set = set()
+    for sc in _drawn_scenes(gen, "round8", 5, lambda seed: dt.date(2026, 2 + seed * 2, 4 + seed * 5)):
+        seen |= {sc.get("layout", "plain"), sc.get("theme", "light"),
+                 *(k for k in ("modal", "crumbs", "status", "groups", "tabs", "selected", "sidebar", "mono",
+                               "numeric_right") if k in sc)}
+    assert seen >= {*gen.LAYOUTS8, "kv", "table", "timeline", "list", "form", "plain", "dark", "light",
+                    "modal", "crumbs", "status", "groups", "tabs", "selected", "sidebar", "mono", "numeric_right"}
+    assert not {t.__name__ for t in gen.TEMPLATES[:123]} & {t.__name__ for t in gen.TEMPLATE_SETS["round8"]}
+    scenes = [t(random.Random(1), dt.date(2026, 5, 5), gen.Used()) for t in gen.TEMPLATE_SETS["round8"]]
+    assert all(2 <= len(sc["qs"]) <= 4 and sc["absent"] for sc in scenes)
+    wording = [q.lower() for sc in scenes for _f, q, _a, _s in sc["qs"]]
+    for start in ("how much", "how many", "when", "which", "who", "what time", "where", "what's"):
+        assert sum(q.startswith(start) for q in wording) >= 2, start
+    relative = ("most", "lowest", "first", "before", "slowest", "latest", "recent", "next", "last")
+    assert 6 <= sum(any(w in q for w in relative) for q in wording) < len(wording) / 2
+    assert sum(bool(sc.get("activity")) for sc in scenes) >= 3
+    assert {s for sc in scenes for _f, _q, _a, s in sc["qs"]} >= {
+        "number", "money", "code", "time", "date", "person", "place", "command", "file", "url", "text"}
+
+
+def test_round8_layouts_refuse_what_does_not_fit(gen):
+    """A call tile's name, a photo detail, an alert, a seat map, a donut's legend row or a history
+    entry too wide for its place is an error, not text drawn over its neighbour or off the window."""
+    base = dict(app="Firefox", title="fit check")
+    too_wide = "a value far too long for the place it has been given " * 6
+    cases = (("gallery", [(too_wide, "Host")]),
+             ("photo", [("Title", too_wide)]),
+             ("alerts", [("warning", too_wide, "Water is off")]),
+             ("seats", [("A", "." * 40)]),
+             ("donut", [("Fund", "Share", "Value"), (too_wide, "60%", "1.00"), ("Cash", "40%", "2.00")]),
+             ("history", [("Today",), ("09:00", too_wide, "https://a.example/")]))
     for layout, rows in cases:
         with pytest.raises(ValueError):
             gen.render({**base, "layout": layout, "lines": ["# Fit", *rows]}, dt.datetime(2026, 5, 5, 9, 0),
