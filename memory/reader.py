@@ -46,6 +46,7 @@ from memory.shapes import (
     LABEL_SHAPES,
     LABEL_VALUE,
     LABELLED_SHAPES,
+    MEASURE_RATIOS,
     SELF_ON_SCREEN,
     SPAN_LABEL,
     SPAN_PATTERNS,
@@ -336,9 +337,11 @@ def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str
         "fragment": float(c.fragment),
         # its unit measures what the question asks for ("65.7 kWh" for "How much energy"),
         # or something else ("70.0 km" for "How long"): MEASURE_UNITS
-        # (a currency only where the question asks no amount of money: "How much energy")
+        # (a currency only where the question asks no amount of money: "How much energy";
+        # a percentage never: it is a share of any measure, "disk usage 62%")
         "measure": (1.0 if measure in asked_measures
                     else 0.0 if measure == "money" and "money" in expected
+                    else 0.0 if measure in MEASURE_RATIOS
                     else -1.0) if measure else 0.0,
     }
 

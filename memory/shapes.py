@@ -207,6 +207,8 @@ MEASURE_UNITS: dict[str, frozenset[str]] = {
     "heart rate": frozenset({"bpm"}),
     "percentage": frozenset({"%", "percent"}),
 }
+# Measures that are shares of another, so never the wrong measure ("disk usage: 62%").
+MEASURE_RATIOS = frozenset({"percentage"})
 # A quantity's number as shown, and the unit written right after it (or glued to it).
 MEASURE_NUMBER = re.compile(r"^[$€£¥]?\s?(?P<num>\d[\d.,:']*\d|\d)\s?"
                             r"(?P<unit>%|°\s?[cf]?|[a-zµ]+(?:/[a-z]+)?)?(?![\w/])", re.I)
@@ -216,7 +218,8 @@ DURATION_NUMBER = re.compile(r"^\d{1,3}:[0-5]\d:[0-5]\d$")
 # charge take?" asks a duration; the unit it names is context, so unit words in a question
 # count only after "how many"/"in"). Matched as written, the question's first letter
 # lowered: a capitalised word is a name ("Wavecrest Energy", "The Weight of Small Birds"),
-# not a measure. Power and electricity ask either way ("How much power did the house sell
+# not a measure. A resource ("disk", "memory") asks none: its use is shown in bytes or as
+# a share. Power and electricity ask either way ("How much power did the house sell
 # back?" is answered in kWh).
 MEASURE_ASKED: dict[str, re.Pattern] = {
     "duration": re.compile(r"\bhow long\b(?!\s+ago)|\bduration\b|\bhow much time\b|"
@@ -230,7 +233,7 @@ MEASURE_ASKED: dict[str, re.Pattern] = {
     "power": re.compile(r"\bpower\b|\belectricity\b|\bwattage\b|\b(?:how many|in) (?i:watts|kw)\b"),
     "speed": re.compile(r"\bhow fast\b|\bspeed\b|\bin (?i:mph|km/h)\b"),
     "temperature": re.compile(r"\btemperature\b|\bhow (?:hot|warm|cold)\b|\bdegrees\b"),
-    "data": re.compile(r"\bsize\b|\bstorage\b|\bdisk\b|\bmemory\b|"
+    "data": re.compile(r"\bsize\b|"
                        r"\b(?:how many|in) (?i:mb|gb|tb|bytes)\b"),
     "volume": re.compile(r"\bvolume\b|\b(?:how many|in) (?i:litres|liters|ml|gallons)\b"),
     "heart rate": re.compile(r"\bheart ?rate\b|\bpulse\b|\bbpm\b"),

@@ -378,6 +378,11 @@ def test_a_quantity_measures_what_its_unit_says_and_a_question_asks_for_a_measur
     assert features(q, ("number", "quantity"), cands["70.0"])["measure"] == -1.0
     assert features(q, ("number", "quantity"), cands["122"])["measure"] == -1.0
     assert features("Which bike did I ride?", ("text",), cands["70.0"])["measure"] == 0.0
+    # a percentage is a share of any measure: never the wrong one ("disk usage is now 62%")
+    disk = Hit("frame", 14, "OPS-4471 - Jira\nWAL archive moved at 14:35, disk usage is now 62%.",
+               "2026-02-05T14:40:00", 1.0, ["frames/0014.png"])
+    pct = next(c for c in candidates([disk], read=3) if c.text == "62%")
+    assert features("What is the disk usage now?", ("text",), pct)["measure"] == 0.0
     # with the tuning as shipped, the duration answers, not the distance the tiles lead with
     assert read(q, [RIDE], AnswerTuning(), idf=flat_idf).best.text == "3:11:08"
     assert read(q, [RIDE], replace(AnswerTuning(), w_measure=0.0),
