@@ -39,6 +39,7 @@ from memory.shapes import (
     ASKER_VERB,
     ASKS_CURRENT,
     ASKS_SELF,
+    CURRENCY_SIGNS,
     CURRENT_WORDS,
     FOCUS,
     FOUND_SHAPES,
@@ -135,11 +136,13 @@ def _is_title(line: str, header: str) -> bool:
 
 def _fragment(span: str, line: str) -> bool:
     """The span is only part of a token of its line (a character other than a space or
-    punctuation joins it to more): "55710" from "NWB-55710-K", "4471" from "OPS-4471"."""
+    punctuation joins it to more): "55710" from "NWB-55710-K", "4471" from "OPS-4471",
+    "15.00" from "£15.00" (an amount without its currency, read alone, looks like a time)."""
     for m in re.finditer(re.escape(span), line):
         before = line[m.start() - 1] if m.start() else " "
         after = line[m.end()] if m.end() < len(line) else " "
-        glued = lambda ch, nxt: ch.isalnum() or (ch in "-_/.,:" and nxt.isalnum())  # noqa: E731
+        glued = lambda ch, nxt: (ch.isalnum() or ch in CURRENCY_SIGNS  # noqa: E731
+                                 or (ch in "-_/.,:" and nxt.isalnum()))
         if not (glued(before, line[m.start() - 2] if m.start() > 1 else " ")
                 or glued(after, line[m.end() + 1] if m.end() + 1 < len(line) else " ")):
             return False

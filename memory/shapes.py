@@ -17,6 +17,7 @@ SHAPE_NAMES = ("money", "time", "date", "code", "number", "quantity", "url", "fi
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*"
+CURRENCY_SIGNS = "$€£¥"
 _CUR = r"(?:[$€£¥]|\b(?:EUR|GBP|USD|CHF|JPY|SEK|NOK|DKK|PLN)\b)"
 # Titles before a name, never part of it.
 HONORIFICS = ("Dr", "Mr", "Mrs", "Ms", "Miss", "Mx", "Prof", "Sir", "Dame", "Rev", "Fr")
@@ -26,7 +27,9 @@ _AMOUNT = r"\d{1,3}(?:[,.' ]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 # Span patterns: every match in an evidence line is a candidate of that shape.
 SPAN_PATTERNS: dict[str, re.Pattern] = {
     "money": re.compile(rf"{_CUR}\s?(?:{_AMOUNT})|(?:{_AMOUNT})\s?{_CUR}", re.IGNORECASE),
-    "time": re.compile(r"(?<![\d:])(?:[01]?\d|2[0-3])[:.][0-5]\d(?:\s?[ap]\.?m\.?)?(?![\d:])"
+    # (not an amount: "£15.00", "15.00 EUR"; not part of a longer number: "2.10.30")
+    "time": re.compile(r"(?<![\d:.,$€£¥])(?:[01]?\d|2[0-3])[:.][0-5]\d(?:\s?[ap]\.?m\.?)?(?![\d:]|\.\d)"
+                       rf"(?!\s?{_CUR})"
                        r"|\b(?:1[0-2]|0?[1-9])\s?[ap]\.?m\b", re.IGNORECASE),
     "date": re.compile(rf"\b(?:{_WEEKDAY},?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b(?:,?\s+\d{{4}})?"
                        rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"

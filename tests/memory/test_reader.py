@@ -397,3 +397,18 @@ def test_a_role_asks_for_a_person_and_a_title_leads_a_name_never_ends_one():
     line = Hit("frame", 13, "Treatment plan - Firefox\nPatient Dmitri Eastwood. Dentist Dr Piet Krol.",
                "2026-02-05T14:00:00", 1.0, ["frames/0013.png"])
     assert "Dr Piet Krol" in {c.text for c in candidates([line], read=3)}
+
+
+def test_an_amount_is_never_a_time():
+    """"£15.00" read without its pound sign looks like a quarter past three: the span is
+    glued to its currency (a fragment), and the time pattern skips amounts and versions."""
+    from memory.shapes import SPAN_PATTERNS
+    assert not SPAN_PATTERNS["time"].search("£15.00") and not SPAN_PATTERNS["time"].search("15.00 EUR")
+    assert not SPAN_PATTERNS["time"].search("v2.10.30")
+    assert [m.group(0) for m in SPAN_PATTERNS["time"].finditer("Due at 15.00, fee £14.46")] == ["15.00"]
+    bill = Hit("frame", 15, "Orbitel bill - Firefox\nRoaming charges\n£15.00\nDirect Debit on 12 February",
+               "2026-02-05T14:00:00", 1.0, ["frames/0015.png"])
+    cands = [c for c in candidates([bill], read=3) if c.text == "15.00"]
+    assert cands and all(c.fragment for c in cands)
+    assert read("When will Orbitel take the payment?", [bill], AnswerTuning(),
+                idf=flat_idf).best.text.endswith("12 February")
