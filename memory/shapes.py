@@ -213,8 +213,11 @@ MEASURE_UNITS: dict[str, frozenset[str]] = {
 # Measures that are shares of another, so never the wrong measure ("disk usage: 62%").
 MEASURE_RATIOS = frozenset({"percentage"})
 # A quantity's number as shown, and the unit written right after it (or glued to it).
-MEASURE_NUMBER = re.compile(r"^[$€£¥]?\s?(?P<num>\d[\d.,:']*\d|\d)\s?"
-                            r"(?P<unit>%|°\s?[cf]?|[a-zµ]+(?:/[a-z]+)?)?(?![\w/])", re.I)
+_UNIT = r"%|°\s?[cf]?|[a-zµ]+(?:/[a-z]+)?"
+MEASURE_NUMBER = re.compile(rf"^[{CURRENCY_SIGNS}]?\s?(?P<num>\d[\d.,:']*\d|\d)\s?"
+                            rf"(?P<unit>{_UNIT})?(?![\w/])", re.I)
+# ... or the unit first in the text right after a number written alone ("65.7" | " kWh")
+UNIT_AFTER = re.compile(rf"\s?(?P<unit>{_UNIT})(?![\w/])", re.I)
 # A number shaped as a duration whatever follows it: "3:11:08" (hours, minutes, seconds).
 DURATION_NUMBER = re.compile(r"^\d{1,3}:[0-5]\d:[0-5]\d$")
 # The questions that ask for each measure (any that match: "How long did the 12 kWh
@@ -262,9 +265,8 @@ def measure_of(span: str, after: str) -> str:
     if DURATION_NUMBER.match(m.group("num")):
         return "duration"
     unit = m.group("unit")
-    if unit is None and (n := re.match(r"\s?(%|°\s?[cf]?|[a-zµ]+(?:/[a-z]+)?)(?![\w/])", after,
-                                       re.I)):
-        unit = n.group(1)
+    if unit is None and (n := UNIT_AFTER.match(after)):
+        unit = n.group("unit")
     unit = (unit or "").lower().replace(" ", "")
     return next((name for name, units in MEASURE_UNITS.items() if unit in units), "")
 
