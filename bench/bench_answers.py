@@ -86,7 +86,8 @@ def collect(core, questions: list[dict], tuning, scorer=None) -> list[dict]:
         rows.append({"q": q, "key": round(r.key_coverage, 4), "named": round(r.name_coverage, 4),
                      "cands": [
             {"text": c.text, "feats": c.feats, "gold": gold_in(c.text, q),
-             "line_gold": gold_in(c.line, q), "line": c.line,
+             "line_gold": gold_in(c.line, q), "line": c.line, "label": c.label, "row": c.row,
+             "item": c.item,
              "exact": any(c.text.lower() == a.lower() for a in q.get("answers") or []),
              "sources": list(c.hit.sources)} for c in r.candidates]})
     return rows

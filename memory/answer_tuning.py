@@ -25,7 +25,13 @@ quiz night"), did not earn its place (+0.002; "balance after paying X" lost) and
 0-15): held-out answerable 0.479 -> 0.494 nested, abstention unchanged 0.968; it rises to a
 plateau at 8-10 and four folds of five chose 10 (39 questions won in six templates, none
 lost): a number whose unit measures something other than what the question asks for is as
-good as excluded. LEARNED
+good as excluded. `w_synonym` the same way (stop 32, the pool rebuilt: 2,490 answerable + 337
+unanswerable, thresholds chosen on each fold's other four): held-out answerable 0.511 -> 0.520
+nested, abstention unchanged 0.905, every fold chose 0.5 (0.25-1.5 all 0.516-0.520). Tried
+the same way and not kept: a row numbering itself as the place the question names ("P4" for
+"the fourth period": 0.511 nested, abstention -0.006), and the sentence embedding (MiniLM)
+of the question against the candidate's label, row, line or labelled text (0.599-0.612
+against 0.618 on the first 1,540 rows; most folds chose 0). LEARNED
 weights did not beat these (same pool, same folds: `bench_answers.fit`, a listwise logistic
 model over the candidates' standardised features, L2 chosen by inner CV on the four train
 folds, thresholds on them): held-out answerable accepted 0.650 vs 0.661, abstention 0.955 vs
@@ -80,6 +86,8 @@ class AnswerTuning:
     #                                names the screen's user ("You, 31 pages, sent 13:44")
     w_measure: float = 10.0       # its unit measures what the question asks for (+1) or
                                   # another thing (-1): shapes.MEASURE_UNITS
+    w_synonym: float = 0.5        # its label says a word of the question in other words
+    #                                ("Minimum" for "at least"): shapes.LABEL_SYNONYMS
     w_model: float = 0.0          # the model's mean log-probability of " <span>" (PMI)
     w_model_lp: float = 0.0       # ... with the evidence alone (not less its prior)
     model_candidates: int = 12    # candidates (best first) the model scores

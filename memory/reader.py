@@ -45,6 +45,7 @@ from memory.shapes import (
     FOUND_SHAPES,
     LABEL_ABOVE,
     LABEL_SHAPES,
+    LABEL_SYNONYMS,
     LABEL_VALUE,
     LABELLED_SHAPES,
     MEASURE_RATIOS,
@@ -266,6 +267,25 @@ def _related(a: str, b: str) -> bool:
     return a == b or (min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)))
 
 
+def _synonym_groups() -> dict[str, set[str]]:
+    """Each stem of LABEL_SYNONYMS with the other stems of its groups."""
+    out: dict[str, set[str]] = {}
+    for group in LABEL_SYNONYMS:
+        stems_ = [stem(w) for w in group.split()]
+        for a in stems_:
+            out.setdefault(a, set()).update(b for b in stems_ if b != a)
+    return out
+
+
+_SYNONYMS = _synonym_groups()
+
+
+def synonym_in(keys: set[str], label_stems: set[str]) -> bool:
+    """The label says one of the question's key words in another word (LABEL_SYNONYMS):
+    "Minimum" for "least", "Due" for "paid"; a word the label shows itself does not count."""
+    return any(q not in label_stems and _SYNONYMS.get(q, set()) & label_stems for q in keys)
+
+
 def focus_words(question: str) -> set[str]:
     """The stems of what the question asks for, named after its question word (FOCUS):
     "Which platform is the next train leaving from?" -> {"platform"}; a question word or a
@@ -328,6 +348,8 @@ def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str
         "label_shape": _label_shape(c.label, expected),
         # the label names what the question asks for ("Platform" for "Which platform")
         "focus": float(any(_related(f, w) for f in focus_words(question) for w in label_stems)),
+        # ... or says a word of the question in other words ("Minimum" for "at least")
+        "synonym": float(synonym_in(keys, label_stems)),
         "update": _update(c.label),
         "shape": shape,
         # the word right before the span is one of the question's ("gate A15")
@@ -351,7 +373,7 @@ def features(question: str, expected: tuple[str, ...], c: Candidate) -> dict[str
 
 FEATURES = ("line", "row", "label", "label_shape", "update", "shape", "adjacent", "echo",
             "title", "rank", "length", "fragment", "hit_key", "hit_named", "recent", "focus",
-            "item", "self", "measure", "model", "model_lp")
+            "item", "self", "measure", "synonym", "model", "model_lp")
 
 
 def _combine(f: dict[str, float], t: AnswerTuning) -> float:

@@ -271,6 +271,26 @@ def measure_of(span: str, after: str) -> str:
     return next((name for name, units in MEASURE_UNITS.items() if unit in units), "")
 
 
+
+
+# Words a label uses for what a question asks in other words ("Minimum basket" for "how
+# much do I have to spend at least", "Due date" for "when does it have to be paid", "Exited"
+# for "when did I drive out"): groups of words that name one thing on a screen, each word
+# standing for the others. General English of forms and receipts, not one screen's.
+LABEL_SYNONYMS = (
+    "cost price total amount fee charge charged", "pay paid due owe owed payable",
+    "start begin begins starts open opens from", "end finish ends finishes until close closes",
+    "leave depart departs departure exit exited out", "arrive arrival arrives enter entered entry",
+    "least minimum min", "most maximum max limit cap", "phone tel telephone mobile",
+    "address location", "weight mass", "author writer", "venue location place",
+    "reference ref booking confirmation", "expire expires expiry valid",
+    "buy bought purchase purchased order ordered", "send sent", "receive received got",
+    "owner assignee assigned", "score points pts result", "quantity qty count",
+    "balance remaining left spare", "discount saving off", "tax vat", "doctor dr",
+    "fix fixes resolve resolves closes", "size capacity", "speed pace", "distance length",
+    "duration time took",
+)
+
 # The thing a question asks for, named right after its question word ("Which platform
 # ...", "What policy number ...", "How many restarts ..."): a value under a label of that
 # name answers it.

@@ -412,3 +412,18 @@ def test_an_amount_is_never_a_time():
     assert cands and all(c.fragment for c in cands)
     assert read("When will Orbitel take the payment?", [bill], AnswerTuning(),
                 idf=flat_idf).best.text.endswith("12 February")
+
+
+def test_a_label_that_says_the_question_in_other_words_is_marked():
+    from memory.reader import synonym_in
+    from memory.text import stem
+    keys = {stem(w) for w in ("spend", "least", "freshway")}
+    assert synonym_in(keys, {stem("minimum"), stem("basket")})
+    assert not synonym_in(keys, {stem("delivery"), stem("slot")})
+    assert not synonym_in({stem("price")}, {stem("price")})   # the word itself: not a synonym
+    shop = Hit("frame", 17, "Freshway - Firefox\nDelivery £5.50\nMinimum basket: £40.00",
+               "2026-02-05T14:00:00", 1.0, ["frames/0017.png"])
+    cands = {c.text: c for c in candidates([shop], read=3)}
+    q = "How much do I have to spend at least with Freshway?"
+    assert features(q, ("money",), cands["£40.00"])["synonym"] == 1.0
+    assert features(q, ("money",), cands["£5.50"])["synonym"] == 0.0
