@@ -59,7 +59,7 @@ from memory.shapes import (
     measures_asked,
     span_shapes,
 )
-from memory.text import QUESTION_WORDS, content_words, share_in, stem, words
+from memory.text import QUESTION_WORDS, content_words, share_in, stem, stems, words
 from memory.timefmt import parse_iso
 
 _CLOCK_LINE = re.compile(r"^\s*(?:activities\s+)?(?:[a-z]{3}\s+)?\d{1,2}\s+[a-z]{3}\s+\d{1,2}:\d{2}\s*$",
@@ -271,9 +271,9 @@ def _synonym_groups() -> dict[str, set[str]]:
     """Each stem of LABEL_SYNONYMS with the other stems of its groups."""
     out: dict[str, set[str]] = {}
     for group in LABEL_SYNONYMS:
-        stems_ = [stem(w) for w in group.split()]
-        for a in stems_:
-            out.setdefault(a, set()).update(b for b in stems_ if b != a)
+        same = stems(group)
+        for a in same:
+            out.setdefault(a, set()).update(same - {a})
     return out
 
 

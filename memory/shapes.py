@@ -271,8 +271,6 @@ def measure_of(span: str, after: str) -> str:
     return next((name for name, units in MEASURE_UNITS.items() if unit in units), "")
 
 
-
-
 # Words a label uses for what a question asks in other words ("Minimum basket" for "how
 # much do I have to spend at least", "Due date" for "when does it have to be paid", "Exited"
 # for "when did I drive out"): groups of words that name one thing on a screen, each word
@@ -290,6 +288,7 @@ LABEL_SYNONYMS = (
     "fix fixes resolve resolves closes", "size capacity", "speed pace", "distance length",
     "duration time took",
 )
+
 
 # The thing a question asks for, named right after its question word ("Which platform
 # ...", "What policy number ...", "How many restarts ..."): a value under a label of that
