@@ -32,18 +32,6 @@ def test_question_forms_take_the_shapes_of_the_first_form_they_match():
     assert expected_shapes("Where is my meeting with Ana?")[1] == ("place",)
     assert expected_shapes("Which command did I run to upgrade rich?")[1] == ("command",)
     assert expected_shapes("Is it raining?") == ("text", ("text",))
-    # the question word decides before a noun: "run" makes no command of a "when" question
-    assert expected_shapes("When does the backup job run next?")[1] == ("time", "date")
-    assert expected_shapes("Who ran the migration?")[1] == ("person",)
-    # an identifier's "number" is a code; "how much" of a thing that is no money, an amount
-    assert expected_shapes("What's the policy number on my car insurance?")[0] == "code"
-    assert expected_shapes("How much mobile data have I used?")[1] == ("number", "quantity")
-    assert expected_shapes("How much VAT did I pay?")[0] == "money"
-    assert expected_shapes("How much does the repair cost?")[0] == "money"
-    # what the question quotes names a thing, it asks for nothing ("file" here)
-    assert expected_shapes('Which version fixed "Crash when the config file is empty"?')[0] == "number"
-    assert expected_shapes("What's the amount due on my gas bill?")[0] == "money"
-    assert expected_shapes("When is the gas bill due?")[0] == "date"
 
 
 def test_spans_have_the_shapes_that_cover_them_whole():
@@ -53,8 +41,6 @@ def test_spans_have_the_shapes_that_cover_them_whole():
     assert "url" in span_shapes("https://docs.vite.dev/en/stable/testing/")
     assert "file" in span_shapes("~/Documents/admin") and "person" in span_shapes("Maya Okafor")
     assert "money" not in span_shapes("4471") and "code" not in span_shapes("Thunderbird")
-    assert "code" in span_shapes("GWF035570913") and "number" in span_shapes("9.6M")
-    assert "url" in span_shapes("10.23.3.89") and "url" not in span_shapes("10.23")
 
 
 def test_candidates_keep_codes_whole_values_after_labels_and_mark_titles_and_the_clock():
@@ -386,11 +372,6 @@ def test_a_quantity_measures_what_its_unit_says_and_a_question_asks_for_a_measur
     assert measure_of("£4.78", "") == "money"
     assert measure_of("5", " February") == ""               # a word, not a unit
     assert measure_of("Kendal, charger 98", "") == ""       # not a quantity
-    # "how many" of things asks a count, which no unit of measure gives; a unit named asks it
-    assert measures_asked("How many tablets come in a box?") == {"count"}
-    assert measures_asked("How many days in a row have I played?") == {"duration"}
-    assert measure_of("30", " mg tablets") == "weight"      # a count of tablets it is not
-    assert measure_of("9.6M", "") == ""                     # millions, not metres
     cands = {c.text: c for c in candidates([RIDE], read=3)}
     q = "How long was I actually pedalling on the Chiltern hill repeats?"
     assert features(q, ("number", "quantity"), cands["3:11:08"])["measure"] == 1.0
