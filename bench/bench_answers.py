@@ -15,6 +15,9 @@ threshold by random search on the TRAIN split's cached features and reports both
 --fit learns them instead (`fit`: listwise logistic regression, its L2 chosen by
 cross-validation by template inside the train split, then the thresholds).
 --latency N times N warm asks per answerer (p50/p95).
+--outcomes FILE writes each question's id and whether the answerer got it right (end to
+end), so a run of this checkout and one of `--code` an older one count the questions won and
+lost (`bench/compare_outcomes.py A B`), not only the totals.
 """
 
 from __future__ import annotations
@@ -391,8 +394,10 @@ class BestLine:
         return Answer(line, False, list(hit.sources), "baseline", True, "best-line")
 
 
-def end_to_end(core, questions: list[dict], answerer) -> dict:
-    """Ask each question through an answerer; figures per split, with "cited frame shows it"."""
+def end_to_end(core, questions: list[dict], answerer, outcomes: dict | None = None) -> dict:
+    """Ask each question through an answerer; figures per split, with "cited frame shows it".
+    `outcomes`, when given, gets each question's id -> right (answered with a citation that
+    shows it, or abstained when unanswerable): two runs compared question by question."""
     per: dict[str, dict] = {}
     times = []
     for q in questions:
@@ -404,11 +409,15 @@ def end_to_end(core, questions: list[dict], answerer) -> dict:
         if q.get("abstain"):
             s["unanswerable"] += 1
             s["abstained"] += a.abstained
+            right = a.abstained
         else:
             s["answerable"] += 1
             ok = not a.abstained and gold_in(a.answer, q)
             s["accepted"] += ok
-            s["shows"] += ok and gold_in(frame_text(core, a.citations), q)
+            right = ok and gold_in(frame_text(core, a.citations), q)
+            s["shows"] += right
+        if outcomes is not None:
+            outcomes[q["id"]] = bool(right)
     for s in per.values():
         for k, n in (("accepted", "answerable"), ("shows", "answerable"), ("abstained", "unanswerable")):
             s[k] = round(s[k] / max(s[n], 1), 3)
@@ -443,6 +452,8 @@ def main() -> None:
     p.add_argument("--only", choices=["train", "test"])
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--json", type=Path)
+    p.add_argument("--outcomes", type=Path,
+                   help="with --end-to-end: write each question's id -> right, for paired runs")
     p.add_argument("--code", type=Path, help="a checkout whose answerer is measured (end to end)")
     p.add_argument("--rows", type=Path, help="cache of the reader's candidates (read if present)")
     p.add_argument("--no-reader", action="store_true", help="skip the reader's feature figures")
@@ -484,7 +495,10 @@ def main() -> None:
                 out[f"failures_{args.failures}"] = failures(rows, tuned, args.failures)
         if args.end_to_end:
             backend = core.backend if args.model else None
-            out["answerer"] = end_to_end(core, questions, Answerer(core.retriever, backend))
+            outcomes: dict = {}
+            out["answerer"] = end_to_end(core, questions, Answerer(core.retriever, backend), outcomes)
+            if args.outcomes:
+                args.outcomes.write_text(json.dumps(outcomes))
             out["answerer_extractive"] = end_to_end(core, questions, Answerer(core.retriever, None))
             out["baseline_best_line"] = end_to_end(core, questions, BestLine(core.retriever))
         if args.latency:
