@@ -34,6 +34,11 @@ def main(argv: list[str]) -> int:
     except (OSError, ValueError) as e:
         print(f"compare_outcomes: cannot read the outcomes: {e}", file=sys.stderr)
         return 2
+    for path, m in zip(argv, (a, b)):
+        if not isinstance(m, dict) or not all(isinstance(v, bool) for v in m.values()):
+            print(f"compare_outcomes: {path} is no outcomes file (question id -> true/false)",
+                  file=sys.stderr)
+            return 2
     print(json.dumps(compare(a, b)))
     return 0
 

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 TOOL = Path(__file__).resolve().parents[2] / "bench" / "compare_outcomes.py"
 
 
@@ -20,9 +22,10 @@ def test_equal_totals_can_still_trade_questions(tmp_path):
                                       "right_after": 2}
 
 
-def test_an_unreadable_file_is_one_line_and_exit_2(tmp_path):
+@pytest.mark.parametrize("text", ["{not json", "[1, 2]", '{"q1": "yes"}'])
+def test_an_unreadable_file_is_one_line_and_exit_2(tmp_path, text):
     bad = tmp_path / "bad.json"
-    bad.write_text("{not json")
+    bad.write_text(text)
     out = subprocess.run([sys.executable, str(TOOL), str(bad), str(bad)], capture_output=True,
                          text=True)
     assert out.returncode == 2 and "Traceback" not in out.stderr
