@@ -345,8 +345,10 @@ def _search(train: list[dict], base, *, trials: int, seed: int):
 def failures(rows: list[dict], t, split: str) -> dict:
     """The split's wrong answers by kind, each printed to stderr: "retrieval" (no hit read
     holds the gold answer), "extraction" (a line holds it, no candidate span does),
-    "ranking" (a candidate holds it, another won), "abstained" (an answerable question
-    abstained), "answered" (an unanswerable one was answered)."""
+    "ranking-line" (a candidate holds it, another line of the same screen or turn won),
+    "ranking-hit" (... a line of another hit won), "abstained" (an answerable question
+    abstained), "answered" (an unanswerable one was answered). Only the counts go to the
+    returned map, so a set nobody may read can be counted with stderr thrown away."""
     import numpy as np
 
     w = np.array([getattr(t, f"w_{f}") for f in FEATS])
@@ -368,7 +370,9 @@ def failures(rows: list[dict], t, split: str) -> dict:
         elif not any(c["gold"] for c in r["cands"]):
             kind = "extraction"
         else:
-            kind = "ranking"
+            won = set(best["sources"])   # a candidate holds it, so one won
+            kind = "ranking-line" if any(won & set(c["sources"]) for c in r["cands"]
+                                         if c["gold"]) else "ranking-hit"
         if kind:
             kinds[kind] = kinds.get(kind, 0) + 1
             print(f"[{kind}] {q['template']} {q['question']!r} gold={q.get('answers')} "

@@ -109,3 +109,28 @@ def test_fit_moves_off_zero_where_the_gold_candidates_spread_wider_than_the_rest
     fitted = bench.fit(rows(40), AnswerTuning(), l2=1.0)
     assert fitted.w_shape < 0
     assert bench.figures(rows(20), fitted)["train"]["accepted"] == 1.0
+
+
+def test_failures_tell_a_wrong_line_of_the_right_screen_from_a_wrong_screen(bench, capsys):
+    base = AnswerTuning()
+    right = {"label": 1.0, "hit_key": 1.0, "hit_named": 1.0, "rank": 1.0}
+    louder = dict(right, shape=1.0)   # the defaults prefer it over the labelled gold
+
+    def cand(feats, src, *, gold=False):
+        return dict(_cand(feats, gold=gold), sources=[src])
+
+    def row(qid, cands, abstain=False):
+        return {"q": {"id": qid, "question": qid, "split": "test", "template": qid + ":k",
+                      "abstain": abstain, "answers": ["a"]}, "key": 1.0, "named": 1.0,
+                "cands": cands}
+
+    rows = [row("same", [cand(right, "f1", gold=True), cand(louder, "f1")]),
+            row("other", [cand(right, "f1", gold=True), cand(louder, "f2")]),
+            row("ok", [cand(louder, "f1", gold=True), cand(right, "f1")]),
+            row("none", [cand(louder, "f1")]),
+            row("quiet", [cand(dict(louder, hit_key=0.0), "f1", gold=True)]),
+            row("said", [cand(louder, "f3")], abstain=True)]
+    kinds = bench.failures(rows, base, "test")
+    assert kinds == {"ranking-line": 1, "ranking-hit": 1, "retrieval": 1, "abstained": 1,
+                     "answered": 1}
+    assert "[ranking-hit] other:k" in capsys.readouterr().err   # the detail: stderr only
