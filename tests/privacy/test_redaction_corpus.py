@@ -5,7 +5,6 @@ is left exactly as it was. Then the same through real OCR of a rendered screen."
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import time
 from collections import Counter
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from bench.bench_redaction import texts as bench_texts
 from memory.redact import MASK, PATTERNS, Redactor, find_secrets
 
 CORPUS = json.loads((Path(__file__).parents[1] / "data" / "secrets_corpus.json")
@@ -74,14 +74,6 @@ def test_redaction_is_stable_and_line_shaped(case):
 CEILING_S = 40.0
 
 
-def _bench_texts(size: int) -> dict[str, str]:
-    bench = Path(__file__).resolve().parents[2] / "bench" / "bench_redaction.py"
-    spec = importlib.util.spec_from_file_location("bench_redaction_texts", bench)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.texts(size)
-
-
 def _timed(text: str) -> float:
     """CPU seconds of this thread (other processes and the suite's threads do not count)."""
     t0 = time.thread_time()
@@ -92,7 +84,7 @@ def _timed(text: str) -> float:
 def test_a_megabyte_of_screen_text_is_redacted_in_seconds_not_minutes():
     # the benchmark's two texts: the corpus repeated, and ordinary screen text with a secret
     # on one line in twenty
-    texts = _bench_texts(1_000_000)
+    texts = bench_texts(1_000_000)
     mixed, sparse = texts["corpus"], texts["screen"]
     took, took_sparse = _timed(mixed), _timed(sparse)
     print(f"1 MB of corpus text: {took:.2f} s; 1 MB of screen text: {took_sparse:.2f} s")
